@@ -1,0 +1,103 @@
+"""The portal: social work career progression (ASYE, EPD, progression panels)."""
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from portal import config as portal_config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_override: dict | None = None) -> Flask:
+    """Build the application. Migrations are run by command, never from here."""
+    instance_path = Path(os.environ.get("PORTAL_INSTANCE_PATH", PROJECT_ROOT / "instance"))
+    app = Flask(__name__, instance_path=str(instance_path), instance_relative_config=True,
+                static_folder=None,
+                template_folder=None)
+    app.config.update(portal_config.settings_from_environment(instance_path))
+    app.config["STATIC_DIR"] = str(PROJECT_ROOT / "static")
+    app.config.from_pyfile("portal.cfg", silent=True)
+    app.config.update(config_override or {})
+    portal_config.finalise(app.config, instance_path)
+
+    _configure_templates(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    if app.config["TRUST_PROXY_HOPS"]:
+        hops = app.config["TRUST_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+    if not app.debug:
+        logging.basicConfig(level=logging.INFO)
+    return app
+
+
+def _configure_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(PROJECT_ROOT / "templates")),
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    from portal.core import template_helpers
+
+    template_helpers.init_template_helpers(app)
+
+
+def _init_extensions(app: Flask) -> None:
+    from portal.core import access, errors, security
+    from portal.core.db import db, migrate
+    from portal.core.extensions import csrf, limiter, login_manager, wtforms_helpers
+    from portal.core.htmx import htmx
+
+    # Models must be imported before migrate/alembic look at the metadata.
+    import portal.models  # noqa: F401
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    htmx.init_app(app)
+    wtforms_helpers.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    import portal.accounts.session  # noqa: F401  (registers the user loader)
+
+    from datetime import timedelta
+
+    app.permanent_session_lifetime = timedelta(hours=app.config["SESSION_HOURS"])
+    app.before_request(access.refuse_unruled_endpoints)
+    security.init_security(app)
+    errors.init_errors(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.accounts.admin_views import bp as users_bp
+    from portal.accounts.views import bp as accounts_bp
+    from portal.core.views import bp as core_bp
+    from portal.home.views import bp as home_bp
+    from portal.organisations.views import bp as cohorts_bp
+
+    for blueprint in (core_bp, accounts_bp, users_bp, home_bp, cohorts_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_commands(app: Flask) -> None:
+    from portal.demo.commands import seed_demo_command
+
+    app.cli.add_command(seed_demo_command)

@@ -1,0 +1,1 @@
+"""People, their roles, sign-in and the administrator's user management."""

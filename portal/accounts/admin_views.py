@@ -1,0 +1,164 @@
+"""The administrator's user management: list, add, edit, deactivate, import."""
+
+from flask import Blueprint, abort, flash, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from portal.accounts import operations
+from portal.accounts.forms import ConfirmForm, ImportUsersForm, UserForm
+from portal.accounts.imports import import_users
+from portal.accounts.models import User
+from portal.accounts.roles import Role
+from portal.core.access import requires_role
+from portal.core.db import db
+from portal.core.htmx import redirect_to, render
+from portal.core.pagination import paginate
+from portal.organisations.models import Team
+
+bp = Blueprint("users", __name__, url_prefix="/admin/users")
+administrators_only = requires_role(Role.ADMINISTRATOR)
+
+
+def _organisation_teams():
+    return db.session.scalars(
+        select(Team).where(Team.organisation_id == current_user.organisation_id).order_by(Team.name)
+    ).all()
+
+
+def get_user_in_my_organisation(user_id: int) -> User:
+    """The loader owns the 404: a user from another council does not exist for you."""
+    user = db.session.get(User, user_id)
+    if user is None or user.organisation_id != current_user.organisation_id:
+        abort(404)
+    return user
+
+
+def _details(form: UserForm) -> operations.UserDetails:
+    return operations.UserDetails(
+        name=form.name.data, email=form.email.data, roles=form.selected_roles,
+        team_id=form.selected_team_id,
+    )
+
+
+def _apply_error(form: UserForm, error: operations.AccountError) -> None:
+    field = getattr(form, error.field or "name")
+    field.errors = [*field.errors, str(error)]
+
+
+@bp.route("/")
+@administrators_only
+def index():
+    query = request.args.get("q", "").strip()[:100]
+    role = request.args.get("role", "")
+    statement = (
+        select(User)
+        .where(User.organisation_id == current_user.organisation_id)
+        .options(selectinload(User.team))
+        .order_by(func.lower(User.name), User.id)
+    )
+    if query:
+        like = f"%{query.lower()}%"
+        statement = statement.where(or_(func.lower(User.name).like(like), User.email.like(like)))
+    if role in {r.value for r in Role}:
+        from portal.accounts.models import UserRole
+
+        statement = statement.where(User.role_grants.any(UserRole.role == role))
+    page = paginate(statement)
+    return render("accounts/admin/users.html", page=page, query=query, role=role, roles=list(Role))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@administrators_only
+def new():
+    form = UserForm()
+    form.set_team_choices(_organisation_teams())
+    if form.validate_on_submit():
+        try:
+            user = operations.create_user(current_user, _details(form))
+        except operations.AccountError as error:
+            _apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{user.name} has been added. They can set a password with "
+                  "'Forgotten your password?' on the sign-in page.", "success")
+            return redirect_to(url_for("users.index"))
+    return render("accounts/admin/user_form.html", form=form, user=None,
+                  status=400 if form.errors else 200)
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@administrators_only
+def edit(user_id: int):
+    user = get_user_in_my_organisation(user_id)
+    form = UserForm(obj=None if request.method == "POST" else user)
+    form.set_team_choices(_organisation_teams())
+    if request.method == "GET":
+        form.team_id.data = str(user.team_id or "")
+        form.roles.data = [r.value for r in user.sorted_roles]
+    if form.validate_on_submit():
+        try:
+            operations.update_user(current_user, user, _details(form))
+        except operations.AccountError as error:
+            db.session.rollback()
+            _apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Changes to {user.name} have been saved.", "success")
+            return redirect_to(url_for("users.index"))
+    return render("accounts/admin/user_form.html", form=form, user=user,
+                  confirm=ConfirmForm(), status=400 if form.errors else 200)
+
+
+@bp.route("/<int:user_id>/deactivate", methods=["POST"])
+@administrators_only
+def deactivate(user_id: int):
+    user = get_user_in_my_organisation(user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            operations.deactivate_user(current_user, user)
+        except operations.AccountError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"{user.name} has been deactivated and signed out everywhere.", "success")
+    return redirect_to(url_for("users.edit", user_id=user.id))
+
+
+@bp.route("/<int:user_id>/reactivate", methods=["POST"])
+@administrators_only
+def reactivate(user_id: int):
+    user = get_user_in_my_organisation(user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            operations.reactivate_user(current_user, user)
+        except operations.AccountError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"{user.name} has been reactivated.", "success")
+    return redirect_to(url_for("users.edit", user_id=user.id))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@administrators_only
+def import_csv():
+    form = ImportUsersForm()
+    result = None
+    if form.validate_on_submit():
+        raw = form.csv_file.data.read(2 * 1024 * 1024 + 1)
+        if len(raw) > 2 * 1024 * 1024:
+            form.csv_file.errors = ["The CSV file must be smaller than 2 MB"]
+        else:
+            result = import_users(current_user, raw)
+            if result.errors:
+                db.session.rollback()
+                form.csv_file.errors = [
+                    f"The file has {len(result.errors)} problem(s). Nothing was imported."
+                ]
+            else:
+                db.session.commit()
+                flash(f"{len(result.created)} people were imported.", "success")
+                return redirect_to(url_for("users.index"))
+    return render("accounts/admin/import.html", form=form, result=result,
+                  status=400 if form.errors else 200)

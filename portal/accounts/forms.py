@@ -1,0 +1,143 @@
+"""Forms for signing in, passwords and user administration (GOV.UK widgets)."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovFileInput,
+    GovPasswordInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+
+from portal.accounts.passwords import password_problem
+from portal.accounts.roles import Role
+
+
+class SignInForm(FlaskForm):
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter your email address"), Length(max=254)],
+    )
+    password = PasswordField(
+        "Password", widget=GovPasswordInput(), validators=[InputRequired("Enter your password")]
+    )
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class _NewPasswordMixin:
+    def validate_new_password(self, field):
+        problem = password_problem(field.data or "", getattr(self, "_email", ""))
+        if problem:
+            raise ValidationError(problem)
+
+
+class ChangePasswordForm(_NewPasswordMixin, FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your current password")],
+    )
+    new_password = PasswordField(
+        "New password",
+        description="Use 12 characters or more. A few unrelated words work well.",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter a new password")],
+    )
+    confirm_password = PasswordField(
+        "Confirm new password",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired("Confirm your new password"),
+            EqualTo("new_password", "The passwords do not match"),
+        ],
+    )
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class RequestResetForm(FlaskForm):
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter your email address"),
+            Email("Enter an email address in the correct format, like name@example.org"),
+            Length(max=254),
+        ],
+    )
+    submit = SubmitField("Send reset link", widget=GovSubmitInput())
+
+
+class ResetPasswordForm(_NewPasswordMixin, FlaskForm):
+    new_password = PasswordField(
+        "New password",
+        description="Use 12 characters or more. A few unrelated words work well.",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter a new password")],
+    )
+    confirm_password = PasswordField(
+        "Confirm new password",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired("Confirm your new password"),
+            EqualTo("new_password", "The passwords do not match"),
+        ],
+    )
+    submit = SubmitField("Set password", widget=GovSubmitInput())
+
+
+class UserForm(FlaskForm):
+    name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the person's full name"), Length(max=200)],
+    )
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired("Enter an email address"),
+            Email("Enter an email address in the correct format, like name@example.org"),
+            Length(max=254),
+        ],
+    )
+    team_id = SelectField("Team", widget=GovSelect(), coerce=str, validate_choice=True)
+    roles = SelectMultipleField(
+        "Roles",
+        description="Select all that apply.",
+        widget=GovCheckboxesInput(),
+        choices=[(role.value, role.label) for role in Role],
+        validators=[InputRequired("Select at least one role")],
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def set_team_choices(self, teams) -> None:
+        self.team_id.choices = [("", "No team")] + [(str(t.id), t.name) for t in teams]
+
+    @property
+    def selected_team_id(self) -> int | None:
+        return int(self.team_id.data) if self.team_id.data else None
+
+    @property
+    def selected_roles(self) -> set[Role]:
+        return {Role(value) for value in self.roles.data or []}
+
+
+class ImportUsersForm(FlaskForm):
+    csv_file = FileField(
+        "CSV file",
+        description="Columns: name, email, roles (separated by ;), team (optional).",
+        widget=GovFileInput(),
+        validators=[FileRequired("Select a CSV file")],
+    )
+    submit = SubmitField("Check and import", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    """A button-only form: CSRF protection for actions like deactivate."""
+
+    submit = SubmitField("Confirm", widget=GovSubmitInput())

@@ -1,0 +1,109 @@
+"""Importing users from a CSV file: every row is checked first; nothing half-imported."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+
+from portal.accounts.models import User
+from portal.accounts.operations import UserDetails, create_user, normalise_email
+from portal.accounts.roles import Role
+from portal.core import audit
+from portal.core.db import db
+from portal.organisations.models import Team
+
+REQUIRED_COLUMNS = ("name", "email", "roles")
+MAX_ROWS = 5000
+
+
+@dataclass
+class RowError:
+    line: int
+    message: str
+
+
+@dataclass
+class ImportResult:
+    created: list[User] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _read_rows(raw: bytes) -> tuple[list[dict], list[RowError]]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [RowError(0, "The file must be a CSV saved as UTF-8")]
+    reader = csv.DictReader(io.StringIO(text))
+    headers = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED_COLUMNS if c not in headers]
+    if missing:
+        return [], [RowError(1, "The first row must name the columns: missing " + ", ".join(missing))]
+    reader.fieldnames = headers
+    rows = []
+    for row in reader:
+        rows.append({k: (v or "").strip() for k, v in row.items() if k})
+        if len(rows) > MAX_ROWS:
+            return [], [RowError(0, f"A file can hold at most {MAX_ROWS} people")]
+    if not rows:
+        return [], [RowError(0, "The file has no people in it")]
+    return rows, []
+
+
+def _parse_roles(text: str) -> set[Role]:
+    return {Role.parse(part) for part in text.replace(",", ";").split(";") if part.strip()}
+
+
+def _row_details(row: dict, teams: dict[str, int], seen: set[str]) -> UserDetails:
+    name = row.get("name", "")
+    if not name:
+        raise ValueError("name is missing")
+    if len(name) > 200:
+        raise ValueError("name must be 200 characters or fewer")
+    try:
+        email = validate_email(row.get("email", ""), check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise ValueError(f"email is not valid ({error})") from error
+    email = normalise_email(email)
+    if email in seen:
+        raise ValueError(f"{email} appears more than once in the file")
+    seen.add(email)
+    roles = _parse_roles(row.get("roles", ""))
+    if not roles:
+        raise ValueError("roles is empty")
+    team_name = row.get("team", "")
+    team_id = None
+    if team_name:
+        team_id = teams.get(team_name.lower())
+        if team_id is None:
+            raise ValueError(f"team '{team_name}' does not exist in your organisation")
+    return UserDetails(name=name, email=email, roles=roles, team_id=team_id)
+
+
+def import_users(actor: User, raw: bytes) -> ImportResult:
+    """Check every row; create all the users only if every row is good."""
+    rows, errors = _read_rows(raw)
+    if errors:
+        return ImportResult(errors=errors)
+    teams = {
+        t.name.lower(): t.id
+        for t in db.session.scalars(select(Team).where(Team.organisation_id == actor.organisation_id))
+    }
+    existing = set(db.session.scalars(select(User.email).where(
+        User.email.in_([normalise_email(r.get("email", "")) for r in rows]))))
+    seen: set[str] = set()
+    details: list[UserDetails] = []
+    for line, row in enumerate(rows, start=2):
+        try:
+            row_details = _row_details(row, teams, seen)
+            if row_details.email in existing:
+                raise ValueError(f"{row_details.email} already has an account")
+            details.append(row_details)
+        except ValueError as error:
+            errors.append(RowError(line, str(error)))
+    if errors:
+        return ImportResult(errors=errors)
+    created = [create_user(actor, d) for d in details]
+    audit.record(actor, "users_imported", actor.organisation, count=len(created))
+    return ImportResult(created=created)

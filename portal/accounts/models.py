@@ -1,0 +1,106 @@
+"""User accounts, the roles they hold, and password reset tokens."""
+
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.accounts.roles import Role
+from portal.core.db import db, utcnow
+from portal.core.types import UTCDateTime
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, db.Model):
+    """Anyone with an account. Email is stored lower-cased and is unique."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("team.id", ondelete="SET NULL"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    email: Mapped[str] = mapped_column(String(254), nullable=False, unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(nullable=False, default=True)
+    # Part of the session cookie: changing it ends every session the user has.
+    session_token: Mapped[str] = mapped_column(
+        String(64), nullable=False, default=new_session_token
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    organisation = relationship("Organisation")
+    team = relationship("Team")
+    role_grants = relationship(
+        "UserRole", back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+    # Flask-Login -----------------------------------------------------------------
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    # Roles ---------------------------------------------------------------------------
+    @property
+    def roles(self) -> set[Role]:
+        return {Role(grant.role) for grant in self.role_grants}
+
+    def has_role(self, role: Role) -> bool:
+        return role in self.roles
+
+    def has_any_role(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def sorted_roles(self) -> list[Role]:
+        order = list(Role)
+        return sorted(self.roles, key=order.index)
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_role"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN (" + ", ".join(f"'{r.value}'" for r in Role) + ")", name="role_known"
+        ),
+    )
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+    user = relationship("User", back_populates="role_grants")
+
+
+class PasswordResetToken(db.Model):
+    """A single-use, expiring reset link. Only a hash of the secret is stored."""
+
+    __tablename__ = "password_reset_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user = relationship("User")

@@ -1,0 +1,219 @@
+"""Changes to accounts. Each takes the acting user explicitly, writes an audit row,
+flushes and leaves the commit to the request boundary."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from portal.accounts.models import PasswordResetToken, User, UserRole, new_session_token
+from portal.accounts.passwords import hash_password, needs_rehash, verify_password
+from portal.accounts.roles import Role
+from portal.core import audit
+from portal.core.db import db, utcnow
+
+
+class AccountError(ValueError):
+    """A change that cannot be made, with a message fit to show the user."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+# Signing in and out -------------------------------------------------------------------
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None (same effort either way)."""
+    user = find_by_email(email)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if not user.active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def record_sign_in(user: User) -> None:
+    user.last_sign_in_at = utcnow()
+    audit.record(user, "signed_in", user)
+
+
+def end_all_sessions(user: User) -> None:
+    """Invalidate every session cookie the user holds (logout, password change...)."""
+    user.session_token = new_session_token()
+    db.session.flush()
+
+
+def sign_out(user: User) -> None:
+    end_all_sessions(user)
+    audit.record(user, "signed_out", user)
+
+
+# Passwords ----------------------------------------------------------------------------
+def change_password(actor: User, current_password: str, new_password: str) -> None:
+    if not verify_password(actor.password_hash, current_password):
+        raise AccountError("Your current password is not correct", field="current_password")
+    _set_password(actor, new_password)
+    audit.record(actor, "password_changed", actor)
+
+
+def _set_password(user: User, new_password: str) -> None:
+    user.password_hash = hash_password(new_password)
+    end_all_sessions(user)
+
+
+def _token_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def issue_password_reset(user: User) -> str:
+    """Create a single-use reset token and return its secret (only the hash is kept)."""
+    secret = secrets.token_urlsafe(32)
+    hours = current_app.config["PASSWORD_RESET_HOURS"]
+    db.session.add(
+        PasswordResetToken(
+            user_id=user.id,
+            token_hash=_token_hash(secret),
+            expires_at=utcnow() + timedelta(hours=hours),
+        )
+    )
+    audit.record(None, "password_reset_requested", user)
+    return secret
+
+
+def valid_reset_token(secret: str) -> PasswordResetToken | None:
+    token = db.session.scalar(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(secret))
+    )
+    if token is None or token.used_at is not None or token.expires_at <= utcnow():
+        return None
+    if not token.user.active:
+        return None
+    return token
+
+
+def reset_password(secret: str, new_password: str) -> User:
+    token = valid_reset_token(secret)
+    if token is None:
+        raise AccountError("This link has expired or has already been used")
+    token.used_at = utcnow()
+    # Any other outstanding links for this user stop working too.
+    for other in db.session.scalars(
+        select(PasswordResetToken).where(
+            PasswordResetToken.user_id == token.user_id, PasswordResetToken.used_at.is_(None)
+        )
+    ):
+        other.used_at = token.used_at
+    _set_password(token.user, new_password)
+    audit.record(token.user, "password_reset", token.user)
+    return token.user
+
+
+# Administration ------------------------------------------------------------------------
+@dataclass
+class UserDetails:
+    name: str
+    email: str
+    roles: set[Role]
+    team_id: int | None = None
+
+
+def _check_email_free(email: str, except_user: User | None = None) -> None:
+    query = select(func.count()).select_from(User).where(User.email == email)
+    if except_user is not None:
+        query = query.where(User.id != except_user.id)
+    if db.session.scalar(query):
+        raise AccountError("A user with this email address already exists", field="email")
+
+
+def _check_team(actor: User, team_id: int | None) -> None:
+    from portal.organisations.models import Team
+
+    if team_id is None:
+        return
+    team = db.session.get(Team, team_id)
+    if team is None or team.organisation_id != actor.organisation_id:
+        raise AccountError("Select a team from your organisation", field="team_id")
+
+
+def create_user(actor: User, details: UserDetails) -> User:
+    """An administrator adds a person to their own organisation (no password yet)."""
+    email = normalise_email(details.email)
+    _check_email_free(email)
+    _check_team(actor, details.team_id)
+    if not details.roles:
+        raise AccountError("Select at least one role", field="roles")
+    user = User(
+        organisation_id=actor.organisation_id,
+        team_id=details.team_id,
+        name=details.name.strip(),
+        email=email,
+        active=True,
+    )
+    user.role_grants = [UserRole(role=role.value) for role in sorted(details.roles)]
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user_created", user, roles=sorted(r.value for r in details.roles))
+    return user
+
+
+def update_user(actor: User, user: User, details: UserDetails) -> User:
+    email = normalise_email(details.email)
+    _check_email_free(email, except_user=user)
+    _check_team(actor, details.team_id)
+    if not details.roles:
+        raise AccountError("Select at least one role", field="roles")
+    if user.id == actor.id and Role.ADMINISTRATOR not in details.roles:
+        raise AccountError("You cannot remove your own administrator role", field="roles")
+    changed = []
+    if user.name != details.name.strip():
+        user.name, changed = details.name.strip(), [*changed, "name"]
+    if user.email != email:
+        user.email, changed = email, [*changed, "email"]
+    if user.team_id != details.team_id:
+        user.team_id, changed = details.team_id, [*changed, "team"]
+    if user.roles != details.roles:
+        _replace_roles(user, details.roles)
+        changed.append("roles")
+        end_all_sessions(user)  # a removed role must not linger in an open session
+    if changed:
+        audit.record(actor, "user_updated", user, fields=changed,
+                     roles=sorted(r.value for r in details.roles))
+    return user
+
+
+def _replace_roles(user: User, roles: set[Role]) -> None:
+    wanted = {role.value for role in roles}
+    user.role_grants = [g for g in user.role_grants if g.role in wanted]
+    held = {grant.role for grant in user.role_grants}
+    user.role_grants.extend(UserRole(role=value) for value in sorted(wanted - held))
+    db.session.flush()
+
+
+def deactivate_user(actor: User, user: User) -> None:
+    if user.id == actor.id:
+        raise AccountError("You cannot deactivate your own account")
+    if not user.active:
+        raise AccountError(f"{user.name} is already deactivated")
+    user.active = False
+    end_all_sessions(user)
+    audit.record(actor, "user_deactivated", user)
+
+
+def reactivate_user(actor: User, user: User) -> None:
+    if user.active:
+        raise AccountError(f"{user.name} is already active")
+    user.active = True
+    audit.record(actor, "user_reactivated", user)

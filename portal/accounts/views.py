@@ -1,0 +1,144 @@
+"""Signing in and out, changing and resetting passwords."""
+
+from flask import Blueprint, abort, current_app, flash, request, url_for
+from flask_login import current_user, logout_user
+
+from portal.accounts import operations
+from portal.accounts.forms import (
+    ChangePasswordForm,
+    RequestResetForm,
+    ResetPasswordForm,
+    SignInForm,
+)
+from portal.accounts.session import start_session
+from portal.core.access import public, signed_in
+from portal.core.db import db
+from portal.core.extensions import limiter
+from portal.core.htmx import redirect_to, render
+from portal.core.mail import send_email
+from portal.core.urls import is_safe_next
+
+bp = Blueprint("accounts", __name__)
+
+SIGN_IN_FAILED = "Enter a correct email address and password"
+
+
+def _attempted_account() -> str:
+    """Throttle key for one account, whatever IP the attempts come from."""
+    return "account:" + operations.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _failed(response) -> bool:
+    # Only failed attempts use up the allowance; a successful sign-in redirects.
+    return response.status_code != 303
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"],
+               deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
+               key_func=_attempted_account, deduct_when=_failed)
+def sign_in():
+    next_path = request.args.get("next")
+    if not is_safe_next(next_path):
+        next_path = None
+    if current_user.is_authenticated:
+        return redirect_to(next_path or url_for("home.index"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = operations.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            operations.record_sign_in(user)
+            db.session.commit()
+            start_session(user)
+            return redirect_to(next_path or url_for("home.index"))
+        form.email.errors.append(SIGN_IN_FAILED)
+        return render("accounts/sign_in.html", form=form, status=400)
+    status = 400 if form.errors else 200
+    return render("accounts/sign_in.html", form=form, status=status)
+
+
+@bp.route("/sign-out", methods=["POST"])
+@signed_in
+def sign_out():
+    operations.sign_out(current_user)
+    db.session.commit()
+    logout_user()
+    flash("You have signed out.", "success")
+    return redirect_to(url_for("accounts.sign_in"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@signed_in
+def change_password():
+    form = ChangePasswordForm()
+    form._email = current_user.email
+    if form.validate_on_submit():
+        try:
+            operations.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
+        except operations.AccountError as error:
+            getattr(form, error.field).errors.append(str(error))
+        else:
+            user = current_user._get_current_object()
+            db.session.commit()
+            start_session(user)  # other devices are signed out; this one carries on
+            flash("Your password has been changed. Other devices have been signed out.",
+                  "success")
+            return redirect_to(url_for("home.index"))
+    return render("accounts/change_password.html", form=form, status=400 if form.errors else 200)
+
+
+def _reset_link(secret: str) -> str:
+    base = current_app.config["PORTAL_BASE_URL"]
+    path = url_for("accounts.reset_password", token=secret)
+    # In production the base URL comes from settings, never from the Host header.
+    return (base + path) if base else url_for("accounts.reset_password", token=secret,
+                                               _external=True)
+
+
+@bp.route("/password-reset", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
+def request_reset():
+    form = RequestResetForm()
+    if form.validate_on_submit():
+        user = operations.find_by_email(form.email.data)
+        if user is not None and user.active:
+            secret = operations.issue_password_reset(user)
+            db.session.commit()
+            hours = current_app.config["PASSWORD_RESET_HOURS"]
+            send_email(
+                user.email,
+                "Reset your password",
+                f"Hello {user.name},\n\nUse this link to choose a new password. It works once "
+                f"and expires in {hours} hours:\n\n{_reset_link(secret)}\n\n"
+                "If you did not ask for this, you can ignore this email.",
+            )
+        # The same answer whether or not the address has an account.
+        return render("accounts/reset_sent.html")
+    return render("accounts/request_reset.html", form=form, status=400 if form.errors else 200)
+
+
+@bp.route("/password-reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    reset = operations.valid_reset_token(token)
+    if reset is None:
+        return render("accounts/reset_invalid.html", status=404)
+    form = ResetPasswordForm()
+    form._email = reset.user.email
+    if form.validate_on_submit():
+        operations.reset_password(token, form.new_password.data)
+        db.session.commit()
+        flash("Your password has been set. You can now sign in.", "success")
+        return redirect_to(url_for("accounts.sign_in"))
+    return render("accounts/reset_password.html", form=form, status=400 if form.errors else 200)
+
+
+def require_same_organisation(user) -> None:
+    """Another council's record is invisible: 404, not 403."""
+    if user is None or user.organisation_id != current_user.organisation_id:
+        abort(404)

@@ -1,0 +1,117 @@
+"""Settings read from the environment (and an optional instance file).
+
+Every setting is documented in the README. Production is the default so that a server
+started without configuration refuses to run with a guessable secret key; `make run`
+sets PORTAL_ENV=development.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULT_MAX_UPLOAD_MB = 25
+
+
+class ConfigError(RuntimeError):
+    """Raised when the portal is started with an unsafe or invalid configuration."""
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        return int(value)
+    except ValueError as error:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from error
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for plain postgres:// URLs (the form hosting platforms hand out)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _development_secret_key(instance_path: Path) -> str:
+    """Generate once and keep a development key so sessions survive restarts."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def settings_from_environment(instance_path: Path) -> dict:
+    """Build the Flask config mapping from environment variables."""
+    environment = os.environ.get("PORTAL_ENV", "production").strip().lower()
+    if environment not in {"production", "development"}:
+        raise ConfigError("PORTAL_ENV must be 'production' or 'development'")
+    production = environment == "production"
+    max_upload_mb = _env_int("MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)
+    default_db = f"sqlite:///{instance_path / 'portal.db'}"
+    return {
+        "PORTAL_ENV": environment,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", ""),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            os.environ.get("DATABASE_URL", default_db)
+        ),
+        "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance_path / "uploads")),
+        "MAX_UPLOAD_MB": max_upload_mb,
+        # A little headroom over one file for the other form fields.
+        "MAX_CONTENT_LENGTH": (max_upload_mb + 1) * 1024 * 1024,
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        "LOGIN_LIMIT_PER_IP": os.environ.get("LOGIN_LIMIT_PER_IP", "30 per 15 minutes"),
+        "PORTAL_BASE_URL": os.environ.get("PORTAL_BASE_URL", "").rstrip("/"),
+        "PRODUCT_NAME": os.environ.get("PRODUCT_NAME", "Social Work Progression Portal"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": _env_int("MAIL_PORT", 587),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", True),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "portal@localhost"),
+        "PASSWORD_RESET_HOURS": _env_int("PASSWORD_RESET_HOURS", 2),
+        "TRUST_PROXY_HOPS": _env_int("TRUST_PROXY_HOPS", 0),
+        "SESSION_HOURS": _env_int("SESSION_HOURS", 12),
+        "PAGE_SIZE": _env_int("PAGE_SIZE", 25),
+        # Flask-WTF: a long reflection must not fail because the form is over an hour old.
+        # The token is still bound to the signed session, which expires (SESSION_HOURS).
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_NAME": "portal_session",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+
+
+def finalise(config, instance_path: Path) -> None:
+    """Check the merged configuration and fill in development-only defaults."""
+    if config.get("TESTING"):
+        if not config.get("SECRET_KEY"):
+            config["SECRET_KEY"] = secrets.token_hex(32)
+        return
+    if config["PORTAL_ENV"] == "production":
+        key = config.get("SECRET_KEY") or ""
+        if len(key) < 32 or key in {"change-me", "dev", "secret"}:
+            raise ConfigError(
+                "SECRET_KEY must be set to a random value of at least 32 characters in "
+                "production (for example: python -c 'import secrets; print(secrets.token_hex(32))')"
+            )
+    elif not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _development_secret_key(instance_path)

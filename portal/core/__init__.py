@@ -1,0 +1,1 @@
+"""Shared plumbing: database, extensions, htmx rendering, security, audit, access rules."""

@@ -1,0 +1,56 @@
+"""Pagination for lists, rendered with the GOV.UK pagination component."""
+
+from dataclasses import dataclass
+
+from flask import current_app, request, url_for
+from sqlalchemy import func, select
+
+from portal.core.db import db
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    def govuk_params(self, endpoint: str, **args) -> dict:
+        """Parameters for govukPagination, keeping the current filters in each link."""
+        def link(number: int) -> str:
+            return url_for(endpoint, **{**args, "page": number})
+
+        params: dict = {"items": []}
+        if self.page > 1:
+            params["previous"] = {"href": link(self.page - 1)}
+        if self.page < self.pages:
+            params["next"] = {"href": link(self.page + 1)}
+        for number in range(1, self.pages + 1):
+            near = abs(number - self.page) <= 2 or number in {1, self.pages}
+            if near:
+                params["items"].append(
+                    {"number": number, "href": link(number), "current": number == self.page}
+                )
+            elif params["items"] and not params["items"][-1].get("ellipsis"):
+                params["items"].append({"ellipsis": True})
+        return params
+
+
+def requested_page() -> int:
+    try:
+        return max(1, int(request.args.get("page", 1)))
+    except ValueError:
+        return 1
+
+
+def paginate(statement, per_page: int | None = None) -> Page:
+    """Run `statement` for one page: two queries whatever the size of the table."""
+    per_page = per_page or current_app.config["PAGE_SIZE"]
+    page = requested_page()
+    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
+    items = list(db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)))
+    return Page(items=items, page=page, per_page=per_page, total=total or 0)

@@ -1,0 +1,71 @@
+"""Globals and filters available in every template."""
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, get_flashed_messages
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from portal.accounts.roles import Role
+
+
+def uk_date(value: date | datetime | None) -> str:
+    """'1 September 2026', the GOV.UK style for dates."""
+    if value is None:
+        return ""
+    return f"{value.day} {value:%B %Y}"
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Plain text with blank-line paragraphs, escaped, as GOV.UK body paragraphs."""
+    if not text:
+        return Markup("")
+    blocks = [b.strip() for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]
+    return Markup("").join(
+        Markup('<p class="govuk-body">{}</p>').format(
+            Markup("<br>").join(escape(line) for line in block.split("\n"))
+        )
+        for block in blocks
+    )
+
+
+def navigation_items(active_endpoint: str | None) -> list[dict]:
+    """The header navigation for the signed-in person's roles."""
+    from flask import url_for
+
+    if not current_user.is_authenticated:
+        return []
+    items = [("Home", "home.index")]
+    roles = current_user.roles
+    if roles & {Role.ADMINISTRATOR, Role.PROGRAMME_LEAD}:
+        items.append(("Cohorts", "cohorts.index"))
+    if Role.ADMINISTRATOR in roles:
+        items.append(("Users", "users.index"))
+    items.append(("Your account", "accounts.change_password"))
+    active_prefix = (active_endpoint or "").split(".")[0]
+    return [
+        {
+            "text": text,
+            "href": url_for(endpoint),
+            "active": endpoint.split(".")[0] == active_prefix,
+        }
+        for text, endpoint in items
+    ]
+
+
+def flashed_notifications() -> list[dict]:
+    return [
+        {"category": category, "message": message}
+        for category, message in get_flashed_messages(with_categories=True)
+    ]
+
+
+def init_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["uk_date"] = uk_date
+    app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.globals.update(
+        navigation_items=navigation_items,
+        flashed_notifications=flashed_notifications,
+        Role=Role,
+        product_name=lambda: current_app.config["PRODUCT_NAME"],
+    )

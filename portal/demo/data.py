@@ -1,0 +1,64 @@
+"""The demo council: realistic people, teams, programmes and cohorts (all fictional)."""
+
+from datetime import date
+
+from portal.accounts.roles import Role
+from portal.organisations.models import EntryRoute
+
+DEMO_PASSWORD = "portal-demo-2026"
+COUNCIL = ("Northshire County Council", "Northshire")
+DOMAIN = "northshire.example.org"
+
+TEAMS = [
+    "Children in Need North",
+    "Children in Need South",
+    "Adults Community East",
+    "Hospital Discharge",
+    "Social Work Academy",
+]
+
+PROGRAMMES = [
+    ("asye-child-family", "ASYE child and family", 12),
+    ("asye-adults", "ASYE adults", 12),
+    ("epd", "EPD: Social Worker to Experienced Social Worker", 24),
+    ("progression-senior", "Progression to Senior Practitioner", 12),
+]
+
+COHORTS = [
+    ("ASYE children's services September 2026", "asye-child-family", date(2026, 9, 7),
+     EntryRoute.UNIVERSITY),
+    ("ASYE adults March 2026", "asye-adults", date(2026, 3, 2), EntryRoute.APPRENTICESHIP),
+    ("ASYE children's services Frontline January 2026", "asye-child-family", date(2026, 1, 12),
+     EntryRoute.FRONTLINE),
+]
+
+# (name, email local part, roles, team)
+PEOPLE = [
+    ("Amara Okafor", "candidate", {Role.CANDIDATE}, "Children in Need North"),
+    ("Priya Nair", "priya.nair", {Role.CANDIDATE}, "Children in Need South"),
+    ("Jordan Price", "jordan.price", {Role.CANDIDATE}, "Adults Community East"),
+    ("Tom Fletcher", "tom.fletcher", {Role.CANDIDATE}, "Hospital Discharge"),
+    ("Chloe Williams", "chloe.williams", {Role.CANDIDATE}, "Children in Need North"),
+    ("Helen Shaw", "assessor", {Role.ASSESSOR}, "Social Work Academy"),
+    ("David Mensah", "david.mensah", {Role.ASSESSOR, Role.PANEL_MEMBER}, "Social Work Academy"),
+    ("Rachel Green", "manager", {Role.LINE_MANAGER}, "Children in Need North"),
+    ("Imran Khan", "panel", {Role.PANEL_MEMBER}, "Adults Community East"),
+    ("Sarah Lewis", "sarah.lewis", {Role.PANEL_MEMBER}, "Children in Need South"),
+    ("Margaret Doyle", "chair", {Role.PANEL_CHAIR, Role.PANEL_MEMBER}, None),
+    ("Grace Adeyemi", "lead", {Role.PROGRAMME_LEAD}, "Social Work Academy"),
+    ("Ben Carter", "admin", {Role.ADMINISTRATOR}, "Social Work Academy"),
+    ("Ruth Ellis", "moderator", {Role.EXTERNAL_MODERATOR}, None),
+]
+
+# (email local part, cohort name, joined on)
+MEMBERSHIPS = [
+    ("candidate", "ASYE children's services September 2026", date(2026, 9, 7)),
+    ("priya.nair", "ASYE children's services September 2026", date(2026, 9, 7)),
+    ("jordan.price", "ASYE adults March 2026", date(2026, 3, 2)),
+    ("tom.fletcher", "ASYE adults March 2026", date(2026, 3, 16)),
+    ("chloe.williams", "ASYE children's services Frontline January 2026", date(2026, 1, 12)),
+]
+
+
+def email_for(local_part: str) -> str:
+    return f"{local_part}@{DOMAIN}"

@@ -1,0 +1,68 @@
+"""Load the demo council. Safe to run again: it finds what exists and adds what is missing."""
+
+from sqlalchemy import select
+
+from portal.accounts.models import User, UserRole
+from portal.accounts.passwords import hash_password
+from portal.core.db import db
+from portal.demo import data
+from portal.organisations.models import Cohort, CohortMembership, Organisation, Team
+from portal.programmes.models import Programme
+
+
+def _get_or_add(model, lookup: dict, **values):
+    found = db.session.scalar(select(model).filter_by(**lookup))
+    if found is not None:
+        return found, False
+    created = model(**lookup, **values)
+    db.session.add(created)
+    db.session.flush()
+    return created, True
+
+
+def seed_demo() -> dict[str, int]:
+    """Add the demo data; returns how many rows of each kind were created."""
+    created = {"organisations": 0, "teams": 0, "programmes": 0, "cohorts": 0, "users": 0,
+               "memberships": 0}
+    name, short = data.COUNCIL
+    council, new = _get_or_add(Organisation, {"name": name}, short_name=short)
+    created["organisations"] += new
+    teams = {}
+    for team_name in data.TEAMS:
+        teams[team_name], new = _get_or_add(Team, {"organisation_id": council.id, "name": team_name})
+        created["teams"] += new
+    programmes = {}
+    for code, title, months in data.PROGRAMMES:
+        programmes[code], new = _get_or_add(
+            Programme, {"organisation_id": council.id, "code": code},
+            name=title, duration_months=months,
+        )
+        created["programmes"] += new
+    cohorts = {}
+    for cohort_name, code, start, route in data.COHORTS:
+        cohorts[cohort_name], new = _get_or_add(
+            Cohort, {"organisation_id": council.id, "name": cohort_name},
+            programme_id=programmes[code].id, start_date=start, entry_route=route.value,
+        )
+        created["cohorts"] += new
+    password_hash = hash_password(data.DEMO_PASSWORD)
+    people = {}
+    for person_name, local, roles, team_name in data.PEOPLE:
+        user, new = _get_or_add(
+            User, {"email": data.email_for(local)},
+            organisation_id=council.id, name=person_name, password_hash=password_hash,
+            team_id=teams[team_name].id if team_name else None, active=True,
+        )
+        if new:
+            user.role_grants = [UserRole(role=r.value) for r in sorted(roles)]
+        people[local] = user
+        created["users"] += new
+    for local, cohort_name, joined in data.MEMBERSHIPS:
+        _, new = _get_or_add(
+            CohortMembership,
+            {"cohort_id": cohorts[cohort_name].id, "candidate_id": people[local].id},
+            joined_on=joined,
+        )
+        created["memberships"] += new
+    db.session.flush()
+    return created

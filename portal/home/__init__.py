@@ -1,0 +1,1 @@
+"""Each person's home page, built from the roles they hold."""

@@ -1,0 +1,70 @@
+"""The role-appropriate home page."""
+
+from flask import Blueprint, redirect, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from portal.accounts.models import User
+from portal.accounts.roles import Role
+from portal.core.access import public, signed_in
+from portal.core.db import db
+from portal.core.htmx import render
+from portal.organisations.models import Cohort, CohortMembership
+
+bp = Blueprint("home", __name__)
+
+
+@bp.route("/")
+@public
+def root():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    return redirect(url_for("accounts.sign_in"))
+
+
+def _candidate_memberships(user: User):
+    return db.session.scalars(
+        select(CohortMembership)
+        .where(CohortMembership.candidate_id == user.id)
+        .options(selectinload(CohortMembership.cohort).selectinload(Cohort.programme))
+        .order_by(CohortMembership.joined_on.desc())
+    ).all()
+
+
+def _cohort_overview(user: User):
+    members = (
+        select(func.count(CohortMembership.id))
+        .where(CohortMembership.cohort_id == Cohort.id)
+        .correlate(Cohort)
+        .scalar_subquery()
+    )
+    return db.session.execute(
+        select(Cohort, members.label("members"))
+        .where(Cohort.organisation_id == user.organisation_id, Cohort.active)
+        .options(selectinload(Cohort.programme))
+        .order_by(Cohort.start_date.desc())
+        .limit(20)
+    ).all()
+
+
+def _organisation_counts(user: User) -> dict:
+    active_users = db.session.scalar(
+        select(func.count()).select_from(User)
+        .where(User.organisation_id == user.organisation_id, User.active)
+    )
+    return {"active_users": active_users}
+
+
+@bp.route("/home")
+@signed_in
+def index():
+    roles = current_user.roles
+    context = {"roles": roles}
+    if Role.CANDIDATE in roles:
+        context["memberships"] = _candidate_memberships(current_user)
+    if roles & {Role.PROGRAMME_LEAD, Role.ADMINISTRATOR}:
+        context["cohort_rows"] = _cohort_overview(current_user)
+    if Role.ADMINISTRATOR in roles:
+        context["counts"] = _organisation_counts(current_user)
+    return render("home/index.html", **context)

@@ -1,0 +1,1 @@
+"""Councils, their teams and their cohorts."""

@@ -1,0 +1,60 @@
+"""Cohort forms."""
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import DateField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from portal.organisations.models import EntryRoute
+
+
+class CohortForm(FlaskForm):
+    name = StringField(
+        "Cohort name",
+        description="For example, ASYE children's services September 2026",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter a name for the cohort"), Length(max=200)],
+    )
+    programme_id = SelectField(
+        "Programme", widget=GovSelect(), coerce=str,
+        validators=[InputRequired("Select a programme")],
+    )
+    start_date = DateField(
+        "Start date",
+        description="For example, 1 9 2026",
+        widget=GovDateInput(),
+        format="%d %m %Y",
+        validators=[InputRequired("Enter the start date as a real date, like 1 9 2026")],
+    )
+    entry_route = RadioField(
+        "Entry route",
+        widget=GovRadioInput(),
+        choices=[(route.value, route.label) for route in EntryRoute],
+        validators=[InputRequired("Select the entry route")],
+    )
+    submit = SubmitField("Save cohort", widget=GovSubmitInput())
+
+    def validate_start_date(self, field):
+        if field.data and not date(2000, 1, 1) <= field.data <= date(2100, 1, 1):
+            raise ValidationError("Enter a start date between 2000 and 2100")
+
+    def set_programme_choices(self, programmes) -> None:
+        self.programme_id.choices = [("", "Select a programme")] + [
+            (str(p.id), p.name) for p in programmes
+        ]
+
+
+class AddCandidateForm(FlaskForm):
+    candidate_id = SelectField(
+        "Candidate", widget=GovSelect(), coerce=str,
+        validators=[InputRequired("Select a candidate")],
+    )
+    submit = SubmitField("Add to cohort", widget=GovSubmitInput())

@@ -1,0 +1,110 @@
+"""Changes to cohorts and their membership, each audited, never committed here."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from portal.accounts.models import User
+from portal.accounts.roles import Role
+from portal.core import audit
+from portal.core.db import db
+from portal.organisations.models import Cohort, CohortMembership, EntryRoute
+from portal.programmes.models import Programme
+
+
+class CohortError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class CohortDetails:
+    name: str
+    programme_id: int
+    start_date: date
+    entry_route: EntryRoute
+
+
+def _check(actor: User, details: CohortDetails, cohort: Cohort | None = None) -> None:
+    programme = db.session.get(Programme, details.programme_id)
+    if programme is None or programme.organisation_id != actor.organisation_id:
+        raise CohortError("Select a programme", field="programme_id")
+    clash = select(func.count()).select_from(Cohort).where(
+        Cohort.organisation_id == actor.organisation_id,
+        func.lower(Cohort.name) == details.name.strip().lower(),
+    )
+    if cohort is not None:
+        clash = clash.where(Cohort.id != cohort.id)
+    if db.session.scalar(clash):
+        raise CohortError("A cohort with this name already exists", field="name")
+
+
+def create_cohort(actor: User, details: CohortDetails) -> Cohort:
+    _check(actor, details)
+    cohort = Cohort(
+        organisation_id=actor.organisation_id,
+        programme_id=details.programme_id,
+        name=details.name.strip(),
+        start_date=details.start_date,
+        entry_route=details.entry_route.value,
+    )
+    db.session.add(cohort)
+    db.session.flush()
+    audit.record(actor, "cohort_created", cohort)
+    return cohort
+
+
+def update_cohort(actor: User, cohort: Cohort, details: CohortDetails) -> Cohort:
+    _check(actor, details, cohort)
+    changed = [
+        name
+        for name, new in (
+            ("name", details.name.strip()),
+            ("programme_id", details.programme_id),
+            ("start_date", details.start_date),
+            ("entry_route", details.entry_route.value),
+        )
+        if getattr(cohort, name) != new
+    ]
+    cohort.name = details.name.strip()
+    cohort.programme_id = details.programme_id
+    cohort.start_date = details.start_date
+    cohort.entry_route = details.entry_route.value
+    if changed:
+        audit.record(actor, "cohort_updated", cohort, fields=changed)
+    return cohort
+
+
+def set_cohort_active(actor: User, cohort: Cohort, active: bool) -> None:
+    if cohort.active == active:
+        raise CohortError("The cohort is already " + ("open" if active else "closed"))
+    cohort.active = active
+    audit.record(actor, "cohort_reopened" if active else "cohort_closed", cohort)
+
+
+def add_candidate(actor: User, cohort: Cohort, candidate: User, joined_on: date) -> CohortMembership:
+    if candidate.organisation_id != cohort.organisation_id or not candidate.has_role(Role.CANDIDATE):
+        raise CohortError("Select a candidate from your organisation", field="candidate_id")
+    exists = db.session.scalar(
+        select(func.count()).select_from(CohortMembership).where(
+            CohortMembership.cohort_id == cohort.id,
+            CohortMembership.candidate_id == candidate.id,
+        )
+    )
+    if exists:
+        raise CohortError(f"{candidate.name} is already in this cohort", field="candidate_id")
+    membership = CohortMembership(cohort=cohort, candidate=candidate, joined_on=joined_on)
+    db.session.add(membership)
+    db.session.flush()
+    audit.record(actor, "candidate_added_to_cohort", cohort, candidate_id=candidate.id)
+    return membership
+
+
+def remove_candidate(actor: User, membership: CohortMembership) -> None:
+    cohort = membership.cohort
+    audit.record(actor, "candidate_removed_from_cohort", cohort,
+                 candidate_id=membership.candidate_id)
+    db.session.delete(membership)
+    db.session.flush()

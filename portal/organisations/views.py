@@ -1,0 +1,209 @@
+"""Administrators and programme leads manage cohorts and who is in them."""
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from portal.accounts.forms import ConfirmForm
+from portal.accounts.models import User, UserRole
+from portal.accounts.roles import Role
+from portal.core.access import requires_role
+from portal.core.db import db
+from portal.core.htmx import redirect_to, render
+from portal.core.pagination import paginate
+from portal.organisations import operations
+from portal.organisations.forms import AddCandidateForm, CohortForm
+from portal.organisations.models import Cohort, CohortMembership, EntryRoute
+from portal.programmes.models import Programme
+
+bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
+cohort_managers = requires_role(Role.ADMINISTRATOR, Role.PROGRAMME_LEAD)
+
+
+def get_cohort_in_my_organisation(cohort_id: int) -> Cohort:
+    cohort = db.session.get(Cohort, cohort_id)
+    if cohort is None or cohort.organisation_id != current_user.organisation_id:
+        abort(404)
+    return cohort
+
+
+def _programmes():
+    return db.session.scalars(
+        select(Programme)
+        .where(Programme.organisation_id == current_user.organisation_id, Programme.active)
+        .order_by(Programme.name)
+    ).all()
+
+
+def _details(form: CohortForm) -> operations.CohortDetails:
+    return operations.CohortDetails(
+        name=form.name.data,
+        programme_id=int(form.programme_id.data),
+        start_date=form.start_date.data,
+        entry_route=EntryRoute(form.entry_route.data),
+    )
+
+
+def _apply_error(form, error: operations.CohortError) -> None:
+    field = getattr(form, error.field or "name")
+    field.errors = [*field.errors, str(error)]
+
+
+@bp.route("/")
+@cohort_managers
+def index():
+    member_count = (
+        select(func.count(CohortMembership.id))
+        .where(CohortMembership.cohort_id == Cohort.id)
+        .correlate(Cohort)
+        .scalar_subquery()
+    )
+    statement = (
+        select(Cohort, member_count.label("members"))
+        .where(Cohort.organisation_id == current_user.organisation_id)
+        .options(selectinload(Cohort.programme))
+        .order_by(Cohort.active.desc(), Cohort.start_date.desc(), Cohort.id)
+    )
+    rows = db.session.execute(statement).all()
+    return render("organisations/cohorts.html", rows=rows)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@cohort_managers
+def new():
+    form = CohortForm()
+    form.set_programme_choices(_programmes())
+    if form.validate_on_submit():
+        try:
+            cohort = operations.create_cohort(current_user, _details(form))
+        except operations.CohortError as error:
+            db.session.rollback()
+            _apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Cohort '{cohort.name}' has been created.", "success")
+            return redirect_to(url_for("cohorts.show", cohort_id=cohort.id))
+    return render("organisations/cohort_form.html", form=form, cohort=None,
+                  status=400 if form.errors else 200)
+
+
+@bp.route("/<int:cohort_id>")
+@cohort_managers
+def show(cohort_id: int):
+    cohort = get_cohort_in_my_organisation(cohort_id)
+    form = AddCandidateForm()
+    form.candidate_id.choices = _candidate_choices(cohort)
+    return _render_cohort(cohort, form)
+
+
+def _render_cohort(cohort: Cohort, form: AddCandidateForm, status: int = 200):
+    statement = (
+        select(CohortMembership)
+        .join(User, CohortMembership.candidate_id == User.id)
+        .where(CohortMembership.cohort_id == cohort.id)
+        .options(selectinload(CohortMembership.candidate).selectinload(User.team))
+        .order_by(func.lower(User.name), User.id)
+    )
+    return render("organisations/cohort.html", cohort=cohort, page=paginate(statement),
+                  form=form, confirm=ConfirmForm(), status=status)
+
+
+def _candidate_choices(cohort: Cohort):
+    already = select(CohortMembership.candidate_id).where(CohortMembership.cohort_id == cohort.id)
+    candidates = db.session.scalars(
+        select(User)
+        .where(
+            User.organisation_id == cohort.organisation_id,
+            User.active,
+            User.role_grants.any(UserRole.role == Role.CANDIDATE.value),
+            User.id.not_in(already),
+        )
+        .order_by(func.lower(User.name))
+        .limit(500)
+    ).all()
+    return [("", "Select a candidate")] + [(str(u.id), f"{u.name} ({u.email})") for u in candidates]
+
+
+@bp.route("/<int:cohort_id>/edit", methods=["GET", "POST"])
+@cohort_managers
+def edit(cohort_id: int):
+    cohort = get_cohort_in_my_organisation(cohort_id)
+    form = CohortForm(obj=cohort)
+    form.set_programme_choices(_programmes())
+    if not form.is_submitted():
+        form.programme_id.data = str(cohort.programme_id)
+    if form.validate_on_submit():
+        try:
+            operations.update_cohort(current_user, cohort, _details(form))
+        except operations.CohortError as error:
+            db.session.rollback()
+            _apply_error(form, error)
+        else:
+            db.session.commit()
+            flash("The cohort has been updated.", "success")
+            return redirect_to(url_for("cohorts.show", cohort_id=cohort.id))
+    return render("organisations/cohort_form.html", form=form, cohort=cohort,
+                  status=400 if form.errors else 200)
+
+
+@bp.route("/<int:cohort_id>/close", methods=["POST"])
+@cohort_managers
+def close(cohort_id: int):
+    return _set_active(cohort_id, False)
+
+
+@bp.route("/<int:cohort_id>/reopen", methods=["POST"])
+@cohort_managers
+def reopen(cohort_id: int):
+    return _set_active(cohort_id, True)
+
+
+def _set_active(cohort_id: int, active: bool):
+    cohort = get_cohort_in_my_organisation(cohort_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            operations.set_cohort_active(current_user, cohort, active)
+        except operations.CohortError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("The cohort has been " + ("reopened." if active else "closed."), "success")
+    return redirect_to(url_for("cohorts.show", cohort_id=cohort.id))
+
+
+@bp.route("/<int:cohort_id>/candidates", methods=["POST"])
+@cohort_managers
+def add_candidate(cohort_id: int):
+    cohort = get_cohort_in_my_organisation(cohort_id)
+    form = AddCandidateForm()
+    form.candidate_id.choices = _candidate_choices(cohort)
+    if form.validate_on_submit():
+        candidate = db.session.get(User, int(form.candidate_id.data))
+        try:
+            operations.add_candidate(current_user, cohort, candidate, date.today())
+        except operations.CohortError as error:
+            db.session.rollback()
+            _apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{candidate.name} has been added to the cohort.", "success")
+            return redirect_to(url_for("cohorts.show", cohort_id=cohort.id))
+    return _render_cohort(cohort, form, status=400)
+
+
+@bp.route("/<int:cohort_id>/candidates/<int:membership_id>/remove", methods=["POST"])
+@cohort_managers
+def remove_candidate(cohort_id: int, membership_id: int):
+    cohort = get_cohort_in_my_organisation(cohort_id)
+    membership = db.session.get(CohortMembership, membership_id)
+    if membership is None or membership.cohort_id != cohort.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        name = membership.candidate.name
+        operations.remove_candidate(current_user, membership)
+        db.session.commit()
+        flash(f"{name} has been removed from the cohort.", "success")
+    return redirect_to(url_for("cohorts.show", cohort_id=cohort.id))

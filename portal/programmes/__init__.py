@@ -1,0 +1,1 @@
+"""Programmes (ASYE, EPD, progression) that cohorts follow."""

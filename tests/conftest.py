@@ -1,0 +1,166 @@
+"""Test fixtures shared by the whole suite.
+
+The same suite runs on SQLite (default) and on PostgreSQL when TEST_DATABASE_URL is set.
+The schema is made once per run by the Alembic migrations (never create_all); each test
+starts from empty tables, which also lets browser tests share data with a live server.
+"""
+
+import os
+import re
+from contextlib import contextmanager
+
+import pytest
+from bs4 import BeautifulSoup
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from itsdangerous import URLSafeTimedSerializer
+from sqlalchemy import event, text
+
+from portal import create_app
+from portal.config import normalise_database_url
+from portal.core.db import db
+from portal.core.extensions import limiter
+from tests import factories
+
+
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if url:
+        return normalise_database_url(url)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal-test.db'}"
+
+
+def _drop_everything() -> None:
+    """Start a PostgreSQL run from an empty schema (a previous run may have died)."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+
+
+class PortalClient(FlaskClient):
+    """A test client that sends a valid CSRF token with every form POST by default."""
+
+    def csrf_token(self) -> str:
+        app = self.application
+        with self.session_transaction() as session:
+            raw = session.get("csrf_token")
+            if raw is None:
+                raw = session["csrf_token"] = os.urandom(20).hex()
+        return URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token").dumps(raw)
+
+    def post(self, *args, csrf: bool = True, **kwargs):
+        data = kwargs.get("data")
+        if csrf and (data is None or isinstance(data, dict)) and "json" not in kwargs:
+            data = dict(data or {})
+            data.setdefault("csrf_token", self.csrf_token())
+            kwargs["data"] = data
+        return super().post(*args, **kwargs)
+
+    def htmx_post(self, url: str, data: dict | None = None, csrf_header: bool = True):
+        headers = {"HX-Request": "true"}
+        if csrf_header:
+            headers["X-CSRFToken"] = self.csrf_token()
+        return super().post(url, data=data or {}, headers=headers)
+
+    def htmx_get(self, url: str, **kwargs):
+        return self.get(url, headers={"HX-Request": "true"}, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    upload_dir = tmp_path_factory.mktemp("uploads")
+    application = create_app(
+        {
+            "TESTING": True,
+            "PORTAL_ENV": "development",
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+            "SQLALCHEMY_DATABASE_URI": database_url(tmp_path_factory),
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "UPLOAD_DIR": str(upload_dir),
+            "MAIL_BACKEND": "memory",
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "SERVER_NAME": None,
+        }
+    )
+    application.test_client_class = PortalClient
+    with application.app_context():
+        _drop_everything()
+        upgrade()
+    return application
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(app):
+    """Every test starts with empty tables, a fresh rate limiter and an empty outbox."""
+    with app.app_context():
+        yield
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+        limiter.reset()
+        app.extensions.get("portal_outbox", []).clear()
+
+
+@pytest.fixture
+def client(app) -> PortalClient:
+    return app.test_client()
+
+
+def sign_in(client, user, password: str = factories.PASSWORD):
+    """Sign `user` in through the real form; returns the response."""
+    db.session.commit()
+    response = client.post("/sign-in", data={"email": user.email, "password": password})
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    return response
+
+
+@pytest.fixture
+def org():
+    return factories.organisation()
+
+
+@pytest.fixture
+def as_role(client, org):
+    """Sign in as a fresh user of `org` holding the given role(s); returns the user."""
+
+    def _as(*roles):
+        user = factories.user(org, roles=roles)
+        sign_in(client, user)
+        return user
+
+    return _as
+
+
+def page(response) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def assert_no_duplicate_ids(soup: BeautifulSoup) -> None:
+    ids = [tag["id"] for tag in soup.find_all(id=True)]
+    duplicates = {i for i in ids if ids.count(i) > 1}
+    assert not duplicates, f"duplicate ids: {duplicates}"
+
+
+def error_summary(soup: BeautifulSoup) -> list[str]:
+    summary = soup.select_one(".govuk-error-summary")
+    if summary is None:
+        return []
+    return [re.sub(r"\s+", " ", li.get_text()).strip() for li in summary.select("li")]
+
+
+@contextmanager
+def count_queries():
+    """Count the SQL statements run inside the block."""
+    statements: list[str] = []
+
+    def _before(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", _before)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", _before)
