@@ -57,13 +57,12 @@ def _configure_templates(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    # Models must be imported before migrate/alembic look at the metadata.
+    import portal.models
     from portal.core import access, errors, security
     from portal.core.db import db, migrate
     from portal.core.extensions import csrf, limiter, login_manager, wtforms_helpers
     from portal.core.htmx import htmx
-
-    # Models must be imported before migrate/alembic look at the metadata.
-    import portal.models  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -76,9 +75,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    import portal.accounts.session  # noqa: F401  (registers the user loader)
-
     from datetime import timedelta
+
+    import portal.accounts.session  # noqa: F401  (registers the user loader)
 
     app.permanent_session_lifetime = timedelta(hours=app.config["SESSION_HOURS"])
     app.before_request(access.refuse_unruled_endpoints)

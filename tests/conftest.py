@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 import pytest
 from bs4 import BeautifulSoup
+from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from itsdangerous import URLSafeTimedSerializer
@@ -40,7 +41,19 @@ def _drop_everything() -> None:
 
 
 class PortalClient(FlaskClient):
-    """A test client that sends a valid CSRF token with every form POST by default."""
+    """A test client that sends a valid CSRF token with every form POST by default.
+
+    Each request runs in its own application context, as in production. Without this,
+    Flask would reuse the test's context, sharing `g` (the signed-in user) and the
+    database session between requests and hiding a view that forgets to commit.
+    """
+
+    def open(self, *args, **kwargs):
+        outer_context = _cv_app.set(None)
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(outer_context)
 
     def csrf_token(self) -> str:
         app = self.application

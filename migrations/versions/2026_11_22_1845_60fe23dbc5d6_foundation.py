@@ -1,13 +1,12 @@
 """foundation accounts organisations cohorts audit
 
 Revision ID: 60fe23dbc5d6
-Revises: 
+Revises:
 Create Date: 2026-11-22 18:45:54.426256
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '60fe23dbc5d6'

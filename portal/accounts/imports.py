@@ -39,7 +39,8 @@ def _read_rows(raw: bytes) -> tuple[list[dict], list[RowError]]:
     headers = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in headers]
     if missing:
-        return [], [RowError(1, "The first row must name the columns: missing " + ", ".join(missing))]
+        message = "The first row must name the columns: missing " + ", ".join(missing)
+        return [], [RowError(1, message)]
     reader.fieldnames = headers
     rows = []
     for row in reader:
@@ -86,10 +87,8 @@ def import_users(actor: User, raw: bytes) -> ImportResult:
     rows, errors = _read_rows(raw)
     if errors:
         return ImportResult(errors=errors)
-    teams = {
-        t.name.lower(): t.id
-        for t in db.session.scalars(select(Team).where(Team.organisation_id == actor.organisation_id))
-    }
+    my_teams = select(Team).where(Team.organisation_id == actor.organisation_id)
+    teams = {t.name.lower(): t.id for t in db.session.scalars(my_teams)}
     existing = set(db.session.scalars(select(User.email).where(
         User.email.in_([normalise_email(r.get("email", "")) for r in rows]))))
     seen: set[str] = set()

@@ -3,8 +3,8 @@
 import secrets
 
 from flask import request, url_for
-from flask_login import login_user
 from flask import session as flask_session
+from flask_login import login_user
 
 from portal.accounts.models import User
 from portal.core.db import db

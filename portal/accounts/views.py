@@ -1,6 +1,6 @@
 """Signing in and out, changing and resetting passwords."""
 
-from flask import Blueprint, abort, current_app, flash, request, url_for
+from flask import Blueprint, current_app, flash, request, url_for
 from flask_login import current_user, logout_user
 
 from portal.accounts import operations
@@ -137,8 +137,3 @@ def reset_password(token: str):
         return redirect_to(url_for("accounts.sign_in"))
     return render("accounts/reset_password.html", form=form, status=400 if form.errors else 200)
 
-
-def require_same_organisation(user) -> None:
-    """Another council's record is invisible: 404, not 403."""
-    if user is None or user.organisation_id != current_user.organisation_id:
-        abort(404)

@@ -1,7 +1,7 @@
 """The one place that decides between a full page and an htmx fragment."""
 
-from flask import render_template, request
 from flask import make_response as flask_make_response
+from flask import render_template, request
 from htmx_flask import Htmx
 
 htmx = Htmx()

@@ -19,4 +19,4 @@ def seed_demo_command() -> None:
     click.echo(f"Sign in with any of these (password: {DEMO_PASSWORD}):")
     for name, local, roles, _team in PEOPLE:
         labels = ", ".join(sorted(role.label for role in roles))
-        click.echo(f"  {email_for(local):42} {name} – {labels}")
+        click.echo(f"  {email_for(local):42} {name}: {labels}")

@@ -29,7 +29,8 @@ def seed_demo() -> dict[str, int]:
     created["organisations"] += new
     teams = {}
     for team_name in data.TEAMS:
-        teams[team_name], new = _get_or_add(Team, {"organisation_id": council.id, "name": team_name})
+        lookup = {"organisation_id": council.id, "name": team_name}
+        teams[team_name], new = _get_or_add(Team, lookup)
         created["teams"] += new
     programmes = {}
     for code, title, months in data.PROGRAMMES:

@@ -56,11 +56,26 @@ def _organisation_counts(user: User) -> dict:
     return {"active_users": active_users}
 
 
+# Which parts of the home page each role sees, in the order they appear.
+SECTIONS = [
+    ("candidate", {Role.CANDIDATE}),
+    ("assessor", {Role.ASSESSOR, Role.LINE_MANAGER}),
+    ("panel", {Role.PANEL_MEMBER, Role.PANEL_CHAIR}),
+    ("cohorts", {Role.PROGRAMME_LEAD, Role.ADMINISTRATOR}),
+    ("administrator", {Role.ADMINISTRATOR}),
+    ("moderator", {Role.EXTERNAL_MODERATOR}),
+]
+
+
+def home_sections(roles: set[Role]) -> list[str]:
+    return [name for name, wanted in SECTIONS if roles & wanted]
+
+
 @bp.route("/home")
 @signed_in
 def index():
     roles = current_user.roles
-    context = {"roles": roles}
+    context = {"sections": home_sections(roles)}
     if Role.CANDIDATE in roles:
         context["memberships"] = _candidate_memberships(current_user)
     if roles & {Role.PROGRAMME_LEAD, Role.ADMINISTRATOR}:

@@ -4,15 +4,15 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import DateField, RadioField, SelectField, StringField, SubmitField
+from wtforms import RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from portal.core.forms import GovDateField
 from portal.organisations.models import EntryRoute
 
 
@@ -27,12 +27,11 @@ class CohortForm(FlaskForm):
         "Programme", widget=GovSelect(), coerce=str,
         validators=[InputRequired("Select a programme")],
     )
-    start_date = DateField(
+    start_date = GovDateField(
         "Start date",
         description="For example, 1 9 2026",
-        widget=GovDateInput(),
-        format="%d %m %Y",
-        validators=[InputRequired("Enter the start date as a real date, like 1 9 2026")],
+        required_message="Enter the cohort's start date",
+        invalid_message="Enter the start date as a real date, like 1 9 2026",
     )
     entry_route = RadioField(
         "Entry route",

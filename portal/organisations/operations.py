@@ -84,8 +84,11 @@ def set_cohort_active(actor: User, cohort: Cohort, active: bool) -> None:
     audit.record(actor, "cohort_reopened" if active else "cohort_closed", cohort)
 
 
-def add_candidate(actor: User, cohort: Cohort, candidate: User, joined_on: date) -> CohortMembership:
-    if candidate.organisation_id != cohort.organisation_id or not candidate.has_role(Role.CANDIDATE):
+def add_candidate(
+    actor: User, cohort: Cohort, candidate: User, joined_on: date
+) -> CohortMembership:
+    same_council = candidate.organisation_id == cohort.organisation_id
+    if not same_council or not candidate.has_role(Role.CANDIDATE):
         raise CohortError("Select a candidate from your organisation", field="candidate_id")
     exists = db.session.scalar(
         select(func.count()).select_from(CohortMembership).where(

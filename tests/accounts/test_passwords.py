@@ -1,0 +1,145 @@
+"""Changing and resetting passwords."""
+
+import re
+from datetime import timedelta
+
+from portal.accounts.models import PasswordResetToken, User
+from portal.accounts.passwords import password_problem, verify_password
+from portal.core.db import db, utcnow
+from portal.core.mail import outbox
+from tests import factories
+from tests.conftest import error_summary, page, sign_in
+
+NEW_PASSWORD = "a brand new passphrase"
+
+
+def test_changing_password_signs_out_other_devices_but_not_this_one(app, client, org):
+    user = factories.user(org)
+    sign_in(client, user)
+    other_device = app.test_client()
+    sign_in(other_device, user)
+    response = client.post("/account/password", data={
+        "current_password": factories.PASSWORD,
+        "new_password": NEW_PASSWORD,
+        "confirm_password": NEW_PASSWORD,
+    })
+    assert response.status_code == 303
+    assert client.get("/home").status_code == 200
+    assert other_device.get("/home").status_code == 303
+    db.session.expire_all()
+    assert verify_password(db.session.get(User, user.id).password_hash, NEW_PASSWORD)
+
+
+def test_wrong_current_password_is_refused_and_nothing_changes(client, org):
+    user = factories.user(org)
+    sign_in(client, user)
+    response = client.post("/account/password", data={
+        "current_password": "not my password",
+        "new_password": NEW_PASSWORD,
+        "confirm_password": NEW_PASSWORD,
+    })
+    assert response.status_code == 400
+    assert error_summary(page(response)) == ["Your current password is not correct"]
+    db.session.expire_all()
+    assert verify_password(db.session.get(User, user.id).password_hash, factories.PASSWORD)
+
+
+def test_weak_and_mismatched_passwords_are_explained(client, org):
+    sign_in(client, factories.user(org))
+    response = client.post("/account/password", data={
+        "current_password": factories.PASSWORD,
+        "new_password": "short",
+        "confirm_password": "different",
+    })
+    assert response.status_code == 400
+    assert error_summary(page(response)) == [
+        "Password must be 12 characters or more",
+        "The passwords do not match",
+    ]
+
+
+def test_password_rules():
+    assert password_problem("x" * 11)
+    assert password_problem("jo.bloggs-secret", "jo.bloggs@example.org")
+    assert password_problem("password1234")
+    assert password_problem("a perfectly fine phrase") is None
+
+
+def _reset_link() -> str:
+    (email,) = outbox()
+    match = re.search(r"https?://\S+(/password-reset/\S+)", email.body)
+    assert match, email.body
+    return match.group(1)
+
+
+def test_password_reset_by_email_link_works_once(client, org):
+    user = factories.user(org, email="reset.me@example.org")
+    db.session.commit()
+    response = client.post("/password-reset", data={"email": "Reset.Me@example.org"})
+    assert response.status_code == 200
+    assert "Check your email" in response.get_data(as_text=True)
+    link = _reset_link()
+    assert outbox()[0].to == "reset.me@example.org"
+    assert client.get(link).status_code == 200
+    response = client.post(link, data={"new_password": NEW_PASSWORD,
+                                       "confirm_password": NEW_PASSWORD})
+    assert response.status_code == 303
+    assert client.post("/sign-in", data={"email": user.email,
+                                         "password": NEW_PASSWORD}).status_code == 303
+    client.post("/sign-out")
+    again = client.post(link, data={"new_password": "yet another passphrase",
+                                     "confirm_password": "yet another passphrase"})
+    assert again.status_code == 404
+
+
+def test_reset_ends_existing_sessions(app, client, org):
+    user = factories.user(org)
+    sign_in(client, user)
+    anonymous = app.test_client()
+    anonymous.post("/password-reset", data={"email": user.email})
+    link = _reset_link()
+    anonymous.post(link, data={"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    assert client.get("/home").status_code == 303
+
+
+def test_expired_reset_link_is_refused(client, org):
+    user = factories.user(org)
+    db.session.commit()
+    client.post("/password-reset", data={"email": user.email})
+    link = _reset_link()
+    token = db.session.scalar(db.select(PasswordResetToken))
+    token.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert client.get(link).status_code == 404
+
+
+def test_unknown_email_gets_the_same_answer_and_no_email(client):
+    response = client.post("/password-reset", data={"email": "nobody@example.org"})
+    assert response.status_code == 200
+    assert "Check your email" in response.get_data(as_text=True)
+    assert outbox() == []
+
+
+def test_only_a_hash_of_the_reset_token_is_stored(client, org):
+    user = factories.user(org)
+    db.session.commit()
+    client.post("/password-reset", data={"email": user.email})
+    secret = _reset_link().rsplit("/", 1)[1]
+    stored = db.session.scalar(db.select(PasswordResetToken.token_hash))
+    assert secret not in stored
+
+
+def test_reset_links_use_the_configured_base_url_not_the_host_header(app, client, org):
+    user = factories.user(org)
+    db.session.commit()
+    app.config["PORTAL_BASE_URL"] = "https://portal.council.example"
+    # The attacker's request comes with its own session; CSRF is beside the point here.
+    app.config["WTF_CSRF_ENABLED"] = False
+    try:
+        client.post("/password-reset", data={"email": user.email},
+                    headers={"Host": "attacker.example"})
+    finally:
+        app.config["PORTAL_BASE_URL"] = ""
+        app.config["WTF_CSRF_ENABLED"] = True
+    assert "https://portal.council.example/password-reset/" in outbox()[0].body
+    assert "attacker" not in outbox()[0].body

@@ -1,0 +1,59 @@
+"""The demo data loads, is realistic enough to try every role, and never duplicates."""
+
+from sqlalchemy import func, select
+
+from portal.accounts.models import User
+from portal.accounts.roles import Role
+from portal.core.db import db
+from portal.demo.data import DEMO_PASSWORD, PEOPLE, email_for
+from portal.demo.seed import seed_demo
+from portal.organisations.models import Cohort, CohortMembership, Organisation, Team
+from tests.conftest import sign_in
+
+
+def _counts():
+    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
+            for model in (Organisation, Team, Cohort, User, CohortMembership)}
+
+
+def test_seed_twice_does_not_duplicate(app):
+    first = seed_demo()
+    db.session.commit()
+    counts = _counts()
+    second = seed_demo()
+    db.session.commit()
+    assert sum(first.values()) > 0
+    assert sum(second.values()) == 0
+    assert _counts() == counts
+
+
+def test_the_demo_has_every_role_and_varied_cohorts(app):
+    seed_demo()
+    db.session.commit()
+    roles = set()
+    for user in db.session.scalars(select(User)):
+        roles |= user.roles
+    assert roles == set(Role)
+    cohorts = db.session.scalars(select(Cohort)).all()
+    assert len({c.entry_route for c in cohorts}) >= 2
+    assert len({c.start_date for c in cohorts}) >= 2
+
+
+def test_every_demo_account_can_sign_in(app, client):
+    seed_demo()
+    db.session.commit()
+    for _name, local, _roles, _team in PEOPLE:
+        user = db.session.scalar(select(User).where(User.email == email_for(local)))
+        sign_in(client, user, password=DEMO_PASSWORD)
+        assert client.get("/home").status_code == 200
+        client.post("/sign-out")
+
+
+def test_the_command_reports_what_it_did(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "Demo data: added" in result.output
+    assert "admin@" in result.output
+    again = runner.invoke(args=["seed-demo"])
+    assert "already loaded" in again.output

@@ -1,0 +1,58 @@
+"""Migrations upgrade, downgrade and upgrade again, and agree with the models."""
+
+import os
+
+import pytest
+from flask_migrate import check, downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from portal import create_app
+from portal.config import normalise_database_url
+from portal.core.db import db
+
+SCRATCH_DATABASE = "portal_migration_check"
+
+
+@pytest.fixture
+def scratch_database_url(tmp_path):
+    """An empty database of the same kind as the suite's (SQLite file or PostgreSQL)."""
+    url = os.environ.get("TEST_DATABASE_URL", "").strip()
+    if not url:
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    server = make_url(normalise_database_url(url))
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE}"))
+        connection.execute(text(f"CREATE DATABASE {SCRATCH_DATABASE}"))
+    yield server.set(database=SCRATCH_DATABASE).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)"))
+    admin.dispose()
+
+
+def test_upgrade_downgrade_upgrade_and_models_match(scratch_database_url):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": scratch_database_url})
+    with app.app_context():
+        upgrade()
+        tables = set(inspect(db.engine).get_table_names())
+        assert {"user_account", "organisation", "cohort", "audit_event"} <= tables
+        check()  # raises if the models and the migrations disagree
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()
+        check()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_migration_files_are_named_by_date():
+    import re
+    from pathlib import Path
+
+    versions = Path(__file__).resolve().parents[2] / "migrations" / "versions"
+    names = [p.name for p in versions.glob("*.py")]
+    assert names
+    for name in names:
+        assert re.match(r"\d{4}_\d{2}_\d{2}_\d{4}_[0-9a-f]+_\w+\.py$", name), name
