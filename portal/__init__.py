@@ -89,14 +89,22 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts.admin_views import bp as users_bp
     from portal.accounts.views import bp as accounts_bp
     from portal.core.views import bp as core_bp
+    from portal.evidence.attachment_views import bp as attachments_bp
+    from portal.evidence.views import bp as evidence_bp
+    from portal.frameworks.views import bp as frameworks_bp
     from portal.home.views import bp as home_bp
     from portal.organisations.views import bp as cohorts_bp
 
-    for blueprint in (core_bp, accounts_bp, users_bp, home_bp, cohorts_bp):
+    for blueprint in (core_bp, accounts_bp, users_bp, home_bp, cohorts_bp, frameworks_bp,
+                      evidence_bp, attachments_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_commands(app: Flask) -> None:
     from portal.demo.commands import seed_demo_command
+    from portal.evidence.commands import attachments_cli
+    from portal.frameworks.commands import frameworks_cli
 
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(frameworks_cli)
+    app.cli.add_command(attachments_cli)

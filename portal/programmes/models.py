@@ -20,6 +20,9 @@ class Programme(db.Model):
     active: Mapped[bool] = mapped_column(nullable=False, default=True)
 
     organisation = relationship("Organisation")
+    frameworks = relationship(
+        "Framework", secondary="programme_framework", order_by="Framework.code"
+    )
 
     def __str__(self) -> str:
         return self.name

@@ -1,0 +1,1 @@
+"""The candidate's evidence log: entries, links to framework elements, attachments."""

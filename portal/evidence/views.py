@@ -1,0 +1,5 @@
+"""The candidate's evidence log."""
+
+from flask import Blueprint
+
+bp = Blueprint("evidence", __name__, url_prefix="/evidence")

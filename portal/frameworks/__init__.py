@@ -1,0 +1,1 @@
+"""Professional frameworks (PCF, KSS) held as versioned data, never as code."""

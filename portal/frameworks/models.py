@@ -1,0 +1,133 @@
+"""Frameworks, their ordered element trees, PCF career levels, and version mappings.
+
+Frameworks are national reference data shared by every council. A portfolio pins the
+framework versions it started on, so several versions stay loaded at once.
+"""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.core.db import db, utcnow
+from portal.core.types import UTCDateTime
+
+
+class FrameworkStatus(enum.StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    RETIRED = "retired"
+
+
+class Framework(db.Model):
+    __tablename__ = "framework"
+    __table_args__ = (
+        UniqueConstraint("code", "version"),
+        CheckConstraint("status IN ('draft', 'active', 'retired')", name="status_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), nullable=False)
+    version: Mapped[str] = mapped_column(String(30), nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    publisher: Mapped[str] = mapped_column(String(200), nullable=False)
+    source: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="active")
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+    elements = relationship(
+        "FrameworkElement", back_populates="framework", order_by="FrameworkElement.position",
+        cascade="all, delete-orphan",
+    )
+    levels = relationship(
+        "FrameworkLevel", back_populates="framework", order_by="FrameworkLevel.position",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} ({self.version})"
+
+
+class FrameworkElement(db.Model):
+    """A domain, statement or sub-element. `position` orders the whole tree depth-first."""
+
+    __tablename__ = "framework_element"
+    __table_args__ = (UniqueConstraint("framework_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = mapped_column(
+        ForeignKey("framework.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("framework_element.id", ondelete="CASCADE"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(30), nullable=False)
+    title: Mapped[str] = mapped_column(String(300), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    group_name: Mapped[str | None] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(nullable=False)
+    depth: Mapped[int] = mapped_column(nullable=False, default=0)
+    verified: Mapped[bool] = mapped_column(nullable=False, default=True)
+
+    framework = relationship("Framework", back_populates="elements")
+    parent = relationship("FrameworkElement", remote_side=[id])
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class FrameworkLevel(db.Model):
+    """A career level (PCF): entry to training ... strategic."""
+
+    __tablename__ = "framework_level"
+    __table_args__ = (UniqueConstraint("framework_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    framework_id: Mapped[int] = mapped_column(
+        ForeignKey("framework.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    code: Mapped[str] = mapped_column(String(60), nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    position: Mapped[int] = mapped_column(nullable=False)
+
+    framework = relationship("Framework", back_populates="levels")
+
+
+class ElementMapping(db.Model):
+    """An element of one version that corresponds to an element of the next."""
+
+    __tablename__ = "element_mapping"
+    __table_args__ = (UniqueConstraint("from_element_id", "to_element_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_element_id: Mapped[int] = mapped_column(
+        ForeignKey("framework_element.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    to_element_id: Mapped[int] = mapped_column(
+        ForeignKey("framework_element.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    note: Mapped[str] = mapped_column(String(500), nullable=False, default="")
+
+    from_element = relationship("FrameworkElement", foreign_keys=[from_element_id])
+    to_element = relationship("FrameworkElement", foreign_keys=[to_element_id])
+
+
+# Which framework versions a programme uses (a portfolio will pin these when it starts).
+programme_framework = Table(
+    "programme_framework",
+    db.metadata,
+    Column("programme_id", ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True),
+    Column("framework_id", ForeignKey("framework.id", ondelete="RESTRICT"), primary_key=True),
+)
