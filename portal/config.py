@@ -60,6 +60,7 @@ def settings_from_environment(instance_path: Path) -> dict:
         raise ConfigError("PORTAL_ENV must be 'production' or 'development'")
     production = environment == "production"
     max_upload_mb = _env_int("MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB)
+    max_files = _env_int("MAX_FILES_PER_UPLOAD", 5)
     default_db = f"sqlite:///{instance_path / 'portal.db'}"
     return {
         "PORTAL_ENV": environment,
@@ -69,8 +70,11 @@ def settings_from_environment(instance_path: Path) -> dict:
         ),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance_path / "uploads")),
         "MAX_UPLOAD_MB": max_upload_mb,
-        # A little headroom over one file for the other form fields.
-        "MAX_CONTENT_LENGTH": (max_upload_mb + 1) * 1024 * 1024,
+        "MAX_FILES_PER_UPLOAD": max_files,
+        # Room for the most files one form may carry, plus the other form fields.
+        "MAX_CONTENT_LENGTH": (max_upload_mb * max_files + 1) * 1024 * 1024,
+        # Total size of one person's attached files.
+        "ATTACHMENT_QUOTA_MB": _env_int("ATTACHMENT_QUOTA_MB", 500),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _env_bool("RATELIMIT_ENABLED", True),
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
@@ -87,6 +91,8 @@ def settings_from_environment(instance_path: Path) -> dict:
         "TRUST_PROXY_HOPS": _env_int("TRUST_PROXY_HOPS", 0),
         "SESSION_HOURS": _env_int("SESSION_HOURS", 12),
         "PAGE_SIZE": _env_int("PAGE_SIZE", 25),
+        # Few, explained links rather than tick-box tagging.
+        "EVIDENCE_MAX_LINKS": _env_int("EVIDENCE_MAX_LINKS", 3),
         # Flask-WTF: a long reflection must not fail because the form is over an hour old.
         # The token is still bound to the signed session, which expires (SESSION_HOURS).
         "WTF_CSRF_TIME_LIMIT": None,

@@ -83,3 +83,46 @@ def membership(c: Cohort, candidate: User, joined: date = date(2026, 9, 7)) -> C
     db.session.add(m)
     db.session.flush()
     return m
+
+
+def framework(code: str = "pcf", version: str | None = None, elements: int = 3,
+              status: str = "active", title: str | None = None):
+    """A framework with `elements` top-level elements coded 1..n."""
+    from portal.frameworks.models import Framework, FrameworkElement
+
+    f = Framework(code=code, version=version or f"v{next(_counter)}",
+                  title=title or code.upper(), publisher="Test publisher", status=status)
+    f.elements = [
+        FrameworkElement(code=str(n), title=f"Element {n}", description="", position=n,
+                         depth=0)
+        for n in range(1, elements + 1)
+    ]
+    db.session.add(f)
+    db.session.flush()
+    return f
+
+
+def candidate_with_framework(org: Organisation, elements: int = 3):
+    """A candidate in a cohort whose programme uses one framework; returns (user, fw)."""
+    prog = programme(org)
+    fw = framework(elements=elements)
+    prog.frameworks.append(fw)
+    c = cohort(org, prog)
+    candidate = user(org, roles=[Role.CANDIDATE])
+    membership(c, candidate)
+    return candidate, fw
+
+
+def evidence_entry(candidate: User, title: str = "Home visit reflection",
+                   occurred_on: date = date(2026, 10, 1), evidence_type: str = "other",
+                   reflection: str = "", links=()):
+    from portal.evidence.models import EvidenceEntry, EvidenceLink
+
+    entry = EvidenceEntry(candidate_id=candidate.id, organisation_id=candidate.organisation_id,
+                          title=title, occurred_on=occurred_on, evidence_type=evidence_type,
+                          reflection=reflection)
+    entry.links = [EvidenceLink(element_id=element.id, reason=reason)
+                   for element, reason in links]
+    db.session.add(entry)
+    db.session.flush()
+    return entry

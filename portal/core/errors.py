@@ -1,6 +1,6 @@
 """Friendly, accessible error pages (and fragments for htmx) for every error status."""
 
-from flask import Flask
+from flask import Flask, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -30,6 +30,11 @@ def _error_page(status: int, title: str | None = None, detail: str | None = None
 def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
+        if getattr(request, "htmx", None):
+            # Usually an expired session: keep the page (and any text) and explain.
+            from portal.accounts.session import session_ended_fragment
+
+            return session_ended_fragment(400)
         return _error_page(
             400,
             "Your form could not be sent",

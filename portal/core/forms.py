@@ -22,7 +22,9 @@ class GovDateField(DateField):
         self.invalid_message = invalid_message
 
     def process_formdata(self, valuelist):
-        parts = [value.strip() for value in valuelist]
+        # The widget shows exactly three boxes, whatever was (or was not) sent.
+        self.raw_data = [*valuelist, "", "", ""][:3]
+        parts = [value.strip() for value in self.raw_data]
         if not any(parts):
             self.data = None
             if self.required_message:

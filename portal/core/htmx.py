@@ -28,10 +28,14 @@ def render(template: str, status: int = 200, **context):
 
 
 def redirect_to(location: str, status: int = 303):
-    """Redirect a normal request, or tell htmx to navigate (a 3xx would be swapped in)."""
+    """Redirect a normal request, or tell htmx to load the next page in full.
+
+    A 3xx would be followed by the browser and its page swapped into the target; HX-Redirect
+    makes a real navigation, so the next page arrives with its layout and messages.
+    """
     if getattr(request, "htmx", None):
         response = flask_make_response("", 204)
-        response.headers["HX-Location"] = location
+        response.headers["HX-Redirect"] = location
         return response
     response = flask_make_response("", status)
     response.headers["Location"] = location

@@ -1,6 +1,7 @@
 """Globals and filters available in every template."""
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, get_flashed_messages
 from flask_login import current_user
@@ -14,6 +15,20 @@ def uk_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
     return f"{value.day} {value:%B %Y}"
+
+
+def uk_time(value: datetime | None) -> str:
+    """'2:05pm' in UK time, the GOV.UK style for times."""
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo("Europe/London"))
+    return f"{local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def error_link(problem: tuple[str, str]) -> dict:
+    """(field id, message) as an error summary item."""
+    field_id, message = problem
+    return {"text": message, "href": f"#{field_id}"}
 
 
 def paragraphs(text: str | None) -> Markup:
@@ -36,9 +51,12 @@ def navigation_items(active_endpoint: str | None) -> list[dict]:
     if not current_user.is_authenticated:
         return []
     items = [("Home", "home.index")]
+    if Role.CANDIDATE in current_user.roles:
+        items.append(("Your evidence", "evidence.index"))
     roles = current_user.roles
     if roles & {Role.ADMINISTRATOR, Role.PROGRAMME_LEAD}:
         items.append(("Cohorts", "cohorts.index"))
+        items.append(("Frameworks", "frameworks.index"))
     if Role.ADMINISTRATOR in roles:
         items.append(("Users", "users.index"))
     items.append(("Your account", "accounts.change_password"))
@@ -53,6 +71,18 @@ def navigation_items(active_endpoint: str | None) -> list[dict]:
     ]
 
 
+def error_summary_params(form) -> dict:
+    """GOV.UK error summary parameters, with form-level errors linked somewhere useful."""
+    from govuk_frontend_wtf.main import wtforms_errors
+
+    params = wtforms_errors(form)
+    anchor = "#" + getattr(form, "error_anchor", "page-content")
+    for item in params["errorList"]:
+        if item["href"] in {"#None", "#"}:
+            item["href"] = anchor
+    return params
+
+
 def flashed_notifications() -> list[dict]:
     return [
         {"category": category, "message": message}
@@ -63,9 +93,12 @@ def flashed_notifications() -> list[dict]:
 def init_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["uk_date"] = uk_date
     app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.filters["uk_time"] = uk_time
+    app.jinja_env.filters["error_link"] = error_link
     app.jinja_env.globals.update(
         navigation_items=navigation_items,
         flashed_notifications=flashed_notifications,
+        error_summary_params=error_summary_params,
         Role=Role,
         product_name=lambda: current_app.config["PRODUCT_NAME"],
     )

@@ -6,8 +6,18 @@ from portal.accounts.models import User, UserRole
 from portal.accounts.passwords import hash_password
 from portal.core.db import db
 from portal.demo import data
+from portal.frameworks.models import Framework
+from portal.frameworks.queries import load_shipped_frameworks
 from portal.organisations.models import Cohort, CohortMembership, Organisation, Team
 from portal.programmes.models import Programme
+
+# Which framework versions (code, version) each demo programme uses.
+PROGRAMME_FRAMEWORKS = {
+    "asye-child-family": [("pcf", "2018"), ("kss-child-family", "2018")],
+    "asye-adults": [("pcf", "2018"), ("kss-adults", "2015")],
+    "epd": [("pcf", "2018")],
+    "progression-senior": [("pcf", "2018")],
+}
 
 
 def _get_or_add(model, lookup: dict, **values):
@@ -20,10 +30,19 @@ def _get_or_add(model, lookup: dict, **values):
     return created, True
 
 
+def _attach_frameworks(programmes: dict[str, Programme]) -> None:
+    frameworks = {(f.code, f.version): f for f in db.session.scalars(select(Framework))}
+    for code, versions in PROGRAMME_FRAMEWORKS.items():
+        programme = programmes[code]
+        for key in versions:
+            if frameworks[key] not in programme.frameworks:
+                programme.frameworks.append(frameworks[key])
+
+
 def seed_demo() -> dict[str, int]:
     """Add the demo data; returns how many rows of each kind were created."""
     created = {"organisations": 0, "teams": 0, "programmes": 0, "cohorts": 0, "users": 0,
-               "memberships": 0}
+               "memberships": 0, "frameworks": len(load_shipped_frameworks())}
     name, short = data.COUNCIL
     council, new = _get_or_add(Organisation, {"name": name}, short_name=short)
     created["organisations"] += new
@@ -39,6 +58,7 @@ def seed_demo() -> dict[str, int]:
             name=title, duration_months=months,
         )
         created["programmes"] += new
+    _attach_frameworks(programmes)
     cohorts = {}
     for cohort_name, code, start, route in data.COHORTS:
         cohorts[cohort_name], new = _get_or_add(

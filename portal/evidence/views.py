@@ -1,5 +1,194 @@
-"""The candidate's evidence log."""
+"""The candidate's evidence log: list, create, view, edit, delete, autosave, coverage."""
 
-from flask import Blueprint
+from flask import Blueprint, current_app, flash, request, url_for
+from flask_login import current_user
+
+from portal.accounts.roles import Role
+from portal.core.access import requires_role
+from portal.core.db import db
+from portal.core.htmx import redirect_to, render
+from portal.core.pagination import paginate
+from portal.evidence import attachments, operations
+from portal.evidence.access import get_entry_or_404
+from portal.evidence.forms import DeleteEntryForm, EvidenceForm
+from portal.evidence.models import EvidenceEntry, EvidenceType
+from portal.evidence.queries import SORTS, coverage, evidence_statement, parse_filters
+from portal.frameworks.queries import element_choices, frameworks_for_candidate
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
+candidates_only = requires_role(Role.CANDIDATE)
+
+
+def _offered_elements():
+    """The frameworks (and their elements) the candidate's programme uses."""
+    return element_choices(frameworks_for_candidate(current_user))
+
+
+def _link_limit() -> int:
+    return current_app.config["EVIDENCE_MAX_LINKS"]
+
+
+def _prepare(form: EvidenceForm, grouped) -> None:
+    choices = [(str(e.id), f"{f.title} {f.version}: {e.code} {e.title}")
+               for f, elements in grouped for e in elements]
+    form.offer_elements(choices, _link_limit())
+
+
+def _details(form: EvidenceForm) -> operations.EntryDetails:
+    return operations.EntryDetails(
+        title=form.title.data,
+        occurred_on=form.occurred_on.data,
+        evidence_type=EvidenceType(form.evidence_type.data),
+        reflection=form.reflection.data or "",
+        anonymised_confirmed=bool(form.anonymised_confirmed.data),
+        links=form.chosen_links(),
+    )
+
+
+def _allowed_ids(grouped) -> set[int]:
+    return {e.id for _, elements in grouped for e in elements}
+
+
+@bp.route("/")
+@candidates_only
+def index():
+    filters = parse_filters(request.args)
+    page = paginate(evidence_statement(current_user.id, filters))
+    grouped = _offered_elements()
+    total = page.total
+    if filters.active:
+        total = db.session.scalar(
+            db.select(db.func.count(EvidenceEntry.id)).where(
+                EvidenceEntry.candidate_id == current_user.id)
+        )
+    return render("evidence/index.html", page=page, filters=filters, grouped=grouped,
+                  sorts=SORTS, types=list(EvidenceType), total=total,
+                  status=400 if filters.problems else 200)
+
+
+def _form_page(form, grouped, entry=None, draft=None, status=200):
+    return render("evidence/form.html", form=form, grouped=grouped, entry=entry, draft=draft,
+                  link_limit=_link_limit(), status=status,
+                  draft_key="new" if entry is None else f"entry-{entry.id}")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@candidates_only
+def new():
+    grouped = _offered_elements()
+    draft = None
+    if request.method == "GET":
+        draft = operations.find_draft(current_user, "new")
+    form = EvidenceForm(formdata=operations.draft_form_data(draft)) if draft else EvidenceForm()
+    _prepare(form, grouped)
+    if form.validate_on_submit():
+        try:
+            with attachments.upload_guard():
+                entry = operations.create_entry(current_user, _details(form),
+                                                _allowed_ids(grouped), _link_limit())
+                attachments.store_uploads(current_user, entry,
+                                          request.files.getlist("files"))
+                db.session.commit()
+        except (operations.EvidenceError, attachments.AttachmentError) as error:
+            db.session.rollback()
+            _file_or_form_error(form, error)
+        else:
+            flash(f"‘{entry.title}’ has been saved to your evidence log.", "success")
+            return redirect_to(url_for("evidence.show", entry_id=entry.id))
+    status = 400 if form.errors else 200
+    return _form_page(form, grouped, draft=draft, status=status)
+
+
+def _file_or_form_error(form: EvidenceForm, error: Exception) -> None:
+    if isinstance(error, attachments.AttachmentError):
+        form.file_errors = [str(error)]
+        form.form_errors.append(str(error))
+        form.error_anchor = "files"  # the error summary links to the file chooser
+    else:
+        form.form_errors.append(str(error))
+
+
+@bp.route("/<int:entry_id>")
+@candidates_only
+def show(entry_id: int):
+    entry = get_entry_or_404(entry_id)
+    return render("evidence/show.html", entry=entry, can_edit=True)
+
+
+@bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
+@candidates_only
+def edit(entry_id: int):
+    entry = get_entry_or_404(entry_id, for_edit=True)
+    grouped = _offered_elements()
+    draft = operations.find_draft(current_user, f"entry-{entry.id}") \
+        if request.method == "GET" else None
+    if draft:
+        form = EvidenceForm(formdata=operations.draft_form_data(draft))
+    else:
+        form = EvidenceForm(obj=None if request.method == "POST" else entry)
+    _prepare(form, grouped)
+    if request.method == "GET" and not draft:
+        for row, link in zip(form.links, entry.links, strict=False):
+            row.element_id.data, row.reason.data = str(link.element_id), link.reason
+    if form.validate_on_submit():
+        try:
+            operations.update_entry(current_user, entry, _details(form), _allowed_ids(grouped),
+                                    _link_limit())
+            db.session.commit()
+        except operations.EvidenceError as error:
+            db.session.rollback()
+            _file_or_form_error(form, error)
+        else:
+            flash("Your changes have been saved.", "success")
+            return redirect_to(url_for("evidence.show", entry_id=entry.id))
+    return _form_page(form, grouped, entry=entry, draft=draft,
+                      status=400 if form.errors else 200)
+
+
+@bp.route("/<int:entry_id>/delete", methods=["GET", "POST"])
+@candidates_only
+def delete(entry_id: int):
+    entry = get_entry_or_404(entry_id, for_edit=True)
+    form = DeleteEntryForm()
+    if form.validate_on_submit():
+        title = entry.title
+        for attachment in list(entry.attachments):
+            attachments.delete_attachment(current_user, attachment)
+        operations.delete_entry(current_user, entry)
+        db.session.commit()
+        flash(f"‘{title}’ has been deleted.", "success")
+        return redirect_to(url_for("evidence.index"))
+    return render("evidence/delete.html", entry=entry, form=form)
+
+
+@bp.route("/drafts/<draft_key>", methods=["POST"])
+@candidates_only
+def autosave(draft_key: str):
+    """Save what has been typed so far (htmx, debounced). Returns a status message."""
+    if draft_key != "new":
+        entry_id = draft_key.removeprefix("entry-")
+        if not entry_id.isdigit():
+            return render("evidence/_draft_status.html", status=404, saved_at=None)
+        get_entry_or_404(int(entry_id), for_edit=True)
+    draft = operations.save_draft(current_user, draft_key, request.form)
+    db.session.commit()
+    return render("evidence/_draft_status.html", saved_at=draft.saved_at)
+
+
+@bp.route("/drafts/<draft_key>/discard", methods=["POST"])
+@candidates_only
+def discard_draft(draft_key: str):
+    operations.discard_draft(current_user, draft_key)
+    db.session.commit()
+    flash("The unsaved draft has been discarded.", "success")
+    if draft_key.startswith("entry-") and draft_key.removeprefix("entry-").isdigit():
+        entry = get_entry_or_404(int(draft_key.removeprefix("entry-")), for_edit=True)
+        return redirect_to(url_for("evidence.edit", entry_id=entry.id))
+    return redirect_to(url_for("evidence.new"))
+
+
+@bp.route("/coverage")
+@candidates_only
+def framework_coverage():
+    grouped = _offered_elements()
+    return render("evidence/coverage.html", frameworks=coverage(current_user.id, grouped))

@@ -10,6 +10,7 @@ from portal.accounts.roles import Role
 from portal.core.access import public, signed_in
 from portal.core.db import db
 from portal.core.htmx import render
+from portal.evidence.models import EvidenceEntry
 from portal.organisations.models import Cohort, CohortMembership
 
 bp = Blueprint("home", __name__)
@@ -29,6 +30,15 @@ def _candidate_memberships(user: User):
         .where(CohortMembership.candidate_id == user.id)
         .options(selectinload(CohortMembership.cohort).selectinload(Cohort.programme))
         .order_by(CohortMembership.joined_on.desc())
+    ).all()
+
+
+def _recent_entries(user: User):
+    return db.session.scalars(
+        select(EvidenceEntry)
+        .where(EvidenceEntry.candidate_id == user.id)
+        .order_by(EvidenceEntry.created_at.desc(), EvidenceEntry.id.desc())
+        .limit(5)
     ).all()
 
 
@@ -78,6 +88,7 @@ def index():
     context = {"sections": home_sections(roles)}
     if Role.CANDIDATE in roles:
         context["memberships"] = _candidate_memberships(current_user)
+        context["recent_entries"] = _recent_entries(current_user)
     if roles & {Role.PROGRAMME_LEAD, Role.ADMINISTRATOR}:
         context["cohort_rows"] = _cohort_overview(current_user)
     if Role.ADMINISTRATOR in roles:

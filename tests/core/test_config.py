@@ -53,7 +53,7 @@ def test_settings_come_from_the_environment(monkeypatch, tmp_path):
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/portal"
     assert app.config["UPLOAD_DIR"] == str(tmp_path / "files")
     assert app.config["MAX_UPLOAD_MB"] == 10
-    assert app.config["MAX_CONTENT_LENGTH"] == 11 * 1024 * 1024
+    assert app.config["MAX_CONTENT_LENGTH"] == (10 * 5 + 1) * 1024 * 1024
 
 
 def test_the_default_database_is_sqlite_in_the_instance_folder(monkeypatch, tmp_path):

@@ -40,7 +40,7 @@ def test_an_htmx_post_without_the_header_is_refused(client, signed_in_admin):
 def test_an_htmx_post_with_the_header_is_accepted(client, signed_in_admin):
     response = client.htmx_post("/admin/users/new", data=_new_user_form())
     assert response.status_code == 204
-    assert response.headers["HX-Location"] == "/admin/users/"
+    assert response.headers["HX-Redirect"] == "/admin/users/"
 
 
 def test_sign_out_is_csrf_protected(client, org):

@@ -57,3 +57,25 @@ def test_the_command_reports_what_it_did(app):
     assert "admin@" in result.output
     again = runner.invoke(args=["seed-demo"])
     assert "already loaded" in again.output
+
+
+def test_the_demo_programmes_use_the_shipped_frameworks(app):
+    from portal.frameworks.models import Framework
+    from portal.programmes.models import Programme
+
+    first = seed_demo()
+    db.session.commit()
+    assert first["frameworks"] == 3
+    seed_demo()
+    db.session.commit()
+    used = {
+        programme.code: sorted(f"{f.code} {f.version}" for f in programme.frameworks)
+        for programme in db.session.scalars(select(Programme))
+    }
+    assert used == {
+        "asye-child-family": ["kss-child-family 2018", "pcf 2018"],
+        "asye-adults": ["kss-adults 2015", "pcf 2018"],
+        "epd": ["pcf 2018"],
+        "progression-senior": ["pcf 2018"],
+    }
+    assert db.session.scalar(select(func.count()).select_from(Framework)) == 3

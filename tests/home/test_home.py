@@ -7,7 +7,7 @@ from tests import factories
 from tests.conftest import assert_no_duplicate_ids, count_queries, page, sign_in
 
 SECTION_HEADINGS = {
-    "candidate": "Your programme",
+    "candidate": "Your evidence",
     "assessor": "Your candidates",
     "line_manager": "Your candidates",
     "panel_member": "Your panels",

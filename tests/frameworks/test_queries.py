@@ -1,0 +1,61 @@
+"""Which frameworks and elements a candidate is offered when linking evidence."""
+
+from portal.core.db import db
+from portal.frameworks.queries import element_choices, frameworks_for_candidate
+from tests import factories
+from tests.conftest import count_queries
+from tests.frameworks.helpers import make_framework
+
+
+def _candidate_on(org, *frameworks):
+    programme = factories.programme(org)
+    programme.frameworks.extend(frameworks)
+    candidate = factories.user(org)
+    factories.membership(factories.cohort(org, programme), candidate)
+    db.session.flush()
+    return candidate
+
+
+def test_a_candidate_gets_their_programmes_frameworks(org):
+    pcf = make_framework()
+    kss = make_framework(code="kss-adults", version="2015")
+    make_framework(code="kss-child-family")
+    candidate = _candidate_on(org, pcf, kss)
+    assert frameworks_for_candidate(candidate) == [kss, pcf]
+
+
+def test_retired_frameworks_are_left_out(org):
+    pcf = make_framework()
+    old = make_framework(version="2010", status="retired")
+    candidate = _candidate_on(org, pcf, old)
+    assert frameworks_for_candidate(candidate) == [pcf]
+
+
+def test_without_programme_frameworks_every_active_one_is_offered(org):
+    pcf = make_framework()
+    retired = make_framework(version="2010", status="retired")
+    make_framework(code="kss", status="draft")
+    candidate_in_no_cohort = factories.user(org)
+    candidate_on_bare_programme = _candidate_on(org)
+    only_retired = _candidate_on(org, retired)
+    assert frameworks_for_candidate(candidate_in_no_cohort) == [pcf]
+    assert frameworks_for_candidate(candidate_on_bare_programme) == [pcf]
+    assert frameworks_for_candidate(only_retired) == [pcf]
+
+
+def test_element_choices_are_in_tree_order_in_few_queries(app):
+    small = make_framework()
+    many = [
+        {"code": str(n), "title": f"Element {n}", "description": "d", "verified": True}
+        for n in range(40)
+    ]
+    large = make_framework(code="big", elements=many)
+    db.session.commit()
+    frameworks = [large, small]
+    with count_queries() as statements:
+        choices = element_choices(frameworks)
+    assert len(statements) <= 2
+    assert [f for f, _ in choices] == [large, small]
+    assert [e.code for e in choices[1][1]] == ["1", "1.1", "2"]
+    assert [e.code for e in choices[0][1]] == [str(n) for n in range(40)]
+    assert element_choices([]) == []
