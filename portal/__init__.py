@@ -94,9 +94,14 @@ def _register_blueprints(app: Flask) -> None:
     from portal.frameworks.views import bp as frameworks_bp
     from portal.home.views import bp as home_bp
     from portal.organisations.views import bp as cohorts_bp
+    from portal.portfolios.record_views import bp as records_bp
+    from portal.portfolios.sufficiency_views import bp as sufficiency_bp
+    from portal.portfolios.views import bp as portfolios_bp
+    from portal.programmes.views import bp as programmes_bp
 
     for blueprint in (core_bp, accounts_bp, users_bp, home_bp, cohorts_bp, frameworks_bp,
-                      evidence_bp, attachments_bp):
+                      evidence_bp, attachments_bp, portfolios_bp, records_bp, sufficiency_bp,
+                      programmes_bp):
         app.register_blueprint(blueprint)
 
 
@@ -108,3 +113,4 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(frameworks_cli)
     app.cli.add_command(attachments_cli)
+    import portal.portfolios.snapshots  # noqa: F401  (registers the snapshot immutability guard)

@@ -11,13 +11,33 @@ from portal.frameworks.models import (
     programme_framework,
 )
 from portal.organisations.models import Cohort, CohortMembership, Organisation, Team
-from portal.programmes.models import Programme
+from portal.portfolios.models import (
+    DevelopmentPlan,
+    KssRating,
+    KssSelfAssessment,
+    Portfolio,
+    PortfolioEntry,
+    PortfolioReviewPoint,
+    PortfolioSnapshot,
+    ProtectedTimeRecord,
+    ScheduleChange,
+    SupervisionRecord,
+    SupportAgreement,
+)
+from portal.programmes.models import (
+    ComponentRequirement,
+    Programme,
+    ProgrammeStage,
+    ReviewPointDefinition,
+)
 
 __all__ = [
     "Attachment",
     "AuditEvent",
     "Cohort",
     "CohortMembership",
+    "ComponentRequirement",
+    "DevelopmentPlan",
     "ElementMapping",
     "EvidenceDraft",
     "EvidenceEntry",
@@ -25,9 +45,21 @@ __all__ = [
     "Framework",
     "FrameworkElement",
     "FrameworkLevel",
+    "KssRating",
+    "KssSelfAssessment",
     "Organisation",
     "PasswordResetToken",
+    "Portfolio",
+    "PortfolioEntry",
+    "PortfolioReviewPoint",
+    "PortfolioSnapshot",
     "Programme",
+    "ProgrammeStage",
+    "ProtectedTimeRecord",
+    "ReviewPointDefinition",
+    "ScheduleChange",
+    "SupervisionRecord",
+    "SupportAgreement",
     "Team",
     "User",
     "UserRole",

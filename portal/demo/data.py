@@ -17,12 +17,8 @@ TEAMS = [
     "Social Work Academy",
 ]
 
-PROGRAMMES = [
-    ("asye-child-family", "ASYE child and family", 12),
-    ("asye-adults", "ASYE adults", 12),
-    ("epd", "EPD: Social Worker to Experienced Social Worker", 24),
-    ("progression-senior", "Progression to Senior Practitioner", 12),
-]
+# Shipped programme templates (portal/programmes/data) the demo council runs.
+PROGRAMMES = ["asye-child-family", "asye-adults", "epd", "progression-senior"]
 
 COHORTS = [
     ("ASYE children's services September 2026", "asye-child-family", date(2026, 9, 7),

@@ -6,18 +6,11 @@ from portal.accounts.models import User, UserRole
 from portal.accounts.passwords import hash_password
 from portal.core.db import db
 from portal.demo import data
-from portal.frameworks.models import Framework
 from portal.frameworks.queries import load_shipped_frameworks
 from portal.organisations.models import Cohort, CohortMembership, Organisation, Team
+from portal.portfolios.operations import enrol
 from portal.programmes.models import Programme
-
-# Which framework versions (code, version) each demo programme uses.
-PROGRAMME_FRAMEWORKS = {
-    "asye-child-family": [("pcf", "2018"), ("kss-child-family", "2018")],
-    "asye-adults": [("pcf", "2018"), ("kss-adults", "2015")],
-    "epd": [("pcf", "2018")],
-    "progression-senior": [("pcf", "2018")],
-}
+from portal.programmes.templates import install_template
 
 
 def _get_or_add(model, lookup: dict, **values):
@@ -28,15 +21,6 @@ def _get_or_add(model, lookup: dict, **values):
     db.session.add(created)
     db.session.flush()
     return created, True
-
-
-def _attach_frameworks(programmes: dict[str, Programme]) -> None:
-    frameworks = {(f.code, f.version): f for f in db.session.scalars(select(Framework))}
-    for code, versions in PROGRAMME_FRAMEWORKS.items():
-        programme = programmes[code]
-        for key in versions:
-            if frameworks[key] not in programme.frameworks:
-                programme.frameworks.append(frameworks[key])
 
 
 def seed_demo() -> dict[str, int]:
@@ -52,13 +36,11 @@ def seed_demo() -> dict[str, int]:
         teams[team_name], new = _get_or_add(Team, lookup)
         created["teams"] += new
     programmes = {}
-    for code, title, months in data.PROGRAMMES:
-        programmes[code], new = _get_or_add(
-            Programme, {"organisation_id": council.id, "code": code},
-            name=title, duration_months=months,
-        )
-        created["programmes"] += new
-    _attach_frameworks(programmes)
+    for code in data.PROGRAMMES:
+        existed = db.session.scalar(select(Programme.id).where(
+            Programme.organisation_id == council.id, Programme.code == code))
+        programmes[code] = install_template(council, code)
+        created["programmes"] += existed is None
     cohorts = {}
     for cohort_name, code, start, route in data.COHORTS:
         cohorts[cohort_name], new = _get_or_add(
@@ -79,11 +61,12 @@ def seed_demo() -> dict[str, int]:
         people[local] = user
         created["users"] += new
     for local, cohort_name, joined in data.MEMBERSHIPS:
-        _, new = _get_or_add(
+        membership, new = _get_or_add(
             CohortMembership,
             {"cohort_id": cohorts[cohort_name].id, "candidate_id": people[local].id},
             joined_on=joined,
         )
+        enrol(None, membership)
         created["memberships"] += new
     db.session.flush()
     return created

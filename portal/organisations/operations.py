@@ -102,11 +102,26 @@ def add_candidate(
     db.session.add(membership)
     db.session.flush()
     audit.record(actor, "candidate_added_to_cohort", cohort, candidate_id=candidate.id)
+    # Enrolling starts the candidate's portfolio, pinned to today's framework versions.
+    from portal.portfolios.operations import enrol
+
+    enrol(actor, membership)
     return membership
 
 
 def remove_candidate(actor: User, membership: CohortMembership) -> None:
+    """Take a candidate out of a cohort. A portfolio with any submission is kept: remove
+    refuses rather than lose a submitted record."""
+    from portal.portfolios.models import Portfolio, PortfolioSnapshot
+
     cohort = membership.cohort
+    portfolio = db.session.scalar(select(Portfolio).where(
+        Portfolio.membership_id == membership.id))
+    if portfolio is not None and db.session.scalar(select(func.count(PortfolioSnapshot.id))
+                                                   .where(PortfolioSnapshot.portfolio_id
+                                                          == portfolio.id)):
+        raise CohortError(f"{membership.candidate.name} has submitted their portfolio, so "
+                          "they cannot be removed from the cohort")
     audit.record(actor, "candidate_removed_from_cohort", cohort,
                  candidate_id=membership.candidate_id)
     db.session.delete(membership)

@@ -203,7 +203,12 @@ def remove_candidate(cohort_id: int, membership_id: int):
         abort(404)
     if ConfirmForm().validate_on_submit():
         name = membership.candidate.name
-        operations.remove_candidate(current_user, membership)
-        db.session.commit()
-        flash(f"{name} has been removed from the cohort.", "success")
+        try:
+            operations.remove_candidate(current_user, membership)
+        except operations.CohortError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"{name} has been removed from the cohort.", "success")
     return redirect_to(url_for("cohorts.show", cohort_id=cohort.id))

@@ -1,14 +1,40 @@
-"""A programme a council runs. Issue 4 adds frameworks, review points and components."""
+"""Programmes as configuration: stages, review points and required components.
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+A council's programme starts as a copy of a shipped template (YAML) and its programme lead
+adjusts counts and due months without code changes.
+"""
+
+import enum
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db import db
 
 
+class ProgrammeKind(enum.StrEnum):
+    ASYE = "asye"
+    EPD = "epd"
+    PROGRESSION = "progression"
+
+
+class RecordKind(enum.StrEnum):
+    """Structured portfolio records that are not plain evidence entries."""
+
+    SUPPORT_AGREEMENT = "support_agreement"
+    DEVELOPMENT_PLAN = "development_plan"
+    SUPERVISION = "supervision"
+    PROTECTED_TIME = "protected_time"
+    KSS_SELF_ASSESSMENT = "kss_self_assessment"
+
+
 class Programme(db.Model):
     __tablename__ = "programme"
-    __table_args__ = (UniqueConstraint("organisation_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "code"),
+        CheckConstraint("kind IN ('asye', 'epd', 'progression')", name="kind_known"),
+        CheckConstraint("duration_months BETWEEN 1 AND 60", name="duration_sensible"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(
@@ -16,6 +42,9 @@ class Programme(db.Model):
     )
     code: Mapped[str] = mapped_column(String(60), nullable=False)
     name: Mapped[str] = mapped_column(String(200), nullable=False)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False, default="asye")
+    # The PCF career level a successful candidate reaches (a FrameworkLevel code).
+    target_level: Mapped[str | None] = mapped_column(String(60))
     duration_months: Mapped[int] = mapped_column(nullable=False, default=12)
     active: Mapped[bool] = mapped_column(nullable=False, default=True)
 
@@ -23,6 +52,90 @@ class Programme(db.Model):
     frameworks = relationship(
         "Framework", secondary="programme_framework", order_by="Framework.code"
     )
+    stages = relationship("ProgrammeStage", order_by="ProgrammeStage.position",
+                          cascade="all, delete-orphan", back_populates="programme")
+    review_points = relationship("ReviewPointDefinition",
+                                 order_by="ReviewPointDefinition.position",
+                                 cascade="all, delete-orphan", back_populates="programme")
+    components = relationship("ComponentRequirement", order_by="ComponentRequirement.position",
+                              cascade="all, delete-orphan", back_populates="programme")
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProgrammeStage(db.Model):
+    """A period of the programme (ASYE: beginning, 0-3, 3-6, 6-12 months)."""
+
+    __tablename__ = "programme_stage"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "code"),
+        CheckConstraint("start_month >= 0 AND end_month > start_month", name="months_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    code: Mapped[str] = mapped_column(String(40), nullable=False)
+    title: Mapped[str] = mapped_column(String(120), nullable=False)
+    start_month: Mapped[int] = mapped_column(nullable=False)
+    end_month: Mapped[int] = mapped_column(nullable=False)
+    position: Mapped[int] = mapped_column(nullable=False)
+
+    programme = relationship("Programme", back_populates="stages")
+
+
+class ReviewPointDefinition(db.Model):
+    """When a review falls, in months from the candidate's start date."""
+
+    __tablename__ = "review_point_definition"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "code"),
+        CheckConstraint("due_month >= 0 AND due_month <= 60", name="due_month_sensible"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    code: Mapped[str] = mapped_column(String(40), nullable=False)
+    title: Mapped[str] = mapped_column(String(120), nullable=False)
+    due_month: Mapped[int] = mapped_column(nullable=False)
+    optional: Mapped[bool] = mapped_column(nullable=False, default=False)
+    is_final: Mapped[bool] = mapped_column(nullable=False, default=False)
+    position: Mapped[int] = mapped_column(nullable=False)
+
+    programme = relationship("Programme", back_populates="review_points")
+
+
+class ComponentRequirement(db.Model):
+    """Something the portfolio must contain, at least `min_count` times (per stage if set)."""
+
+    __tablename__ = "component_requirement"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "code"),
+        CheckConstraint("min_count >= 0 AND min_count <= 100", name="min_count_sensible"),
+        CheckConstraint(
+            "(source = 'evidence' AND evidence_type IS NOT NULL AND record_kind IS NULL) OR "
+            "(source = 'record' AND record_kind IS NOT NULL AND evidence_type IS NULL)",
+            name="source_matches_kind",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    code: Mapped[str] = mapped_column(String(60), nullable=False)
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    source: Mapped[str] = mapped_column(String(20), nullable=False)
+    evidence_type: Mapped[str | None] = mapped_column(String(40))
+    record_kind: Mapped[str | None] = mapped_column(String(40))
+    min_count: Mapped[int] = mapped_column(nullable=False, default=1)
+    # Stage codes the count applies to, each separately; NULL means the whole programme.
+    per_stage: Mapped[list | None] = mapped_column(JSON)
+    position: Mapped[int] = mapped_column(nullable=False)
+
+    programme = relationship("Programme", back_populates="components")

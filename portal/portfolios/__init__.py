@@ -1,0 +1,1 @@
+"""Portfolios: a candidate's programme record, review points, records and submissions."""

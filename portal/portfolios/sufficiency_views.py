@@ -1,0 +1,5 @@
+"""The sufficiency view (helper-owned)."""
+
+from flask import Blueprint
+
+bp = Blueprint("sufficiency", __name__, url_prefix="/portfolios")
