@@ -25,6 +25,10 @@ def create_app(config_override: dict | None = None) -> Flask:
     app.config.update(config_override or {})
     portal_config.finalise(app.config, instance_path)
 
+    from portal.core.urls import DatabaseIdConverter
+
+    # Every <int:...> in a URL is a database id: one too large for the database is a 404.
+    app.url_map.converters["int"] = DatabaseIdConverter
     _configure_templates(app)
     _init_extensions(app)
     _register_blueprints(app)
@@ -95,13 +99,14 @@ def _register_blueprints(app: Flask) -> None:
     from portal.home.views import bp as home_bp
     from portal.organisations.views import bp as cohorts_bp
     from portal.portfolios.record_views import bp as records_bp
+    from portal.portfolios.schedule_views import bp as schedule_bp
     from portal.portfolios.sufficiency_views import bp as sufficiency_bp
     from portal.portfolios.views import bp as portfolios_bp
     from portal.programmes.views import bp as programmes_bp
 
     for blueprint in (core_bp, accounts_bp, users_bp, home_bp, cohorts_bp, frameworks_bp,
                       evidence_bp, attachments_bp, portfolios_bp, records_bp, sufficiency_bp,
-                      programmes_bp):
+                      programmes_bp, schedule_bp):
         app.register_blueprint(blueprint)
 
 

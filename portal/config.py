@@ -113,6 +113,12 @@ def finalise(config, instance_path: Path) -> None:
             config["SECRET_KEY"] = secrets.token_hex(32)
         return
     if config["PORTAL_ENV"] == "production":
+        if not config.get("PORTAL_BASE_URL", "").startswith("https://"):
+            # Emailed links must never be built from the request's Host header.
+            raise ConfigError(
+                "PORTAL_BASE_URL must be set to the portal's public https:// address in "
+                "production (for example: https://portal.council.gov.uk)"
+            )
         key = config.get("SECRET_KEY") or ""
         if len(key) < 32 or key in {"change-me", "dev", "secret"}:
             raise ConfigError(

@@ -51,7 +51,12 @@ class PortalClient(FlaskClient):
     def open(self, *args, **kwargs):
         outer_context = _cv_app.set(None)
         try:
-            return super().open(*args, **kwargs)
+            response = super().open(*args, **kwargs)
+            # Read the body, then close the response as a server would: that runs the
+            # work the app leaves until the response has gone (emails).
+            response.get_data()
+            response.close()
+            return response
         finally:
             _cv_app.reset(outer_context)
 
@@ -111,6 +116,9 @@ def _clean_database(app):
         yield
         db.session.remove()
         with db.engine.begin() as connection:
+            # portfolio and portfolio_snapshot point at each other: break the cycle first.
+            connection.execute(text(
+                "UPDATE portfolio SET current_snapshot_id = NULL, state = 'draft'"))
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
         limiter.reset()

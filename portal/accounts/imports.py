@@ -8,7 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.accounts.operations import UserDetails, create_user, normalise_email
+from portal.accounts.operations import AccountError, UserDetails, create_user, normalise_email
 from portal.accounts.roles import Role
 from portal.core import audit
 from portal.core.db import db
@@ -43,10 +43,13 @@ def _read_rows(raw: bytes) -> tuple[list[dict], list[RowError]]:
         return [], [RowError(1, message)]
     reader.fieldnames = headers
     rows = []
-    for row in reader:
-        rows.append({k: (v or "").strip() for k, v in row.items() if k})
-        if len(rows) > MAX_ROWS:
-            return [], [RowError(0, f"A file can hold at most {MAX_ROWS} people")]
+    try:
+        for row in reader:
+            rows.append({k: (v or "").strip() for k, v in row.items() if k})
+            if len(rows) > MAX_ROWS:
+                return [], [RowError(0, f"A file can hold at most {MAX_ROWS} people")]
+    except csv.Error as error:
+        return [], [RowError(reader.line_num, f"The file is not a readable CSV ({error})")]
     if not rows:
         return [], [RowError(0, "The file has no people in it")]
     return rows, []
@@ -89,20 +92,25 @@ def import_users(actor: User, raw: bytes) -> ImportResult:
         return ImportResult(errors=errors)
     my_teams = select(Team).where(Team.organisation_id == actor.organisation_id)
     teams = {t.name.lower(): t.id for t in db.session.scalars(my_teams)}
-    existing = set(db.session.scalars(select(User.email).where(
-        User.email.in_([normalise_email(r.get("email", "")) for r in rows]))))
     seen: set[str] = set()
-    details: list[UserDetails] = []
+    parsed: list[tuple[int, UserDetails]] = []
     for line, row in enumerate(rows, start=2):
         try:
-            row_details = _row_details(row, teams, seen)
-            if row_details.email in existing:
-                raise ValueError(f"{row_details.email} already has an account")
-            details.append(row_details)
+            parsed.append((line, _row_details(row, teams, seen)))
         except ValueError as error:
             errors.append(RowError(line, str(error)))
+    # Compare the addresses as they will be stored (normalised), not as typed.
+    existing = set(db.session.scalars(select(User.email).where(
+        User.email.in_([d.email for _, d in parsed]))))
+    errors.extend(RowError(line, f"{d.email} already has an account")
+                  for line, d in parsed if d.email in existing)
     if errors:
-        return ImportResult(errors=errors)
-    created = [create_user(actor, d) for d in details]
+        return ImportResult(errors=sorted(errors, key=lambda e: e.line))
+    created = []
+    for line, row_details in parsed:
+        try:
+            created.append(create_user(actor, row_details))
+        except AccountError as error:
+            return ImportResult(errors=[RowError(line, str(error))])
     audit.record(actor, "users_imported", actor.organisation, count=len(created))
     return ImportResult(created=created)

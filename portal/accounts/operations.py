@@ -72,6 +72,16 @@ def change_password(actor: User, current_password: str, new_password: str) -> No
 def _set_password(user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
     end_all_sessions(user)
+    cancel_reset_links(user)
+
+
+def cancel_reset_links(user: User) -> None:
+    """A reset link stops working once the password or the email address changes."""
+    now = utcnow()
+    for token in db.session.scalars(select(PasswordResetToken).where(
+            PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))):
+        token.used_at = now
+    db.session.flush()
 
 
 def _token_hash(secret: str) -> str:
@@ -108,15 +118,7 @@ def reset_password(secret: str, new_password: str) -> User:
     token = valid_reset_token(secret)
     if token is None:
         raise AccountError("This link has expired or has already been used")
-    token.used_at = utcnow()
-    # Any other outstanding links for this user stop working too.
-    for other in db.session.scalars(
-        select(PasswordResetToken).where(
-            PasswordResetToken.user_id == token.user_id, PasswordResetToken.used_at.is_(None)
-        )
-    ):
-        other.used_at = token.used_at
-    _set_password(token.user, new_password)
+    _set_password(token.user, new_password)  # also uses up this and any other links
     audit.record(token.user, "password_reset", token.user)
     return token.user
 
@@ -182,6 +184,9 @@ def update_user(actor: User, user: User, details: UserDetails) -> User:
         user.name, changed = details.name.strip(), [*changed, "name"]
     if user.email != email:
         user.email, changed = email, [*changed, "email"]
+        # A link already sent to the old address must not take over the account.
+        cancel_reset_links(user)
+        end_all_sessions(user)
     if user.team_id != details.team_id:
         user.team_id, changed = details.team_id, [*changed, "team"]
     if user.roles != details.roles:
@@ -209,6 +214,7 @@ def deactivate_user(actor: User, user: User) -> None:
         raise AccountError(f"{user.name} is already deactivated")
     user.active = False
     end_all_sessions(user)
+    cancel_reset_links(user)
     audit.record(actor, "user_deactivated", user)
 
 

@@ -15,7 +15,7 @@ from portal.core.access import public, signed_in
 from portal.core.db import db
 from portal.core.extensions import limiter
 from portal.core.htmx import redirect_to, render
-from portal.core.mail import send_email
+from portal.core.mail import send_after_response
 from portal.core.urls import is_safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -29,8 +29,9 @@ def _attempted_account() -> str:
 
 
 def _failed(response) -> bool:
-    # Only failed attempts use up the allowance; a successful sign-in redirects.
-    return response.status_code != 303
+    # Only failed attempts use up the allowance; a successful sign-in redirects (303, or
+    # 204 with HX-Redirect for htmx).
+    return response.status_code not in {303, 204}
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -102,6 +103,8 @@ def _reset_link(secret: str) -> str:
 @bp.route("/password-reset", methods=["GET", "POST"])
 @public
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
+# However many addresses ask, one person gets a handful of reset emails at most.
+@limiter.limit("3 per hour", methods=["POST"], key_func=_attempted_account)
 def request_reset():
     form = RequestResetForm()
     if form.validate_on_submit():
@@ -110,7 +113,7 @@ def request_reset():
             secret = operations.issue_password_reset(user)
             db.session.commit()
             hours = current_app.config["PASSWORD_RESET_HOURS"]
-            send_email(
+            send_after_response(
                 user.email,
                 "Reset your password",
                 f"Hello {user.name},\n\nUse this link to choose a new password. It works once "

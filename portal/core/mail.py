@@ -9,7 +9,7 @@ import sys
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from flask import current_app
+from flask import after_this_request, current_app
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,21 @@ def _backend() -> str:
     if current_app.config.get("MAIL_SERVER"):
         return "smtp"
     return "console" if current_app.config["PORTAL_ENV"] == "development" else "none"
+
+
+def send_after_response(to: str, subject: str, body: str) -> None:
+    """Send once the response has gone, so how long SMTP takes tells an observer nothing
+    (for example, whether an address has an account)."""
+    app = current_app._get_current_object()
+
+    @after_this_request
+    def _send_when_closed(response):
+        def _send():
+            with app.app_context():
+                send_email(to, subject, body)
+
+        response.call_on_close(_send)
+        return response
 
 
 def send_email(to: str, subject: str, body: str) -> None:

@@ -40,11 +40,15 @@ class Page:
         return params
 
 
+MAX_PAGE = 100_000
+
+
 def requested_page() -> int:
-    try:
-        return max(1, int(request.args.get("page", 1)))
-    except ValueError:
+    """The page asked for, kept within sensible bounds (a huge number is not an error)."""
+    text = (request.args.get("page") or "1").strip()
+    if not text.isascii() or not text.isdigit():
         return 1
+    return min(max(1, int(text)), MAX_PAGE)
 
 
 def paginate(statement, per_page: int | None = None) -> Page:

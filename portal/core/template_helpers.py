@@ -53,14 +53,20 @@ def navigation_items(active_endpoint: str | None) -> list[dict]:
     items = [("Home", "home.index")]
     if Role.CANDIDATE in current_user.roles:
         items.append(("Your evidence", "evidence.index"))
+        items.append(("Your portfolio", "portfolios.index"))
     roles = current_user.roles
     if roles & {Role.ADMINISTRATOR, Role.PROGRAMME_LEAD}:
         items.append(("Cohorts", "cohorts.index"))
+        items.append(("Programmes", "programmes.index"))
         items.append(("Frameworks", "frameworks.index"))
     if Role.ADMINISTRATOR in roles:
         items.append(("Users", "users.index"))
     items.append(("Your account", "accounts.change_password"))
     active_prefix = (active_endpoint or "").split(".")[0]
+    # Pages that belong under another menu item.
+    active_prefix = {"records": "portfolios", "sufficiency": "portfolios",
+                     "attachments": "evidence", "schedule": "cohorts"}.get(active_prefix,
+                                                                          active_prefix)
     return [
         {
             "text": text,

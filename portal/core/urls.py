@@ -2,6 +2,28 @@
 
 from urllib.parse import urlsplit
 
+from werkzeug.routing import IntegerConverter
+
+# The largest id either database can hold (a signed 64-bit integer).
+MAX_DATABASE_ID = 2**63 - 1
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """An <int:...> URL part that only matches ids the database could hold."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_DATABASE_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def id_argument(text: str | None) -> int | None:
+    """A query-string id, or None when it is missing, not a number or out of range."""
+    text = (text or "").strip()
+    if not text.isascii() or not text.isdigit():
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_DATABASE_ID else None
+
 
 def is_safe_next(target: str | None) -> bool:
     """Only a path on this site: no scheme, no host, no protocol-relative or backslash tricks."""

@@ -6,6 +6,7 @@ from portal.accounts.models import User, UserRole
 from portal.accounts.passwords import hash_password
 from portal.core.db import db
 from portal.demo import data
+from portal.demo.portfolio_data import seed_demo_portfolio
 from portal.frameworks.queries import load_shipped_frameworks
 from portal.organisations.models import Cohort, CohortMembership, Organisation, Team
 from portal.portfolios.operations import enrol
@@ -68,5 +69,6 @@ def seed_demo() -> dict[str, int]:
         )
         enrol(None, membership)
         created["memberships"] += new
+    created["demo portfolios"] = int(seed_demo_portfolio(people["candidate"]))
     db.session.flush()
     return created

@@ -7,6 +7,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.core.db import db
+from portal.core.urls import id_argument
 from portal.evidence.models import EvidenceEntry, EvidenceLink, EvidenceType
 from portal.frameworks.models import FrameworkElement
 
@@ -59,8 +60,7 @@ def parse_filters(args) -> EvidenceFilters:
     filters.text = filters.raw["q"]
     if filters.raw["type"] in {t.value for t in EvidenceType}:
         filters.evidence_type = filters.raw["type"]
-    if filters.raw["element"].isdigit():
-        filters.element_id = int(filters.raw["element"])
+    filters.element_id = id_argument(filters.raw["element"])
     filters.date_from = _parse_date(args, "from", "‘from’", filters)
     filters.date_to = _parse_date(args, "to", "‘to’", filters)
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:

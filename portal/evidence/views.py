@@ -1,6 +1,8 @@
 """The candidate's evidence log: list, create, view, edit, delete, autosave, coverage."""
 
-from flask import Blueprint, current_app, flash, request, url_for
+import re
+
+from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_login import current_user
 
 from portal.accounts.roles import Role
@@ -8,6 +10,7 @@ from portal.core.access import requires_role
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render
 from portal.core.pagination import paginate
+from portal.core.urls import id_argument
 from portal.evidence import attachments, operations
 from portal.evidence.access import get_entry_or_404
 from portal.evidence.forms import DeleteEntryForm, EvidenceForm
@@ -16,6 +19,7 @@ from portal.evidence.queries import SORTS, coverage, evidence_statement, parse_f
 from portal.frameworks.queries import element_choices, frameworks_for_candidate
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
+EDIT_DRAFT_KEY = re.compile(r"entry-([1-9][0-9]{0,18})")
 candidates_only = requires_role(Role.CANDIDATE)
 
 
@@ -166,10 +170,12 @@ def delete(entry_id: int):
 def autosave(draft_key: str):
     """Save what has been typed so far (htmx, debounced). Returns a status message."""
     if draft_key != "new":
-        entry_id = draft_key.removeprefix("entry-")
-        if not entry_id.isdigit():
+        # One canonical spelling per entry, so an entry has exactly one edit draft.
+        match = EDIT_DRAFT_KEY.fullmatch(draft_key)
+        entry_id = id_argument(match.group(1)) if match else None
+        if entry_id is None:
             return render("evidence/_draft_status.html", status=404, saved_at=None)
-        get_entry_or_404(int(entry_id), for_edit=True)
+        get_entry_or_404(entry_id, for_edit=True)
     draft = operations.save_draft(current_user, draft_key, request.form)
     db.session.commit()
     return render("evidence/_draft_status.html", saved_at=draft.saved_at)
@@ -178,11 +184,17 @@ def autosave(draft_key: str):
 @bp.route("/drafts/<draft_key>/discard", methods=["POST"])
 @candidates_only
 def discard_draft(draft_key: str):
+    match = EDIT_DRAFT_KEY.fullmatch(draft_key)
+    entry = None
+    if draft_key != "new":
+        entry_id = id_argument(match.group(1)) if match else None
+        if entry_id is None:
+            abort(404)
+        entry = get_entry_or_404(entry_id, for_edit=True)
     operations.discard_draft(current_user, draft_key)
     db.session.commit()
     flash("The unsaved draft has been discarded.", "success")
-    if draft_key.startswith("entry-") and draft_key.removeprefix("entry-").isdigit():
-        entry = get_entry_or_404(int(draft_key.removeprefix("entry-")), for_edit=True)
+    if entry is not None:
         return redirect_to(url_for("evidence.edit", entry_id=entry.id))
     return redirect_to(url_for("evidence.new"))
 

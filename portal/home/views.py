@@ -42,6 +42,23 @@ def _recent_entries(user: User):
     ).all()
 
 
+def _review_points_to_come(user: User):
+    """The candidate's outstanding review points with their status, soonest first."""
+    from portal.evidence.forms import today_in_england
+    from portal.portfolios.models import Portfolio, PortfolioReviewPoint
+    from portal.portfolios.views import review_point_status
+
+    today = today_in_england()
+    points = db.session.scalars(
+        select(PortfolioReviewPoint)
+        .join(Portfolio, PortfolioReviewPoint.portfolio_id == Portfolio.id)
+        .where(Portfolio.candidate_id == user.id, PortfolioReviewPoint.completed_on.is_(None))
+        .order_by(PortfolioReviewPoint.due_on)
+        .limit(4)
+    ).all()
+    return [(point, *review_point_status(point, today)) for point in points]
+
+
 def _cohort_overview(user: User):
     members = (
         select(func.count(CohortMembership.id))
@@ -89,6 +106,7 @@ def index():
     if Role.CANDIDATE in roles:
         context["memberships"] = _candidate_memberships(current_user)
         context["recent_entries"] = _recent_entries(current_user)
+        context["review_points"] = _review_points_to_come(current_user)
     if roles & {Role.PROGRAMME_LEAD, Role.ADMINISTRATOR}:
         context["cohort_rows"] = _cohort_overview(current_user)
     if Role.ADMINISTRATOR in roles:

@@ -107,8 +107,24 @@ def _render_cohort(cohort: Cohort, form: AddCandidateForm, status: int = 200):
         .options(selectinload(CohortMembership.candidate).selectinload(User.team))
         .order_by(func.lower(User.name), User.id)
     )
-    return render("organisations/cohort.html", cohort=cohort, page=paginate(statement),
+    page = paginate(statement)
+    return render("organisations/cohort.html", cohort=cohort, page=page,
+                  portfolios=_portfolios_by_membership(page.items),
                   form=form, confirm=ConfirmForm(), status=status)
+
+
+def _portfolios_by_membership(memberships) -> dict:
+    """Each listed candidate's portfolio, in one query, for its state and next due date."""
+    from portal.portfolios.models import Portfolio
+
+    ids = [m.id for m in memberships]
+    if not ids:
+        return {}
+    found = db.session.scalars(
+        select(Portfolio).where(Portfolio.membership_id.in_(ids))
+        .options(selectinload(Portfolio.review_points))
+    ).all()
+    return {p.membership_id: p for p in found}
 
 
 def _candidate_choices(cohort: Cohort):

@@ -1,13 +1,399 @@
-"""PLACEHOLDER by the lead: the sufficiency helper replaces this file (same names)."""
+"""Is there enough evidence? Required components, completeness, coverage over time and
+whether recording was contemporaneous.
+
+Every function here runs a small, fixed number of queries whatever the size of the
+portfolio: counts are aggregated in the database, with each date placed in its programme
+stage by a CASE expression built from the candidate's own stage windows (so extensions
+for part-time working or absence move entries between stages exactly as `stage_of` does).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import String, and_, case, cast, func, literal, null, select, union_all
+
+from portal.core.db import db
+from portal.evidence.models import EvidenceEntry, EvidenceLink
+from portal.frameworks.models import FrameworkElement
+from portal.portfolios.models import (
+    DevelopmentPlan,
+    KssSelfAssessment,
+    Portfolio,
+    PortfolioEntry,
+    ProtectedTimeRecord,
+    SupervisionRecord,
+    SupportAgreement,
+)
+from portal.portfolios.operations import PortfolioError, extension_days
+from portal.portfolios.schedule import StageWindow, stage_windows
+from portal.programmes.models import ComponentRequirement, RecordKind
+
+UK = ZoneInfo("Europe/London")
+# Weeks whose days fall this close before a review point's due date are marked, so a
+# burst of recording just before a deadline stands out.
+DEADLINE_RUN_UP_DAYS = 14
+WORST_SHOWN = 5
 
 
-def missing_for_review_point(portfolio, review_point_code: str) -> list[str]:
-    return []
+# Stages in SQL ------------------------------------------------------------------------
+def _windows(portfolio: Portfolio) -> list[StageWindow]:
+    return stage_windows(portfolio.start_date, portfolio.programme.stages,
+                         extension_days(portfolio))
 
 
-def missing_for_panel(portfolio) -> list[str]:
-    return []
+def _stage_expression(day_column, windows: list[StageWindow]):
+    """SQL equivalent of `schedule.stage_of`: later stages win where windows overlap;
+    days before the programme count to the first stage, after it to the last."""
+    if not windows:
+        return cast(null(), String)
+    whens = [(and_(day_column >= w.starts_on, day_column < w.ends_on), literal(w.code))
+             for w in reversed(windows)]
+    whens.append((day_column < windows[0].starts_on, literal(windows[0].code)))
+    return cast(case(*whens, else_=literal(windows[-1].code)), String)
 
 
-def completeness(portfolio) -> int:
-    return 0
+# Required components ------------------------------------------------------------------
+@dataclass(frozen=True)
+class ComponentStatus:
+    requirement: ComponentRequirement
+    stage_code: str | None
+    stage_title: str | None
+    needed: int
+    have: int
+    met: bool
+    message: str
+
+    @property
+    def label(self) -> str:
+        if self.stage_title:
+            return f"{self.requirement.title}, {self.stage_title}"
+        return self.requirement.title
+
+    @property
+    def still_needed(self) -> int:
+        return max(self.needed - self.have, 0)
+
+
+def _message(label: str, needed: int, have: int) -> str:
+    if have >= needed:
+        return f"{label}: {have} of {needed}" if have == needed else \
+            f"{label}: {have} ({needed} needed)"
+    if have == 0:
+        return f"{label}: none yet ({needed} needed)"
+    return f"{label}: {have} of {needed} ({needed - have} more needed)"
+
+
+def _evidence_counts(portfolio: Portfolio, windows) -> dict[tuple[str, str | None], int]:
+    """(evidence type, stage code) -> number of entries in the portfolio."""
+    chosen = (
+        select(EvidenceEntry.evidence_type.label("kind"),
+               _stage_expression(EvidenceEntry.occurred_on, windows).label("stage"))
+        .join(PortfolioEntry, PortfolioEntry.entry_id == EvidenceEntry.id)
+        .where(PortfolioEntry.portfolio_id == portfolio.id)
+        .subquery()
+    )
+    # Grouping on the subquery's columns: PostgreSQL would not match a CASE full of bound
+    # parameters in SELECT with the same CASE repeated in GROUP BY.
+    rows = db.session.execute(
+        select(chosen.c.kind, chosen.c.stage, func.count())
+        .group_by(chosen.c.kind, chosen.c.stage)
+    )
+    return {(kind, stage): count for kind, stage, count in rows}
+
+
+def _record_counts(portfolio: Portfolio, windows) -> dict[tuple[str, str | None], int]:
+    """(record kind, stage code) -> number of records, all kinds in one query."""
+
+    def part(kind: RecordKind, model, stage):
+        return select(cast(literal(kind.value), String).label("kind"),
+                      stage.label("stage")).where(model.portfolio_id == portfolio.id)
+
+    records = union_all(
+        part(RecordKind.SUPPORT_AGREEMENT, SupportAgreement, cast(null(), String)),
+        part(RecordKind.DEVELOPMENT_PLAN, DevelopmentPlan,
+             cast(DevelopmentPlan.stage_code, String)),
+        part(RecordKind.SUPERVISION, SupervisionRecord,
+             _stage_expression(SupervisionRecord.held_on, windows)),
+        part(RecordKind.PROTECTED_TIME, ProtectedTimeRecord,
+             _stage_expression(ProtectedTimeRecord.taken_on, windows)),
+        part(RecordKind.KSS_SELF_ASSESSMENT, KssSelfAssessment,
+             cast(KssSelfAssessment.stage_code, String)),
+    ).subquery()
+    rows = db.session.execute(
+        select(records.c.kind, records.c.stage, func.count())
+        .group_by(records.c.kind, records.c.stage)
+    )
+    return {(kind, stage): count for kind, stage, count in rows}
+
+
+def component_status(portfolio: Portfolio, stage_codes: set[str] | None = None,
+                     include_whole: bool = True) -> list[ComponentStatus]:
+    """One status per requirement, or per requirement and stage for per-stage ones.
+
+    `stage_codes` keeps only per-stage statuses for those stages (None: every stage);
+    `include_whole` keeps the requirements that apply to the whole programme.
+    """
+    windows = _windows(portfolio)
+    titles = {stage.code: stage.title for stage in portfolio.programme.stages}
+    evidence = _evidence_counts(portfolio, windows)
+    records = _record_counts(portfolio, windows)
+    statuses = []
+    for requirement in portfolio.programme.components:
+        if requirement.source == "evidence":
+            kind, counts = requirement.evidence_type, evidence
+        else:
+            kind, counts = requirement.record_kind, records
+        if requirement.per_stage:
+            wanted = [code for code in requirement.per_stage
+                      if stage_codes is None or code in stage_codes]
+            for code in wanted:
+                have = counts.get((kind, code), 0)
+                statuses.append(_status(requirement, code, titles.get(code, code), have))
+        elif include_whole:
+            have = sum(n for (k, _stage), n in counts.items() if k == kind)
+            statuses.append(_status(requirement, None, None, have))
+    return statuses
+
+
+def _status(requirement: ComponentRequirement, stage_code, stage_title,
+            have: int) -> ComponentStatus:
+    needed = requirement.min_count
+    label = f"{requirement.title}, {stage_title}" if stage_title else requirement.title
+    return ComponentStatus(requirement=requirement, stage_code=stage_code,
+                           stage_title=stage_title, needed=needed, have=have,
+                           met=have >= needed, message=_message(label, needed, have))
+
+
+def _needed_by(portfolio: Portfolio, due_month: int, status: ComponentStatus) -> bool:
+    """Whether a review point due `due_month` months in asks for this status: the support
+    agreement always, and per-stage requirements of stages that have ended by then."""
+    if status.stage_code is None:
+        return status.requirement.record_kind == RecordKind.SUPPORT_AGREEMENT.value
+    ends = {stage.code: stage.end_month for stage in portfolio.programme.stages}
+    return status.stage_code in ends and ends[status.stage_code] <= due_month
+
+
+def missing_for_review_point(portfolio: Portfolio, review_point_code: str) -> list[str]:
+    """What a review point needs and the portfolio lacks: the support agreement, and each
+    per-stage requirement for the stages that have ended by the review point. Whole
+    programme counts (observations, feedback) are for the panel, not the reviews."""
+    definition = next((d for d in portfolio.programme.review_points
+                       if d.code == review_point_code), None)
+    if definition is None:
+        raise PortfolioError("Choose a review point that is still to come")
+    ended = {stage.code for stage in portfolio.programme.stages
+             if stage.end_month <= definition.due_month}
+    return [
+        status.message
+        for status in component_status(portfolio, stage_codes=ended, include_whole=True)
+        if not status.met and _needed_by(portfolio, definition.due_month, status)
+    ]
+
+
+def review_point_readiness(portfolio: Portfolio, statuses: list[ComponentStatus],
+                           ) -> list[tuple[object, list[str]]]:
+    """(review point definition, what it still lacks) for every review point, worked out
+    from statuses already counted so the page needs no further queries."""
+    return [
+        (definition, [s.message for s in statuses
+                      if not s.met and _needed_by(portfolio, definition.due_month, s)])
+        for definition in portfolio.programme.review_points
+    ]
+
+
+def missing_for_panel(portfolio: Portfolio) -> list[str]:
+    """Every required component the portfolio lacks; empty when it is ready for panel."""
+    return [status.message for status in component_status(portfolio) if not status.met]
+
+
+def percent_complete(statuses: list[ComponentStatus]) -> int:
+    """Share of all required units present, rounded down so 100 means really complete."""
+    needed = sum(status.needed for status in statuses)
+    if needed == 0:
+        return 100
+    return 100 * sum(min(status.have, status.needed) for status in statuses) // needed
+
+
+def completeness(portfolio: Portfolio) -> int:
+    return percent_complete(component_status(portfolio))
+
+
+# Heat map -----------------------------------------------------------------------------
+@dataclass
+class HeatRow:
+    element: FrameworkElement
+    counts: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+
+@dataclass
+class HeatGroup:
+    framework: object
+    rows: list[HeatRow] = field(default_factory=list)
+
+
+@dataclass
+class HeatMap:
+    stages: list[StageWindow]
+    groups: list[HeatGroup]
+
+    @property
+    def rows(self) -> list[HeatRow]:
+        return [row for group in self.groups for row in group.rows]
+
+    @property
+    def max_count(self) -> int:
+        return max((n for row in self.rows for n in row.counts), default=0)
+
+    @property
+    def stage_totals(self) -> list[int]:
+        return [sum(row.counts[i] for row in self.rows) for i in range(len(self.stages))]
+
+
+def heat_map(portfolio: Portfolio) -> HeatMap:
+    """Elements of the pinned frameworks down, programme stages across; each cell counts
+    the portfolio's entries linked to that element that happened in that stage."""
+    windows = _windows(portfolio)
+    frameworks = list(portfolio.frameworks)
+    elements = db.session.scalars(
+        select(FrameworkElement)
+        .where(FrameworkElement.framework_id.in_([f.id for f in frameworks]))
+        .order_by(FrameworkElement.framework_id, FrameworkElement.position)
+    ).all() if frameworks else []
+    linked = (
+        select(EvidenceLink.element_id.label("element_id"),
+               _stage_expression(EvidenceEntry.occurred_on, windows).label("stage"))
+        .join(EvidenceEntry, EvidenceEntry.id == EvidenceLink.entry_id)
+        .join(PortfolioEntry, PortfolioEntry.entry_id == EvidenceEntry.id)
+        .where(PortfolioEntry.portfolio_id == portfolio.id)
+        .subquery()
+    )
+    counts = {
+        (element_id, stage): n for element_id, stage, n in db.session.execute(
+            select(linked.c.element_id, linked.c.stage, func.count())
+            .group_by(linked.c.element_id, linked.c.stage))
+    }
+    by_framework = defaultdict(list)
+    for element in elements:
+        by_framework[element.framework_id].append(
+            HeatRow(element, [counts.get((element.id, w.code), 0) for w in windows]))
+    groups = [HeatGroup(f, by_framework[f.id]) for f in frameworks]
+    return HeatMap(stages=windows, groups=groups)
+
+
+# Late recording -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class LateEntry:
+    entry_id: int
+    title: str
+    occurred_on: date
+    recorded_on: date
+    in_portfolio: bool
+
+    @property
+    def days_late(self) -> int:
+        return (self.recorded_on - self.occurred_on).days
+
+
+@dataclass
+class LateSummary:
+    total: int
+    late: int
+    worst: list[LateEntry]
+
+    @property
+    def share(self) -> int:
+        """Percentage of entries recorded late, rounded to the nearest whole number."""
+        return round(100 * self.late / self.total) if self.total else 0
+
+
+@dataclass(frozen=True)
+class RecordingWeek:
+    starts_on: date
+    logged: int
+    late: int
+    # The review point this week runs up to, if any of its days fall in the run-up.
+    before_review_point: str | None
+
+    @property
+    def ends_on(self) -> date:
+        return self.starts_on + timedelta(days=6)
+
+
+@dataclass
+class LateRecording:
+    threshold_days: int
+    portfolio: LateSummary
+    all_entries: LateSummary
+    weeks: list[RecordingWeek]
+
+    @property
+    def max_week(self) -> int:
+        return max((w.logged for w in self.weeks), default=0)
+
+    @property
+    def busiest(self) -> RecordingWeek | None:
+        return max(self.weeks, key=lambda w: w.logged, default=None)
+
+
+def _summary(entries: list[LateEntry], threshold_days: int) -> LateSummary:
+    late = sorted((e for e in entries if e.days_late > threshold_days),
+                  key=lambda e: (-e.days_late, e.entry_id))
+    return LateSummary(total=len(entries), late=len(late), worst=late[:WORST_SHOWN])
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _weeks(entries: list[LateEntry], threshold_days: int, portfolio: Portfolio,
+           ) -> list[RecordingWeek]:
+    if not entries:
+        return []
+    logged = defaultdict(int)
+    late = defaultdict(int)
+    for entry in entries:
+        week = _monday(entry.recorded_on)
+        logged[week] += 1
+        late[week] += entry.days_late > threshold_days
+    first = _monday(min(min(logged), portfolio.start_date))
+    last = max(logged)
+    run_ups = [(point.due_on - timedelta(days=DEADLINE_RUN_UP_DAYS), point.due_on, point.title)
+               for point in portfolio.review_points]
+    weeks = []
+    week = first
+    while week <= last:
+        ends = week + timedelta(days=6)
+        marked = next((title for starts, due, title in run_ups
+                       if week <= due and ends >= starts), None)
+        weeks.append(RecordingWeek(week, logged[week], late[week], marked))
+        week += timedelta(days=7)
+    return weeks
+
+
+def late_recording(portfolio: Portfolio, threshold_days: int = 28) -> LateRecording:
+    """Entries logged more than `threshold_days` after they happened, in the portfolio and
+    across the candidate's whole log, and how many entries were logged each week."""
+    rows = db.session.execute(
+        select(EvidenceEntry.id, EvidenceEntry.title, EvidenceEntry.occurred_on,
+               EvidenceEntry.created_at, PortfolioEntry.id.is_not(None))
+        .outerjoin(PortfolioEntry, and_(PortfolioEntry.entry_id == EvidenceEntry.id,
+                                        PortfolioEntry.portfolio_id == portfolio.id))
+        .where(EvidenceEntry.candidate_id == portfolio.candidate_id)
+    ).all()
+    entries = [
+        LateEntry(entry_id, title, occurred_on, created_at.astimezone(UK).date(),
+                  bool(in_portfolio))
+        for entry_id, title, occurred_on, created_at, in_portfolio in rows
+    ]
+    return LateRecording(
+        threshold_days=threshold_days,
+        portfolio=_summary([e for e in entries if e.in_portfolio], threshold_days),
+        all_entries=_summary(entries, threshold_days),
+        weeks=_weeks(entries, threshold_days, portfolio),
+    )

@@ -1,5 +1,226 @@
-"""The candidate's portfolio page, choosing evidence, submission and withdrawal."""
+"""The candidate's portfolio: overview, choosing evidence, submission, snapshots."""
 
-from flask import Blueprint
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.accounts.forms import ConfirmForm
+from portal.accounts.roles import Role
+from portal.core.access import requires_role
+from portal.core.db import db
+from portal.core.htmx import redirect_to, render
+from portal.core.pagination import paginate
+from portal.evidence.access import get_entry_or_404
+from portal.evidence.forms import today_in_england
+from portal.evidence.models import EvidenceEntry
+from portal.portfolios import operations, snapshots, sufficiency
+from portal.portfolios.access import get_portfolio_or_404, portfolios_of
+from portal.portfolios.forms import IncludeEntryForm, SubmitForm
+from portal.portfolios.models import PortfolioEntry, PortfolioSnapshot, PortfolioState
 
 bp = Blueprint("portfolios", __name__, url_prefix="/portfolios")
+candidates_only = requires_role(Role.CANDIDATE)
+DUE_SOON_DAYS = 14
+
+
+def review_point_status(point, today) -> tuple[str, str]:
+    """(label, GOV.UK tag colour) for a review point on `today`."""
+    if point.completed_on:
+        return "Done", "govuk-tag--green"
+    if point.due_on < today:
+        return "Overdue", "govuk-tag--red"
+    if point.due_on <= today + timedelta(days=DUE_SOON_DAYS):
+        return "Due soon", "govuk-tag--orange"
+    return ("Optional" if point.optional else "Upcoming"), "govuk-tag--grey"
+
+
+@bp.route("/")
+@candidates_only
+def index():
+    """Straight to the portfolio when there is one; a list when there are several."""
+    mine = portfolios_of(current_user)
+    if len(mine) == 1:
+        return redirect_to(url_for("portfolios.show", portfolio_id=mine[0].id), status=302)
+    return render("portfolios/index.html", portfolios=mine)
+
+
+def _submit_choices(portfolio) -> list[tuple[str, str]]:
+    choices = [(f"review:{p.code}", f"{p.title} (due {p.due_on.day} {p.due_on:%B %Y})")
+               for p in portfolio.review_points if p.completed_on is None]
+    return [*choices, ("panel", "The final panel (your whole portfolio)")]
+
+
+def _included(portfolio):
+    return db.session.scalars(
+        select(PortfolioEntry).where(PortfolioEntry.portfolio_id == portfolio.id)
+        .options(selectinload(PortfolioEntry.entry))
+        .order_by(PortfolioEntry.added_at, PortfolioEntry.id)
+    ).all()
+
+
+def _snapshots(portfolio):
+    return db.session.scalars(
+        select(PortfolioSnapshot).where(PortfolioSnapshot.portfolio_id == portfolio.id)
+        .order_by(PortfolioSnapshot.submitted_at.desc(), PortfolioSnapshot.id.desc())
+    ).all()
+
+
+def _render_show(portfolio, form: SubmitForm, missing=None, status=200):
+    today = today_in_england()
+    sections = {c.code: c.title for c in portfolio.programme.components if c.source == "evidence"}
+    included = _included(portfolio)
+    grouped = {}
+    for item in included:
+        grouped.setdefault(item.section, []).append(item)
+    return render(
+        "portfolios/show.html", portfolio=portfolio, form=form, missing=missing or [],
+        review_points=[(p, *review_point_status(p, today)) for p in portfolio.review_points],
+        sections=sections, grouped=grouped, snapshots=_snapshots(portfolio),
+        completeness=sufficiency.completeness(portfolio), confirm=ConfirmForm(),
+        can_submit=PortfolioState(portfolio.state) in operations.TRANSITIONS["submit_for_panel"],
+        can_withdraw=PortfolioState(portfolio.state) in operations.TRANSITIONS["withdraw"],
+        status=status,
+    )
+
+
+@bp.route("/<int:portfolio_id>")
+@candidates_only
+def show(portfolio_id: int):
+    portfolio = get_portfolio_or_404(portfolio_id)
+    form = SubmitForm()
+    form.target.choices = _submit_choices(portfolio)
+    return _render_show(portfolio, form)
+
+
+@bp.route("/<int:portfolio_id>/submit", methods=["POST"])
+@candidates_only
+def submit(portfolio_id: int):
+    portfolio = get_portfolio_or_404(portfolio_id, for_edit=True)
+    form = SubmitForm()
+    form.target.choices = _submit_choices(portfolio)
+    missing: list[str] = []
+    if form.validate_on_submit():
+        target = form.target.data
+        try:
+            if target == "panel":
+                missing = sufficiency.missing_for_panel(portfolio)
+                snapshot = operations.submit_for_panel(current_user, portfolio, missing)
+            else:
+                code = target.removeprefix("review:")
+                missing = sufficiency.missing_for_review_point(portfolio, code)
+                snapshot = operations.submit_for_review_point(current_user, portfolio, code,
+                                                              missing)
+        except operations.PortfolioError as error:
+            db.session.rollback()
+            form.target.errors = [*form.target.errors, _first_sentence(error)]
+        else:
+            db.session.commit()
+            flash(f"Your portfolio has been submitted. Its reference is {snapshot.sha256}.",
+                  "success")
+            return redirect_to(url_for("portfolios.snapshot", portfolio_id=portfolio.id,
+                                       snapshot_id=snapshot.id))
+    return _render_show(portfolio, form, missing=missing, status=400)
+
+
+def _first_sentence(error: Exception) -> str:
+    return str(error).split(":")[0]
+
+
+@bp.route("/<int:portfolio_id>/withdraw", methods=["POST"])
+@candidates_only
+def withdraw(portfolio_id: int):
+    portfolio = get_portfolio_or_404(portfolio_id, for_edit=True)
+    if ConfirmForm().validate_on_submit():
+        try:
+            operations.withdraw_submission(current_user, portfolio)
+        except operations.PortfolioError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("Your submission has been withdrawn. You can carry on working and submit "
+                  "again.", "success")
+    return redirect_to(url_for("portfolios.show", portfolio_id=portfolio.id))
+
+
+@bp.route("/<int:portfolio_id>/snapshots/<int:snapshot_id>")
+@candidates_only
+def snapshot(portfolio_id: int, snapshot_id: int):
+    portfolio = get_portfolio_or_404(portfolio_id)
+    frozen = db.session.get(PortfolioSnapshot, snapshot_id)
+    if frozen is None or frozen.portfolio_id != portfolio.id:
+        abort(404)
+    return render("portfolios/snapshot.html", portfolio=portfolio, snapshot=frozen,
+                  content=frozen.content, intact=snapshots.verify(frozen))
+
+
+# Choosing evidence ---------------------------------------------------------------------
+def _section_choices(portfolio):
+    return [("", "General evidence")] + [
+        (c.code, c.title) for c in portfolio.programme.components if c.source == "evidence"]
+
+
+@bp.route("/<int:portfolio_id>/evidence")
+@candidates_only
+def choose_evidence(portfolio_id: int):
+    portfolio = get_portfolio_or_404(portfolio_id, for_edit=True)
+    already = select(PortfolioEntry.entry_id).where(PortfolioEntry.portfolio_id == portfolio.id)
+    statement = (
+        select(EvidenceEntry)
+        .where(EvidenceEntry.candidate_id == current_user.id, EvidenceEntry.id.not_in(already))
+        .order_by(EvidenceEntry.occurred_on.desc(), EvidenceEntry.id.desc())
+    )
+    return render("portfolios/choose_evidence.html", portfolio=portfolio,
+                  page=paginate(statement), sections=_section_choices(portfolio),
+                  suggested=_suggested_sections(portfolio))
+
+
+def _suggested_sections(portfolio) -> dict[str, str]:
+    """The section whose evidence type matches an entry's type, offered first."""
+    return {c.evidence_type: c.code for c in portfolio.programme.components
+            if c.source == "evidence"}
+
+
+@bp.route("/<int:portfolio_id>/evidence/<int:entry_id>", methods=["POST"])
+@candidates_only
+def include(portfolio_id: int, entry_id: int):
+    portfolio = get_portfolio_or_404(portfolio_id, for_edit=True)
+    entry = get_entry_or_404(entry_id, for_edit=True)
+    form = IncludeEntryForm()
+    form.section.choices = _section_choices(portfolio)
+    if form.validate_on_submit():
+        try:
+            operations.include_entry(current_user, portfolio, entry, form.section.data or None)
+        except operations.PortfolioError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"‘{entry.title}’ is now in your portfolio.", "success")
+    else:
+        flash("Choose a section of your portfolio", "error")
+    return redirect_to(request.referrer if _same_site(request.referrer)
+                       else url_for("portfolios.choose_evidence", portfolio_id=portfolio.id))
+
+
+def _same_site(url: str | None) -> bool:
+    return bool(url) and url.startswith(request.host_url)
+
+
+@bp.route("/<int:portfolio_id>/evidence/<int:item_id>/remove", methods=["POST"])
+@candidates_only
+def exclude(portfolio_id: int, item_id: int):
+    portfolio = get_portfolio_or_404(portfolio_id, for_edit=True)
+    item = db.session.get(PortfolioEntry, item_id)
+    if item is None or item.portfolio_id != portfolio.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        title = item.entry.title
+        operations.exclude_entry(current_user, portfolio, item)
+        db.session.commit()
+        flash(f"‘{title}’ has been taken out of your portfolio. It is still in your "
+              "evidence log.", "success")
+    return redirect_to(url_for("portfolios.show", portfolio_id=portfolio.id))

@@ -1,5 +1,73 @@
-"""Programme configuration pages for programme leads."""
+"""Programme configuration pages for programme leads and administrators."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from portal.accounts.roles import Role
+from portal.core.access import requires_role
+from portal.core.db import db
+from portal.core.htmx import redirect_to, render
+from portal.portfolios.forms import ProgrammeSettingsForm
+from portal.programmes import operations
+from portal.programmes.models import Programme
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")
+programme_managers = requires_role(Role.PROGRAMME_LEAD, Role.ADMINISTRATOR)
+
+
+def get_programme_or_404(programme_id: int) -> Programme:
+    programme = db.session.get(Programme, programme_id, options=[
+        selectinload(Programme.stages), selectinload(Programme.review_points),
+        selectinload(Programme.components), selectinload(Programme.frameworks)])
+    if programme is None or programme.organisation_id != current_user.organisation_id:
+        abort(404)
+    return programme
+
+
+@bp.route("/")
+@programme_managers
+def index():
+    programmes = db.session.scalars(
+        select(Programme).where(Programme.organisation_id == current_user.organisation_id)
+        .options(selectinload(Programme.frameworks)).order_by(Programme.name)
+    ).all()
+    return render("programmes/index.html", programmes=programmes)
+
+
+def _numbers(prefix: str, ids, errors: dict) -> dict[int, int]:
+    values = {}
+    for item_id in ids:
+        name = f"{prefix}-{item_id}"
+        raw = (request.form.get(name) or "").strip()
+        if not raw.isdigit():
+            errors[name] = "Enter a whole number"
+            continue
+        values[item_id] = int(raw)
+    return values
+
+
+@bp.route("/<int:programme_id>", methods=["GET", "POST"])
+@programme_managers
+def show(programme_id: int):
+    programme = get_programme_or_404(programme_id)
+    form = ProgrammeSettingsForm()
+    errors: dict[str, str] = {}
+    if form.validate_on_submit():
+        counts = _numbers("component", [c.id for c in programme.components], errors)
+        months = _numbers("review", [p.id for p in programme.review_points], errors)
+        if not errors:
+            try:
+                changed = operations.update_settings(current_user, programme, counts, months)
+            except operations.ProgrammeError as error:
+                db.session.rollback()
+                errors[error.field] = str(error)
+            else:
+                db.session.commit()
+                flash("Your changes have been saved." if changed else "Nothing was changed.",
+                      "success")
+                return redirect_to(url_for("programmes.show", programme_id=programme.id))
+    return render("programmes/show.html", programme=programme, form=form, errors=errors,
+                  submitted=request.form if request.method == "POST" else {},
+                  status=400 if errors or form.errors else 200)

@@ -8,6 +8,7 @@ from portal.config import ConfigError, normalise_database_url
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path):
     monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("PORTAL_BASE_URL", "https://portal.example.gov.uk")
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(ConfigError, match="SECRET_KEY"):
@@ -16,14 +17,27 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path)
 
 def test_production_refuses_a_short_secret_key(monkeypatch, tmp_path):
     monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("PORTAL_BASE_URL", "https://portal.example.gov.uk")
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("SECRET_KEY", "dev")
     with pytest.raises(ConfigError):
         create_app()
 
 
+@pytest.mark.parametrize("base_url", ["", "http://portal.example.gov.uk"])
+def test_production_refuses_to_start_without_an_https_base_url(monkeypatch, tmp_path,
+                                                               base_url):
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    monkeypatch.setenv("PORTAL_BASE_URL", base_url)
+    with pytest.raises(ConfigError, match="PORTAL_BASE_URL"):
+        create_app()
+
+
 def test_production_starts_with_a_real_key_and_secure_cookies(monkeypatch, tmp_path):
     monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("PORTAL_BASE_URL", "https://portal.example.gov.uk")
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("SECRET_KEY", "x" * 64)
     app = create_app()

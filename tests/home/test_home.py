@@ -89,3 +89,18 @@ def test_the_root_sends_you_to_the_right_place(client, org):
     assert client.get("/").headers["Location"] == "/sign-in"
     sign_in(client, factories.user(org))
     assert client.get("/").headers["Location"] == "/home"
+
+
+def test_a_candidate_sees_overdue_and_coming_review_points(client, org):
+    from datetime import date
+
+    from tests.portfolios.conftest import make_portfolio
+
+    portfolio = make_portfolio(org, start=date(2026, 1, 5))
+    sign_in(client, portfolio.candidate)
+    soup = page(client.get("/home"))
+    rows = [[c.get_text(" ", strip=True) for c in tr.select("td")]
+            for tr in soup.select("#your-reviews ~ table tbody tr")]
+    assert rows[0][0] == "Support and assessment agreement"
+    assert rows[0][2] == "Overdue"
+    assert len(rows) == 4

@@ -1,0 +1,39 @@
+"""Programme leads adjust their council's programme without code changes."""
+
+from portal.core import audit
+from portal.core.db import db
+from portal.programmes.models import Programme
+
+
+class ProgrammeError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def update_settings(actor, programme: Programme, min_counts: dict[int, int],
+                    due_months: dict[int, int]) -> list[str]:
+    """Change required counts and review-point months; returns what changed.
+
+    Counts apply straight away to every portfolio's checklist. New months apply to
+    candidates enrolled from now on; existing candidates keep their dates.
+    """
+    changed = []
+    for component in programme.components:
+        new = min_counts.get(component.id, component.min_count)
+        if not 0 <= new <= 100:
+            raise ProgrammeError("Enter a number between 0 and 100", f"component-{component.id}")
+        if new != component.min_count:
+            changed.append(f"{component.code}: {component.min_count} -> {new}")
+            component.min_count = new
+    for point in programme.review_points:
+        new = due_months.get(point.id, point.due_month)
+        if not 0 <= new <= 60:
+            raise ProgrammeError("Enter a month between 0 and 60", f"review-{point.id}")
+        if new != point.due_month:
+            changed.append(f"{point.code}: month {point.due_month} -> {new}")
+            point.due_month = new
+    if changed:
+        db.session.flush()
+        audit.record(actor, "programme_settings_changed", programme, changes=changed)
+    return changed

@@ -1,0 +1,1 @@
+"""Tests written during a security review: each demonstrates an attack and expects it to fail."""
