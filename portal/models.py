@@ -1,6 +1,17 @@
 """Import every model so SQLAlchemy's metadata (and Alembic) sees the whole schema."""
 
 from portal.accounts.models import PasswordResetToken, User, UserRole
+from portal.assessment.models import (
+    AgreedAction,
+    Assignment,
+    DomainProgress,
+    EvidenceFeedback,
+    FeedbackRequest,
+    Observation,
+    ObservationLink,
+    ReviewReport,
+    SupportPlan,
+)
 from portal.core.audit import AuditEvent
 from portal.evidence.models import Attachment, EvidenceDraft, EvidenceEntry, EvidenceLink
 from portal.frameworks.models import (
@@ -10,6 +21,7 @@ from portal.frameworks.models import (
     FrameworkLevel,
     programme_framework,
 )
+from portal.notifications.models import Notification
 from portal.organisations.models import Cohort, CohortMembership, Organisation, Team
 from portal.portfolios.models import (
     DevelopmentPlan,
@@ -32,21 +44,29 @@ from portal.programmes.models import (
 )
 
 __all__ = [
+    "AgreedAction",
+    "Assignment",
     "Attachment",
     "AuditEvent",
     "Cohort",
     "CohortMembership",
     "ComponentRequirement",
     "DevelopmentPlan",
+    "DomainProgress",
     "ElementMapping",
     "EvidenceDraft",
     "EvidenceEntry",
+    "EvidenceFeedback",
     "EvidenceLink",
+    "FeedbackRequest",
     "Framework",
     "FrameworkElement",
     "FrameworkLevel",
     "KssRating",
     "KssSelfAssessment",
+    "Notification",
+    "Observation",
+    "ObservationLink",
     "Organisation",
     "PasswordResetToken",
     "Portfolio",
@@ -57,9 +77,11 @@ __all__ = [
     "ProgrammeStage",
     "ProtectedTimeRecord",
     "ReviewPointDefinition",
+    "ReviewReport",
     "ScheduleChange",
     "SupervisionRecord",
     "SupportAgreement",
+    "SupportPlan",
     "Team",
     "User",
     "UserRole",

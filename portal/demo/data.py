@@ -56,5 +56,18 @@ MEMBERSHIPS = [
 ]
 
 
+# (candidate, staff member, role, from)
+ASSIGNMENTS = [
+    ("candidate", "assessor", "assessor", date(2026, 9, 7)),
+    ("priya.nair", "assessor", "assessor", date(2026, 9, 7)),
+    ("jordan.price", "david.mensah", "assessor", date(2026, 3, 2)),
+    ("tom.fletcher", "david.mensah", "assessor", date(2026, 3, 16)),
+    ("chloe.williams", "assessor", "assessor", date(2026, 1, 12)),
+    ("candidate", "manager", "line_manager", date(2026, 9, 7)),
+    ("priya.nair", "manager", "line_manager", date(2026, 9, 7)),
+    ("chloe.williams", "manager", "line_manager", date(2026, 1, 12)),
+]
+
+
 def email_for(local_part: str) -> str:
     return f"{local_part}@{DOMAIN}"

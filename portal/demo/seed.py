@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import User, UserRole
 from portal.accounts.passwords import hash_password
+from portal.assessment.models import Assignment
 from portal.core.db import db
 from portal.demo import data
 from portal.demo.portfolio_data import seed_demo_portfolio
@@ -22,6 +23,19 @@ def _get_or_add(model, lookup: dict, **values):
     db.session.add(created)
     db.session.flush()
     return created, True
+
+
+def _assign(people: dict) -> int:
+    """Give each demo candidate their assessor and line manager (once)."""
+    added = 0
+    for candidate, staff, role, since in data.ASSIGNMENTS:
+        _, new = _get_or_add(
+            Assignment,
+            {"candidate_id": people[candidate].id, "staff_id": people[staff].id, "role": role},
+            organisation_id=people[candidate].organisation_id, started_on=since,
+        )
+        added += new
+    return added
 
 
 def seed_demo() -> dict[str, int]:
@@ -69,6 +83,7 @@ def seed_demo() -> dict[str, int]:
         )
         enrol(None, membership)
         created["memberships"] += new
+    created["assignments"] = _assign(people)
     created["demo portfolios"] = int(seed_demo_portfolio(people["candidate"]))
     db.session.flush()
     return created

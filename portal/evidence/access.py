@@ -4,17 +4,18 @@ from flask import abort
 from flask_login import current_user
 
 from portal.accounts.models import User
+from portal.assessment.access import assesses
 from portal.core.db import db
 from portal.evidence.models import EvidenceEntry
 
 
 def can_view_entry(user: User, entry: EvidenceEntry) -> bool:
-    """Private by default: the candidate who wrote it.
-
-    Assessors assigned to the candidate will be added here when assignment exists
-    (issue 5); panels see submitted snapshots, never the live log.
-    """
-    return user.is_authenticated and entry.candidate_id == user.id
+    """Private by default: the candidate who wrote it and their assessor (current, or
+    read-only a previous one). Panels see submitted snapshots, never the live log."""
+    if not user.is_authenticated:
+        return False
+    return entry.candidate_id == user.id or assesses(user, entry.candidate_id,
+                                                     include_past=True)
 
 
 def can_edit_entry(user: User, entry: EvidenceEntry) -> bool:

@@ -6,13 +6,13 @@ from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_login import current_user
 
 from portal.accounts.roles import Role
-from portal.core.access import requires_role
+from portal.core.access import requires_role, signed_in
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render
 from portal.core.pagination import paginate
 from portal.core.urls import id_argument
 from portal.evidence import attachments, operations
-from portal.evidence.access import get_entry_or_404
+from portal.evidence.access import can_edit_entry, get_entry_or_404
 from portal.evidence.forms import DeleteEntryForm, EvidenceForm
 from portal.evidence.models import EvidenceEntry, EvidenceType
 from portal.evidence.queries import SORTS, coverage, evidence_statement, parse_filters
@@ -113,10 +113,12 @@ def _file_or_form_error(form: EvidenceForm, error: Exception) -> None:
 
 
 @bp.route("/<int:entry_id>")
-@candidates_only
+@signed_in
 def show(entry_id: int):
+    """The candidate's own entry, or one their assessor may read."""
     entry = get_entry_or_404(entry_id)
-    return render("evidence/show.html", entry=entry, can_edit=True)
+    return render("evidence/show.html", entry=entry,
+                  can_edit=can_edit_entry(current_user, entry))
 
 
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])

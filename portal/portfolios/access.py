@@ -5,14 +5,20 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.accounts.models import User
+from portal.assessment.access import assesses, manages
 from portal.core.db import db
 from portal.portfolios.models import Portfolio
 
 
 def can_view_portfolio(user: User, portfolio: Portfolio) -> bool:
-    """The candidate. Assigned assessors and line managers join in issue 5; panels see
-    only submitted snapshots (issue 6)."""
-    return user.is_authenticated and portfolio.candidate_id == user.id
+    """The candidate, their assessor (current, or read-only a previous one) and their
+    current line manager. Panels see only submitted snapshots."""
+    if not user.is_authenticated:
+        return False
+    if portfolio.candidate_id == user.id:
+        return True
+    return assesses(user, portfolio.candidate_id, include_past=True) or manages(
+        user, portfolio.candidate_id)
 
 
 def can_edit_portfolio(user: User, portfolio: Portfolio) -> bool:

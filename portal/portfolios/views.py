@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.forms import ConfirmForm
 from portal.accounts.roles import Role
-from portal.core.access import requires_role
+from portal.core.access import requires_role, signed_in
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render
 from portal.core.pagination import paginate
@@ -70,6 +70,7 @@ def _snapshots(portfolio):
 
 def _render_show(portfolio, form: SubmitForm, missing=None, status=200):
     today = today_in_england()
+    owner = portfolio.candidate_id == current_user.id
     sections = {c.code: c.title for c in portfolio.programme.components if c.source == "evidence"}
     included = _included(portfolio)
     grouped = {}
@@ -80,14 +81,17 @@ def _render_show(portfolio, form: SubmitForm, missing=None, status=200):
         review_points=[(p, *review_point_status(p, today)) for p in portfolio.review_points],
         sections=sections, grouped=grouped, snapshots=_snapshots(portfolio),
         completeness=sufficiency.completeness(portfolio), confirm=ConfirmForm(),
-        can_submit=PortfolioState(portfolio.state) in operations.TRANSITIONS["submit_for_panel"],
-        can_withdraw=PortfolioState(portfolio.state) in operations.TRANSITIONS["withdraw"],
+        is_owner=portfolio.candidate_id == current_user.id,
+        can_submit=owner and PortfolioState(portfolio.state) in
+        operations.TRANSITIONS["submit_for_panel"],
+        can_withdraw=owner and PortfolioState(portfolio.state) in
+        operations.TRANSITIONS["withdraw"],
         status=status,
     )
 
 
 @bp.route("/<int:portfolio_id>")
-@candidates_only
+@signed_in
 def show(portfolio_id: int):
     portfolio = get_portfolio_or_404(portfolio_id)
     form = SubmitForm()
@@ -147,7 +151,7 @@ def withdraw(portfolio_id: int):
 
 
 @bp.route("/<int:portfolio_id>/snapshots/<int:snapshot_id>")
-@candidates_only
+@signed_in
 def snapshot(portfolio_id: int, snapshot_id: int):
     portfolio = get_portfolio_or_404(portfolio_id)
     frozen = db.session.get(PortfolioSnapshot, snapshot_id)

@@ -1,0 +1,1 @@
+"""Assessment: assignments, feedback, observations, outside feedback, review reports."""

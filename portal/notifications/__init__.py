@@ -1,0 +1,1 @@
+"""In-portal notifications (email delivery comes later through the same records)."""
