@@ -92,7 +92,14 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.admin_views import bp as users_bp
     from portal.accounts.views import bp as accounts_bp
+    from portal.assessment.assignment_views import bp as assignments_bp
+    from portal.assessment.feedback_views import bp as feedback_bp
+    from portal.assessment.observation_views import bp as observations_bp
+    from portal.assessment.outside_views import bp as outside_bp
+    from portal.assessment.queue_views import bp as assess_bp
+    from portal.assessment.report_views import bp as reports_bp
     from portal.core.views import bp as core_bp
+    from portal.notifications.views import bp as notifications_bp
     from portal.evidence.attachment_views import bp as attachments_bp
     from portal.evidence.views import bp as evidence_bp
     from portal.frameworks.views import bp as frameworks_bp
@@ -106,7 +113,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (core_bp, accounts_bp, users_bp, home_bp, cohorts_bp, frameworks_bp,
                       evidence_bp, attachments_bp, portfolios_bp, records_bp, sufficiency_bp,
-                      programmes_bp, schedule_bp):
+                      programmes_bp, schedule_bp, assignments_bp, assess_bp, notifications_bp,
+                      feedback_bp, outside_bp, observations_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 

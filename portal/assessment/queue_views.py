@@ -1,0 +1,5 @@
+"""Routes for assess (being written)."""
+
+from flask import Blueprint
+
+bp = Blueprint("assess", __name__, url_prefix="/assess")
