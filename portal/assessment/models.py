@@ -210,8 +210,10 @@ class ReviewReport(db.Model):
         CheckConstraint("state IN ('draft', 'signed_off')", name="state_known"),
         CheckConstraint("recommendation IS NULL OR recommendation IN "
                         "('pass', 'fail', 'ready', 'not_ready')", name="recommendation_known"),
-        CheckConstraint("state = 'draft' OR (signed_off_at IS NOT NULL)",
-                        name="signed_off_dated"),
+        CheckConstraint("state = 'draft' OR (signed_off_at IS NOT NULL AND outcome IS NOT NULL)",
+                        name="signed_off_complete"),
+        CheckConstraint("outcome IS NULL OR outcome IN ('completed', 'returned')",
+                        name="outcome_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -232,6 +234,8 @@ class ReviewReport(db.Model):
     holistic_assessment: Mapped[str] = mapped_column(Text, nullable=False, default="")
     recommendation: Mapped[str | None] = mapped_column(String(20))
     signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # "completed": the review is done; "returned": sent back to the candidate with requests.
+    outcome: Mapped[str | None] = mapped_column(String(20))
     # The line manager confirms the support the candidate was given.
     line_manager_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL")

@@ -37,6 +37,7 @@ TRANSITIONS = {
     "withdraw": {PortfolioState.SUBMITTED_FOR_REVIEW, PortfolioState.SUBMITTED_FOR_PANEL},
     "start_assessment": {PortfolioState.SUBMITTED_FOR_REVIEW, PortfolioState.SUBMITTED_FOR_PANEL},
     "return_to_candidate": {PortfolioState.UNDER_ASSESSMENT},
+    "complete_review": {PortfolioState.UNDER_ASSESSMENT},
 }
 
 REFUSALS = {
@@ -48,6 +49,7 @@ REFUSALS = {
                 "it is not submitted",
     "start_assessment": "Only a submitted portfolio can be assessed",
     "return_to_candidate": "Only a portfolio under assessment can be returned",
+    "complete_review": "Only a portfolio under assessment can finish a review",
 }
 
 
@@ -207,6 +209,15 @@ def return_to_candidate(actor: User, portfolio: Portfolio) -> None:
     snapshot_id = portfolio.current_snapshot_id
     portfolio.current_snapshot_id = None
     _move(actor, portfolio, "returned", PortfolioState.RETURNED, snapshot_id=snapshot_id)
+
+
+def complete_review(actor: User, portfolio: Portfolio) -> None:
+    """A review point's assessment is finished: live work carries on as before. (A final
+    submission stays under assessment until a panel takes it.)"""
+    _check_transition(portfolio, "complete_review")
+    snapshot_id = portfolio.current_snapshot_id
+    portfolio.current_snapshot_id = None
+    _move(actor, portfolio, "review_completed", PortfolioState.DRAFT, snapshot_id=snapshot_id)
 
 
 def snapshot_count(portfolio: Portfolio) -> int:

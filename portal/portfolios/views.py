@@ -9,6 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.forms import ConfirmForm
 from portal.accounts.roles import Role
+from portal.assessment import reports
+from portal.assessment.access import assesses
 from portal.core.access import requires_role, signed_in
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render
@@ -82,6 +84,11 @@ def _render_show(portfolio, form: SubmitForm, missing=None, status=200):
         sections=sections, grouped=grouped, snapshots=_snapshots(portfolio),
         completeness=sufficiency.completeness(portfolio), confirm=ConfirmForm(),
         is_owner=portfolio.candidate_id == current_user.id,
+        reports=[r for r in reports.reports_for(portfolio)
+                 if reports.can_view_report(current_user, r, portfolio)],
+        support_plans=reports.open_support_plans([portfolio.id]),
+        can_start_assessment=assesses(current_user, portfolio.candidate_id) and
+        PortfolioState(portfolio.state) in operations.TRANSITIONS["start_assessment"],
         can_submit=owner and PortfolioState(portfolio.state) in
         operations.TRANSITIONS["submit_for_panel"],
         can_withdraw=owner and PortfolioState(portfolio.state) in
