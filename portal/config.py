@@ -88,9 +88,12 @@ def settings_from_environment(instance_path: Path) -> dict:
         "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", True),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "portal@localhost"),
         "PASSWORD_RESET_HOURS": _env_int("PASSWORD_RESET_HOURS", 2),
+        # How long a one-time feedback link for someone without an account works.
+        "FEEDBACK_LINK_DAYS": _env_int("FEEDBACK_LINK_DAYS", 30),
         "TRUST_PROXY_HOPS": _env_int("TRUST_PROXY_HOPS", 0),
         "SESSION_HOURS": _env_int("SESSION_HOURS", 12),
         "PAGE_SIZE": _env_int("PAGE_SIZE", 25),
+        "REVIEW_WINDOW_DAYS": _env_int("REVIEW_WINDOW_DAYS", 28),
         # Few, explained links rather than tick-box tagging.
         "EVIDENCE_MAX_LINKS": _env_int("EVIDENCE_MAX_LINKS", 3),
         # Flask-WTF: a long reflection must not fail because the form is over an hour old.

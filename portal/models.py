@@ -23,6 +23,19 @@ from portal.frameworks.models import (
 )
 from portal.notifications.models import Notification
 from portal.organisations.models import Cohort, CohortMembership, Organisation, Team
+from portal.panels.models import (
+    AgendaItem,
+    CareerLevelRecord,
+    DecisionAction,
+    DecisionCode,
+    DecisionDomain,
+    DecisionReviewRequest,
+    MemberNote,
+    Panel,
+    PanelDecision,
+    PanelMember,
+    panel_programme,
+)
 from portal.portfolios.models import (
     DevelopmentPlan,
     KssRating,
@@ -44,13 +57,19 @@ from portal.programmes.models import (
 )
 
 __all__ = [
+    "AgendaItem",
     "AgreedAction",
     "Assignment",
     "Attachment",
     "AuditEvent",
+    "CareerLevelRecord",
     "Cohort",
     "CohortMembership",
     "ComponentRequirement",
+    "DecisionAction",
+    "DecisionCode",
+    "DecisionDomain",
+    "DecisionReviewRequest",
     "DevelopmentPlan",
     "DomainProgress",
     "ElementMapping",
@@ -64,10 +83,14 @@ __all__ = [
     "FrameworkLevel",
     "KssRating",
     "KssSelfAssessment",
+    "MemberNote",
     "Notification",
     "Observation",
     "ObservationLink",
     "Organisation",
+    "Panel",
+    "PanelDecision",
+    "PanelMember",
     "PasswordResetToken",
     "Portfolio",
     "PortfolioEntry",
@@ -85,5 +108,6 @@ __all__ = [
     "Team",
     "User",
     "UserRole",
+    "panel_programme",
     "programme_framework",
 ]

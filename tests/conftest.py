@@ -119,6 +119,11 @@ def _clean_database(app):
             # portfolio and portfolio_snapshot point at each other: break the cycle first.
             connection.execute(text(
                 "UPDATE portfolio SET current_snapshot_id = NULL, state = 'draft'"))
+            # Corrections point at the decision they correct: remove the newest links first.
+            while connection.execute(text(
+                    "DELETE FROM panel_decision WHERE id NOT IN (SELECT corrects_id FROM "
+                    "panel_decision WHERE corrects_id IS NOT NULL)")).rowcount:
+                pass
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
         limiter.reset()

@@ -38,6 +38,8 @@ TRANSITIONS = {
     "start_assessment": {PortfolioState.SUBMITTED_FOR_REVIEW, PortfolioState.SUBMITTED_FOR_PANEL},
     "return_to_candidate": {PortfolioState.UNDER_ASSESSMENT},
     "complete_review": {PortfolioState.UNDER_ASSESSMENT},
+    "place_on_panel": {PortfolioState.UNDER_ASSESSMENT},
+    "record_decision": {PortfolioState.AT_PANEL},
 }
 
 REFUSALS = {
@@ -50,6 +52,8 @@ REFUSALS = {
     "start_assessment": "Only a submitted portfolio can be assessed",
     "return_to_candidate": "Only a portfolio under assessment can be returned",
     "complete_review": "Only a portfolio under assessment can finish a review",
+    "place_on_panel": "Only a portfolio with a final assessment can go on a panel agenda",
+    "record_decision": "Only a portfolio at panel can have a decision recorded",
 }
 
 
@@ -218,6 +222,23 @@ def complete_review(actor: User, portfolio: Portfolio) -> None:
     snapshot_id = portfolio.current_snapshot_id
     portfolio.current_snapshot_id = None
     _move(actor, portfolio, "review_completed", PortfolioState.DRAFT, snapshot_id=snapshot_id)
+
+
+def place_on_panel(actor: User, portfolio: Portfolio, agenda_item_id: int) -> None:
+    _check_transition(portfolio, "place_on_panel")
+    _move(actor, portfolio, "placed_on_panel", PortfolioState.AT_PANEL,
+          agenda_item_id=agenda_item_id)
+
+
+def decide(actor: User, portfolio: Portfolio, outcome: str, decision_id: int) -> None:
+    """The panel has decided. A deferral reopens the portfolio for more evidence."""
+    _check_transition(portfolio, "record_decision")
+    if outcome == "deferred":
+        portfolio.current_snapshot_id = None
+        _move(actor, portfolio, "deferred", PortfolioState.RETURNED, decision_id=decision_id)
+    else:
+        _move(actor, portfolio, "decided", PortfolioState.DECIDED, decision_id=decision_id,
+              outcome=outcome)
 
 
 def snapshot_count(portfolio: Portfolio) -> int:

@@ -132,4 +132,8 @@ def install_template(organisation, code: str, actor=None) -> Programme:
                               kind=data["kind"], duration_months=data["duration_months"])
         db.session.add(programme)
         db.session.flush()
-    return configure_programme(programme, data, actor)
+    configure_programme(programme, data, actor)
+    from portal.panels.operations import ensure_decision_codes
+
+    ensure_decision_codes(programme)
+    return programme

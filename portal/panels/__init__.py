@@ -1,0 +1,1 @@
+"""Progression panels: meetings, agendas, anonymised review, decisions and their aftermath."""

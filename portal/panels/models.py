@@ -1,0 +1,299 @@
+"""Panels, agenda items, members' notes, decisions (never edited; corrected by new linked
+records), career levels reached, and requests to review a decision."""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.core.db import db, utcnow
+from portal.core.types import UTCDateTime
+
+
+class Outcome(enum.StrEnum):
+    """What a decision code means for the candidate, whatever the council calls it."""
+
+    APPROVED = "approved"
+    APPROVED_WITH_ACTIONS = "approved_with_actions"
+    DEFERRED = "deferred"
+    NOT_APPROVED = "not_approved"
+
+
+OUTCOME_CHECK = "outcome IN ('approved', 'approved_with_actions', 'deferred', 'not_approved')"
+
+
+class DecisionCode(db.Model):
+    """A programme's wording for a panel decision (configurable per council)."""
+
+    __tablename__ = "decision_code"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "code"),
+        CheckConstraint(OUTCOME_CHECK, name="outcome_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    code: Mapped[str] = mapped_column(String(40), nullable=False)
+    label: Mapped[str] = mapped_column(String(200), nullable=False)
+    outcome: Mapped[str] = mapped_column(String(30), nullable=False)
+    position: Mapped[int] = mapped_column(nullable=False, default=0)
+
+
+panel_programme = Table(
+    "panel_programme",
+    db.metadata,
+    Column("panel_id", ForeignKey("panel.id", ondelete="CASCADE"), primary_key=True),
+    Column("programme_id", ForeignKey("programme.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Panel(db.Model):
+    __tablename__ = "panel"
+    __table_args__ = (
+        CheckConstraint("status IN ('scheduled', 'closed')", name="status_known"),
+        CheckConstraint("min_members >= 1 AND min_members <= 20", name="min_members_sensible"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    sits_on: Mapped[date] = mapped_column(Date, nullable=False, index=True)
+    chair_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="RESTRICT"), nullable=False
+    )
+    min_members: Mapped[int] = mapped_column(nullable=False, default=3)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="scheduled")
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+    chair = relationship("User", foreign_keys=[chair_id])
+    programmes = relationship("Programme", secondary=panel_programme, order_by="Programme.name")
+    members = relationship("PanelMember", cascade="all, delete-orphan",
+                           order_by="PanelMember.id", back_populates="panel")
+    agenda = relationship("AgendaItem", order_by="AgendaItem.position",
+                          back_populates="panel")
+
+
+class PanelMember(db.Model):
+    """A member of the panel (the chair is a member too)."""
+
+    __tablename__ = "panel_member"
+    __table_args__ = (UniqueConstraint("panel_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(
+        ForeignKey("panel.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+
+    panel = relationship("Panel", back_populates="members")
+    user = relationship("User")
+
+
+class AgendaItem(db.Model):
+    """A submitted portfolio on a panel's agenda. A portfolio sits on one open agenda at
+    a time (a partial unique index). `version` guards against two people deciding at once."""
+
+    __tablename__ = "agenda_item"
+    __table_args__ = (
+        CheckConstraint("state IN ('waiting', 'decided', 'removed')", name="state_known"),
+        Index("uq_agenda_item_one_open_per_portfolio", "portfolio_id", unique=True,
+              sqlite_where=text("state = 'waiting'"),
+              postgresql_where=text("state = 'waiting'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(
+        ForeignKey("panel.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    portfolio_id: Mapped[int] = mapped_column(
+        ForeignKey("portfolio.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    snapshot_id: Mapped[int] = mapped_column(
+        ForeignKey("portfolio_snapshot.id", ondelete="RESTRICT"), nullable=False
+    )
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("review_report.id", ondelete="RESTRICT"), nullable=False
+    )
+    # What members see instead of the candidate's name until the chair reveals it.
+    reference: Mapped[str] = mapped_column(String(20), nullable=False, unique=True)
+    position: Mapped[int] = mapped_column(nullable=False, default=0)
+    state: Mapped[str] = mapped_column(String(20), nullable=False, default="waiting")
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    identity_revealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revealed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    version: Mapped[int] = mapped_column(nullable=False, default=1)
+
+    panel = relationship("Panel", back_populates="agenda")
+    portfolio = relationship("Portfolio")
+    snapshot = relationship("PortfolioSnapshot")
+    report = relationship("ReviewReport")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class MemberNote(db.Model):
+    """A member's private notes and provisional view before the meeting."""
+
+    __tablename__ = "member_note"
+    __table_args__ = (
+        UniqueConstraint("agenda_item_id", "member_id"),
+        CheckConstraint("provisional_view IS NULL OR provisional_view IN ('approved', "
+                        "'approved_with_actions', 'deferred', 'not_approved')",
+                        name="view_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False
+    )
+    notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    provisional_view: Mapped[str | None] = mapped_column(String(30))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow,
+                                                 onupdate=utcnow)
+
+
+class PanelDecision(db.Model):
+    """The panel's decision on an agenda item. Never edited: a correction is a new row that
+    points at the one it corrects, with a reason. At most one original per agenda item."""
+
+    __tablename__ = "panel_decision"
+    __table_args__ = (
+        CheckConstraint(OUTCOME_CHECK, name="outcome_known"),
+        CheckConstraint("(corrects_id IS NULL AND correction_reason IS NULL) OR "
+                        "(corrects_id IS NOT NULL AND correction_reason IS NOT NULL)",
+                        name="correction_has_reason"),
+        CheckConstraint("outcome != 'deferred' OR evidence_due_on IS NOT NULL",
+                        name="deferral_has_deadline"),
+        Index("uq_panel_decision_one_original", "agenda_item_id", unique=True,
+              sqlite_where=text("corrects_id IS NULL"),
+              postgresql_where=text("corrects_id IS NULL")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agenda_item_id: Mapped[int] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    portfolio_id: Mapped[int] = mapped_column(
+        ForeignKey("portfolio.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    decision_code: Mapped[str] = mapped_column(String(40), nullable=False)
+    decision_label: Mapped[str] = mapped_column(String(200), nullable=False)
+    outcome: Mapped[str] = mapped_column(String(30), nullable=False)
+    rationale: Mapped[str] = mapped_column(Text, nullable=False)
+    evidence_due_on: Mapped[date | None] = mapped_column(Date)
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    corrects_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel_decision.id", ondelete="RESTRICT"), index=True
+    )
+    correction_reason: Mapped[str | None] = mapped_column(Text)
+
+    agenda_item = relationship("AgendaItem")
+    domains = relationship("DecisionDomain", cascade="all, delete-orphan")
+    actions = relationship("DecisionAction", cascade="all, delete-orphan",
+                           order_by="DecisionAction.due_on")
+    decided_by = relationship("User")
+    corrects = relationship("PanelDecision", remote_side=[id])
+
+
+class DecisionDomain(db.Model):
+    """A framework domain the decision's rationale refers to."""
+
+    __tablename__ = "decision_domain"
+    __table_args__ = (UniqueConstraint("decision_id", "element_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(
+        ForeignKey("panel_decision.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    element_id: Mapped[int] = mapped_column(
+        ForeignKey("framework_element.id", ondelete="RESTRICT"), nullable=False
+    )
+    element = relationship("FrameworkElement")
+
+
+class DecisionAction(db.Model):
+    __tablename__ = "decision_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(
+        ForeignKey("panel_decision.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    description: Mapped[str] = mapped_column(Text, nullable=False)
+    owner: Mapped[str] = mapped_column(String(200), nullable=False)
+    due_on: Mapped[date] = mapped_column(Date, nullable=False)
+
+
+class CareerLevelRecord(db.Model):
+    """A career level a person reached (e.g. ASYE complete), and the decision that did it."""
+
+    __tablename__ = "career_level_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    level_code: Mapped[str] = mapped_column(String(60), nullable=False)
+    level_title: Mapped[str] = mapped_column(String(200), nullable=False)
+    achieved_on: Mapped[date] = mapped_column(Date, nullable=False)
+    decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel_decision.id", ondelete="SET NULL")
+    )
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DecisionReviewRequest(db.Model):
+    """A candidate asks for a decision to be reviewed; the programme lead records the outcome."""
+
+    __tablename__ = "decision_review_request"
+    __table_args__ = (
+        UniqueConstraint("decision_id"),
+        CheckConstraint("outcome IS NULL OR outcome IN ('upheld', 'changed')",
+                        name="outcome_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(
+        ForeignKey("panel_decision.id", ondelete="CASCADE"), nullable=False
+    )
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    reasons: Mapped[str] = mapped_column(Text, nullable=False)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    outcome_notes: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    decision = relationship("PanelDecision")
