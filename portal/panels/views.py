@@ -1,0 +1,5 @@
+"""Routes for panels (being written)."""
+
+from flask import Blueprint
+
+bp = Blueprint("panels", __name__, url_prefix="/panels")
