@@ -99,12 +99,14 @@ def _register_blueprints(app: Flask) -> None:
     from portal.assessment.queue_views import bp as assess_bp
     from portal.assessment.report_views import bp as reports_bp
     from portal.core.views import bp as core_bp
-    from portal.notifications.views import bp as notifications_bp
     from portal.evidence.attachment_views import bp as attachments_bp
     from portal.evidence.views import bp as evidence_bp
     from portal.frameworks.views import bp as frameworks_bp
     from portal.home.views import bp as home_bp
+    from portal.notifications.views import bp as notifications_bp
     from portal.organisations.views import bp as cohorts_bp
+    from portal.panels.decision_views import bp as decisions_bp
+    from portal.panels.views import bp as panels_bp
     from portal.portfolios.record_views import bp as records_bp
     from portal.portfolios.schedule_views import bp as schedule_bp
     from portal.portfolios.sufficiency_views import bp as sufficiency_bp
@@ -114,7 +116,8 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (core_bp, accounts_bp, users_bp, home_bp, cohorts_bp, frameworks_bp,
                       evidence_bp, attachments_bp, portfolios_bp, records_bp, sufficiency_bp,
                       programmes_bp, schedule_bp, assignments_bp, assess_bp, notifications_bp,
-                      feedback_bp, outside_bp, observations_bp, reports_bp):
+                      feedback_bp, outside_bp, observations_bp, reports_bp, panels_bp,
+                      decisions_bp):
         app.register_blueprint(blueprint)
 
 
@@ -126,4 +129,5 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(frameworks_cli)
     app.cli.add_command(attachments_cli)
+    app.cli.add_command(__import__("portal.bench.bench_seed").bench.bench_seed.bench_seed_command)
     import portal.portfolios.snapshots  # noqa: F401  (registers the snapshot immutability guard)
