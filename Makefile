@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 FLASK := PORTAL_ENV=development $(BIN)/flask --app portal
 GOVUK := node_modules/govuk-frontend/dist/govuk
 
-.PHONY: run test test-sqlite test-postgres lint install assets clean bench-check
+.PHONY: run test test-sqlite test-postgres lint install assets clean bench-check bench \
+	bench-smoke wrk
 
 run: install assets
 	$(FLASK) db upgrade
@@ -60,3 +61,39 @@ static/assets/.copied: node_modules/.installed
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor static/assets static/css
+
+# Benchmark (issue 7): PostgreSQL database portal_bench, 20,000 candidates and 1,000,000
+# evidence entries unless BENCH_CANDIDATES / BENCH_ENTRIES say otherwise. Seeded once;
+# later runs reuse the data (drop the database to start again).
+BENCH_SERVER ?= postgresql://postgres@127.0.0.1:5432
+BENCH_DATABASE_URL ?= $(BENCH_SERVER)/portal_bench
+BENCH_CANDIDATES ?= 20000
+BENCH_ENTRIES ?= 1000000
+BENCH_SECONDS ?= 20
+BENCH_FLASK = PORTAL_ENV=development PORTAL_INSTANCE_PATH=$(CURDIR)/instance/bench \
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/flask --app portal
+
+bench: install wrk
+	$(BIN)/python -m bench.database $(BENCH_DATABASE_URL)
+	$(BENCH_FLASK) db upgrade
+	$(BENCH_FLASK) bench-seed --skip-if-seeded --candidates $(BENCH_CANDIDATES) \
+		--entries $(BENCH_ENTRIES)
+	$(BIN)/python -m bench.run --database-url $(BENCH_DATABASE_URL) --seconds $(BENCH_SECONDS)
+
+# A few seconds per page on a tiny SQLite database: proves the benchmark still runs.
+SMOKE_DIR := $(CURDIR)/instance/bench-smoke
+SMOKE_FLASK = PORTAL_ENV=development PORTAL_INSTANCE_PATH=$(SMOKE_DIR) \
+	DATABASE_URL=sqlite:///$(SMOKE_DIR)/portal.db $(BIN)/flask --app portal
+
+bench-smoke: install wrk
+	rm -rf $(SMOKE_DIR) && mkdir -p $(SMOKE_DIR)
+	$(SMOKE_FLASK) db upgrade
+	$(SMOKE_FLASK) bench-seed --candidates 20 --entries 500
+	$(BIN)/python -m bench.run --database-url sqlite:///$(SMOKE_DIR)/portal.db --seconds 3 \
+		--warmup 0 --users 5 --port 8799 --out $(SMOKE_DIR)/latest.json
+	test -s $(SMOKE_DIR)/latest.json
+
+wrk:
+	@command -v wrk >/dev/null || { echo "Installing Debian's wrk for the benchmark..."; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }

@@ -63,3 +63,8 @@ def end_assignment(actor: User, assignment: Assignment, on: date) -> None:
     db.session.flush()
     audit.record(actor, "assignment_ended", assignment, role=assignment.role,
                  candidate_id=assignment.candidate_id, staff_id=assignment.staff_id)
+    what = "assessor" if assignment.role == AssignmentRole.ASSESSOR.value else "line manager"
+    notify(assignment.staff_id, f"You are no longer {assignment.candidate.name}'s {what}.",
+           "/assess/candidates")
+    notify(assignment.candidate_id, f"{assignment.staff.name} is no longer your {what}.",
+           "/home")

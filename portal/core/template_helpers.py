@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, get_flashed_messages
+from flask import Flask, current_app, g, get_flashed_messages
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -59,22 +59,46 @@ def navigation_items(active_endpoint: str | None) -> list[dict]:
         items.append(("Cohorts", "cohorts.index"))
         items.append(("Programmes", "programmes.index"))
         items.append(("Frameworks", "frameworks.index"))
+    if roles & {Role.ASSESSOR, Role.LINE_MANAGER}:
+        items.append(("Your candidates", "assess.index"))
     if Role.ADMINISTRATOR in roles:
         items.append(("Users", "users.index"))
+    items.append(("Notifications", "notifications.index"))
     items.append(("Your account", "accounts.change_password"))
     active_prefix = (active_endpoint or "").split(".")[0]
     # Pages that belong under another menu item.
     active_prefix = {"records": "portfolios", "sufficiency": "portfolios",
-                     "attachments": "evidence", "schedule": "cohorts"}.get(active_prefix,
-                                                                          active_prefix)
-    return [
-        {
-            "text": text,
-            "href": url_for(endpoint),
-            "active": endpoint.split(".")[0] == active_prefix,
-        }
-        for text, endpoint in items
-    ]
+                     "attachments": "evidence", "schedule": "cohorts",
+                     "assignments": "cohorts"}.get(active_prefix, active_prefix)
+    navigation = []
+    for text, endpoint in items:
+        item = {"text": text, "href": url_for(endpoint),
+                "active": endpoint.split(".")[0] == active_prefix}
+        if endpoint == "notifications.index":
+            unread = unread_notification_count()
+            item["text"] = f"Notifications ({unread} unread)"
+            item["html"] = Markup(
+                'Notifications ({}<span class="govuk-visually-hidden"> unread</span>)'
+            ).format(unread)
+        navigation.append(item)
+    return navigation
+
+
+def unread_notification_count() -> int:
+    """The signed-in person's unread notifications: one COUNT query per request at most."""
+    if not current_user.is_authenticated:
+        return 0
+    if "unread_notification_count" not in g:
+        from sqlalchemy import func, select
+
+        from portal.core.db import db
+        from portal.notifications.models import Notification
+
+        g.unread_notification_count = db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.recipient_id == current_user.id, Notification.read_at.is_(None))
+        ) or 0
+    return g.unread_notification_count
 
 
 def error_summary_params(form) -> dict:
@@ -105,6 +129,7 @@ def init_template_helpers(app: Flask) -> None:
         navigation_items=navigation_items,
         flashed_notifications=flashed_notifications,
         error_summary_params=error_summary_params,
+        unread_notification_count=unread_notification_count,
         Role=Role,
         product_name=lambda: current_app.config["PRODUCT_NAME"],
     )

@@ -116,9 +116,11 @@ def _file_or_form_error(form: EvidenceForm, error: Exception) -> None:
 @signed_in
 def show(entry_id: int):
     """The candidate's own entry, or one their assessor may read."""
+    from portal.assessment.feedback_views import feedback_context
+
     entry = get_entry_or_404(entry_id)
     return render("evidence/show.html", entry=entry,
-                  can_edit=can_edit_entry(current_user, entry))
+                  can_edit=can_edit_entry(current_user, entry), **feedback_context(entry))
 
 
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])

@@ -83,6 +83,18 @@ def _organisation_counts(user: User) -> dict:
     return {"active_users": active_users}
 
 
+def _assessor_summary(user: User) -> dict:
+    """How many candidates the person has now and how much work waits in their queue."""
+    from portal.assessment import queue
+    from portal.evidence.forms import today_in_england
+
+    today = today_in_england()
+    caseload = queue.current_caseload(user)
+    items = queue.work_queue(user, today, caseload)
+    return {"candidates": len(caseload.all), "queue_items": len(items),
+            "overdue": sum(1 for item in items if item.overdue(today))}
+
+
 # Which parts of the home page each role sees, in the order they appear.
 SECTIONS = [
     ("candidate", {Role.CANDIDATE}),
@@ -107,6 +119,8 @@ def index():
         context["memberships"] = _candidate_memberships(current_user)
         context["recent_entries"] = _recent_entries(current_user)
         context["review_points"] = _review_points_to_come(current_user)
+    if roles & {Role.ASSESSOR, Role.LINE_MANAGER}:
+        context["assessor_summary"] = _assessor_summary(current_user)
     if roles & {Role.PROGRAMME_LEAD, Role.ADMINISTRATOR}:
         context["cohort_rows"] = _cohort_overview(current_user)
     if Role.ADMINISTRATOR in roles:

@@ -110,7 +110,25 @@ def _render_cohort(cohort: Cohort, form: AddCandidateForm, status: int = 200):
     page = paginate(statement)
     return render("organisations/cohort.html", cohort=cohort, page=page,
                   portfolios=_portfolios_by_membership(page.items),
+                  assessors=_current_assessors(page.items),
                   form=form, confirm=ConfirmForm(), status=status)
+
+
+def _current_assessors(memberships) -> dict:
+    """Each listed candidate's current assessor's name, in one query."""
+    from portal.assessment.models import Assignment, AssignmentRole
+
+    ids = [m.candidate_id for m in memberships]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Assignment.candidate_id, User.name)
+        .join(User, Assignment.staff_id == User.id)
+        .where(Assignment.candidate_id.in_(ids),
+               Assignment.role == AssignmentRole.ASSESSOR.value,
+               Assignment.ended_on.is_(None))
+    ).all()
+    return dict(rows)
 
 
 def _portfolios_by_membership(memberships) -> dict:

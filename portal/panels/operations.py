@@ -407,3 +407,16 @@ def record_review_outcome(lead: User, request: DecisionReviewRequest, outcome: s
                  outcome=outcome)
     notify(request.candidate_id, "The review of your panel decision has been decided.",
            f"/decisions/{request.decision_id}")
+
+
+# Telling programme leads -----------------------------------------------------------------
+def notify_programme_leads(organisation_id: int, message: str, link: str) -> None:
+    """Tell the council's active programme leads (the views call this after a decision or
+    a review request; the functions above leave leads out)."""
+    from portal.accounts.models import UserRole
+
+    leads = db.session.scalars(select(User.id).join(UserRole, UserRole.user_id == User.id).where(
+        User.organisation_id == organisation_id, User.active.is_(True),
+        UserRole.role == Role.PROGRAMME_LEAD.value)).all()
+    for lead_id in leads:
+        notify(lead_id, message, link)

@@ -15,6 +15,9 @@ PUBLIC_ENDPOINTS = {
     "accounts.request_reset",
     "accounts.reset_password",
     "home.root",
+    # The one-time feedback link for people without an account (token checked in the view;
+    # unknown, used, expired or cancelled links all get the same 404 page).
+    "outside.give",
 }
 
 

@@ -1,0 +1,255 @@
+"""One work queue per assessor or line manager: what their candidates need from them.
+
+Each kind of work is one query over all of the person's current candidates at once, so the
+number of queries stays the same whatever the caseload.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import url_for
+from sqlalchemy import and_, exists, func, or_, select
+
+from portal.accounts.models import User
+from portal.accounts.roles import Role
+from portal.assessment.models import (
+    Assignment,
+    AssignmentRole,
+    EvidenceFeedback,
+    Observation,
+    ObservationState,
+)
+from portal.core.db import db
+from portal.evidence.models import EvidenceEntry
+from portal.portfolios.models import (
+    Portfolio,
+    PortfolioEntry,
+    PortfolioReviewPoint,
+    PortfolioSnapshot,
+    PortfolioState,
+)
+
+UK = ZoneInfo("Europe/London")
+FEEDBACK_DAYS = 14  # evidence put in a portfolio should have feedback within two weeks
+REVIEW_WINDOW_DAYS = 28  # review points show up this long before they are due
+ASSESSMENT_DAYS = 14  # a panel submission without a review date: assess within two weeks
+WRITE_UP_DAYS = 14  # an observation should be written up within two weeks of the visit
+
+
+class Kind:
+    EVIDENCE = "evidence"
+    REVIEW = "review"
+    SUBMISSION = "submission"
+    OBSERVATION = "observation"
+
+
+KIND_LABELS = {
+    Kind.EVIDENCE: "Evidence awaiting feedback",
+    Kind.REVIEW: "Review point",
+    Kind.SUBMISSION: "Submission awaiting assessment",
+    Kind.OBSERVATION: "Observation to write up",
+}
+KIND_ORDER = list(KIND_LABELS)
+
+SORTS = {
+    "due": "Due date (soonest first)",
+    "candidate": "Candidate name",
+    "kind": "Kind of work",
+}
+
+
+@dataclass(frozen=True)
+class CandidateRef:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    kind: str
+    candidate: CandidateRef
+    needed: str
+    due_on: date
+    href: str
+    link_text: str
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    def overdue(self, today: date) -> bool:
+        return self.due_on < today
+
+
+@dataclass
+class Caseload:
+    """The person's current candidates, by the role they hold for each."""
+
+    assessed: dict[int, CandidateRef]
+    managed: dict[int, CandidateRef]
+
+    @property
+    def all(self) -> dict[int, CandidateRef]:
+        return {**self.managed, **self.assessed}
+
+
+def current_caseload(staff: User) -> Caseload:
+    """One query: the candidates currently assigned to `staff`, with their names."""
+    wanted_roles = []
+    if staff.has_role(Role.ASSESSOR):
+        wanted_roles.append(AssignmentRole.ASSESSOR.value)
+    if staff.has_role(Role.LINE_MANAGER):
+        wanted_roles.append(AssignmentRole.LINE_MANAGER.value)
+    caseload = Caseload(assessed={}, managed={})
+    if not wanted_roles:
+        return caseload
+    rows = db.session.execute(
+        select(Assignment.role, User.id, User.name)
+        .join(User, Assignment.candidate_id == User.id)
+        .where(Assignment.staff_id == staff.id, Assignment.ended_on.is_(None),
+               Assignment.organisation_id == staff.organisation_id,
+               User.organisation_id == staff.organisation_id,
+               Assignment.role.in_(wanted_roles))
+    ).all()
+    for role, candidate_id, name in rows:
+        target = caseload.assessed if role == AssignmentRole.ASSESSOR.value else caseload.managed
+        target[candidate_id] = CandidateRef(candidate_id, name)
+    return caseload
+
+
+def _uk_date(moment) -> date:
+    return moment.astimezone(UK).date()
+
+
+def evidence_awaiting_feedback(candidates: dict[int, CandidateRef]) -> list[QueueItem]:
+    """Entries in a candidate's portfolio with no feedback yet, or whose latest message is
+    the candidate's reply."""
+    if not candidates:
+        return []
+    latest_author = (
+        select(EvidenceFeedback.author_id)
+        .where(EvidenceFeedback.entry_id == EvidenceEntry.id)
+        .order_by(EvidenceFeedback.created_at.desc(), EvidenceFeedback.id.desc())
+        .limit(1)
+        .correlate(EvidenceEntry)
+        .scalar_subquery()
+    )
+    any_feedback = exists().where(EvidenceFeedback.entry_id == EvidenceEntry.id)
+    rows = db.session.execute(
+        select(EvidenceEntry.id, EvidenceEntry.title, EvidenceEntry.candidate_id,
+               func.min(PortfolioEntry.added_at), any_feedback)
+        .join(PortfolioEntry, PortfolioEntry.entry_id == EvidenceEntry.id)
+        .join(Portfolio, and_(Portfolio.id == PortfolioEntry.portfolio_id,
+                              Portfolio.candidate_id == EvidenceEntry.candidate_id))
+        .where(EvidenceEntry.candidate_id.in_(candidates),
+               or_(~any_feedback, latest_author == EvidenceEntry.candidate_id))
+        .group_by(EvidenceEntry.id, EvidenceEntry.title, EvidenceEntry.candidate_id)
+    ).all()
+    items = []
+    for entry_id, title, candidate_id, added_at, replied in rows:
+        needed = (f"Read the reply about \u2018{title}\u2019" if replied
+                  else f"Give feedback on \u2018{title}\u2019")
+        items.append(QueueItem(Kind.EVIDENCE, candidates[candidate_id], needed,
+                               _uk_date(added_at) + timedelta(days=FEEDBACK_DAYS),
+                               url_for("evidence.show", entry_id=entry_id),
+                               f"Open \u2018{title}\u2019"))
+    return items
+
+
+def review_points_due(candidates: dict[int, CandidateRef], today: date) -> list[QueueItem]:
+    """Review points not yet completed that are due within four weeks or overdue."""
+    if not candidates:
+        return []
+    rows = db.session.execute(
+        select(PortfolioReviewPoint.title, PortfolioReviewPoint.due_on, Portfolio.id,
+               Portfolio.candidate_id)
+        .join(Portfolio, Portfolio.id == PortfolioReviewPoint.portfolio_id)
+        .where(Portfolio.candidate_id.in_(candidates),
+               PortfolioReviewPoint.completed_on.is_(None),
+               PortfolioReviewPoint.due_on <= today + timedelta(days=REVIEW_WINDOW_DAYS))
+    ).all()
+    return [
+        QueueItem(Kind.REVIEW, candidates[candidate_id],
+                  f"Hold and record the {title[:1].lower()}{title[1:]}", due_on,
+                  url_for("portfolios.show", portfolio_id=portfolio_id), "Open portfolio")
+        for title, due_on, portfolio_id, candidate_id in rows
+    ]
+
+
+def submissions_awaiting_assessment(candidates: dict[int, CandidateRef]) -> list[QueueItem]:
+    """Portfolios submitted for a review point or the panel, not yet being assessed."""
+    if not candidates:
+        return []
+    rows = db.session.execute(
+        select(Portfolio.id, Portfolio.candidate_id, Portfolio.state,
+               PortfolioSnapshot.submitted_at, PortfolioReviewPoint.title,
+               PortfolioReviewPoint.due_on)
+        .join(PortfolioSnapshot, PortfolioSnapshot.id == Portfolio.current_snapshot_id)
+        .outerjoin(PortfolioReviewPoint, and_(
+            PortfolioReviewPoint.portfolio_id == Portfolio.id,
+            PortfolioReviewPoint.code == PortfolioSnapshot.review_point_code))
+        .where(Portfolio.candidate_id.in_(candidates),
+               Portfolio.state.in_([PortfolioState.SUBMITTED_FOR_REVIEW.value,
+                                    PortfolioState.SUBMITTED_FOR_PANEL.value]))
+    ).all()
+    items = []
+    for portfolio_id, candidate_id, state, submitted_at, point_title, point_due in rows:
+        if state == PortfolioState.SUBMITTED_FOR_PANEL.value:
+            needed = "Assess the portfolio submitted for the panel"
+        else:
+            needed = f"Assess the portfolio submitted for the {point_title or 'review'}"
+        due_on = point_due or _uk_date(submitted_at) + timedelta(days=ASSESSMENT_DAYS)
+        items.append(QueueItem(Kind.SUBMISSION, candidates[candidate_id], needed, due_on,
+                               url_for("portfolios.show", portfolio_id=portfolio_id),
+                               "Open portfolio"))
+    return items
+
+
+def observations_to_write_up(staff: User, candidates: dict[int, CandidateRef]) -> list[QueueItem]:
+    """Observations this person made that are still a draft or await their sign-off."""
+    if not candidates:
+        return []
+    rows = db.session.execute(
+        select(Observation.id, Observation.candidate_id, Observation.state,
+               Observation.observed_on, Observation.setting)
+        .where(Observation.observer_id == staff.id,
+               Observation.candidate_id.in_(candidates),
+               Observation.state.in_([ObservationState.DRAFT.value,
+                                      ObservationState.COMPLETED.value]))
+    ).all()
+    items = []
+    for observation_id, candidate_id, state, observed_on, setting in rows:
+        verb = "Write up" if state == ObservationState.DRAFT.value else "Sign off"
+        items.append(QueueItem(
+            Kind.OBSERVATION, candidates[candidate_id],
+            f"{verb} the observation of {observed_on.day} {observed_on:%B %Y} ({setting})",
+            observed_on + timedelta(days=WRITE_UP_DAYS),
+            url_for("observations.show", observation_id=observation_id), "Open observation"))
+    return items
+
+
+def work_queue(staff: User, today: date, caseload: Caseload | None = None) -> list[QueueItem]:
+    """Everything the person's current candidates need from them, unsorted.
+
+    Assessors get all four kinds for the candidates they assess; line managers get the
+    review points of the candidates they manage.
+    """
+    caseload = caseload or current_caseload(staff)
+    items = evidence_awaiting_feedback(caseload.assessed)
+    items += review_points_due(caseload.all, today)
+    items += submissions_awaiting_assessment(caseload.assessed)
+    items += observations_to_write_up(staff, caseload.assessed)
+    return items
+
+
+def sort_queue(items: list[QueueItem], sort: str) -> list[QueueItem]:
+    def by_due(item: QueueItem):
+        return (item.due_on, item.candidate.name.lower(), KIND_ORDER.index(item.kind),
+                item.needed)
+
+    if sort == "candidate":
+        return sorted(items, key=lambda item: (item.candidate.name.lower(), *by_due(item)))
+    if sort == "kind":
+        return sorted(items, key=lambda item: (KIND_ORDER.index(item.kind), *by_due(item)))
+    return sorted(items, key=by_due)
