@@ -15,6 +15,7 @@ from portal.assessment.models import Assignment, AssignmentRole, Observation
 from portal.core.access import requires_role
 from portal.core.db import db
 from portal.core.htmx import render
+from portal.core.pagination import Page, requested_page
 from portal.evidence.forms import today_in_england
 from portal.evidence.models import EvidenceEntry
 from portal.portfolios.models import Portfolio, PortfolioEntry
@@ -38,6 +39,9 @@ class QueueFilters:
                    kind=kind if kind in queue.KIND_LABELS else "")
 
 
+QUEUE_PAGE_SIZE = 50
+
+
 @bp.route("/")
 @staff_only
 def index():
@@ -51,7 +55,12 @@ def index():
     # Line managers only ever see review points, so offer them nothing else to filter by.
     kinds = (queue.KIND_LABELS if current_user.has_role(Role.ASSESSOR)
              else {queue.Kind.REVIEW: queue.KIND_LABELS[queue.Kind.REVIEW]})
-    return render("assess/queue.html", items=queue.sort_queue(items, filters.sort),
+    ordered = queue.sort_queue(items, filters.sort)
+    # A large caseload renders a page at a time (the queue itself is a fixed set of queries).
+    page_number = requested_page()
+    page = Page(items=ordered[(page_number - 1) * QUEUE_PAGE_SIZE:page_number * QUEUE_PAGE_SIZE],
+                page=page_number, per_page=QUEUE_PAGE_SIZE, total=len(ordered))
+    return render("assess/queue.html", items=ordered, page=page,
                   total=total, filters=filters, sorts=queue.SORTS, kinds=kinds, today=today,
                   caseload=caseload)
 

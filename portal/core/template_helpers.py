@@ -59,6 +59,10 @@ def navigation_items(active_endpoint: str | None) -> list[dict]:
         items.append(("Cohorts", "cohorts.index"))
         items.append(("Programmes", "programmes.index"))
         items.append(("Frameworks", "frameworks.index"))
+    if roles & {Role.ADMINISTRATOR, Role.PROGRAMME_LEAD}:
+        items.append(("Panels", "panels.index"))
+    elif roles & {Role.PANEL_MEMBER, Role.PANEL_CHAIR}:
+        items.append(("Your panels", "panels.mine"))
     if roles & {Role.ASSESSOR, Role.LINE_MANAGER}:
         items.append(("Your candidates", "assess.index"))
     if Role.ADMINISTRATOR in roles:
@@ -69,7 +73,10 @@ def navigation_items(active_endpoint: str | None) -> list[dict]:
     # Pages that belong under another menu item.
     active_prefix = {"records": "portfolios", "sufficiency": "portfolios",
                      "attachments": "evidence", "schedule": "cohorts",
-                     "assignments": "cohorts"}.get(active_prefix, active_prefix)
+                     "assignments": "cohorts", "decisions": "panels",
+                     "outside": "evidence", "feedback": "evidence",
+                     "observations": "assess", "reports": "portfolios"}.get(active_prefix,
+                                                                            active_prefix)
     navigation = []
     for text, endpoint in items:
         item = {"text": text, "href": url_for(endpoint),

@@ -42,6 +42,17 @@ def _recent_entries(user: User):
     ).all()
 
 
+def _open_support_plans(user: User):
+    from portal.assessment.models import SupportPlan
+    from portal.portfolios.models import Portfolio
+
+    return db.session.scalars(
+        select(SupportPlan).join(Portfolio, SupportPlan.portfolio_id == Portfolio.id)
+        .where(Portfolio.candidate_id == user.id, SupportPlan.closed_on.is_(None))
+        .order_by(SupportPlan.review_on)
+    ).all()
+
+
 def _review_points_to_come(user: User):
     """The candidate's outstanding review points with their status, soonest first."""
     from portal.evidence.forms import today_in_england
@@ -119,6 +130,7 @@ def index():
         context["memberships"] = _candidate_memberships(current_user)
         context["recent_entries"] = _recent_entries(current_user)
         context["review_points"] = _review_points_to_come(current_user)
+        context["support_plans"] = _open_support_plans(current_user)
     if roles & {Role.ASSESSOR, Role.LINE_MANAGER}:
         context["assessor_summary"] = _assessor_summary(current_user)
     if roles & {Role.PROGRAMME_LEAD, Role.ADMINISTRATOR}:

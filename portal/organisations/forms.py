@@ -52,8 +52,12 @@ class CohortForm(FlaskForm):
 
 
 class AddCandidateForm(FlaskForm):
-    candidate_id = SelectField(
-        "Candidate", widget=GovSelect(), coerce=str,
-        validators=[InputRequired("Select a candidate")],
+    """Found by email address, so the page stays small however large the council is."""
+
+    candidate_email = StringField(
+        "Candidate's email address",
+        description="They must already have an account with the candidate role.",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the candidate's email address"), Length(max=254)],
     )
     submit = SubmitField("Add to cohort", widget=GovSubmitInput())

@@ -89,7 +89,8 @@ def add_candidate(
 ) -> CohortMembership:
     same_council = candidate.organisation_id == cohort.organisation_id
     if not same_council or not candidate.has_role(Role.CANDIDATE):
-        raise CohortError("Select a candidate from your organisation", field="candidate_id")
+        raise CohortError("There is no candidate with that email address in your organisation",
+                          field="candidate_email")
     exists = db.session.scalar(
         select(func.count()).select_from(CohortMembership).where(
             CohortMembership.cohort_id == cohort.id,
@@ -97,7 +98,7 @@ def add_candidate(
         )
     )
     if exists:
-        raise CohortError(f"{candidate.name} is already in this cohort", field="candidate_id")
+        raise CohortError(f"{candidate.name} is already in this cohort", field="candidate_email")
     membership = CohortMembership(cohort=cohort, candidate=candidate, joined_on=joined_on)
     db.session.add(membership)
     db.session.flush()

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.forms import ConfirmForm
-from portal.accounts.models import User, UserRole
+from portal.accounts.models import User
+from portal.accounts.operations import find_by_email
 from portal.accounts.roles import Role
 from portal.core.access import requires_role
 from portal.core.db import db
@@ -94,9 +95,7 @@ def new():
 @cohort_managers
 def show(cohort_id: int):
     cohort = get_cohort_in_my_organisation(cohort_id)
-    form = AddCandidateForm()
-    form.candidate_id.choices = _candidate_choices(cohort)
-    return _render_cohort(cohort, form)
+    return _render_cohort(cohort, AddCandidateForm())
 
 
 def _render_cohort(cohort: Cohort, form: AddCandidateForm, status: int = 200):
@@ -133,6 +132,7 @@ def _current_assessors(memberships) -> dict:
 
 def _portfolios_by_membership(memberships) -> dict:
     """Each listed candidate's portfolio, in one query, for its state and next due date."""
+    from portal.assessment.reports import open_support_plans
     from portal.portfolios.models import Portfolio
 
     ids = [m.id for m in memberships]
@@ -142,23 +142,10 @@ def _portfolios_by_membership(memberships) -> dict:
         select(Portfolio).where(Portfolio.membership_id.in_(ids))
         .options(selectinload(Portfolio.review_points))
     ).all()
+    plans = {plan.portfolio_id for plan in open_support_plans([p.id for p in found])}
+    for portfolio in found:
+        portfolio.has_support_plan = portfolio.id in plans
     return {p.membership_id: p for p in found}
-
-
-def _candidate_choices(cohort: Cohort):
-    already = select(CohortMembership.candidate_id).where(CohortMembership.cohort_id == cohort.id)
-    candidates = db.session.scalars(
-        select(User)
-        .where(
-            User.organisation_id == cohort.organisation_id,
-            User.active,
-            User.role_grants.any(UserRole.role == Role.CANDIDATE.value),
-            User.id.not_in(already),
-        )
-        .order_by(func.lower(User.name))
-        .limit(500)
-    ).all()
-    return [("", "Select a candidate")] + [(str(u.id), f"{u.name} ({u.email})") for u in candidates]
 
 
 @bp.route("/<int:cohort_id>/edit", methods=["GET", "POST"])
@@ -213,10 +200,12 @@ def _set_active(cohort_id: int, active: bool):
 def add_candidate(cohort_id: int):
     cohort = get_cohort_in_my_organisation(cohort_id)
     form = AddCandidateForm()
-    form.candidate_id.choices = _candidate_choices(cohort)
     if form.validate_on_submit():
-        candidate = db.session.get(User, int(form.candidate_id.data))
+        candidate = find_by_email(form.candidate_email.data)
         try:
+            if candidate is None:
+                raise operations.CohortError("There is no candidate with that email address in "
+                                             "your organisation", field="candidate_email")
             operations.add_candidate(current_user, cohort, candidate, date.today())
         except operations.CohortError as error:
             db.session.rollback()

@@ -358,6 +358,28 @@ def test_queue_query_count_does_not_grow_with_the_caseload(client, council, asse
 
     _caseload(council, assessor, 28)
     many, response = _queries(client, "/assess/")
-    assert len(_rows(response)) == 30 * (3 + 1 + 1)
+    assert "150 items in your queue" in response.get_data(as_text=True)  # 30 * (3 + 1 + 1)
+    assert len(_rows(response)) == 50  # shown a page at a time
     assert many == few
     assert _queries(client, "/home")[0] == home_few
+
+
+def test_a_long_queue_is_shown_a_page_at_a_time(monkeypatch, client, org):
+    from datetime import date as _date
+
+    from portal.assessment import queue as queue_module
+    from portal.assessment import queue_views
+
+    staff = factories.user(org, roles=["assessor"])
+    sign_in(client, staff)
+    candidate = factories.user(org, roles=["candidate"], name="Long Queue")
+    fake = [queue_module.QueueItem(
+        kind=queue_module.Kind.REVIEW, candidate=queue_module.CandidateRef(candidate.id,
+                                                                           candidate.name),
+        needed=f"Item {n}", due_on=_date(2027, 1, 1), href="/home", link_text="Open")
+        for n in range(queue_views.QUEUE_PAGE_SIZE + 5)]
+    monkeypatch.setattr(queue_module, "work_queue", lambda *args, **kwargs: fake)
+    first = page(client.get("/assess/"))
+    assert len(first.select("tbody tr")) == queue_views.QUEUE_PAGE_SIZE
+    second = page(client.get("/assess/?page=2"))
+    assert len(second.select("tbody tr")) == 5

@@ -237,3 +237,18 @@ def test_text_in_reports_is_escaped(app, client, people):
         people, summary="<script>alert(1)</script>"))
     body = client.get(f"/reports/{report.id}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in body
+
+
+def test_a_support_plan_shows_on_the_candidates_home_and_the_leads_cohort_page(app, client,
+                                                                              people):
+    report = _start(client, people)
+    domains = _domains(people)
+    client.post(f"/reports/{report.id}", data=_full_form(
+        people, **{f"rating-{domains[0].id}": "not_on_track"}))
+    candidate = app.test_client()
+    sign_in(candidate, people["candidate"])
+    assert "Support plan" in candidate.get("/home").get_data(as_text=True)
+    lead = app.test_client()
+    sign_in(lead, people["lead"])
+    cohort_page = lead.get(f"/cohorts/{people['portfolio'].membership.cohort_id}")
+    assert "Support plan" in cohort_page.get_data(as_text=True)

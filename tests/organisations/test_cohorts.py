@@ -92,7 +92,7 @@ def test_add_and_remove_candidates(client, org, lead):
     candidate = factories.user(org, name="Amara Okafor")
     db.session.commit()
     response = client.post(f"/cohorts/{cohort.id}/candidates",
-                           data={"candidate_id": str(candidate.id)})
+                           data={"candidate_email": candidate.email.upper()})
     assert response.status_code == 303
     body = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
     assert "Amara Okafor" in body
@@ -111,7 +111,7 @@ def test_only_candidates_of_this_council_can_join(client, org, lead):
     db.session.commit()
     for person in (assessor, stranger):
         response = client.post(f"/cohorts/{cohort.id}/candidates",
-                               data={"candidate_id": str(person.id)})
+                               data={"candidate_email": person.email})
         assert response.status_code == 400
     assert db.session.scalar(db.select(db.func.count()).select_from(CohortMembership)) == 0
 
@@ -165,3 +165,15 @@ def test_cohort_pages_have_bounded_queries(client, org, lead):
     db.session.commit()
     assert queries(f"/cohorts/{cohort.id}") == few_show
     assert queries("/cohorts/") == few_index
+
+
+def test_an_unknown_candidate_email_is_explained_and_kept(client, org, lead):
+    cohort = factories.cohort(org)
+    db.session.commit()
+    response = client.post(f"/cohorts/{cohort.id}/candidates",
+                           data={"candidate_email": "nobody@example.org"})
+    assert response.status_code == 400
+    soup = page(response)
+    assert error_summary(soup) == [
+        "There is no candidate with that email address in your organisation"]
+    assert soup.select_one("#candidate_email")["value"] == "nobody@example.org"

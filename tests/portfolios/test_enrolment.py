@@ -50,7 +50,7 @@ def test_adding_a_candidate_to_a_cohort_starts_their_portfolio(client, org):
     newcomer = factories.user(org, roles=["candidate"])
     sign_in(client, lead)
     response = client.post(f"/cohorts/{portfolio.membership.cohort_id}/candidates",
-                           data={"candidate_id": str(newcomer.id)})
+                           data={"candidate_email": newcomer.email})
     assert response.status_code == 303
     created = db.session.scalar(db.select(Portfolio).where(Portfolio.candidate_id == newcomer.id))
     assert created is not None and len(created.review_points) == 5

@@ -37,7 +37,7 @@ def test_a_cohort_name_and_candidate_name_are_escaped_in_messages_and_lists(clie
     sign_in(client, lead)
     _assert_inert(client.get(f"/cohorts/{cohort.id}").get_data(as_text=True))
     response = client.htmx_post(f"/cohorts/{cohort.id}/candidates",
-                                data={"candidate_id": str(candidate.id)})
+                                data={"candidate_email": candidate.email})
     assert response.status_code == 204
     _assert_inert(client.htmx_get(f"/cohorts/{cohort.id}").get_data(as_text=True))
     _assert_inert(client.get("/cohorts/").get_data(as_text=True))
