@@ -17,6 +17,7 @@ from portal.assessment.models import Assignment, AssignmentRole
 from portal.core.access import requires_role
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render
+from portal.core.urls import id_argument
 from portal.evidence.forms import today_in_england
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
@@ -116,8 +117,8 @@ def candidate(candidate_id: int):
         role = AssignmentRole(posted_role)
         form = forms[role]
         if form.validate_on_submit():
-            staff = db.session.get(User, int(form.staff_id.data)) if (
-                form.staff_id.data.isdigit()) else None
+            staff_id = id_argument(form.staff_id.data)
+            staff = db.session.get(User, staff_id) if staff_id else None
             try:
                 if staff is None:
                     raise operations.AssignmentError(

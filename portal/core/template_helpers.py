@@ -136,6 +136,8 @@ def init_template_helpers(app: Flask) -> None:
         navigation_items=navigation_items,
         flashed_notifications=flashed_notifications,
         error_summary_params=error_summary_params,
+        # Views that show panel members free text override this with a real redactor.
+        redact=lambda text: text,
         unread_notification_count=unread_notification_count,
         Role=Role,
         product_name=lambda: current_app.config["PRODUCT_NAME"],

@@ -16,6 +16,16 @@ class DatabaseIdConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+def small_number(text: str | None, highest: int = 10**9) -> int | None:
+    """A typed whole number made of ASCII digits only ('²'.isdigit() is True but int()
+    rejects it), or None."""
+    text = (text or "").strip()
+    if not text or len(text) > 10 or not text.isascii() or not text.isdigit():
+        return None
+    value = int(text)
+    return value if value <= highest else None
+
+
 def id_argument(text: str | None) -> int | None:
     """A query-string id, or None when it is missing, not a number or out of range."""
     text = (text or "").strip()

@@ -94,6 +94,9 @@ def seed_demo_portfolio(candidate) -> bool:
 
 
 def _records(portfolio: Portfolio, frameworks: dict) -> None:
+    for point in portfolio.review_points:
+        if point.code == "agreement":
+            point.completed_on = date(2026, 9, 11)
     db.session.add(SupportAgreement(
         portfolio_id=portfolio.id, agreed_on=date(2026, 9, 11),
         supervision_arrangements="Weekly for the first six weeks, then fortnightly.",

@@ -20,6 +20,7 @@ from portal.assessment.access import assesses
 from portal.core.access import requires_role, signed_in
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render
+from portal.core.urls import id_argument, small_number
 from portal.evidence.forms import today_in_england
 from portal.organisations.models import Organisation
 from portal.panels import operations as panels
@@ -101,7 +102,7 @@ def _read_details(errors: dict) -> panels.DecisionDetails:
         errors["rationale"] = f"The rationale must be {TEXT_MAX} characters or fewer"
     details = panels.DecisionDetails(
         code=form.get("code", ""), rationale=rationale,
-        domain_ids=[int(v) for v in form.getlist("domain_ids") if v.isdigit()])
+        domain_ids=[v for v in (id_argument(raw) for raw in form.getlist("domain_ids")) if v])
     for row in range(ACTION_ROWS):
         what = form.get(f"action-{row}-description", "").strip()
         owner = form.get(f"action-{row}-owner", "").strip()
@@ -156,7 +157,7 @@ def _render_form(item: AgendaItem, *, errors=None, status=200, version=None, con
                   submitted=request.form if request.method == "POST" else None,
                   action_rows=ACTION_ROWS, conflict=conflict, typed=typed,
                   panel_url=_panel_url(item.panel),
-                  earlier=_earlier_decisions(portfolio.id, item.id),
+                  earlier=_earlier_decisions(portfolio.id, item.id), redact=redactor(item),
                   deferral_codes={c.code for c in codes if c.outcome == Outcome.DEFERRED.value},
                   status=status)
 
@@ -190,7 +191,7 @@ def record(panel_id: int, item_id: int):
     version = request.form.get("version", "")
     errors: dict[str, str] = {}
     details = _read_details(errors)
-    if not version.isdigit():
+    if small_number(version) is None:
         abort(400)
     if item.version != int(version) or item.state != "waiting":
         return _conflict(panel_id, item_id, details, version)
@@ -238,10 +239,24 @@ def _review_request(decision: PanelDecision) -> DecisionReviewRequest | None:
 
 def _can_correct(decision: PanelDecision, corrected_by) -> bool:
     panel = decision.agenda_item.panel
-    return (corrected_by is None
+    return (corrected_by is None and panels.can_be_corrected(decision)
             and PortfolioState(decision.agenda_item.portfolio.state) == PortfolioState.DECIDED
             and (current_user.id == panel.chair_id
                  or _is_council_lead(current_user, panel.organisation_id, admins=False)))
+
+
+def redactor(item: AgendaItem):
+    """For panel members before the chair reveals identity: names out of free text."""
+    from portal.panels.views import anonymiser
+
+    if current_user.id == item.portfolio.candidate_id or not panels.is_member(current_user,
+                                                                              item.panel):
+        return _unchanged
+    return anonymiser(item) or _unchanged
+
+
+def _unchanged(text):
+    return text
 
 
 def _render_decision(decision: PanelDecision, *, errors=None, status=200):
@@ -265,7 +280,8 @@ def _render_decision(decision: PanelDecision, *, errors=None, status=200):
         can_correct=_can_correct(decision, corrected_by),
         is_lead=_is_council_lead(current_user, item.panel.organisation_id, admins=False),
         earlier=_earlier_decisions(portfolio.id, item.id), approvals=APPROVALS,
-        submitted=request.form if request.method == "POST" else None, status=status)
+        submitted=request.form if request.method == "POST" else None,
+        redact=redactor(item), status=status)
 
 
 @bp.route("/<int:decision_id>")

@@ -334,8 +334,9 @@ def correct_decision(actor: User, decision: PanelDecision, details: DecisionDeta
     if actor.id != panel.chair_id and not (actor.has_role(Role.PROGRAMME_LEAD) and
                                            actor.organisation_id == panel.organisation_id):
         raise PanelError("Only the panel chair or a programme lead can correct a decision")
-    if latest_decision(item).id != decision.id:
-        raise PanelError("This decision has already been corrected: correct the latest one")
+    if not can_be_corrected(decision):
+        raise PanelError("Only the portfolio's latest decision can be corrected, and a "
+                         "deferral is superseded by the later panel's decision")
     if not reason.strip():
         raise PanelError("Explain why the decision is being corrected", "reason")
     portfolio = item.portfolio
@@ -355,6 +356,14 @@ def correct_decision(actor: User, decision: PanelDecision, details: DecisionDeta
                  outcome=code.outcome)
     _tell_everyone(correction, portfolio, "A panel decision on your portfolio was corrected.")
     return correction
+
+
+def can_be_corrected(decision: PanelDecision) -> bool:
+    """Only the latest decision on the whole portfolio, and never a deferral (the later
+    panel's decision supersedes it)."""
+    latest = db.session.scalar(select(PanelDecision.id).where(
+        PanelDecision.portfolio_id == decision.portfolio_id).order_by(PanelDecision.id.desc()))
+    return latest == decision.id and decision.outcome != Outcome.DEFERRED.value
 
 
 def _withdraw_levels(decision: PanelDecision) -> None:

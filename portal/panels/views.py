@@ -46,6 +46,7 @@ from portal.core.audit import AuditEvent
 from portal.core.db import db
 from portal.core.forms import GovDateField
 from portal.core.htmx import redirect_to, render, wants_fragment
+from portal.core.urls import id_argument
 from portal.evidence.forms import today_in_england
 from portal.panels import operations
 from portal.panels.models import (
@@ -265,9 +266,10 @@ def manage(panel_id: int):
 def add_to_agenda(panel_id: int):
     panel = get_panel_in_my_organisation(panel_id)
     form = AgendaForm()
-    if not form.validate_on_submit() or not form.portfolio_id.data.isdigit():
+    portfolio_id = id_argument(form.portfolio_id.data) if form.validate_on_submit() else None
+    if portfolio_id is None:
         abort(400)
-    portfolio = db.session.get(Portfolio, int(form.portfolio_id.data))
+    portfolio = db.session.get(Portfolio, portfolio_id)
     if portfolio is None or portfolio.organisation_id != current_user.organisation_id:
         abort(404)
     try:

@@ -13,6 +13,7 @@ from wtforms import BooleanField, RadioField, StringField, SubmitField, TextArea
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.core.forms import GovDateField
+from portal.core.urls import small_number
 from portal.evidence.forms import today_in_england
 from portal.portfolios.records import (
     KSS_COMMENT_MAX,
@@ -156,9 +157,9 @@ class ProtectedTimeForm(FlaskForm):
         text = (field.data or "").strip()
         if not text:
             return 0
-        if not text.isdigit():
+        value = small_number(text)
+        if value is None:
             raise ValidationError(f"{name} must be a whole number, like 2")
-        value = int(text)
         if value > highest:
             raise ValidationError(f"{name} must be {highest} or fewer")
         return value

@@ -170,11 +170,21 @@ def save_support_agreement(actor: User, portfolio: Portfolio,
         db.session.add(agreement)
         db.session.flush()
         _audit(actor, "support_agreement_created", agreement, portfolio)
+        _complete_agreement_review(actor, portfolio, agreement.agreed_on)
         return agreement
     changed = _changed(agreement, values)
     db.session.flush()
     _audit(actor, "support_agreement_updated", agreement, portfolio, changed=changed)
     return agreement
+
+
+def _complete_agreement_review(actor: User, portfolio: Portfolio, agreed_on: date) -> None:
+    """Making the agreement is the start-of-programme review point."""
+    from portal.portfolios.operations import complete_review_point
+
+    for point in portfolio.review_points:
+        if point.code == "agreement" and point.completed_on is None:
+            complete_review_point(actor, point, agreed_on)
 
 
 # Professional development plans ---------------------------------------------------------

@@ -72,18 +72,27 @@ def _snapshots(portfolio):
     ).all()
 
 
+def sees_evidence(portfolio) -> bool:
+    """The candidate and their assessors (current or previous) read the evidence itself."""
+    return portfolio.candidate_id == current_user.id or assesses(
+        current_user, portfolio.candidate_id, include_past=True)
+
+
 def _render_show(portfolio, form: SubmitForm, missing=None, status=200):
     today = today_in_england()
     owner = portfolio.candidate_id == current_user.id
+    evidence_visible = sees_evidence(portfolio)
     sections = {c.code: c.title for c in portfolio.programme.components if c.source == "evidence"}
-    included = _included(portfolio)
+    included = _included(portfolio) if evidence_visible else []
     grouped = {}
     for item in included:
         grouped.setdefault(item.section, []).append(item)
     return render(
         "portfolios/show.html", portfolio=portfolio, form=form, missing=missing or [],
         review_points=[(p, *review_point_status(p, today)) for p in portfolio.review_points],
-        sections=sections, grouped=grouped, snapshots=_snapshots(portfolio),
+        sections=sections, grouped=grouped,
+        snapshots=_snapshots(portfolio) if evidence_visible else [],
+        evidence_visible=evidence_visible,
         completeness=sufficiency.completeness(portfolio), confirm=ConfirmForm(),
         is_owner=portfolio.candidate_id == current_user.id,
         reports=[r for r in reports.reports_for(portfolio)
@@ -163,6 +172,8 @@ def withdraw(portfolio_id: int):
 @signed_in
 def snapshot(portfolio_id: int, snapshot_id: int):
     portfolio = get_portfolio_or_404(portfolio_id)
+    if not sees_evidence(portfolio):
+        abort(404)  # line managers see the portfolio's progress, not its reflections
     frozen = db.session.get(PortfolioSnapshot, snapshot_id)
     if frozen is None or frozen.portfolio_id != portfolio.id:
         abort(404)

@@ -9,6 +9,7 @@ from portal.accounts.roles import Role
 from portal.core.access import requires_role
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render
+from portal.core.urls import small_number
 from portal.portfolios.forms import ProgrammeSettingsForm
 from portal.programmes import operations
 from portal.programmes.models import Programme
@@ -41,10 +42,11 @@ def _numbers(prefix: str, ids, errors: dict) -> dict[int, int]:
     for item_id in ids:
         name = f"{prefix}-{item_id}"
         raw = (request.form.get(name) or "").strip()
-        if not raw.isdigit():
+        number = small_number(raw)
+        if number is None:
             errors[name] = "Enter a whole number"
             continue
-        values[item_id] = int(raw)
+        values[item_id] = number
     return values
 
 

@@ -163,7 +163,9 @@ def test_a_candidate_records_and_changes_the_agreement(client, portfolio):
     db.session.expire_all()
     assert _count(SupportAgreement) == 1
     assert db.session.scalar(select(SupportAgreement.protected_time)) == "Thursday mornings."
-    assert _actions()[-2:] == ["support_agreement_created", "support_agreement_updated"]
+    actions = _actions()
+    assert actions[-3:] == ["support_agreement_created", "review_point_completed",
+                            "support_agreement_updated"]
     updated = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert updated.details == {"portfolio_id": portfolio.id, "changed": ["protected_time"]}
     assert updated.actor_id == portfolio.candidate_id
@@ -585,3 +587,17 @@ def test_htmx_requests_get_the_fragment(client, portfolio):
     body = response.get_data(as_text=True)
     assert "<html" not in body
     assert "Supervision records" in body
+
+
+def test_making_the_agreement_completes_the_agreement_review_point(org):
+    from datetime import date as _date
+
+    from portal.portfolios import records
+    from tests.portfolios.conftest import make_portfolio
+
+    portfolio = make_portfolio(org)
+    records.save_support_agreement(portfolio.candidate, portfolio, records.AgreementDetails(
+        agreed_on=_date(2026, 1, 9), supervision_arrangements="Weekly",
+        workload_reduction="10%", protected_time="Wednesdays", development_priorities=""))
+    point = next(p for p in portfolio.review_points if p.code == "agreement")
+    assert point.completed_on == _date(2026, 1, 9)
