@@ -20,7 +20,8 @@ def load_user(session_id: str) -> User | None:
     if not user_id.isdigit() or not token:
         return None
     # The header shows the user's council on every page: load it with the user.
-    user = db.session.get(User, int(user_id), options=[joinedload(User.organisation)])
+    user = db.session.get(User, int(user_id), options=[
+        joinedload(User.organisation), joinedload(User.role_grants)])
     if user is None or not user.active:
         return None
     if not secrets.compare_digest(user.session_token, token):

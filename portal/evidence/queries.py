@@ -83,7 +83,7 @@ def evidence_statement(candidate_id: int, filters: EvidenceFilters):
         select(EvidenceEntry)
         .where(EvidenceEntry.candidate_id == candidate_id)
         .options(
-            selectinload(EvidenceEntry.links).selectinload(EvidenceLink.element),
+            selectinload(EvidenceEntry.links).joinedload(EvidenceLink.element),
             selectinload(EvidenceEntry.attachments),
         )
     )

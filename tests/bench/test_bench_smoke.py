@@ -106,7 +106,7 @@ def test_key_pages_run_the_same_queries_for_10_or_1000_entries(client, light_and
 
 # Pages over the target today (see README "Benchmark"): each loads its programme's
 # configuration (stages, components, review points, frameworks) one relationship at a time.
-OVER_TEN = {"evidence list", "sufficiency", "portfolio"}
+OVER_TEN = {"sufficiency", "portfolio"}
 
 
 @pytest.mark.parametrize("name", ["candidate home", "evidence list", "sufficiency",
