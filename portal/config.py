@@ -87,6 +87,8 @@ def settings_from_environment(instance_path: Path) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", True),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "portal@localhost"),
+        # Portal notifications are also emailed when an SMTP server is configured.
+        "NOTIFY_BY_EMAIL": _env_bool("NOTIFY_BY_EMAIL", bool(os.environ.get("MAIL_SERVER"))),
         "PASSWORD_RESET_HOURS": _env_int("PASSWORD_RESET_HOURS", 2),
         # How long a one-time feedback link for someone without an account works.
         "FEEDBACK_LINK_DAYS": _env_int("FEEDBACK_LINK_DAYS", 30),

@@ -121,3 +121,23 @@ def test_every_signed_in_page_has_the_item(client, org):
 
 def test_signed_out_visitors_are_sent_to_sign_in(client):
     assert client.get("/notifications/").status_code in {302, 303}
+
+
+def test_notifications_are_emailed_when_email_is_configured(app, client, org):
+    from portal.assessment.models import AssignmentRole
+    from portal.core.mail import outbox
+
+    lead = factories.user(org, roles=["programme_lead"])
+    candidate = factories.user(org, roles=["candidate"], email="amara@example.org")
+    assessor = factories.user(org, roles=["assessor"])
+    sign_in(client, lead)
+    app.config["NOTIFY_BY_EMAIL"] = True
+    try:
+        response = client.post(f"/assignments/candidates/{candidate.id}", data={
+            "role": AssignmentRole.ASSESSOR.value, "assessor-staff_id": str(assessor.id),
+            "assessor-submit": "y"})
+    finally:
+        app.config["NOTIFY_BY_EMAIL"] = False
+    assert response.status_code in {302, 303}, response.get_data(as_text=True)[:300]
+    recipients = {email.to for email in outbox()}
+    assert "amara@example.org" in recipients
