@@ -83,3 +83,21 @@ def test_the_chair_decides_and_the_candidate_downloads_the_letter(page: Page, ap
     with open(download.path(), "rb") as letter:
         assert letter.read(4) == b"%PDF"
     assert_no_axe_violations(page)
+
+
+def test_a_member_reads_the_anonymised_portfolio_and_records_a_view(page: Page, app,
+                                                                   seeded_demo):
+    agenda = _portfolio_on_an_agenda(app)
+    with app.app_context():
+        candidate_name = db.session.scalar(
+            select(User.name).where(User.email == agenda["candidate_email"]))
+    sign_in(page, data.email_for("panel"))
+    page.get_by_role("link", name="Your panels").click()
+    page.get_by_role("link", name=re.compile("ASYE panel, browser test")).click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert candidate_name not in page.content()
+    assert_no_axe_violations(page)
+    page.goto(f"/panels/{agenda['panel_id']}/items/{agenda['item_id']}")
+    assert candidate_name not in page.content()
+    assert "Helen Shaw" not in page.content()
+    assert_no_axe_violations(page)
