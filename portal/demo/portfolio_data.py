@@ -128,3 +128,45 @@ def _records(portfolio: Portfolio, frameworks: dict) -> None:
                                         comment="Starting point agreed with my assessor.")
                               for n, e in enumerate(kss.elements) if e.depth == 0]
         db.session.add(assessment)
+
+
+def seed_demo_panel(people: dict) -> bool:
+    """Put one candidate's finished portfolio on a scheduled panel's agenda, so the panel
+    journey can be tried straight away. Added once."""
+    from portal.assessment import reports
+    from portal.panels import operations as panels
+    from portal.panels.models import Panel
+    from portal.portfolios import operations
+
+    lead, chair, assessor = people["lead"], people["chair"], people["assessor"]
+    if db.session.scalar(select(func.count(Panel.id)).where(
+            Panel.organisation_id == lead.organisation_id)):
+        return False
+    portfolio = db.session.scalar(select(Portfolio).where(
+        Portfolio.candidate_id == people["chloe.williams"].id))
+    if portfolio is None or portfolio.state != "draft":
+        return False
+    entry = EvidenceEntry(
+        candidate_id=portfolio.candidate_id, organisation_id=portfolio.organisation_id,
+        title="Reflection on my first year", occurred_on=date(2026, 11, 2),
+        evidence_type="critical_reflection", anonymised_confirmed=True,
+        reflection="Looking back over the year, the biggest change is how I plan visits.")
+    db.session.add(entry)
+    db.session.flush()
+    db.session.add(PortfolioEntry(portfolio_id=portfolio.id, entry_id=entry.id,
+                                  section="reflection-log"))
+    operations.submit_for_panel(portfolio.candidate, portfolio, [])
+    report = reports.start_assessment(assessor, portfolio)
+    reports.save_draft(assessor, report, reports.ReportContent(
+        summary="A consistent year with growing confidence in assessment.",
+        ratings={d.id: ("on_track", "") for d in reports.pcf_domains(portfolio)},
+        holistic_assessment="Chloe practises safely and reflectively at the level expected "
+                            "at the end of the ASYE.",
+        recommendation="pass"))
+    reports.sign_off(assessor, report)
+    panel = panels.create_panel(lead, panels.PanelDetails(
+        title="ASYE progression panel, January 2027", sits_on=date(2027, 1, 20),
+        chair_id=chair.id, member_ids=[people["panel"].id, people["sarah.lewis"].id],
+        programme_ids=[portfolio.programme_id]))
+    panels.place_on_agenda(lead, panel, portfolio)
+    return True

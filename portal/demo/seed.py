@@ -7,7 +7,7 @@ from portal.accounts.passwords import hash_password
 from portal.assessment.models import Assignment
 from portal.core.db import db
 from portal.demo import data
-from portal.demo.portfolio_data import seed_demo_portfolio
+from portal.demo.portfolio_data import seed_demo_panel, seed_demo_portfolio
 from portal.frameworks.queries import load_shipped_frameworks
 from portal.organisations.models import Cohort, CohortMembership, Organisation, Team
 from portal.portfolios.operations import enrol
@@ -85,5 +85,6 @@ def seed_demo() -> dict[str, int]:
         created["memberships"] += new
     created["assignments"] = _assign(people)
     created["demo portfolios"] = int(seed_demo_portfolio(people["candidate"]))
+    created["demo panels"] = int(seed_demo_panel(people))
     db.session.flush()
     return created

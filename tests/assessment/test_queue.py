@@ -383,3 +383,21 @@ def test_a_long_queue_is_shown_a_page_at_a_time(monkeypatch, client, org):
     assert len(first.select("tbody tr")) == queue_views.QUEUE_PAGE_SIZE
     second = page(client.get("/assess/?page=2"))
     assert len(second.select("tbody tr")) == 5
+
+
+def test_an_assessor_reading_an_entry_is_led_back_to_the_candidate(client, org):
+    from datetime import date as day
+
+    from portal.assessment.models import AssignmentRole
+    from portal.assessment.operations import assign
+
+    lead = factories.user(org, roles=["programme_lead"])
+    assessor = factories.user(org, roles=["assessor"])
+    candidate = factories.user(org, roles=["candidate"], name="Amara Okafor")
+    assign(lead, candidate, assessor, AssignmentRole.ASSESSOR, day(2026, 9, 7))
+    entry = factories.evidence_entry(candidate)
+    entry.anonymised_confirmed = True
+    sign_in(client, assessor)
+    soup = page(client.get(f"/evidence/{entry.id}"))
+    assert soup.select_one(".govuk-back-link")["href"] == f"/assess/candidates/{candidate.id}"
+    assert "The candidate confirmed" in soup.get_text()

@@ -79,3 +79,15 @@ def test_the_demo_programmes_use_the_shipped_frameworks(app):
         "progression-senior": ["pcf 2018"],
     }
     assert db.session.scalar(select(func.count()).select_from(Framework)) == 3
+
+
+def test_the_demo_has_a_portfolio_waiting_on_a_panel(app):
+    from portal.panels.models import AgendaItem
+    from portal.portfolios.models import Portfolio
+
+    seed_demo()
+    db.session.commit()
+    item = db.session.scalar(select(AgendaItem))
+    assert item.state == "waiting"
+    assert db.session.get(Portfolio, item.portfolio_id).state == "at_panel"
+    assert item.panel.chair.email == email_for("chair")
