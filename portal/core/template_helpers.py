@@ -17,6 +17,16 @@ def uk_date(value: date | datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+def iso_uk_date(value: str | None) -> str:
+    """A date stored as ISO text (in a frozen snapshot) in the GOV.UK style."""
+    if not value:
+        return ""
+    try:
+        return uk_date(date.fromisoformat(value))
+    except ValueError:
+        return value
+
+
 def uk_time(value: datetime | None) -> str:
     """'2:05pm' in UK time, the GOV.UK style for times."""
     if value is None:
@@ -131,6 +141,7 @@ def init_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["uk_date"] = uk_date
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.filters["uk_time"] = uk_time
+    app.jinja_env.filters["iso_uk_date"] = iso_uk_date
     app.jinja_env.filters["error_link"] = error_link
     app.jinja_env.globals.update(
         navigation_items=navigation_items,
