@@ -14,6 +14,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from portal.assessment.observations import OBSERVATION_MAX_LINKS
 from portal.core.forms import GovDateField
 from portal.evidence.forms import HTML_TAG, REASON_MAX, today_in_england
+from portal.frameworks.link_rows import check_link_rows
 
 # Together (with headings) these stay under the evidence log's 20,000-character
 # reflection, so the signed-off entry can still be edited by the candidate.
@@ -110,27 +111,8 @@ class ObservationForm(FlaskForm):
             row.element_id.choices = [("", "No element"), *choices]
 
     def validate_links(self, field):
-        seen = set()
-        problems = False
-        for row in field:
-            element, reason = row.element_id.data or "", (row.reason.data or "").strip()
-            if element and element not in self.valid_element_ids:
-                row.element_id.errors.append("Choose an element from the list")
-                problems = True
-            elif element and not reason:
-                row.reason.errors.append(
-                    "Say in one line why the observed practice shows this element")
-                problems = True
-            elif reason and not element:
-                row.element_id.errors.append("Choose the element this reason is for")
-                problems = True
-            elif element in seen:
-                row.element_id.errors.append("You have chosen this element twice")
-                problems = True
-            if element:
-                seen.add(element)
-        if problems:
-            field.errors = [row.errors for row in field]
+        check_link_rows(field, self.valid_element_ids,
+                        "Say in one line why the observed practice shows this element")
 
     def add_problem(self, name: str, message: str) -> None:
         """Show a problem found by the operation (e.g. completion) against its field."""

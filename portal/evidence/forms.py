@@ -27,6 +27,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.core.forms import GovDateField
 from portal.evidence.models import EvidenceType
+from portal.frameworks.link_rows import check_link_rows
 
 REFLECTION_MAX = 20000
 REASON_MAX = 200
@@ -105,28 +106,8 @@ class EvidenceForm(FlaskForm):
             row.element_id.choices = [("", "Choose an element"), *choices]
 
     def validate_links(self, field):
-        seen = set()
-        problems = False
-        for row in field:
-            element, reason = row.element_id.data or "", (row.reason.data or "").strip()
-            if element and element not in self.valid_element_ids:
-                row.element_id.errors.append("Choose an element from the list")
-                problems = True
-            elif element and not reason:
-                row.reason.errors.append("Say in one line why this entry shows this element")
-                problems = True
-            elif reason and not element:
-                row.element_id.errors.append("Choose the element this reason is for")
-                problems = True
-            elif element in seen:
-                row.element_id.errors.append("You have chosen this element twice")
-                problems = True
-            if element:
-                seen.add(element)
-        if problems:
-            # Row errors are reported against the row's own fields (for the error summary
-            # links); setting the list's errors makes the form invalid.
-            field.errors = [row.errors for row in field]
+        check_link_rows(field, self.valid_element_ids,
+                        "Say in one line why this entry shows this element")
 
     def chosen_links(self) -> list[tuple[int, str]]:
         return [
