@@ -136,9 +136,11 @@ class PageProblems:
         self.problems.append(f"page error: {error}")
 
     def on_request_failed(self, request) -> None:
-        # A navigation away from a page can abort its pending requests; that is not a fault.
+        # ERR_ABORTED is the browser cancelling a request because a newer navigation
+        # started (a test moving on before a redirect finished loading); it is never a
+        # server fault, and server errors are caught as responses of 400 and over.
         failure = request.failure or ""
-        if "ERR_ABORTED" in failure and request.resource_type != "document":
+        if "ERR_ABORTED" in failure:
             return
         self.problems.append(f"request failed: {request.method} {request.url} ({failure})")
 

@@ -16,6 +16,7 @@ PHONE = {"width": 375, "height": 812}
 
 def _create_link(page: Page) -> str:
     sign_in(page, data.email_for("candidate"))
+    expect(page).to_have_url(re.compile(r"/home$"))
     page.goto("/feedback-requests")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Feedback from people outside the portal")
