@@ -21,6 +21,8 @@ from portal import create_app
 from portal.config import normalise_database_url
 from portal.core.db import db
 from portal.core.extensions import limiter
+from portal.frameworks import element_cache
+from portal.programmes import configuration as programme_configuration
 from tests import factories
 
 
@@ -111,7 +113,8 @@ def app(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _clean_database(app):
-    """Every test starts with empty tables, a fresh rate limiter and an empty outbox."""
+    """Every test starts with empty tables, a fresh rate limiter, an empty outbox and
+    empty per-process caches."""
     with app.app_context():
         yield
         db.session.remove()
@@ -128,6 +131,9 @@ def _clean_database(app):
                 connection.execute(table.delete())
         limiter.reset()
         app.extensions.get("portal_outbox", []).clear()
+        # Ids come round again once the tables are empty; cached copies must not.
+        element_cache.forget_all()
+        programme_configuration.forget_all()
 
 
 @pytest.fixture

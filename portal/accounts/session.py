@@ -2,15 +2,17 @@
 
 import secrets
 
-from flask import request, url_for
+from flask import g, request, url_for
 from flask import session as flask_session
 from flask_login import login_user
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.core.db import db
 from portal.core.extensions import login_manager
 from portal.core.htmx import render
+from portal.notifications.models import Notification
 
 
 @login_manager.user_loader
@@ -19,13 +21,24 @@ def load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(".")
     if not user_id.isdigit() or not token:
         return None
-    # The header shows the user's council on every page: load it with the user.
-    user = db.session.get(User, int(user_id), options=[
-        joinedload(User.organisation), joinedload(User.role_grants)])
-    if user is None or not user.active:
+    # The header shows the user's council and unread notifications on every page: both
+    # come in the user's own query, with the roles every access check reads.
+    unread = (
+        select(func.count(Notification.id))
+        .where(Notification.recipient_id == User.id, Notification.read_at.is_(None))
+        .correlate(User)
+        .scalar_subquery()
+    )
+    row = db.session.execute(
+        select(User, unread).where(User.id == int(user_id))
+        .options(joinedload(User.organisation), joinedload(User.role_grants))
+    ).unique().first()
+    if row is None:
         return None
-    if not secrets.compare_digest(user.session_token, token):
+    user, unread_count = row
+    if not user.active or not secrets.compare_digest(user.session_token, token):
         return None
+    g.unread_notification_count = unread_count or 0
     return user
 
 

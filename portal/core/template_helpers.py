@@ -102,7 +102,8 @@ def navigation_items(active_endpoint: str | None) -> list[dict]:
 
 
 def unread_notification_count() -> int:
-    """The signed-in person's unread notifications: one COUNT query per request at most."""
+    """The signed-in person's unread notifications. Normally counted in the user's own
+    query (accounts.session.load_user); one COUNT query otherwise."""
     if not current_user.is_authenticated:
         return 0
     if "unread_notification_count" not in g:

@@ -5,10 +5,10 @@ from pathlib import Path
 from sqlalchemy import inspect, select
 
 from portal.core.db import db
+from portal.frameworks.element_cache import Element, elements_of
 from portal.frameworks.loader import FrameworkFileError, load_framework, read_yaml_file
 from portal.frameworks.models import (
     Framework,
-    FrameworkElement,
     FrameworkStatus,
     programme_framework,
 )
@@ -74,19 +74,12 @@ def frameworks_for_candidate(user) -> list[Framework]:
     )
 
 
-def element_choices(frameworks) -> list[tuple[Framework, list[FrameworkElement]]]:
-    """Each framework with its elements in tree order, in one query however many there are."""
+def element_choices(frameworks) -> list[tuple[Framework, tuple[Element, ...]]]:
+    """Each framework with its elements in tree order, from the per-process cache."""
     frameworks = list(frameworks)
     if not frameworks:
         return []
     # The identity key needs no query even when the objects were expired by a commit.
     ids = [inspect(framework).identity[0] for framework in frameworks]
-    elements = db.session.scalars(
-        select(FrameworkElement)
-        .where(FrameworkElement.framework_id.in_(ids))
-        .order_by(FrameworkElement.framework_id, FrameworkElement.position)
-    ).all()
-    by_framework: dict[int, list[FrameworkElement]] = {id_: [] for id_ in ids}
-    for element in elements:
-        by_framework[element.framework_id].append(element)
-    return [(framework, by_framework[id_]) for framework, id_ in zip(frameworks, ids, strict=True)]
+    elements = elements_of(ids)
+    return [(framework, elements[id_]) for framework, id_ in zip(frameworks, ids, strict=True)]

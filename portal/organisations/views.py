@@ -4,8 +4,8 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
 
 from portal.accounts.forms import ConfirmForm
 from portal.accounts.models import User
@@ -25,7 +25,8 @@ cohort_managers = requires_role(Role.ADMINISTRATOR, Role.PROGRAMME_LEAD)
 
 
 def get_cohort_in_my_organisation(cohort_id: int) -> Cohort:
-    cohort = db.session.get(Cohort, cohort_id)
+    # The programme's name heads every cohort page.
+    cohort = db.session.get(Cohort, cohort_id, options=[joinedload(Cohort.programme)])
     if cohort is None or cohort.organisation_id != current_user.organisation_id:
         abort(404)
     return cohort
@@ -103,7 +104,10 @@ def _render_cohort(cohort: Cohort, form: AddCandidateForm, status: int = 200):
         select(CohortMembership)
         .join(User, CohortMembership.candidate_id == User.id)
         .where(CohortMembership.cohort_id == cohort.id)
-        .options(selectinload(CohortMembership.candidate).selectinload(User.team))
+        # The candidate is already joined for the sort; their team comes in the same row,
+        # and their roles (loaded eagerly elsewhere) are not needed here.
+        .options(contains_eager(CohortMembership.candidate).options(
+            joinedload(User.team), lazyload(User.role_grants)))
         .order_by(func.lower(User.name), User.id)
     )
     page = paginate(statement)
@@ -132,20 +136,21 @@ def _current_assessors(memberships) -> dict:
 
 def _portfolios_by_membership(memberships) -> dict:
     """Each listed candidate's portfolio, in one query, for its state and next due date."""
-    from portal.assessment.reports import open_support_plans
+    from portal.assessment.models import SupportPlan
     from portal.portfolios.models import Portfolio
 
     ids = [m.id for m in memberships]
     if not ids:
         return {}
-    found = db.session.scalars(
-        select(Portfolio).where(Portfolio.membership_id.in_(ids))
+    has_plan = exists().where(SupportPlan.portfolio_id == Portfolio.id,
+                              SupportPlan.closed_on.is_(None))
+    found = db.session.execute(
+        select(Portfolio, has_plan).where(Portfolio.membership_id.in_(ids))
         .options(selectinload(Portfolio.review_points))
     ).all()
-    plans = {plan.portfolio_id for plan in open_support_plans([p.id for p in found])}
-    for portfolio in found:
-        portfolio.has_support_plan = portfolio.id in plans
-    return {p.membership_id: p for p in found}
+    for portfolio, plan in found:
+        portfolio.has_support_plan = bool(plan)
+    return {portfolio.membership_id: portfolio for portfolio, _plan in found}
 
 
 @bp.route("/<int:cohort_id>/edit", methods=["GET", "POST"])

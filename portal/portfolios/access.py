@@ -3,6 +3,7 @@
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, undefer
 
 from portal.accounts.models import User
 from portal.assessment.access import assesses, manages
@@ -25,8 +26,13 @@ def can_edit_portfolio(user: User, portfolio: Portfolio) -> bool:
     return user.is_authenticated and portfolio.candidate_id == user.id
 
 
+# What every portfolio page reads, in the portfolio's own query: the programme (whose
+# config_key finds its cached configuration) and the schedule's total extension.
+PAGE_OPTIONS = (joinedload(Portfolio.programme), undefer(Portfolio.extension_total))
+
+
 def get_portfolio_or_404(portfolio_id: int, for_edit: bool = False) -> Portfolio:
-    portfolio = db.session.get(Portfolio, portfolio_id)
+    portfolio = db.session.get(Portfolio, portfolio_id, options=PAGE_OPTIONS)
     if portfolio is None:
         abort(404)
     allowed = can_edit_portfolio if for_edit else can_view_portfolio

@@ -13,8 +13,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
+    select,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from portal.core.db import db, utcnow
 from portal.core.types import UTCDateTime
@@ -302,3 +304,15 @@ class KssRating(db.Model):
     comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
 
     element = relationship("FrameworkElement")
+
+
+# Total days the schedule has moved, computed in the portfolio's own query where pages ask
+# for it (`undefer`), so reading dates costs no query of its own. Write paths that add a
+# change in the same transaction use `operations.extension_days`, which sees pending rows.
+Portfolio.extension_total = column_property(
+    select(func.coalesce(func.sum(ScheduleChange.days), 0))
+    .where(ScheduleChange.portfolio_id == Portfolio.id)
+    .correlate_except(ScheduleChange)
+    .scalar_subquery(),
+    deferred=True,
+)

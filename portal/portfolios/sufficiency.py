@@ -16,7 +16,7 @@ from sqlalchemy import String, and_, case, cast, func, literal, null, select, un
 
 from portal.core.db import db
 from portal.evidence.models import EvidenceEntry, EvidenceLink
-from portal.frameworks.models import FrameworkElement
+from portal.frameworks.element_cache import Element, elements_of
 from portal.portfolios.models import (
     DevelopmentPlan,
     KssSelfAssessment,
@@ -26,9 +26,10 @@ from portal.portfolios.models import (
     SupervisionRecord,
     SupportAgreement,
 )
-from portal.portfolios.operations import PortfolioError, extension_days
+from portal.portfolios.operations import PortfolioError
 from portal.portfolios.schedule import StageWindow, stage_windows
-from portal.programmes.models import ComponentRequirement, RecordKind
+from portal.programmes.configuration import Component, configuration
+from portal.programmes.models import RecordKind
 
 UK = ZoneInfo("Europe/London")
 # Weeks whose days fall this close before a review point's due date are marked, so a
@@ -39,8 +40,8 @@ WORST_SHOWN = 5
 
 # Stages in SQL ------------------------------------------------------------------------
 def _windows(portfolio: Portfolio) -> list[StageWindow]:
-    return stage_windows(portfolio.start_date, portfolio.programme.stages,
-                         extension_days(portfolio))
+    return stage_windows(portfolio.start_date, configuration(portfolio.programme).stages,
+                         portfolio.extension_total)
 
 
 def _stage_expression(day_column, windows: list[StageWindow]):
@@ -57,7 +58,7 @@ def _stage_expression(day_column, windows: list[StageWindow]):
 # Required components ------------------------------------------------------------------
 @dataclass(frozen=True)
 class ComponentStatus:
-    requirement: ComponentRequirement
+    requirement: Component
     stage_code: str | None
     stage_title: str | None
     needed: int
@@ -85,47 +86,46 @@ def _message(label: str, needed: int, have: int) -> str:
     return f"{label}: {have} of {needed} ({needed - have} more needed)"
 
 
-def _evidence_counts(portfolio: Portfolio, windows) -> dict[tuple[str, str | None], int]:
-    """(evidence type, stage code) -> number of entries in the portfolio."""
-    chosen = (
-        select(EvidenceEntry.evidence_type.label("kind"),
-               _stage_expression(EvidenceEntry.occurred_on, windows).label("stage"))
-        .join(PortfolioEntry, PortfolioEntry.entry_id == EvidenceEntry.id)
-        .where(PortfolioEntry.portfolio_id == portfolio.id)
-        .subquery()
-    )
+def _counts(portfolio: Portfolio, windows) -> tuple[dict, dict]:
+    """(evidence type, stage) -> entries in the portfolio, and (record kind, stage) ->
+    records, both from one query: a UNION ALL tagged with where each row came from."""
+
+    def part(source: str, kind, stage, model, *joins):
+        statement = select(cast(literal(source), String).label("source"),
+                           cast(kind, String).label("kind"),
+                           stage.label("stage"))
+        for target, on in joins:
+            statement = statement.join(target, on)
+        return statement.where(model.portfolio_id == portfolio.id)
+
+    def record(kind: RecordKind, model, stage):
+        return part("record", literal(kind.value), stage, model)
+
+    rows = union_all(
+        part("evidence", EvidenceEntry.evidence_type,
+             _stage_expression(EvidenceEntry.occurred_on, windows), PortfolioEntry,
+             (PortfolioEntry, PortfolioEntry.entry_id == EvidenceEntry.id)),
+        record(RecordKind.SUPPORT_AGREEMENT, SupportAgreement, cast(null(), String)),
+        record(RecordKind.DEVELOPMENT_PLAN, DevelopmentPlan,
+               cast(DevelopmentPlan.stage_code, String)),
+        record(RecordKind.SUPERVISION, SupervisionRecord,
+               _stage_expression(SupervisionRecord.held_on, windows)),
+        record(RecordKind.PROTECTED_TIME, ProtectedTimeRecord,
+               _stage_expression(ProtectedTimeRecord.taken_on, windows)),
+        record(RecordKind.KSS_SELF_ASSESSMENT, KssSelfAssessment,
+               cast(KssSelfAssessment.stage_code, String)),
+    ).subquery()
     # Grouping on the subquery's columns: PostgreSQL would not match a CASE full of bound
     # parameters in SELECT with the same CASE repeated in GROUP BY.
-    rows = db.session.execute(
-        select(chosen.c.kind, chosen.c.stage, func.count())
-        .group_by(chosen.c.kind, chosen.c.stage)
+    counted = db.session.execute(
+        select(rows.c.source, rows.c.kind, rows.c.stage, func.count())
+        .group_by(rows.c.source, rows.c.kind, rows.c.stage)
     )
-    return {(kind, stage): count for kind, stage, count in rows}
-
-
-def _record_counts(portfolio: Portfolio, windows) -> dict[tuple[str, str | None], int]:
-    """(record kind, stage code) -> number of records, all kinds in one query."""
-
-    def part(kind: RecordKind, model, stage):
-        return select(cast(literal(kind.value), String).label("kind"),
-                      stage.label("stage")).where(model.portfolio_id == portfolio.id)
-
-    records = union_all(
-        part(RecordKind.SUPPORT_AGREEMENT, SupportAgreement, cast(null(), String)),
-        part(RecordKind.DEVELOPMENT_PLAN, DevelopmentPlan,
-             cast(DevelopmentPlan.stage_code, String)),
-        part(RecordKind.SUPERVISION, SupervisionRecord,
-             _stage_expression(SupervisionRecord.held_on, windows)),
-        part(RecordKind.PROTECTED_TIME, ProtectedTimeRecord,
-             _stage_expression(ProtectedTimeRecord.taken_on, windows)),
-        part(RecordKind.KSS_SELF_ASSESSMENT, KssSelfAssessment,
-             cast(KssSelfAssessment.stage_code, String)),
-    ).subquery()
-    rows = db.session.execute(
-        select(records.c.kind, records.c.stage, func.count())
-        .group_by(records.c.kind, records.c.stage)
-    )
-    return {(kind, stage): count for kind, stage, count in rows}
+    evidence: dict[tuple[str, str | None], int] = {}
+    records: dict[tuple[str, str | None], int] = {}
+    for source, kind, stage, count in counted:
+        (evidence if source == "evidence" else records)[(kind, stage)] = count
+    return evidence, records
 
 
 def component_status(portfolio: Portfolio, stage_codes: set[str] | None = None,
@@ -136,11 +136,11 @@ def component_status(portfolio: Portfolio, stage_codes: set[str] | None = None,
     `include_whole` keeps the requirements that apply to the whole programme.
     """
     windows = _windows(portfolio)
-    titles = {stage.code: stage.title for stage in portfolio.programme.stages}
-    evidence = _evidence_counts(portfolio, windows)
-    records = _record_counts(portfolio, windows)
+    config = configuration(portfolio.programme)
+    titles = {stage.code: stage.title for stage in config.stages}
+    evidence, records = _counts(portfolio, windows)
     statuses = []
-    for requirement in portfolio.programme.components:
+    for requirement in config.components:
         if requirement.source == "evidence":
             kind, counts = requirement.evidence_type, evidence
         else:
@@ -157,7 +157,7 @@ def component_status(portfolio: Portfolio, stage_codes: set[str] | None = None,
     return statuses
 
 
-def _status(requirement: ComponentRequirement, stage_code, stage_title,
+def _status(requirement: Component, stage_code, stage_title,
             have: int) -> ComponentStatus:
     needed = requirement.min_count
     label = f"{requirement.title}, {stage_title}" if stage_title else requirement.title
@@ -171,7 +171,7 @@ def _needed_by(portfolio: Portfolio, due_month: int, status: ComponentStatus) ->
     agreement always, and per-stage requirements of stages that have ended by then."""
     if status.stage_code is None:
         return status.requirement.record_kind == RecordKind.SUPPORT_AGREEMENT.value
-    ends = {stage.code: stage.end_month for stage in portfolio.programme.stages}
+    ends = {stage.code: stage.end_month for stage in configuration(portfolio.programme).stages}
     return status.stage_code in ends and ends[status.stage_code] <= due_month
 
 
@@ -179,11 +179,11 @@ def missing_for_review_point(portfolio: Portfolio, review_point_code: str) -> li
     """What a review point needs and the portfolio lacks: the support agreement, and each
     per-stage requirement for the stages that have ended by the review point. Whole
     programme counts (observations, feedback) are for the panel, not the reviews."""
-    definition = next((d for d in portfolio.programme.review_points
-                       if d.code == review_point_code), None)
+    config = configuration(portfolio.programme)
+    definition = config.review_point(review_point_code)
     if definition is None:
         raise PortfolioError("Choose a review point that is still to come")
-    ended = {stage.code for stage in portfolio.programme.stages
+    ended = {stage.code for stage in config.stages
              if stage.end_month <= definition.due_month}
     return [
         status.message
@@ -199,7 +199,7 @@ def review_point_readiness(portfolio: Portfolio, statuses: list[ComponentStatus]
     return [
         (definition, [s.message for s in statuses
                       if not s.met and _needed_by(portfolio, definition.due_month, s)])
-        for definition in portfolio.programme.review_points
+        for definition in configuration(portfolio.programme).review_points
     ]
 
 
@@ -223,7 +223,7 @@ def completeness(portfolio: Portfolio) -> int:
 # Heat map -----------------------------------------------------------------------------
 @dataclass
 class HeatRow:
-    element: FrameworkElement
+    element: Element
     counts: list[int]
 
     @property
@@ -260,11 +260,7 @@ def heat_map(portfolio: Portfolio) -> HeatMap:
     the portfolio's entries linked to that element that happened in that stage."""
     windows = _windows(portfolio)
     frameworks = list(portfolio.frameworks)
-    elements = db.session.scalars(
-        select(FrameworkElement)
-        .where(FrameworkElement.framework_id.in_([f.id for f in frameworks]))
-        .order_by(FrameworkElement.framework_id, FrameworkElement.position)
-    ).all() if frameworks else []
+    elements = elements_of([f.id for f in frameworks])
     linked = (
         select(EvidenceLink.element_id.label("element_id"),
                _stage_expression(EvidenceEntry.occurred_on, windows).label("stage"))
@@ -278,11 +274,11 @@ def heat_map(portfolio: Portfolio) -> HeatMap:
             select(linked.c.element_id, linked.c.stage, func.count())
             .group_by(linked.c.element_id, linked.c.stage))
     }
-    by_framework = defaultdict(list)
-    for element in elements:
-        by_framework[element.framework_id].append(
-            HeatRow(element, [counts.get((element.id, w.code), 0) for w in windows]))
-    groups = [HeatGroup(f, by_framework[f.id]) for f in frameworks]
+    groups = [
+        HeatGroup(f, [HeatRow(element, [counts.get((element.id, w.code), 0) for w in windows])
+                      for element in elements[f.id]])
+        for f in frameworks
+    ]
     return HeatMap(stages=windows, groups=groups)
 
 

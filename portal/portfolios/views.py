@@ -5,7 +5,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from portal.accounts.forms import ConfirmForm
 from portal.accounts.roles import Role
@@ -22,6 +22,7 @@ from portal.portfolios import operations, snapshots, sufficiency
 from portal.portfolios.access import get_portfolio_or_404, portfolios_of
 from portal.portfolios.forms import IncludeEntryForm, SubmitForm
 from portal.portfolios.models import PortfolioEntry, PortfolioSnapshot, PortfolioState
+from portal.programmes.configuration import configuration
 
 bp = Blueprint("portfolios", __name__, url_prefix="/portfolios")
 candidates_only = requires_role(Role.CANDIDATE)
@@ -68,6 +69,8 @@ def _included(portfolio):
 def _snapshots(portfolio):
     return db.session.scalars(
         select(PortfolioSnapshot).where(PortfolioSnapshot.portfolio_id == portfolio.id)
+        # The list shows dates and purposes; each frozen content is the whole portfolio.
+        .options(defer(PortfolioSnapshot.content))
         .order_by(PortfolioSnapshot.submitted_at.desc(), PortfolioSnapshot.id.desc())
     ).all()
 
@@ -82,7 +85,7 @@ def _render_show(portfolio, form: SubmitForm, missing=None, status=200):
     today = today_in_england()
     owner = portfolio.candidate_id == current_user.id
     evidence_visible = sees_evidence(portfolio)
-    sections = {c.code: c.title for c in portfolio.programme.components if c.source == "evidence"}
+    sections = {c.code: c.title for c in configuration(portfolio.programme).evidence_sections}
     included = _included(portfolio) if evidence_visible else []
     grouped = {}
     for item in included:
@@ -184,7 +187,7 @@ def snapshot(portfolio_id: int, snapshot_id: int):
 # Choosing evidence ---------------------------------------------------------------------
 def _section_choices(portfolio):
     return [("", "General evidence")] + [
-        (c.code, c.title) for c in portfolio.programme.components if c.source == "evidence"]
+        (c.code, c.title) for c in configuration(portfolio.programme).evidence_sections]
 
 
 @bp.route("/<int:portfolio_id>/evidence")
@@ -204,8 +207,8 @@ def choose_evidence(portfolio_id: int):
 
 def _suggested_sections(portfolio) -> dict[str, str]:
     """The section whose evidence type matches an entry's type, offered first."""
-    return {c.evidence_type: c.code for c in portfolio.programme.components
-            if c.source == "evidence"}
+    return {c.evidence_type: c.code
+            for c in configuration(portfolio.programme).evidence_sections}
 
 
 @bp.route("/<int:portfolio_id>/evidence/<int:entry_id>", methods=["POST"])

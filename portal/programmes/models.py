@@ -5,6 +5,7 @@ adjusts counts and due months without code changes.
 """
 
 import enum
+import uuid
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -28,6 +29,10 @@ class RecordKind(enum.StrEnum):
     KSS_SELF_ASSESSMENT = "kss_self_assessment"
 
 
+def new_config_key() -> str:
+    return uuid.uuid4().hex
+
+
 class Programme(db.Model):
     __tablename__ = "programme"
     __table_args__ = (
@@ -47,6 +52,9 @@ class Programme(db.Model):
     target_level: Mapped[str | None] = mapped_column(String(60))
     duration_months: Mapped[int] = mapped_column(nullable=False, default=12)
     active: Mapped[bool] = mapped_column(nullable=False, default=True)
+    # Replaced whenever stages, review points or components change, so every process's
+    # cached copy of the configuration (programmes.configuration) goes stale at once.
+    config_key: Mapped[str] = mapped_column(String(32), nullable=False, default=new_config_key)
 
     organisation = relationship("Organisation")
     frameworks = relationship(

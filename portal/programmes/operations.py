@@ -2,7 +2,7 @@
 
 from portal.core import audit
 from portal.core.db import db
-from portal.programmes.models import Programme
+from portal.programmes.models import Programme, new_config_key
 
 
 class ProgrammeError(ValueError):
@@ -34,6 +34,7 @@ def update_settings(actor, programme: Programme, min_counts: dict[int, int],
             changed.append(f"{point.code}: month {point.due_month} -> {new}")
             point.due_month = new
     if changed:
+        programme.config_key = new_config_key()
         db.session.flush()
         audit.record(actor, "programme_settings_changed", programme, changes=changed)
     return changed

@@ -104,16 +104,9 @@ def test_key_pages_run_the_same_queries_for_10_or_1000_entries(client, light_and
     assert _key_page_queries(client, light) == _key_page_queries(client, heavy)
 
 
-# Pages over the target today (see README "Benchmark"): each loads its programme's
-# configuration (stages, components, review points, frameworks) one relationship at a time.
-OVER_TEN = {"sufficiency", "portfolio"}
-
-
 @pytest.mark.parametrize("name", ["candidate home", "evidence list", "sufficiency",
                                   "portfolio"])
-def test_key_pages_stay_within_ten_queries(client, light_and_heavy, name, request):
-    if name in OVER_TEN:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="issue 7: over 10 today"))
+def test_key_pages_stay_within_ten_queries(client, light_and_heavy, name):
     _light, heavy = light_and_heavy
     assert _key_page_queries(client, heavy)[name] <= report.MAX_QUERIES
 

@@ -1,5 +1,7 @@
 """Which frameworks and elements a candidate is offered when linking evidence."""
 
+import pytest
+
 from portal.core.db import db
 from portal.frameworks.queries import element_choices, frameworks_for_candidate
 from tests import factories
@@ -59,3 +61,38 @@ def test_element_choices_are_in_tree_order_in_few_queries(app):
     assert [e.code for e in choices[1][1]] == ["1", "1.1", "2"]
     assert [e.code for e in choices[0][1]] == [str(n) for n in range(40)]
     assert element_choices([]) == []
+
+
+def test_element_choices_come_from_the_cache_the_second_time(app):
+    small = make_framework()
+    db.session.commit()
+    first = element_choices([small])
+    with count_queries() as statements:
+        again = element_choices([small])
+    assert statements == []
+    assert again == first
+
+
+def test_only_frameworks_not_cached_yet_are_read(app):
+    small = make_framework()
+    other = make_framework(code="other")
+    db.session.commit()
+    element_choices([small])
+    with count_queries() as statements:
+        choices = element_choices([small, other])
+    assert len(statements) == 1
+    assert [e.code for e in choices[1][1]] == ["1", "1.1", "2"]
+    with count_queries() as statements:
+        element_choices([other, small])
+    assert statements == []
+
+
+def test_cached_elements_are_frozen_copies(app):
+    import dataclasses
+
+    small = make_framework()
+    db.session.commit()
+    element = element_choices([small])[0][1][0]
+    assert element.label == f"{element.code} {element.title}"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        element.title = "Changed"

@@ -56,3 +56,26 @@ def test_migration_files_are_named_by_date():
     assert names
     for name in names:
         assert re.match(r"\d{4}_\d{2}_\d{2}_\d{4}_[0-9a-f]+_\w+\.py$", name), name
+
+
+def test_existing_programmes_get_a_config_key(scratch_database_url):
+    """The config_key migration fills the new column for programmes already there, and
+    its downgrade takes the column away again."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": scratch_database_url})
+    with app.app_context():
+        upgrade(revision="d748cb709716")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO organisation (name, short_name) VALUES ('Northshire', 'N')"))
+            connection.execute(text(
+                "INSERT INTO programme (organisation_id, code, name, kind, duration_months, "
+                "active) SELECT id, 'asye', 'ASYE', 'asye', 12, TRUE FROM organisation"))
+        upgrade(revision="5b1e0c3f9a27")
+        with db.engine.connect() as connection:
+            keys = connection.execute(text("SELECT id, config_key FROM programme")).all()
+        assert [key for _id, key in keys] == [f"initial-{keys[0][0]}"]
+        downgrade(revision="d748cb709716")
+        columns = {c["name"] for c in inspect(db.engine).get_columns("programme")}
+        assert "config_key" not in columns
+        db.session.remove()
+        db.engine.dispose()

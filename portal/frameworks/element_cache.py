@@ -1,0 +1,71 @@
+"""Framework elements, read once per process.
+
+A loaded framework version never changes: the loader refuses to load a (code, version)
+twice, nothing edits or deletes elements, and a new wording arrives as a new version with
+new ids. So elements can be cached by framework id for the life of the process, which
+takes the largest static read off every evidence, sufficiency and observation page.
+Values are frozen copies, never ORM objects, so they cannot be changed or lazily load.
+"""
+
+import threading
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from portal.core.db import db
+from portal.frameworks.models import FrameworkElement
+
+
+@dataclass(frozen=True)
+class Element:
+    id: int
+    framework_id: int
+    parent_id: int | None
+    code: str
+    title: str
+    description: str
+    group_name: str | None
+    position: int
+    depth: int
+    verified: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+_cache: dict[int, tuple[Element, ...]] = {}
+_lock = threading.Lock()
+
+
+def elements_of(framework_ids: list[int]) -> dict[int, tuple[Element, ...]]:
+    """Each framework's elements in tree order; one query for any not cached yet."""
+    with _lock:
+        found = {id_: _cache[id_] for id_ in framework_ids if id_ in _cache}
+    missing = [id_ for id_ in framework_ids if id_ not in found]
+    if missing:
+        loaded = _load(missing)
+        with _lock:
+            # A framework with no elements yet is not cached: it may be mid-load.
+            _cache.update({id_: items for id_, items in loaded.items() if items})
+        found.update(loaded)
+    return {id_: found[id_] for id_ in framework_ids}
+
+
+def _load(framework_ids: list[int]) -> dict[int, tuple[Element, ...]]:
+    loaded: dict[int, list[Element]] = {id_: [] for id_ in framework_ids}
+    for row in db.session.scalars(
+        select(FrameworkElement)
+        .where(FrameworkElement.framework_id.in_(framework_ids))
+        .order_by(FrameworkElement.framework_id, FrameworkElement.position)
+    ):
+        loaded[row.framework_id].append(Element(
+            row.id, row.framework_id, row.parent_id, row.code, row.title, row.description,
+            row.group_name, row.position, row.depth, row.verified))
+    return {id_: tuple(items) for id_, items in loaded.items()}
+
+
+def forget_all() -> None:
+    """Empty the cache (tests reuse ids after wiping tables)."""
+    with _lock:
+        _cache.clear()
