@@ -21,8 +21,9 @@ def load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(".")
     if not user_id.isdigit() or not token:
         return None
-    # The header shows the user's council and unread notifications on every page: both
-    # come in the user's own query, with the roles every access check reads.
+    # The header shows the user's council and unread notifications on every page, and
+    # home pages their team: all come in the user's own query, with the roles every access
+    # check reads.
     unread = (
         select(func.count(Notification.id))
         .where(Notification.recipient_id == User.id, Notification.read_at.is_(None))
@@ -31,7 +32,8 @@ def load_user(session_id: str) -> User | None:
     )
     row = db.session.execute(
         select(User, unread).where(User.id == int(user_id))
-        .options(joinedload(User.organisation), joinedload(User.role_grants))
+        .options(joinedload(User.organisation), joinedload(User.team),
+                 joinedload(User.role_grants))
     ).unique().first()
     if row is None:
         return None

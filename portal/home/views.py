@@ -3,7 +3,7 @@
 from flask import Blueprint, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
@@ -28,7 +28,7 @@ def _candidate_memberships(user: User):
     return db.session.scalars(
         select(CohortMembership)
         .where(CohortMembership.candidate_id == user.id)
-        .options(selectinload(CohortMembership.cohort).selectinload(Cohort.programme))
+        .options(joinedload(CohortMembership.cohort).joinedload(Cohort.programme))
         .order_by(CohortMembership.joined_on.desc())
     ).all()
 

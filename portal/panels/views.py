@@ -22,7 +22,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 from werkzeug.routing import BuildError
 from wtforms import (
     HiddenField,
@@ -154,7 +154,11 @@ def get_panel_in_my_organisation(panel_id: int) -> Panel:
 
 def get_panel_for_member(panel_id: int) -> Panel:
     """The panel, for its members (the chair included); anyone else gets 404."""
-    panel = get_panel_in_my_organisation(panel_id)
+    # Members are read for the check and programmes for the heading: one query for all.
+    panel = db.session.get(Panel, panel_id, options=[joinedload(Panel.members),
+                                                     joinedload(Panel.programmes)])
+    if panel is None or panel.organisation_id != current_user.organisation_id:
+        abort(404)
     if not operations.is_member(current_user, panel):
         abort(404)
     return panel
@@ -315,10 +319,13 @@ def show(panel_id: int):
     panel = get_panel_for_member(panel_id)
     items = db.session.scalars(
         select(AgendaItem).where(AgendaItem.panel_id == panel.id, AgendaItem.state != "removed")
-        .options(selectinload(AgendaItem.portfolio).selectinload(Portfolio.programme),
-                 selectinload(AgendaItem.portfolio).selectinload(Portfolio.candidate)
-                 .selectinload(User.team),
-                 selectinload(AgendaItem.report).selectinload(ReviewReport.assessor))
+        # Every link here is many-to-one, so one joined query loads the whole agenda; the
+        # people's roles (eager elsewhere) are not shown.
+        .options(joinedload(AgendaItem.portfolio).joinedload(Portfolio.programme),
+                 joinedload(AgendaItem.portfolio).joinedload(Portfolio.candidate)
+                 .options(joinedload(User.team), lazyload(User.role_grants)),
+                 joinedload(AgendaItem.report).joinedload(ReviewReport.assessor)
+                 .lazyload(User.role_grants))
         .order_by(AgendaItem.position, AgendaItem.id)).all()
     ids = [item.id for item in items]
     notes = {note.agenda_item_id: note for note in db.session.scalars(select(MemberNote).where(

@@ -397,4 +397,4 @@ def test_the_agenda_page_runs_a_bounded_number_of_queries(client, council, panel
         response = client.get(url)
     assert response.status_code == 200
     assert len(four_items) <= len(one_item) + 1, four_items  # +1: the decisions' query
-    assert len(four_items) <= 20
+    assert len(four_items) <= 10
