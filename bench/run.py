@@ -125,11 +125,42 @@ def discover(database_url: str, per_role: int, rng: random.Random) -> dict[str, 
                 {"org": org}).all()
             leads.append(Session(email, "programme_lead", data={"cohorts": cohorts}))
         found["programme_lead"] = leads
+        found["panel_member"] = _panel_members(connection, per_role, rng)
         counts = {table: connection.scalar(text(f"SELECT count(*) FROM {table}"))  # noqa: S608
                   for table in ("user_account", "evidence_entry", "evidence_link",
-                                "portfolio", "portfolio_entry", "attachment")}
+                                "portfolio", "portfolio_entry", "attachment", "panel",
+                                "agenda_item", "panel_decision")}
     engine.dispose()
     return found, counts
+
+
+def _panel_members(connection, per_role: int, rng: random.Random) -> list[Session]:
+    """Panel members (chairs included) who sit on an upcoming panel, taken in turn from
+    each council, each with the soonest such panel that has portfolios on its agenda."""
+    rows = connection.execute(text(
+        "SELECT u.id, u.email, u.organisation_id FROM user_account u "
+        "JOIN user_role r ON r.user_id = u.id "
+        "WHERE r.role = 'panel_member' AND u.email LIKE :emails AND EXISTS ("
+        "  SELECT 1 FROM panel_member m JOIN panel p ON p.id = m.panel_id "
+        "  WHERE m.user_id = u.id AND p.sits_on >= CURRENT_DATE) ORDER BY u.id"),
+        {"emails": BENCH_EMAILS}).all()
+    by_council: dict[int, list] = {}
+    for row in rng.sample(rows, len(rows)):
+        by_council.setdefault(row[2], []).append(row)
+    chosen = []
+    while len(chosen) < per_role and any(by_council.values()):
+        for council in sorted(by_council):
+            if by_council[council] and len(chosen) < per_role:
+                chosen.append(by_council[council].pop())
+    sessions = []
+    for user_id, email, _org in chosen:
+        panel_id = connection.scalar(text(
+            "SELECT p.id FROM panel p JOIN panel_member m ON m.panel_id = p.id "
+            "WHERE m.user_id = :id AND p.sits_on >= CURRENT_DATE ORDER BY "
+            "(SELECT count(*) FROM agenda_item a WHERE a.panel_id = p.id "
+            "AND a.state = 'waiting') = 0, p.sits_on, p.id LIMIT 1"), {"id": user_id})
+        sessions.append(Session(email, "panel_member", data={"panel": panel_id}))
+    return sessions
 
 
 # The pages -------------------------------------------------------------------------------
@@ -152,8 +183,7 @@ PAGES = [
              lambda s: [f"/portfolios/{s.data['portfolio']}/sufficiency"]),
     PageSpec("portfolio", "candidate", lambda s: [f"/portfolios/{s.data['portfolio']}"]),
     PageSpec("assessor queue", "assessor", lambda s: ["/assess/"], requires="/assess/"),
-    PageSpec("panel agenda", "panel_member", lambda s: [],
-             skip="not built yet (issue 6): slot kept, add the URL here when it exists"),
+    PageSpec("panel agenda", "panel_member", lambda s: [f"/panels/{s.data['panel']}"]),
     PageSpec("lead cohort overview", "programme_lead",
              lambda s: [f"/cohorts/{c}" for c in s.data["cohorts"]]),
     PageSpec("lead home", "programme_lead", lambda s: ["/home"]),

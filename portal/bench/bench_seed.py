@@ -8,6 +8,14 @@ trip; the sequences are moved past them at the end.
 
 Bench users have addresses at `bench.example.org` (`bench<N>.example.org` for a later run
 with --force), so they never collide with the demo council.
+
+Panels come last for each council, once its candidates are written: past panels that
+decided (or deferred) portfolios and the next ones, with every portfolio at panel on an
+agenda. They write the rows the panel operations write (agenda items, members' notes,
+decisions with their domains and actions, career levels, review requests, audit events and
+notifications), from their own random stream. So that even a small seed has panel pages
+with something on them, each council of four or more candidates has its last two at panel
+and decided (SURE_STATES).
 """
 
 import hashlib
@@ -17,7 +25,7 @@ import math
 import random
 import secrets
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -29,9 +37,11 @@ from sqlalchemy import func, insert, select, text
 from portal.accounts.passwords import hash_password
 from portal.accounts.roles import Role
 from portal.core.db import db
-from portal.frameworks.models import FrameworkElement
+from portal.frameworks.models import FrameworkElement, FrameworkLevel
 from portal.frameworks.queries import load_shipped_frameworks
 from portal.organisations.models import Cohort, EntryRoute, Organisation, Team
+from portal.panels.models import AgendaItem, Outcome
+from portal.panels.operations import decision_codes
 from portal.portfolios.schedule import due_date
 from portal.portfolios.snapshots import SNAPSHOT_FORMAT, content_hash
 from portal.programmes.models import Programme
@@ -103,6 +113,41 @@ REASONS = ["I showed this in how I explained my role", "I put the person's views
            "centre", "I used research to inform my analysis", "I reflected on my own values",
            "I worked with other professionals to keep the child safe",
            "I recorded accurately and on time"]
+
+# Panels. A council sits monthly; when more portfolios are ready than one panel can read,
+# it sits as several panels that day (A, B, ...).
+AGENDA_SIZE = 20
+PANEL_EVERY_DAYS = 28
+PAST_PANEL_DATES = 12  # about a year of past panels
+UPCOMING_PANEL_DAYS = [10, 38]  # the next two dates: at least one panel on each
+DEFERRED_SHARE = 0.4  # of returned portfolios: a panel deferred them for more evidence
+OUTCOME_WEIGHTS = {Outcome.APPROVED: 70, Outcome.APPROVED_WITH_ACTIONS: 22,
+                   Outcome.NOT_APPROVED: 8}
+APPROVALS = {Outcome.APPROVED, Outcome.APPROVED_WITH_ACTIONS}
+REVIEW_REQUEST_SHARE = 0.3  # of decisions not to approve
+REVEALED_SHARE = 0.7  # decided items whose chair revealed the candidate's identity
+SURE_STATES = ["decided", "at_panel"]  # a council's last candidate, the one before, ...
+SURE_STATES_FROM = 4  # candidates in the council
+RATIONALES = {
+    Outcome.APPROVED: "The portfolio shows consistent, reflective practice at the level "
+                      "across every domain; the assessor's recommendation is well evidenced.",
+    Outcome.APPROVED_WITH_ACTIONS: "The level is met. Analysis in written assessments is "
+                                   "still developing and is set as a development action.",
+    Outcome.DEFERRED: "Direct observation evidence is thin for the later part of the year; "
+                      "the panel needs a further observation before it can decide.",
+    Outcome.NOT_APPROVED: "The evidence does not yet show safe, independent decision-making; "
+                          "the concerns in the support plan have not been resolved.",
+}
+DECISION_ACTIONS = [("Complete a further direct observation", "Assessor"),
+                    ("Lead a child and family assessment with reflective supervision",
+                     "Candidate"),
+                    ("Agree protected time for analysis training", "Line manager"),
+                    ("Write a critical reflection on a multi-agency meeting", "Candidate")]
+MEMBER_NOTES = ["Strong reflection on power and role; check the observation dates.",
+                "Analysis is clear. Ask about the voice of the child in the second case.",
+                "Supervision record is thin in the middle of the year.",
+                "Good lived-experience feedback. Holistic assessment matches the evidence."]
+
 FILE_KINDS = [("notes.pdf", "application/pdf", b"%PDF-1.4\n% bench\n"),
               ("photo-of-ecomap.png", "image/png", b"\x89PNG\r\n\x1a\n"),
               ("supervision-notes.txt", "text/plain", b"Supervision notes\n")]
@@ -137,7 +182,9 @@ class BulkWriter:
              "development_plan", "supervision_record", "protected_time_record",
              "kss_self_assessment", "kss_rating", "portfolio_snapshot", "review_report",
              "domain_progress", "agreed_action", "support_plan", "evidence_feedback",
-             "observation", "notification"]
+             "observation", "panel", "panel_programme", "panel_member", "agenda_item",
+             "member_note", "panel_decision", "decision_domain", "decision_action",
+             "career_level_record", "decision_review_request", "audit_event", "notification"]
 
     def __init__(self, connection, batch_size: int):
         self.connection = connection
@@ -223,6 +270,11 @@ class ProgrammeInfo:
     sections: dict[str, str]  # evidence type -> component code
     kss_domains: list[int]
     pcf_domains: list[int]
+    kind: str = ""
+    # What a chair picks for each outcome: (code, label) in the programme's own wording.
+    decision_codes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    level_code: str = ""  # the career level an approval records
+    level_title: str = ""
 
 
 @dataclass
@@ -241,6 +293,9 @@ def _programme_info(programme: Programme) -> ProgrammeInfo:
         .where(FrameworkElement.framework_id.in_(framework_ids))
         .order_by(FrameworkElement.framework_id, FrameworkElement.position)).all()
     codes = {f.id: f.code for f in programme.frameworks}
+    wording: dict[str, tuple[str, str]] = {}
+    for code in decision_codes(programme.id):  # the first code for each outcome
+        wording.setdefault(code.outcome, (code.code, code.label))
     return ProgrammeInfo(
         id=programme.id, code=programme.code, duration_months=programme.duration_months,
         framework_ids=framework_ids, element_ids=[e.id for e in elements],
@@ -252,7 +307,19 @@ def _programme_info(programme: Programme) -> ProgrammeInfo:
         kss_domains=[e.id for e in elements if e.depth == 0
                      and codes[e.framework_id].startswith("kss")],
         pcf_domains=[e.id for e in elements if e.depth == 0 and codes[e.framework_id] == "pcf"],
+        kind=programme.kind, decision_codes=wording,
+        **_career_level(programme, framework_ids),
     )
+
+
+def _career_level(programme: Programme, framework_ids: list[int]) -> dict:
+    """The level an approval records: the same choice as panels.operations._apply_outcome."""
+    level_code = programme.target_level or programme.code
+    level = db.session.scalar(select(FrameworkLevel).where(
+        FrameworkLevel.code == level_code, FrameworkLevel.framework_id.in_(framework_ids)))
+    title = (f"{level.title} completed" if programme.kind == "asye" and level
+             else (level.title if level else programme.name))
+    return {"level_code": level_code, "level_title": title}
 
 
 def _councils(count: int, run: int, rng: random.Random, today: date) -> list[CouncilInfo]:
@@ -307,6 +374,52 @@ def _moment(day: date, rng: random.Random) -> datetime:
                     tzinfo=UTC)
 
 
+# Panel cases ----------------------------------------------------------------------------
+@dataclass
+class PanelCase:
+    """A portfolio at a panel or decided by one. Known while its candidate is written; its
+    panel rows follow once the council's panels are known."""
+
+    portfolio_id: int
+    candidate_id: int
+    assessor_id: int
+    manager_id: int
+    programme: ProgrammeInfo
+    joined: date
+    included: list[tuple[int, str, date]]
+    outcome: str | None = None  # None: waiting for an upcoming panel
+    snapshot_id: int | None = None  # a waiting portfolio's submission, already written
+    submitted: datetime | None = None
+
+
+@dataclass
+class PanelStaff:
+    chairs: list[int]
+    members: list[int]
+    leads: list[int]
+
+
+@dataclass
+class SeededPanel:
+    id: int
+    title: str
+    sits_on: date
+    chair_id: int
+    member_ids: list[int]  # the chair too
+    lead_id: int  # who organised it
+    lead_ids: list[int]  # the council's programme leads, told of decisions
+
+
+def _agendas(cases: list[PanelCase], sits_on: date) -> list[tuple[str, list[PanelCase]]]:
+    """(title, agenda) for each panel sitting on one date: one panel, or A, B, ... when
+    more portfolios are ready than one panel can read (always at least one panel)."""
+    chunks = [cases[i:i + AGENDA_SIZE] for i in range(0, len(cases), AGENDA_SIZE)] or [[]]
+    title = f"ASYE and progression panel, {sits_on.day} {sits_on:%B %Y}"
+    if len(chunks) == 1:
+        return [(title, chunks[0])]
+    return [(f"{title} ({chr(ord('A') + n)})", chunk) for n, chunk in enumerate(chunks)]
+
+
 # People ----------------------------------------------------------------------------------
 @dataclass
 class Seeder:
@@ -317,6 +430,10 @@ class Seeder:
     domain: str
     reflections: list[str]
     real_files: list[tuple[str, bytes]] = field(default_factory=list)
+    # Panel data has its own stream, so adding it left the rest of the data unchanged.
+    panel_rng: random.Random = field(default_factory=random.Random)
+    panel_cases: list["PanelCase"] = field(default_factory=list)  # this council's, so far
+    references: set[str] = field(default_factory=set)  # agenda references handed out
 
     def user(self, council: CouncilInfo, local: str, roles: list[Role], team_id=None) -> int:
         user_id = self.writer.add(
@@ -335,7 +452,8 @@ class Seeder:
 
     # -- one candidate's whole record ----------------------------------------------------
     def candidate(self, council: CouncilInfo, number: int, cohort, entry_count: int,
-                  assessor_id: int, manager_id: int, real_files: bool) -> None:
+                  assessor_id: int, manager_id: int, real_files: bool,
+                  state: str | None = None) -> None:
         rng, add = self.rng, self.writer.add
         cohort_id, programme, start = cohort
         candidate_id = self.user(council, f"candidate{number:05d}", [Role.CANDIDATE],
@@ -365,8 +483,10 @@ class Seeder:
         included = self.evidence(council, candidate_id, portfolio_id, programme, joined,
                                  entry_count, assessor_id, real_files)
         self.records(portfolio_id, programme, joined)
+        case = PanelCase(portfolio_id, candidate_id, assessor_id, manager_id, programme,
+                         joined, included[:60])
         self.assessment(council, candidate_id, portfolio_id, programme, points, included,
-                        assessor_id, manager_id)
+                        assessor_id, manager_id, case, state)
         self.notification(candidate_id, "Your assessor has given feedback on your evidence",
                           "/evidence/", read=rng.random() < 0.7)
 
@@ -481,9 +601,10 @@ class Seeder:
                                submitted_by_id=candidate_id, withdrawn_at=withdrawn)
 
     def assessment(self, council, candidate_id, portfolio_id, programme, points, included,
-                   assessor_id, manager_id) -> None:
+                   assessor_id, manager_id, case: "PanelCase", sure_state=None) -> None:
         """Snapshots and signed-off reports for past review points, then a current state
-        spread over every stage of the workflow."""
+        spread over every stage of the workflow. Portfolios at or back from a panel join
+        `panel_cases`; their panel rows are written with the council's panels."""
         rng, add = self.rng, self.writer.add
         for code, _title, due, done in points:
             if done is None or due == points[0][2]:
@@ -511,9 +632,12 @@ class Seeder:
                 add("support_plan", portfolio_id=portfolio_id, report_id=report_id,
                     opened_on=done, review_on=done + timedelta(days=42),
                     concerns="Recording is often late.", closed_on=None)
-        state = rng.choices(
+        state = sure_state or rng.choices(
             ["draft", "submitted_for_review", "under_assessment", "returned",
              "submitted_for_panel", "at_panel", "decided"], [55, 10, 10, 5, 8, 5, 7])[0]
+        if state == "returned" and self.panel_rng.random() < DEFERRED_SHARE:
+            case.outcome = Outcome.DEFERRED
+            self.panel_cases.append(case)
         if state in {"draft", "returned"}:
             return
         upcoming = next((p for p in points if p[3] is None), None)
@@ -521,10 +645,19 @@ class Seeder:
             and upcoming else "panel"
         code = upcoming[0] if purpose == "review_point" else None
         submitted = _moment(self.today - timedelta(days=rng.randrange(1, 20)), rng)
+        if state == "decided":
+            # Its snapshot is dated from the panel that decided it, so it comes later.
+            case.outcome = Outcome.APPROVED_WITH_ACTIONS if sure_state else \
+                self.panel_rng.choices(list(OUTCOME_WEIGHTS), list(OUTCOME_WEIGHTS.values()))[0]
+            self.panel_cases.append(case)
+            return
         snapshot_id = self.snapshot(portfolio_id, candidate_id, programme, purpose, code,
                                     included, submitted)
         self.writer.portfolio_updates.append(
             {"pid": portfolio_id, "new_state": state, "snapshot_id": snapshot_id})
+        if state == "at_panel":
+            case.snapshot_id, case.submitted = snapshot_id, submitted
+            self.panel_cases.append(case)
         if state == "under_assessment":
             add("review_report", portfolio_id=portfolio_id,
                 review_point_code=code or "final", snapshot_id=snapshot_id,
@@ -536,6 +669,259 @@ class Seeder:
                 responded_at=None, created_at=submitted)
             self.notification(assessor_id, "A portfolio is ready for you to assess",
                               f"/portfolios/{portfolio_id}", read=False)
+
+
+    # -- panels ----------------------------------------------------------------------------
+    def panels(self, council: CouncilInfo, staff: PanelStaff) -> None:
+        """The council's panels: past ones that decided or deferred its portfolios, and the
+        next two dates with every portfolio at panel on an agenda, earliest submitted first."""
+        rng = self.panel_rng
+        cases, self.panel_cases = self.panel_cases, []
+        past_dates = [self.today - timedelta(days=10 + PANEL_EVERY_DAYS * n)
+                      for n in range(PAST_PANEL_DATES)]
+        by_date: dict[date, list[PanelCase]] = defaultdict(list)
+        for case in (c for c in cases if c.outcome):
+            # Not in the programme's first two months: the latest panel if none fits.
+            fits = [d for d in past_dates if d >= case.joined + timedelta(days=60)]
+            by_date[rng.choice(fits) if fits else past_dates[0]].append(case)
+        for sits_on in sorted(by_date):
+            for title, agenda in _agendas(by_date[sits_on], sits_on):
+                panel = self.panel(council, staff, sits_on, title)
+                for position, case in enumerate(agenda):
+                    self.decided_item(council, panel, position, case)
+        waiting = sorted((c for c in cases if not c.outcome), key=lambda c: c.submitted)
+        half = math.ceil(len(waiting) / len(UPCOMING_PANEL_DAYS))
+        for n, days in enumerate(UPCOMING_PANEL_DAYS):
+            sits_on = self.today + timedelta(days=days)
+            for title, agenda in _agendas(waiting[n * half:(n + 1) * half], sits_on):
+                panel = self.panel(council, staff, sits_on, title)
+                for position, case in enumerate(agenda):
+                    self.waiting_item(council, panel, position, case)
+
+    def panel(self, council: CouncilInfo, staff: PanelStaff, sits_on: date,
+              title: str) -> SeededPanel:
+        """A panel of one chair and two to four members (as panels.operations.create_panel
+        writes it), considering all the council's programmes."""
+        rng, add = self.panel_rng, self.writer.add
+        chair_id = rng.choice(staff.chairs)
+        members = rng.sample(staff.members, min(rng.randint(2, 4), len(staff.members)))
+        everyone = sorted({chair_id, *members})
+        lead_id = rng.choice(staff.leads)
+        created = _moment(min(sits_on - timedelta(days=42), self.today - timedelta(days=7)),
+                          rng)
+        panel_id = add("panel", organisation_id=council.id, title=title, sits_on=sits_on,
+                       chair_id=chair_id, min_members=3, status="scheduled",
+                       created_by_id=lead_id, created_at=created)
+        for programme in council.programmes:
+            add("panel_programme", panel_id=panel_id, programme_id=programme.id)
+        for user_id in everyone:
+            add("panel_member", panel_id=panel_id, user_id=user_id)
+        self.audit(lead_id, council.id, "panel_created", "panel", panel_id, created,
+                   members=len(everyone))
+        for user_id in everyone:
+            self.notify(user_id, f"You are on the panel '{title}'.", f"/panels/{panel_id}",
+                        created, read=sits_on < self.today)
+        return SeededPanel(panel_id, title, sits_on, chair_id, everyone, lead_id, staff.leads)
+
+    def final_report(self, case: PanelCase, snapshot_id: int, started: datetime,
+                     signed_off: datetime, approve: bool) -> int:
+        """The assessor's signed-off final report, which an agenda item needs."""
+        add = self.writer.add
+        asye = case.programme.kind == "asye"
+        recommendation = ("pass" if asye else "ready") if approve else \
+            ("fail" if asye else "not_ready")
+        report_id = add(
+            "review_report", portfolio_id=case.portfolio_id, review_point_code="final",
+            snapshot_id=snapshot_id, assessor_id=case.assessor_id, state="signed_off",
+            summary="A strong year; analysis and reflection have grown steadily.",
+            is_final=True, holistic_assessment="Taken as a whole, the evidence shows "
+            "practice at the target level.", recommendation=recommendation,
+            signed_off_at=signed_off, outcome="completed", line_manager_id=case.manager_id,
+            supervision_confirmed=True, protected_time_confirmed=True,
+            workload_reduction_confirmed=True, line_manager_comment="", confirmed_at=signed_off,
+            candidate_response="", responded_at=None, created_at=started)
+        rating = "on_track" if approve else "some_concerns"
+        for element_id in case.programme.pcf_domains:
+            add("domain_progress", report_id=report_id, element_id=element_id, rating=rating,
+                commentary="Evidence is sound.")
+        return report_id
+
+    def agenda_item(self, council: CouncilInfo, panel: SeededPanel, position: int, case: PanelCase,
+                    snapshot_id: int, report_id: int, added: datetime, **state) -> int:
+        """The portfolio on the agenda (as panels.operations.place_on_agenda writes it);
+        `state` gives a decided item's state, version and identity reveal."""
+        while (reference := f"P-{self.panel_rng.getrandbits(24):06X}") in self.references:
+            pass
+        self.references.add(reference)
+        row = {"state": "waiting", "version": 1, "identity_revealed_at": None,
+               "revealed_by_id": None, **state}
+        item_id = self.writer.add(
+            "agenda_item", panel_id=panel.id, portfolio_id=case.portfolio_id,
+            snapshot_id=snapshot_id, report_id=report_id, reference=reference,
+            position=position, added_at=added, **row)
+        self.audit(panel.lead_id, council.id, "portfolio_placed_on_panel", "portfolio",
+                   case.portfolio_id, added, from_state="under_assessment",
+                   to_state="at_panel", agenda_item_id=item_id)
+        self.audit(panel.lead_id, council.id, "agenda_item_added", "agenda_item", item_id,
+                   added, panel_id=panel.id, portfolio_id=case.portfolio_id)
+        read = panel.sits_on < self.today
+        self.notify(case.candidate_id, f"Your portfolio will go to the panel on "
+                    f"{panel.sits_on.day} {panel.sits_on:%B %Y}.",
+                    f"/portfolios/{case.portfolio_id}", added, read)
+        self.notify(case.assessor_id, f"A portfolio has been placed on the agenda of "
+                    f"'{panel.title}'.", f"/portfolios/{case.portfolio_id}", added, read)
+        return item_id
+
+    def member_notes(self, council: CouncilInfo, panel: SeededPanel, item_id: int, share: float,
+                     likely_view: str | None, start: datetime, end: datetime) -> None:
+        """Members' private notes and provisional views, written before the panel sits."""
+        rng = self.panel_rng
+        for member_id in panel.member_ids:
+            if rng.random() >= share:
+                continue
+            view = likely_view if likely_view and rng.random() < 0.8 else \
+                rng.choice([None, *OUTCOME_WEIGHTS])
+            at = start + (end - start) * rng.random()
+            self.writer.add("member_note", agenda_item_id=item_id, member_id=member_id,
+                            notes=rng.choice(MEMBER_NOTES), provisional_view=view,
+                            updated_at=at)
+            self.audit(member_id, council.id, "provisional_view_recorded", "agenda_item",
+                       item_id, at, view=view)
+
+    def waiting_item(self, council: CouncilInfo, panel: SeededPanel, position: int,
+                     case: PanelCase) -> None:
+        """A portfolio at panel: assessed, on the agenda, some members' notes written."""
+        now = datetime.now(UTC)
+        span = max(now - case.submitted, timedelta(hours=1))
+        started, signed_off, added = (case.submitted + span * share for share in (0.2, 0.5, 0.7))
+        report_id = self.final_report(case, case.snapshot_id, started, signed_off,
+                                      approve=self.panel_rng.random() < 0.9)
+        item_id = self.agenda_item(council, panel, position, case, case.snapshot_id,
+                                   report_id, added)
+        self.member_notes(council, panel, item_id, 0.4, None, added, now)
+
+    def decided_item(self, council: CouncilInfo, panel: SeededPanel, position: int,
+                     case: PanelCase) -> None:
+        """A portfolio a past panel decided: its submission, final report, agenda item,
+        members' notes, the decision, and the portfolio moved on as the decision says."""
+        rng = self.panel_rng
+        sits_on = panel.sits_on
+        submitted = max(_moment(sits_on - timedelta(days=rng.randint(21, 42)), rng),
+                        _moment(case.joined + timedelta(days=1), rng))
+        snapshot_id = self.snapshot(case.portfolio_id, case.candidate_id, case.programme,
+                                    "panel", None, case.included, submitted)
+        started = submitted + timedelta(days=rng.randint(1, 3))
+        signed_off = max(_moment(sits_on - timedelta(days=rng.randint(8, 14)), rng),
+                         started + timedelta(days=1))
+        added = signed_off + timedelta(days=1)
+        decided_at = datetime(sits_on.year, sits_on.month, sits_on.day, 10 + rng.randrange(6),
+                              rng.randrange(60), tzinfo=UTC)
+        approve = case.outcome in APPROVALS or rng.random() < 0.3
+        report_id = self.final_report(case, snapshot_id, started, signed_off, approve)
+        revealed = rng.random() < REVEALED_SHARE
+        # Deciding bumps the optimistic-lock version once, revealing once more.
+        item_id = self.agenda_item(
+            council, panel, position, case, snapshot_id, report_id, added, state="decided",
+            version=3 if revealed else 2,
+            identity_revealed_at=decided_at + timedelta(minutes=20) if revealed else None,
+            revealed_by_id=panel.chair_id if revealed else None)
+        self.member_notes(council, panel, item_id, 0.7, case.outcome, added, decided_at)
+        self.decision(council, panel, case, item_id, decided_at)
+        if revealed:
+            self.audit(panel.chair_id, council.id, "identity_revealed", "agenda_item", item_id,
+                       decided_at + timedelta(minutes=20))
+        # A deferral sends the portfolio back to the candidate, with no current submission.
+        deferred = case.outcome == Outcome.DEFERRED
+        self.writer.portfolio_updates.append(
+            {"pid": case.portfolio_id, "new_state": "returned" if deferred else "decided",
+             "snapshot_id": None if deferred else snapshot_id})
+
+    def decision(self, council: CouncilInfo, panel: SeededPanel, case: PanelCase, item_id: int,
+                 decided_at: datetime) -> None:
+        """The rows panels.operations.record_decision writes (and the view's notes to the
+        programme leads), then sometimes the candidate's request for a review."""
+        rng, add, programme = self.panel_rng, self.writer.add, case.programme
+        outcome = case.outcome
+        code, label = programme.decision_codes[outcome]
+        deferred = outcome == Outcome.DEFERRED
+        decision_id = add(
+            "panel_decision", agenda_item_id=item_id, portfolio_id=case.portfolio_id,
+            decision_code=code, decision_label=label, outcome=outcome,
+            rationale=RATIONALES[outcome],
+            evidence_due_on=panel.sits_on + timedelta(days=56) if deferred else None,
+            decided_by_id=panel.chair_id, decided_at=decided_at, corrects_id=None,
+            correction_reason=None)
+        domains = programme.pcf_domains
+        for element_id in sorted(rng.sample(domains, min(rng.randint(1, 3), len(domains)))):
+            add("decision_domain", decision_id=decision_id, element_id=element_id)
+        # Every outcome but a plain approval needs an action with an owner and a deadline.
+        if outcome != Outcome.APPROVED or rng.random() < 0.2:
+            for description, owner in rng.sample(DECISION_ACTIONS, rng.randint(1, 2)):
+                add("decision_action", decision_id=decision_id, description=description,
+                    owner=owner, due_on=panel.sits_on + timedelta(days=rng.randint(30, 120)))
+        if deferred:
+            self.audit(panel.chair_id, council.id, "portfolio_deferred", "portfolio",
+                       case.portfolio_id, decided_at, from_state="at_panel",
+                       to_state="returned", decision_id=decision_id)
+        else:
+            self.audit(panel.chair_id, council.id, "portfolio_decided", "portfolio",
+                       case.portfolio_id, decided_at, from_state="at_panel",
+                       to_state="decided", decision_id=decision_id, outcome=outcome)
+        if outcome in APPROVALS:
+            add("career_level_record", user_id=case.candidate_id,
+                level_code=programme.level_code, level_title=programme.level_title,
+                achieved_on=panel.sits_on, decision_id=decision_id, withdrawn_at=None)
+        self.audit(panel.chair_id, council.id, "panel_decision_recorded", "panel_decision",
+                   decision_id, decided_at, outcome=outcome, agenda_item_id=item_id)
+        self.notify(case.candidate_id, "The panel has recorded a decision on your portfolio.",
+                    f"/decisions/{decision_id}", decided_at, read=True)
+        self.notify(case.assessor_id, "A panel decision has been recorded for one of your "
+                    "candidates.", f"/portfolios/{case.portfolio_id}", decided_at, read=True)
+        for lead_id in panel.lead_ids:
+            self.notify(lead_id, "A panel has recorded a decision on a portfolio.",
+                        f"/decisions/{decision_id}", decided_at, read=rng.random() < 0.8)
+        if outcome == Outcome.NOT_APPROVED and rng.random() < REVIEW_REQUEST_SHARE:
+            self.review_request(council, panel, case, decision_id, decided_at)
+
+    def review_request(self, council: CouncilInfo, panel: SeededPanel, case: PanelCase,
+                       decision_id: int, decided_at: datetime) -> None:
+        """The candidate asks for a review within the window; older requests are decided."""
+        rng, now = self.panel_rng, datetime.now(UTC)
+        requested = decided_at + timedelta(days=rng.randint(2, 20), hours=rng.randint(1, 8))
+        if requested > now:
+            return
+        lead_id = rng.choice(panel.lead_ids)
+        answered = requested + timedelta(days=14)
+        decided = answered if answered < now else None
+        request_id = self.writer.add(
+            "decision_review_request", decision_id=decision_id, candidate_id=case.candidate_id,
+            reasons="The panel did not give weight to the observations in the last quarter.",
+            requested_at=requested, outcome="upheld" if decided else None,
+            outcome_notes="The panel's reasons are sound and follow the evidence."
+            if decided else "", decided_by_id=lead_id if decided else None,
+            decided_at=decided)
+        self.audit(case.candidate_id, council.id, "decision_review_requested",
+                   "decision_review_request", request_id, requested, decision_id=decision_id)
+        for staff_lead in panel.lead_ids:
+            self.notify(staff_lead, "A candidate has asked for a review of a panel decision.",
+                        f"/decisions/reviews/{request_id}", requested, read=decided is not None)
+        if decided:
+            self.audit(lead_id, council.id, "decision_review_decided",
+                       "decision_review_request", request_id, decided, outcome="upheld")
+            self.notify(case.candidate_id, "The review of your panel decision has been "
+                        "decided.", f"/decisions/{decision_id}", decided, read=True)
+
+    def audit(self, actor_id, organisation_id, action, object_type, object_id, at,
+              **details) -> None:
+        """An audit row as portal.core.audit.record writes it (identifiers only)."""
+        self.writer.add("audit_event", occurred_at=at, actor_id=actor_id,
+                        organisation_id=organisation_id, action=action,
+                        object_type=object_type, object_id=object_id, details=details)
+
+    def notify(self, user_id: int, message: str, link: str, at: datetime, read: bool) -> None:
+        self.writer.add("notification", recipient_id=user_id, message=message[:300],
+                        link=link, created_at=at,
+                        read_at=at + timedelta(hours=2) if read else None)
 
 
 # Orchestration ----------------------------------------------------------------------------
@@ -590,8 +976,10 @@ def seed(candidates: int, entries: int, councils: int = 3, batch_size: int = 200
     infos = _councils(councils, run, rng, today)
     connection = db.session.connection()
     writer = BulkWriter(connection, batch_size)
+    panel_rng = random.Random(f"panels-{random_seed}")  # noqa: S311 (synthetic data)
     seeder = Seeder(writer, rng, today, hash_password(BENCH_PASSWORD), domain,
-                    _reflections(rng))
+                    _reflections(rng), panel_rng=panel_rng,
+                    references=set(db.session.scalars(select(AgendaItem.reference))))
     per_council = [candidates // councils + (1 if i < candidates % councils else 0)
                    for i in range(councils)]
     first_of_council = [sum(per_council[:i]) for i in range(councils)]
@@ -604,9 +992,10 @@ def seed(candidates: int, entries: int, councils: int = 3, batch_size: int = 200
                            also_panel_every=10)
         managers = _staff(seeder, council, "manager",
                           math.ceil(how_many / CANDIDATES_PER_MANAGER), [Role.LINE_MANAGER])
-        _staff(seeder, council, "panel", 12, [Role.PANEL_MEMBER])
-        _staff(seeder, council, "chair", 2, [Role.PANEL_CHAIR, Role.PANEL_MEMBER])
-        _staff(seeder, council, "lead", 2, [Role.PROGRAMME_LEAD])
+        panel_staff = PanelStaff(
+            members=_staff(seeder, council, "panel", 12, [Role.PANEL_MEMBER]),
+            chairs=_staff(seeder, council, "chair", 2, [Role.PANEL_CHAIR, Role.PANEL_MEMBER]),
+            leads=_staff(seeder, council, "lead", 2, [Role.PROGRAMME_LEAD]))
         _staff(seeder, council, "admin", 1, [Role.ADMINISTRATOR])
         _staff(seeder, council, "moderator", 1, [Role.EXTERNAL_MODERATOR])
         for index in range(how_many):
@@ -615,7 +1004,8 @@ def seed(candidates: int, entries: int, councils: int = 3, batch_size: int = 200
             seeder.candidate(council, number, cohort, counts[first + index],
                              assessors[index // CANDIDATES_PER_ASSESSOR],
                              managers[index // CANDIDATES_PER_MANAGER],
-                             real_files=index < REAL_FILE_CANDIDATES)
+                             real_files=index < REAL_FILE_CANDIDATES,
+                             state=_sure_state(index, how_many))
             if progress is not None:
                 progress(counts[first + index])
             if number % 500 == 0:
@@ -623,6 +1013,7 @@ def seed(candidates: int, entries: int, councils: int = 3, batch_size: int = 200
                 db.session.commit()
                 connection = db.session.connection()
                 writer.connection = connection
+        seeder.panels(council, panel_staff)
     writer.connection = db.session.connection()
     writer.finish()
     db.session.commit()
@@ -634,6 +1025,13 @@ def seed(candidates: int, entries: int, councils: int = 3, batch_size: int = 200
     summary.update(organisation=councils, cohort=sum(len(c.cohorts) for c in infos))
     summary["domain"] = domain
     return summary
+
+
+def _sure_state(index: int, how_many: int) -> str | None:
+    from_end = how_many - 1 - index
+    if how_many >= SURE_STATES_FROM and from_end < len(SURE_STATES):
+        return SURE_STATES[from_end]
+    return None
 
 
 def _staff(seeder: Seeder, council: CouncilInfo, kind: str, count: int, roles: list[Role],

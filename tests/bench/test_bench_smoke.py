@@ -19,7 +19,9 @@ EVERY_SEEDED_TABLE = [
     "assignment", "evidence_entry", "evidence_link", "attachment", "portfolio_entry",
     "support_agreement", "development_plan", "supervision_record", "protected_time_record",
     "portfolio_snapshot", "review_report", "domain_progress", "evidence_feedback",
-    "notification",
+    "notification", "decision_code", "panel", "panel_programme", "panel_member",
+    "agenda_item", "member_note", "panel_decision", "decision_domain", "decision_action",
+    "career_level_record", "audit_event",
 ]
 
 
