@@ -424,6 +424,9 @@ def main(argv=None) -> int:
     parser.add_argument("--no-big-upload", action="store_true")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.json"))
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pages", default="",
+                        help="only pages whose names contain one of these comma-separated "
+                             "words (the floor is always measured)")
     args = parser.parse_args(argv)
     if not args.database_url:
         parser.error("give --database-url or set DATABASE_URL")
@@ -460,6 +463,14 @@ def main(argv=None) -> int:
     return 0
 
 
+def chosen_pages(wanted: str) -> list[PageSpec]:
+    """Every page, or those whose names contain one of the comma-separated words."""
+    words = [word.strip().lower() for word in wanted.split(",") if word.strip()]
+    if not words:
+        return PAGES
+    return [spec for spec in PAGES if any(word in spec.name.lower() for word in words)]
+
+
 def measure(args, sessions, master: int, work_dir: Path, rng: random.Random) -> dict:
     def timed(name, requests):
         if args.warmup:
@@ -470,7 +481,7 @@ def measure(args, sessions, master: int, work_dir: Path, rng: random.Random) -> 
     floor_requests = [("GET", "/bench/floor", "", None, None)]
     floor_before = timed("floor", floor_requests)
     pages = []
-    for spec in PAGES:
+    for spec in chosen_pages(args.pages):
         row = {"page": spec.name, "role": spec.role}
         group = sessions.get(spec.role, [])
         if spec.skip:

@@ -2,17 +2,20 @@
 whether recording was contemporaneous.
 
 Every function here runs a small, fixed number of queries whatever the size of the
-portfolio: counts are aggregated in the database, with each date placed in its programme
-stage by a CASE expression built from the candidate's own stage windows (so extensions
-for part-time working or absence move entries between stages exactly as `stage_of` does).
+portfolio. Counts are grouped by day in the database and each day is placed in its
+programme stage here with `schedule.stage_of` and the candidate's own stage windows, so
+extensions for part-time working or absence move entries between stages. The statements
+are built once per process with bound parameters: these pages are among the busiest, and
+building and keying a large statement on every request cost more than running it.
 """
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, and_, case, cast, func, literal, null, select, union_all
+from sqlalchemy import Date, String, and_, bindparam, cast, func, literal, null, select, union_all
 
 from portal.core.db import db
 from portal.evidence.models import EvidenceEntry, EvidenceLink
@@ -27,7 +30,7 @@ from portal.portfolios.models import (
     SupportAgreement,
 )
 from portal.portfolios.operations import PortfolioError
-from portal.portfolios.schedule import StageWindow, stage_windows
+from portal.portfolios.schedule import StageWindow, stage_of, stage_windows
 from portal.programmes.configuration import Component, configuration
 from portal.programmes.models import RecordKind
 
@@ -38,21 +41,21 @@ DEADLINE_RUN_UP_DAYS = 14
 WORST_SHOWN = 5
 
 
-# Stages in SQL ------------------------------------------------------------------------
+# Stages -------------------------------------------------------------------------------
 def _windows(portfolio: Portfolio) -> list[StageWindow]:
     return stage_windows(portfolio.start_date, configuration(portfolio.programme).stages,
                          portfolio.extension_total)
 
 
-def _stage_expression(day_column, windows: list[StageWindow]):
-    """SQL equivalent of `schedule.stage_of`: later stages win where windows overlap;
-    days before the programme count to the first stage, after it to the last."""
-    if not windows:
-        return cast(null(), String)
-    whens = [(and_(day_column >= w.starts_on, day_column < w.ends_on), literal(w.code))
-             for w in reversed(windows)]
-    whens.append((day_column < windows[0].starts_on, literal(windows[0].code)))
-    return cast(case(*whens, else_=literal(windows[-1].code)), String)
+def _staged(rows, windows: list[StageWindow]) -> dict[tuple, int]:
+    """Sum (key..., stage code, day, count) rows into (key..., stage) counts. A row with a
+    stage code of its own keeps it; a dated row goes to the stage holding its day."""
+    counts: dict[tuple, int] = defaultdict(int)
+    for *key, stage_code, day, count in rows:
+        stage = stage_code if stage_code is not None else (
+            stage_of(day, windows) if day is not None else None)
+        counts[(*key, stage)] += count
+    return counts
 
 
 # Required components ------------------------------------------------------------------
@@ -86,44 +89,46 @@ def _message(label: str, needed: int, have: int) -> str:
     return f"{label}: {have} of {needed} ({needed - have} more needed)"
 
 
-def _counts(portfolio: Portfolio, windows) -> tuple[dict, dict]:
-    """(evidence type, stage) -> entries in the portfolio, and (record kind, stage) ->
-    records, both from one query: a UNION ALL tagged with where each row came from."""
+@functools.cache
+def _counts_statement():
+    """Entries in the portfolio by type and day, and records by kind and stage or day: one
+    UNION ALL, tagged with where each row came from."""
+    portfolio_id = bindparam("portfolio_id")
+    no_stage, no_day = cast(null(), String), cast(null(), Date)
 
-    def part(source: str, kind, stage, model, *joins):
-        statement = select(cast(literal(source), String).label("source"),
-                           cast(kind, String).label("kind"),
-                           stage.label("stage"))
-        for target, on in joins:
-            statement = statement.join(target, on)
-        return statement.where(model.portfolio_id == portfolio.id)
-
-    def record(kind: RecordKind, model, stage):
-        return part("record", literal(kind.value), stage, model)
+    def record(kind: RecordKind, model, stage=no_stage, day=no_day):
+        return select(cast(literal("record"), String).label("source"),
+                      cast(literal(kind.value), String).label("kind"),
+                      stage.label("stage"), day.label("day")
+                      ).where(model.portfolio_id == portfolio_id)
 
     rows = union_all(
-        part("evidence", EvidenceEntry.evidence_type,
-             _stage_expression(EvidenceEntry.occurred_on, windows), PortfolioEntry,
-             (PortfolioEntry, PortfolioEntry.entry_id == EvidenceEntry.id)),
-        record(RecordKind.SUPPORT_AGREEMENT, SupportAgreement, cast(null(), String)),
+        select(cast(literal("evidence"), String).label("source"),
+               cast(EvidenceEntry.evidence_type, String).label("kind"),
+               no_stage.label("stage"), EvidenceEntry.occurred_on.label("day"))
+        .join(PortfolioEntry, PortfolioEntry.entry_id == EvidenceEntry.id)
+        .where(PortfolioEntry.portfolio_id == portfolio_id),
+        record(RecordKind.SUPPORT_AGREEMENT, SupportAgreement),
         record(RecordKind.DEVELOPMENT_PLAN, DevelopmentPlan,
-               cast(DevelopmentPlan.stage_code, String)),
-        record(RecordKind.SUPERVISION, SupervisionRecord,
-               _stage_expression(SupervisionRecord.held_on, windows)),
+               stage=cast(DevelopmentPlan.stage_code, String)),
+        record(RecordKind.SUPERVISION, SupervisionRecord, day=SupervisionRecord.held_on),
         record(RecordKind.PROTECTED_TIME, ProtectedTimeRecord,
-               _stage_expression(ProtectedTimeRecord.taken_on, windows)),
+               day=ProtectedTimeRecord.taken_on),
         record(RecordKind.KSS_SELF_ASSESSMENT, KssSelfAssessment,
-               cast(KssSelfAssessment.stage_code, String)),
+               stage=cast(KssSelfAssessment.stage_code, String)),
     ).subquery()
-    # Grouping on the subquery's columns: PostgreSQL would not match a CASE full of bound
-    # parameters in SELECT with the same CASE repeated in GROUP BY.
-    counted = db.session.execute(
-        select(rows.c.source, rows.c.kind, rows.c.stage, func.count())
-        .group_by(rows.c.source, rows.c.kind, rows.c.stage)
-    )
+    return (select(rows.c.source, rows.c.kind, rows.c.stage, rows.c.day, func.count())
+            .group_by(rows.c.source, rows.c.kind, rows.c.stage, rows.c.day))
+
+
+def _counts(portfolio: Portfolio, windows) -> tuple[dict, dict]:
+    """(evidence type, stage) -> entries in the portfolio, and (record kind, stage) ->
+    records, both from one query."""
+    counted = _staged(db.session.execute(_counts_statement(),
+                                         {"portfolio_id": portfolio.id}), windows)
     evidence: dict[tuple[str, str | None], int] = {}
     records: dict[tuple[str, str | None], int] = {}
-    for source, kind, stage, count in counted:
+    for (source, kind, stage), count in counted.items():
         (evidence if source == "evidence" else records)[(kind, stage)] = count
     return evidence, records
 
@@ -255,25 +260,27 @@ class HeatMap:
         return [sum(row.counts[i] for row in self.rows) for i in range(len(self.stages))]
 
 
+@functools.cache
+def _linked_statement():
+    """Links from the portfolio's entries by element and day."""
+    return (
+        select(EvidenceLink.element_id, cast(null(), String), EvidenceEntry.occurred_on,
+               func.count())
+        .join(EvidenceEntry, EvidenceEntry.id == EvidenceLink.entry_id)
+        .join(PortfolioEntry, PortfolioEntry.entry_id == EvidenceEntry.id)
+        .where(PortfolioEntry.portfolio_id == bindparam("portfolio_id"))
+        .group_by(EvidenceLink.element_id, EvidenceEntry.occurred_on)
+    )
+
+
 def heat_map(portfolio: Portfolio) -> HeatMap:
     """Elements of the pinned frameworks down, programme stages across; each cell counts
     the portfolio's entries linked to that element that happened in that stage."""
     windows = _windows(portfolio)
     frameworks = list(portfolio.frameworks)
     elements = elements_of([f.id for f in frameworks])
-    linked = (
-        select(EvidenceLink.element_id.label("element_id"),
-               _stage_expression(EvidenceEntry.occurred_on, windows).label("stage"))
-        .join(EvidenceEntry, EvidenceEntry.id == EvidenceLink.entry_id)
-        .join(PortfolioEntry, PortfolioEntry.entry_id == EvidenceEntry.id)
-        .where(PortfolioEntry.portfolio_id == portfolio.id)
-        .subquery()
-    )
-    counts = {
-        (element_id, stage): n for element_id, stage, n in db.session.execute(
-            select(linked.c.element_id, linked.c.stage, func.count())
-            .group_by(linked.c.element_id, linked.c.stage))
-    }
+    counts = _staged(db.session.execute(_linked_statement(),
+                                        {"portfolio_id": portfolio.id}), windows)
     groups = [
         HeatGroup(f, [HeatRow(element, [counts.get((element.id, w.code), 0) for w in windows])
                       for element in elements[f.id]])
@@ -372,16 +379,24 @@ def _weeks(entries: list[LateEntry], threshold_days: int, portfolio: Portfolio,
     return weeks
 
 
+@functools.cache
+def _recording_statement():
+    """Every entry the candidate logged, with whether it is in the portfolio."""
+    return (
+        select(EvidenceEntry.id, EvidenceEntry.title, EvidenceEntry.occurred_on,
+               EvidenceEntry.created_at, PortfolioEntry.id.is_not(None))
+        .outerjoin(PortfolioEntry, and_(
+            PortfolioEntry.entry_id == EvidenceEntry.id,
+            PortfolioEntry.portfolio_id == bindparam("portfolio_id")))
+        .where(EvidenceEntry.candidate_id == bindparam("candidate_id"))
+    )
+
+
 def late_recording(portfolio: Portfolio, threshold_days: int = 28) -> LateRecording:
     """Entries logged more than `threshold_days` after they happened, in the portfolio and
     across the candidate's whole log, and how many entries were logged each week."""
-    rows = db.session.execute(
-        select(EvidenceEntry.id, EvidenceEntry.title, EvidenceEntry.occurred_on,
-               EvidenceEntry.created_at, PortfolioEntry.id.is_not(None))
-        .outerjoin(PortfolioEntry, and_(PortfolioEntry.entry_id == EvidenceEntry.id,
-                                        PortfolioEntry.portfolio_id == portfolio.id))
-        .where(EvidenceEntry.candidate_id == portfolio.candidate_id)
-    ).all()
+    rows = db.session.execute(_recording_statement(), {
+        "portfolio_id": portfolio.id, "candidate_id": portfolio.candidate_id}).all()
     entries = [
         LateEntry(entry_id, title, occurred_on, created_at.astimezone(UK).date(),
                   bool(in_portfolio))

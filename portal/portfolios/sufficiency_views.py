@@ -10,6 +10,7 @@ import textwrap
 from dataclasses import dataclass
 
 from flask import Blueprint
+from markupsafe import Markup
 
 from portal.accounts.roles import Role
 from portal.core.access import requires_role
@@ -136,6 +137,49 @@ def weeks_drawing(recording: sufficiency.LateRecording) -> dict:
     }
 
 
+# SVG bodies -----------------------------------------------------------------------------
+# The cells and bars are drawn here rather than in Jinja: a heat map has a few hundred
+# cells, and a template loop looking up each coordinate cost more than the rest of the
+# page's work put together. Every value is a number or a fixed colour except the labels,
+# which are escaped.
+def heat_map_svg(d: dict) -> Markup:
+    """Framework headings, element labels and the cells with their counts."""
+    width, height = d["cell_width"] - 4, d["cell_height"] - 4
+    parts = []
+    for group in d["groups"]:
+        parts.append(Markup('<text x="4" y="{}" font-weight="bold" font-size="16" '
+                            'fill="#0b0c0c">{}</text>').format(group["heading_y"],
+                                                              group["heading"]))
+        for row in group["rows"]:
+            parts.append(Markup('<text x="{}" y="{}" fill="#0b0c0c">{}</text>').format(
+                row["indent"], row["text_y"], row["label"]))
+            for cell in row["cells"]:
+                level = cell["level"]
+                parts.append(
+                    f'<rect x="{cell["x"] + 2}" y="{row["y"] + 2}" width="{width}" '
+                    f'height="{height}" fill="{level.fill}" stroke="{d["border"]}" '
+                    f'stroke-width="1"></rect><text x="{cell["centre"]}" y="{row["text_y"]}" '
+                    f'text-anchor="middle" fill="{level.text}" font-weight="bold">'
+                    f'{int(cell["count"])}</text>')
+    return Markup("\n".join(parts))  # noqa: S704 (numbers, fixed colours, escaped labels)
+
+
+def week_bars_svg(d: dict) -> Markup:
+    """One bar per week, its count above it and a triangle under run-up weeks."""
+    parts = []
+    for bar in d["bars"]:
+        if bar["height"]:
+            parts.append(f'<rect x="{bar["x"]}" y="{bar["y"]}" width="{bar["width"]}" '
+                         f'height="{bar["height"]}" fill="{bar["fill"]}"></rect>')
+        if d["show_counts"] and bar["week"].logged:
+            parts.append(f'<text x="{bar["centre"]}" y="{bar["y"] - 4}" text-anchor="middle" '
+                         f'fill="#0b0c0c">{int(bar["week"].logged)}</text>')
+        if bar["marker"]:
+            parts.append(f'<path d="M {bar["centre"]} {d["axis_y"] + 4} l 5 9 l -10 0 z" '
+                         'fill="#0b0c0c"></path>')
+    return Markup("\n".join(parts))  # noqa: S704 (numbers and fixed colours only)
+
+
 @bp.route("/<int:portfolio_id>/sufficiency")
 @requires_role(Role.CANDIDATE)
 def show(portfolio_id: int):
@@ -144,6 +188,8 @@ def show(portfolio_id: int):
     statuses = sufficiency.component_status(portfolio)
     heat = sufficiency.heat_map(portfolio)
     recording = sufficiency.late_recording(portfolio)
+    heat_drawing = heat_map_drawing(heat)
+    drawn_weeks = weeks_drawing(recording)
     return render(
         "portfolios/sufficiency/show.html",
         portfolio=portfolio,
@@ -152,7 +198,9 @@ def show(portfolio_id: int):
         missing=[status for status in statuses if not status.met],
         readiness=sufficiency.review_point_readiness(portfolio, statuses),
         heat=heat,
-        heat_drawing=heat_map_drawing(heat),
+        heat_drawing=heat_drawing,
+        heat_svg=heat_map_svg(heat_drawing),
         recording=recording,
-        weeks_drawing=weeks_drawing(recording),
+        weeks_drawing=drawn_weeks,
+        weeks_svg=week_bars_svg(drawn_weeks),
     )

@@ -158,3 +158,11 @@ def test_table_lists_every_page_and_the_upload():
     assert any(line.startswith("slow") and "9–14" in line for line in lines)
     assert any(line.startswith("panel agenda") and "skipped" in line for line in lines)
     assert "150.0 MB/s" in table and "3.2 MB" in table
+
+
+def test_pages_can_be_chosen_by_name():
+    from bench.run import PAGES, chosen_pages
+
+    assert chosen_pages("") == PAGES
+    assert [spec.name for spec in chosen_pages("sufficiency, panel")] == [
+        "sufficiency", "panel agenda"]

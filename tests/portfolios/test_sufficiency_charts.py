@@ -1,0 +1,61 @@
+"""The chart bodies drawn in Python: every cell and bar, and labels escaped."""
+
+from datetime import date, timedelta
+
+from portal.frameworks.element_cache import Element
+from portal.portfolios import sufficiency
+from portal.portfolios.schedule import StageWindow
+from portal.portfolios.sufficiency_views import (
+    heat_map_drawing,
+    heat_map_svg,
+    week_bars_svg,
+    weeks_drawing,
+)
+
+
+class _Framework:
+    label = "PCF <2018> & more"
+
+
+def _heat() -> sufficiency.HeatMap:
+    stages = [StageWindow("early", "Early", date(2026, 1, 1), date(2026, 4, 1)),
+              StageWindow("late", "Late", date(2026, 4, 1), date(2026, 7, 1))]
+    hostile = Element(1, 1, None, "1", "<script>alert(1)</script>", "", None, 1, 0, True)
+    plain = Element(2, 1, 1, "1.1", "Values", "", None, 2, 1, True)
+    rows = [sufficiency.HeatRow(hostile, [0, 7]), sufficiency.HeatRow(plain, [2, 0])]
+    return sufficiency.HeatMap(stages=stages, groups=[sufficiency.HeatGroup(_Framework(), rows)])
+
+
+def test_the_heat_map_draws_a_cell_and_count_for_every_element_and_stage():
+    svg = str(heat_map_svg(heat_map_drawing(_heat())))
+    assert svg.count("<rect ") == 4
+    assert [part.split("<")[0] for part in svg.split('font-weight="bold">')[1:]] == [
+        "0", "7", "2", "0"]
+    assert 'fill="#003078"' in svg  # 7 is in the darkest band
+    assert 'fill="#f3f2f1"' in svg  # none
+
+
+def test_heat_map_labels_are_escaped():
+    svg = str(heat_map_svg(heat_map_drawing(_heat())))
+    assert "<script>" not in svg
+    assert "&lt;script&gt;" in svg
+    assert "PCF &lt;2018&gt; &amp; more" in svg
+
+
+def _recording(logged_per_week: list[int]) -> sufficiency.LateRecording:
+    """Weekly counts from 5 January 2026; the second week runs up to a review point."""
+    weeks = [sufficiency.RecordingWeek(date(2026, 1, 5) + timedelta(days=7 * i), n, 0,
+                                       "3-month review" if i == 1 else None)
+             for i, n in enumerate(logged_per_week)]
+    summary = sufficiency.LateSummary(total=sum(logged_per_week), late=0, worst=[])
+    return sufficiency.LateRecording(threshold_days=28, portfolio=summary,
+                                     all_entries=summary, weeks=weeks)
+
+
+def test_week_bars_draw_a_bar_per_week_with_entries_and_mark_run_ups():
+    svg = str(week_bars_svg(weeks_drawing(_recording([3, 2, 0, 5]))))
+    assert svg.count("<rect ") == 3  # the empty week has no bar
+    assert svg.count('fill="#d4351c"') == 1  # the run-up week's bar is red
+    assert svg.count("<path ") == 1  # and marked with a triangle
+    counts = [part.rsplit(">", 1)[-1] for part in svg.split("</text>")[:-1]]
+    assert counts == ["3", "2", "5"]
