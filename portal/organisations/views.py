@@ -1,5 +1,6 @@
 """Administrators and programme leads manage cohorts and who is in them."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, abort, flash, url_for
@@ -134,23 +135,48 @@ def _current_assessors(memberships) -> dict:
     return dict(rows)
 
 
-def _portfolios_by_membership(memberships) -> dict:
-    """Each listed candidate's portfolio, in one query, for its state and next due date."""
+@dataclass(frozen=True)
+class PortfolioSummary:
+    """What the cohort list shows of a portfolio, read as plain values: a page of 25
+    candidates used to load every portfolio and all its review points as objects."""
+
+    state: str
+    next_due_on: date | None
+    has_support_plan: bool
+
+    @property
+    def state_label(self) -> str:
+        from portal.portfolios.models import PortfolioState
+
+        return PortfolioState(self.state).label
+
+
+def _portfolios_by_membership(memberships) -> dict[int, PortfolioSummary]:
+    """Each listed candidate's portfolio state, next review date and whether a support plan
+    is open, in one query."""
     from portal.assessment.models import SupportPlan
-    from portal.portfolios.models import Portfolio
+    from portal.portfolios.models import Portfolio, PortfolioReviewPoint
 
     ids = [m.id for m in memberships]
     if not ids:
         return {}
     has_plan = exists().where(SupportPlan.portfolio_id == Portfolio.id,
                               SupportPlan.closed_on.is_(None))
-    found = db.session.execute(
-        select(Portfolio, has_plan).where(Portfolio.membership_id.in_(ids))
-        .options(selectinload(Portfolio.review_points))
+    next_due = (
+        select(PortfolioReviewPoint.due_on)
+        .where(PortfolioReviewPoint.portfolio_id == Portfolio.id,
+               PortfolioReviewPoint.completed_on.is_(None))
+        .order_by(PortfolioReviewPoint.position)
+        .limit(1)
+        .correlate(Portfolio)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Portfolio.membership_id, Portfolio.state, next_due, has_plan)
+        .where(Portfolio.membership_id.in_(ids))
     ).all()
-    for portfolio, plan in found:
-        portfolio.has_support_plan = bool(plan)
-    return {portfolio.membership_id: portfolio for portfolio, _plan in found}
+    return {membership_id: PortfolioSummary(state, due_on, bool(plan))
+            for membership_id, state, due_on, plan in rows}
 
 
 @bp.route("/<int:cohort_id>/edit", methods=["GET", "POST"])

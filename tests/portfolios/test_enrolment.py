@@ -72,3 +72,18 @@ def test_an_absence_moves_the_remaining_review_points_with_a_reason(org):
         AuditEvent.action == "portfolio_schedule_changed")).all()
     assert [e.details["days"] for e in events] == [28, 2]
     assert "Sickness" not in str([e.details for e in events])  # reasons stay out of the audit
+
+
+def test_the_cohort_list_shows_each_portfolios_state_and_next_review(client, org):
+    from tests.conftest import page, sign_in
+
+    portfolio = make_portfolio(org, start=date(2026, 1, 5))
+    portfolio.review_points[0].completed_on = date(2026, 1, 9)  # the agreement is done
+    lead = factories.user(org, roles=["programme_lead"])
+    cohort_id = portfolio.membership.cohort_id
+    db.session.commit()
+    sign_in(client, lead)
+    row = page(client.get(f"/cohorts/{cohort_id}")).select_one("tbody tr")
+    cells = [cell.get_text(" ", strip=True) for cell in row.select("td")]
+    assert cells[4] == "In progress"
+    assert cells[5].startswith("5 April 2026")  # the three-month review, not the agreement
