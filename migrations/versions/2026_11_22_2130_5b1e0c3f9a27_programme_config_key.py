@@ -19,16 +19,16 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('programme', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('config_key', sa.String(length=32), nullable=True))
+    # Plain ALTER TABLE, not batch mode: on SQLite a batch rebuild drops and recreates
+    # `programme` with foreign keys on, which would cascade-delete its stages and refuse
+    # to run once cohorts exist. A NOT NULL column needs a default to be added in place.
+    op.add_column('programme', sa.Column('config_key', sa.String(length=32), nullable=False,
+                                         server_default='initial'))
     # Any value unique per programme will do for existing rows: the key only has to
     # change when the configuration does, which the application does from now on.
     op.execute("UPDATE programme SET config_key = 'initial-' || id")
-    with op.batch_alter_table('programme', schema=None) as batch_op:
-        batch_op.alter_column('config_key', existing_type=sa.String(length=32),
-                              nullable=False)
 
 
 def downgrade():
-    with op.batch_alter_table('programme', schema=None) as batch_op:
-        batch_op.drop_column('config_key')
+    # DROP COLUMN in place (SQLite 3.35+ and PostgreSQL), for the same reason.
+    op.execute("ALTER TABLE programme DROP COLUMN config_key")

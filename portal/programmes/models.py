@@ -54,7 +54,8 @@ class Programme(db.Model):
     active: Mapped[bool] = mapped_column(nullable=False, default=True)
     # Replaced whenever stages, review points or components change, so every process's
     # cached copy of the configuration (programmes.configuration) goes stale at once.
-    config_key: Mapped[str] = mapped_column(String(32), nullable=False, default=new_config_key)
+    config_key: Mapped[str] = mapped_column(String(32), nullable=False, default=new_config_key,
+                                            server_default="initial")
 
     organisation = relationship("Organisation")
     frameworks = relationship(

@@ -16,6 +16,7 @@ from portal.programmes.models import (
     ProgrammeStage,
     RecordKind,
     ReviewPointDefinition,
+    new_config_key,
 )
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -114,6 +115,8 @@ def configure_programme(programme: Programme, data: dict, actor=None) -> Program
         framework = find_framework(str(ref["code"]), str(ref["version"]))
         if framework not in programme.frameworks:
             programme.frameworks.append(framework)
+    # An empty configuration may already be cached under the old key.
+    programme.config_key = new_config_key()
     db.session.flush()
     audit.record(actor, "programme_configured", programme, template=data["code"])
     return programme

@@ -59,9 +59,15 @@ def test_migration_files_are_named_by_date():
 
 
 def test_existing_programmes_get_a_config_key(scratch_database_url):
-    """The config_key migration fills the new column for programmes already there, and
-    its downgrade takes the column away again."""
+    """The config_key migration fills the new column for programmes already there,
+    keeps what hangs off them (SQLite must not rebuild the table with foreign keys on),
+    and its downgrade takes the column away again, still keeping them."""
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": scratch_database_url})
+
+    def children(connection) -> tuple:
+        return (connection.execute(text("SELECT count(*) FROM programme_stage")).scalar(),
+                connection.execute(text("SELECT count(*) FROM cohort")).scalar())
+
     with app.app_context():
         upgrade(revision="d748cb709716")
         with db.engine.begin() as connection:
@@ -70,12 +76,22 @@ def test_existing_programmes_get_a_config_key(scratch_database_url):
             connection.execute(text(
                 "INSERT INTO programme (organisation_id, code, name, kind, duration_months, "
                 "active) SELECT id, 'asye', 'ASYE', 'asye', 12, TRUE FROM organisation"))
+            connection.execute(text(
+                "INSERT INTO programme_stage (programme_id, code, title, start_month, "
+                "end_month, position) SELECT id, 'early', 'Early', 0, 3, 1 FROM programme"))
+            connection.execute(text(
+                "INSERT INTO cohort (organisation_id, programme_id, name, start_date, "
+                "entry_route, active) SELECT organisation_id, id, 'September', '2026-09-07', "
+                "'university', TRUE FROM programme"))
         upgrade(revision="5b1e0c3f9a27")
         with db.engine.connect() as connection:
             keys = connection.execute(text("SELECT id, config_key FROM programme")).all()
+            assert children(connection) == (1, 1)
         assert [key for _id, key in keys] == [f"initial-{keys[0][0]}"]
         downgrade(revision="d748cb709716")
         columns = {c["name"] for c in inspect(db.engine).get_columns("programme")}
         assert "config_key" not in columns
+        with db.engine.connect() as connection:
+            assert children(connection) == (1, 1)
         db.session.remove()
         db.engine.dispose()

@@ -79,3 +79,20 @@ def test_the_cache_is_bounded(programme, monkeypatch):
     configuration(other)
     assert len(config_cache._cache) == 1
     assert (other.id, other.config_key) in config_cache._cache
+
+
+def test_configuring_an_empty_programme_replaces_its_key(org):
+    """A page may have cached the empty configuration of a programme created bare."""
+    from portal.frameworks.queries import load_shipped_frameworks
+    from portal.programmes.models import Programme
+    from portal.programmes.templates import configure_programme, shipped_templates
+
+    load_shipped_frameworks()
+    bare = Programme(organisation_id=org.id, code="bare", name="Bare", kind="asye",
+                     duration_months=12)
+    db.session.add(bare)
+    db.session.commit()
+    assert configuration(bare).stages == ()
+    configure_programme(bare, shipped_templates()["asye-child-family"])
+    db.session.commit()
+    assert len(configuration(bare).stages) == len(bare.stages) > 0
