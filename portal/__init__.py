@@ -55,7 +55,9 @@ def _configure_templates(app: Flask) -> None:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    from portal.core import template_helpers
+    from portal.core import rendering, template_helpers
+
+    rendering.init_rendering(app)
 
     template_helpers.init_template_helpers(app)
 

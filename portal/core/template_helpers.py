@@ -1,9 +1,10 @@
 """Globals and filters available in every template."""
 
+import functools
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g, get_flashed_messages
+from flask import Flask, current_app, g, get_flashed_messages, request
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -54,22 +55,24 @@ def paragraphs(text: str | None) -> Markup:
     )
 
 
-def navigation_items(active_endpoint: str | None) -> list[dict]:
-    """The header navigation for the signed-in person's roles."""
-    from flask import url_for
+# Pages that belong under another menu item.
+MENU_SECTION_OF = {"records": "portfolios", "sufficiency": "portfolios",
+                   "attachments": "evidence", "schedule": "cohorts",
+                   "assignments": "cohorts", "decisions": "panels",
+                   "outside": "evidence", "feedback": "evidence",
+                   "observations": "assess", "reports": "portfolios"}
 
-    if not current_user.is_authenticated:
-        return []
+
+def _menu_for(roles: frozenset[Role]) -> list[tuple[str, str]]:
+    """(text, endpoint) of the menu items these roles see, in order."""
     items = [("Home", "home.index")]
-    if Role.CANDIDATE in current_user.roles:
+    if Role.CANDIDATE in roles:
         items.append(("Your evidence", "evidence.index"))
         items.append(("Your portfolio", "portfolios.index"))
-    roles = current_user.roles
     if roles & {Role.ADMINISTRATOR, Role.PROGRAMME_LEAD}:
         items.append(("Cohorts", "cohorts.index"))
         items.append(("Programmes", "programmes.index"))
         items.append(("Frameworks", "frameworks.index"))
-    if roles & {Role.ADMINISTRATOR, Role.PROGRAMME_LEAD}:
         items.append(("Panels", "panels.index"))
     elif roles & {Role.PANEL_MEMBER, Role.PANEL_CHAIR}:
         items.append(("Your panels", "panels.mine"))
@@ -79,19 +82,30 @@ def navigation_items(active_endpoint: str | None) -> list[dict]:
         items.append(("Users", "users.index"))
     items.append(("Notifications", "notifications.index"))
     items.append(("Your account", "accounts.change_password"))
+    return items
+
+
+@functools.lru_cache(maxsize=256)
+def _menu_links(roles: frozenset[Role], app_id: int, script_root: str):
+    """(text, href, section) per menu item: built once per set of roles, since every
+    signed-in page shows the menu and building its URLs was a tenth of a light page."""
+    from flask import url_for
+
+    return tuple((text, url_for(endpoint), endpoint.split(".")[0])
+                 for text, endpoint in _menu_for(roles))
+
+
+def navigation_items(active_endpoint: str | None) -> list[dict]:
+    """The header navigation for the signed-in person's roles."""
+    if not current_user.is_authenticated:
+        return []
     active_prefix = (active_endpoint or "").split(".")[0]
-    # Pages that belong under another menu item.
-    active_prefix = {"records": "portfolios", "sufficiency": "portfolios",
-                     "attachments": "evidence", "schedule": "cohorts",
-                     "assignments": "cohorts", "decisions": "panels",
-                     "outside": "evidence", "feedback": "evidence",
-                     "observations": "assess", "reports": "portfolios"}.get(active_prefix,
-                                                                            active_prefix)
+    active_prefix = MENU_SECTION_OF.get(active_prefix, active_prefix)
     navigation = []
-    for text, endpoint in items:
-        item = {"text": text, "href": url_for(endpoint),
-                "active": endpoint.split(".")[0] == active_prefix}
-        if endpoint == "notifications.index":
+    for text, href, section in _menu_links(frozenset(current_user.roles), id(current_app),
+                                           request.script_root):
+        item = {"text": text, "href": href, "active": section == active_prefix}
+        if section == "notifications":
             unread = unread_notification_count()
             item["text"] = f"Notifications ({unread} unread)"
             item["html"] = Markup(

@@ -1,0 +1,82 @@
+"""Template rendering made cheaper without changing a byte of the HTML.
+
+GOV.UK Frontend's Jinja macros are pure functions of their parameters, but each call costs
+tens of microseconds (imports, attribute macros, escaping). A work queue with fifty
+"Overdue" tags, or the navigation on every signed-in page, paid that cost again and again
+for identical output. `memoised_component` renders each distinct set of parameters once
+per process and returns the same markup afterwards.
+"""
+
+from collections.abc import Callable
+
+import jinja2
+from flask import Flask, current_app
+from markupsafe import Markup
+
+# Components whose parameters repeat a lot: labels, states, the site's own navigation.
+MEMOISED = {
+    "govukTag": "tag",
+    "govukServiceNavigation": "service-navigation",
+    "govukGenericHeader": "generic-header",
+}
+# Bounded: a component with personal text (a name in a tag) must not grow memory forever.
+MAX_ENTRIES = 4096
+# Stands in for per-request markup (the sign-out form carries a CSRF token) inside a
+# memoised component; the template swaps the real markup in afterwards.
+SIGN_OUT_SLOT = Markup("<!-- portal:sign-out -->")
+_rendered: dict[tuple[str, str], Markup] = {}
+
+
+def memoised_component(name: str) -> Callable[[dict], Markup]:
+    """The GOV.UK macro `name`, rendered once per distinct `params`.
+
+    The key is `repr(params)`: it tells Markup from plain text (the macros escape one and
+    not the other) and costs far less than the macro. Callers must pass only values
+    whose repr describes them fully (strings, numbers, booleans, lists and dicts).
+    """
+    path = f"govuk_frontend_jinja/components/{MEMOISED[name]}/macro.html"
+
+    def render(params: dict | None = None) -> Markup:
+        key = (name, repr(params))
+        markup = _rendered.get(key)
+        if markup is None:
+            macro = getattr(current_app.jinja_env.get_template(path).module, name)
+            markup = macro(params or {})  # a macro of an autoescaped template: Markup
+            if len(_rendered) >= MAX_ENTRIES:
+                _rendered.clear()
+            _rendered[key] = markup
+        return markup
+
+    render.__name__ = name
+    return render
+
+
+def forget_all() -> None:
+    """For tests that change the macros' environment."""
+    _rendered.clear()
+
+
+class Template(jinja2.Template):
+    """Jinja's template with a cheaper `{% from ... import %}`.
+
+    Every import asks whether the importing template has globals the imported one lacks,
+    as `ctx.globals_keys - self.globals.keys()`: a Python-level loop over a ChainMap,
+    repeated for every macro call that imports (the tag macro imports its attribute
+    helper each time). `set.difference` over the same maps gives the same answer in C.
+    """
+
+    def _get_default_module(self, ctx=None):
+        maps = getattr(self.globals, "maps", None)
+        if ctx is not None and maps is not None and not ctx.globals_keys.difference(*maps):
+            ctx = None  # nothing extra to pass on: the cached module is the right one
+        return super()._get_default_module(ctx)
+
+
+def init_rendering(app: Flask) -> None:
+    app.jinja_env.template_class = Template
+    components = {name: memoised_component(name) for name in MEMOISED}
+    app.jinja_env.globals.update(components)
+    # GOV.UK's page template imports its own govukServiceNavigation, which shadows a global
+    # of that name inside its blocks; `memoised.<macro>` always reaches these.
+    app.jinja_env.globals["memoised"] = components
+    app.jinja_env.globals["SIGN_OUT_SLOT"] = SIGN_OUT_SLOT

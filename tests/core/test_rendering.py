@@ -1,0 +1,96 @@
+"""Memoised GOV.UK components and the cheaper template import give the same HTML."""
+
+import jinja2
+from markupsafe import Markup
+
+from portal.core import rendering
+from tests import factories
+from tests.conftest import page, sign_in
+
+TAG = "govuk_frontend_jinja/components/tag/macro.html"
+
+
+def _real_tag(app, params):
+    return app.jinja_env.get_template(TAG).module.govukTag(params)
+
+
+def test_a_memoised_tag_is_the_macros_own_output(app):
+    with app.app_context():
+        tag = rendering.memoised_component("govukTag")
+        for params in ({"text": "Overdue", "classes": "govuk-tag--red"},
+                       {"text": "<b>Not bold</b>"},
+                       {"html": Markup("<b>Bold</b>")}):
+            assert tag(params) == _real_tag(app, params)
+
+
+def test_each_distinct_parameter_set_is_rendered_once(app, monkeypatch):
+    rendering.forget_all()
+    calls = []
+    real_get_template = app.jinja_env.get_template
+
+    def counting_get_template(name, *args, **kwargs):
+        calls.append(name)
+        return real_get_template(name, *args, **kwargs)
+
+    monkeypatch.setattr(app.jinja_env, "get_template", counting_get_template)
+    with app.app_context():
+        tag = rendering.memoised_component("govukTag")
+        tag({"text": "Overdue"})
+        tag({"text": "Overdue"})
+        tag({"text": "Due soon"})
+    assert calls.count(TAG) == 2
+
+
+def test_markup_and_text_with_the_same_characters_stay_apart(app):
+    """Text is escaped and markup is not: one must never be served for the other."""
+    rendering.forget_all()
+    with app.app_context():
+        tag = rendering.memoised_component("govukTag")
+        escaped = tag({"text": "<i>x</i>"})
+        trusted = tag({"text": Markup("<i>x</i>")})
+    assert "&lt;i&gt;" in escaped
+    assert "<i>x</i>" in trusted
+
+
+def test_the_memo_is_bounded(app, monkeypatch):
+    rendering.forget_all()
+    monkeypatch.setattr(rendering, "MAX_ENTRIES", 3)
+    with app.app_context():
+        tag = rendering.memoised_component("govukTag")
+        for number in range(10):
+            tag({"text": f"Tag {number}"})
+    assert len(rendering._rendered) <= 3
+
+
+def test_the_menu_keeps_each_persons_own_sign_out_form(client, org):
+    """The menu is memoised; the sign-out form (with this session's CSRF token) is not."""
+    first = factories.user(org, roles=["candidate"])
+    sign_in(client, first)
+    soup = page(client.get("/home"))
+    form = soup.select_one(".govuk-service-navigation__list form[action='/sign-out']")
+    assert form is not None
+    assert form.select_one("input[name=csrf_token]")["value"] == client.csrf_token()
+    assert "portal:sign-out" not in str(soup)
+    current = soup.select_one(".govuk-service-navigation__item--active a")
+    assert current.get_text(strip=True) == "Home"
+    evidence = page(client.get("/evidence/"))
+    current = evidence.select_one(".govuk-service-navigation__item--active a")
+    assert current.get_text(strip=True) == "Your evidence"
+
+
+def test_signed_out_pages_have_no_menu_and_no_sign_out(client):
+    soup = page(client.get("/sign-in"))
+    assert soup.select_one(".govuk-service-navigation__list") is None
+    assert "portal:sign-out" not in str(soup)
+
+
+def test_an_import_still_passes_on_extra_template_globals():
+    """The fast path must fall back when the importing template has globals of its own."""
+    env = jinja2.Environment(autoescape=True, loader=jinja2.DictLoader({
+        "macros.html": "{% macro hello() %}{{ greeting }}{% endmacro %}",
+        "page.html": '{% from "macros.html" import hello %}{{ hello() }}',
+    }))
+    env.template_class = rendering.Template
+    assert env.get_template("page.html").render() == ""
+    with_greeting = env.get_template("page.html", globals={"greeting": "Hello"})
+    assert with_greeting.render() == "Hello"
