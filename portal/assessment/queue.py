@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import url_for
 from sqlalchemy import and_, exists, func, or_, select
 
 from portal.accounts.models import User
@@ -21,6 +20,7 @@ from portal.assessment.models import (
     ObservationState,
 )
 from portal.core.db import db
+from portal.core.urls import fast_url_for
 from portal.evidence.models import EvidenceEntry
 from portal.portfolios.models import (
     Portfolio,
@@ -75,7 +75,7 @@ class Link:
     value: int
 
     def __str__(self) -> str:
-        return url_for(self.endpoint, **{self.arg: self.value})
+        return fast_url_for(self.endpoint, **{self.arg: self.value})
 
 
 @dataclass(frozen=True)

@@ -52,9 +52,18 @@ def requested_page() -> int:
 
 
 def paginate(statement, per_page: int | None = None) -> Page:
-    """Run `statement` for one page: two queries whatever the size of the table."""
+    """Run `statement` for one page: at most two queries whatever the size of the table.
+
+    The count is only asked for when the page cannot tell it: a short page (or an empty
+    first page) is the last one, so the total is what came before plus what is here.
+    """
     per_page = per_page or current_app.config["PAGE_SIZE"]
     page = requested_page()
-    total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-    items = list(db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)))
-    return Page(items=items, page=page, per_page=per_page, total=total or 0)
+    offset = (page - 1) * per_page
+    items = list(db.session.scalars(statement.limit(per_page).offset(offset)))
+    if len(items) < per_page and (items or page == 1):
+        total = offset + len(items)
+    else:
+        total = db.session.scalar(
+            select(func.count()).select_from(statement.order_by(None).subquery())) or 0
+    return Page(items=items, page=page, per_page=per_page, total=total)

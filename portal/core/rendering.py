@@ -73,7 +73,10 @@ class Template(jinja2.Template):
 
 
 def init_rendering(app: Flask) -> None:
+    from portal.core.urls import fast_url_for
+
     app.jinja_env.template_class = Template
+    app.jinja_env.globals["url_for"] = fast_url_for
     components = {name: memoised_component(name) for name in MEMOISED}
     app.jinja_env.globals.update(components)
     # GOV.UK's page template imports its own govukServiceNavigation, which shadows a global

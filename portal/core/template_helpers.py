@@ -11,6 +11,7 @@ from markupsafe import Markup, escape
 from portal.accounts.roles import Role
 
 
+@functools.lru_cache(maxsize=4096)  # lists show the same few dates many times over
 def uk_date(value: date | datetime | None) -> str:
     """'1 September 2026', the GOV.UK style for dates."""
     if value is None:

@@ -1,7 +1,10 @@
-"""Helpers for URLs that come from users."""
+"""Helpers for URLs that come from users, and fast URLs for ids."""
 
+import functools
 from urllib.parse import urlsplit
 
+from flask import current_app, has_request_context, request
+from flask import url_for as flask_url_for
 from werkzeug.routing import IntegerConverter
 
 # The largest id either database can hold (a signed 64-bit integer).
@@ -45,3 +48,45 @@ def is_safe_next(target: str | None) -> bool:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
+
+
+# Fast URLs for ids -------------------------------------------------------------------------
+# Values that stand for each id while a URL's shape is worked out: valid for every id
+# converter, and far too long to be mistaken for anything else in a path.
+_PLACEHOLDERS = tuple(MAX_DATABASE_ID - n for n in range(8))
+
+
+@functools.lru_cache(maxsize=1024)
+def _url_shape(endpoint: str, names: tuple[str, ...], _app_id: int,
+               _script_root: str) -> tuple[str, ...] | None:
+    """The URL's text split around each named value, or None when it cannot be reused
+    (a value that appears other than once, or a value Werkzeug would encode)."""
+    url = flask_url_for(endpoint, **dict(zip(names, _PLACEHOLDERS, strict=False)))
+    pieces = [url]
+    for placeholder in map(str, _PLACEHOLDERS[:len(names)]):
+        before, found, after = pieces[-1].partition(placeholder)
+        if not found or placeholder in after:
+            return None
+        pieces[-1:] = [before, after]
+    return tuple(pieces)
+
+
+def fast_url_for(endpoint: str, **values) -> str:
+    """`url_for`, but an endpoint's URL shape is built once and filled in with ids.
+
+    Lists of hundreds of rows each link to `/evidence/<id>` or the like; Werkzeug's URL
+    building was a tenth of such a page. Anything but plain non-negative ids (names,
+    `_external`, out-of-range values) goes to Flask's own `url_for` as before.
+    """
+    if (len(values) <= len(_PLACEHOLDERS) and has_request_context()
+            and all(type(value) is int and 0 <= value <= MAX_DATABASE_ID
+                    and not name.startswith("_") for name, value in values.items())):
+        names = tuple(values)
+        shape = _url_shape(endpoint, names, id(current_app), request.script_root)
+        if shape is not None:
+            parts = [shape[0]]
+            for name, piece in zip(names, shape[1:], strict=True):
+                parts.append(str(values[name]))
+                parts.append(piece)
+            return "".join(parts)
+    return flask_url_for(endpoint, **values)

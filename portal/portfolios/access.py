@@ -27,8 +27,11 @@ def can_edit_portfolio(user: User, portfolio: Portfolio) -> bool:
 
 
 # What every portfolio page reads, in the portfolio's own query: the programme (whose
-# config_key finds its cached configuration) and the schedule's total extension.
-PAGE_OPTIONS = (joinedload(Portfolio.programme), undefer(Portfolio.extension_total))
+# config_key finds its cached configuration), the schedule's total extension, and the
+# pinned frameworks and review points (a handful of rows each, and a round trip apiece
+# when loaded on their own).
+PAGE_OPTIONS = (joinedload(Portfolio.programme), undefer(Portfolio.extension_total),
+                joinedload(Portfolio.frameworks), joinedload(Portfolio.review_points))
 
 
 def get_portfolio_or_404(portfolio_id: int, for_edit: bool = False) -> Portfolio:
