@@ -51,19 +51,27 @@ def requested_page() -> int:
     return min(max(1, int(text)), MAX_PAGE)
 
 
-def paginate(statement, per_page: int | None = None) -> Page:
-    """Run `statement` for one page: at most two queries whatever the size of the table.
+def paginate(statement, per_page: int | None = None, *, rows: bool = False) -> Page:
+    """Run `statement` for one page, in one query whatever the size of the list.
 
-    The count is only asked for when the page cannot tell it: a short page (or an empty
-    first page) is the last one, so the total is what came before plus what is here.
+    The total comes in the same query as a window count, so a page costs one round trip
+    instead of a count and a fetch; only a page past the end (no rows to carry it) counts
+    separately. `rows=True` keeps every selected column (for statements that read extra
+    values beside the entity); otherwise items are the first column.
     """
     per_page = per_page or current_app.config["PAGE_SIZE"]
     page = requested_page()
     offset = (page - 1) * per_page
-    items = list(db.session.scalars(statement.limit(per_page).offset(offset)))
-    if len(items) < per_page and (items or page == 1):
-        total = offset + len(items)
+    found = db.session.execute(
+        statement.add_columns(func.count().over().label("total_rows"))
+        .limit(per_page).offset(offset)
+    ).all()
+    if found:
+        total = found[-1][-1]
+    elif page == 1:
+        total = 0
     else:
         total = db.session.scalar(
             select(func.count()).select_from(statement.order_by(None).subquery())) or 0
+    items = [row[:-1] if rows else row[0] for row in found]
     return Page(items=items, page=page, per_page=per_page, total=total)

@@ -6,7 +6,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, url_for
 from flask_login import current_user
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, lazyload, selectinload
 
 from portal.accounts.forms import ConfirmForm
 from portal.accounts.models import User
@@ -101,9 +101,54 @@ def show(cohort_id: int):
 
 
 def _render_cohort(cohort: Cohort, form: AddCandidateForm, status: int = 200):
-    statement = (
-        select(CohortMembership)
+    page = paginate(_members_statement(cohort), rows=True)
+    portfolios, assessors = {}, {}
+    for membership, state, next_due_on, has_plan, assessor in page.items:
+        if state is not None:
+            portfolios[membership.id] = PortfolioSummary(state, next_due_on, bool(has_plan))
+        if assessor is not None:
+            assessors[membership.candidate_id] = assessor
+    page.items = [row[0] for row in page.items]
+    return render("organisations/cohort.html", cohort=cohort, page=page,
+                  portfolios=portfolios, assessors=assessors,
+                  form=form, confirm=ConfirmForm(), status=status)
+
+
+def _members_statement(cohort: Cohort):
+    """A page of the cohort's members with what the list shows of each: their team,
+    portfolio state, next review date, whether a support plan is open and their current
+    assessor's name, all in the members' own query (with the page's total)."""
+    from portal.assessment.models import Assignment, AssignmentRole, SupportPlan
+    from portal.portfolios.models import Portfolio, PortfolioReviewPoint
+
+    has_plan = exists().where(SupportPlan.portfolio_id == Portfolio.id,
+                              SupportPlan.closed_on.is_(None))
+    next_due = (
+        select(PortfolioReviewPoint.due_on)
+        .where(PortfolioReviewPoint.portfolio_id == Portfolio.id,
+               PortfolioReviewPoint.completed_on.is_(None))
+        .order_by(PortfolioReviewPoint.position)
+        .limit(1)
+        .correlate(Portfolio)
+        .scalar_subquery()
+    )
+    assessor = aliased(User)
+    assessor_name = (
+        select(assessor.name)
+        .join(Assignment, Assignment.staff_id == assessor.id)
+        .where(Assignment.candidate_id == CohortMembership.candidate_id,
+               Assignment.role == AssignmentRole.ASSESSOR.value,
+               Assignment.ended_on.is_(None))
+        .order_by(Assignment.id.desc())
+        .limit(1)
+        .correlate(CohortMembership)
+        .scalar_subquery()
+    )
+    return (
+        select(CohortMembership, Portfolio.state, next_due, has_plan, assessor_name)
         .join(User, CohortMembership.candidate_id == User.id)
+        # A membership has at most one portfolio (membership_id is unique).
+        .outerjoin(Portfolio, Portfolio.membership_id == CohortMembership.id)
         .where(CohortMembership.cohort_id == cohort.id)
         # The candidate is already joined for the sort; their team comes in the same row,
         # and their roles (loaded eagerly elsewhere) are not needed here.
@@ -111,28 +156,6 @@ def _render_cohort(cohort: Cohort, form: AddCandidateForm, status: int = 200):
             joinedload(User.team), lazyload(User.role_grants)))
         .order_by(func.lower(User.name), User.id)
     )
-    page = paginate(statement)
-    return render("organisations/cohort.html", cohort=cohort, page=page,
-                  portfolios=_portfolios_by_membership(page.items),
-                  assessors=_current_assessors(page.items),
-                  form=form, confirm=ConfirmForm(), status=status)
-
-
-def _current_assessors(memberships) -> dict:
-    """Each listed candidate's current assessor's name, in one query."""
-    from portal.assessment.models import Assignment, AssignmentRole
-
-    ids = [m.candidate_id for m in memberships]
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Assignment.candidate_id, User.name)
-        .join(User, Assignment.staff_id == User.id)
-        .where(Assignment.candidate_id.in_(ids),
-               Assignment.role == AssignmentRole.ASSESSOR.value,
-               Assignment.ended_on.is_(None))
-    ).all()
-    return dict(rows)
 
 
 @dataclass(frozen=True)
@@ -149,34 +172,6 @@ class PortfolioSummary:
         from portal.portfolios.models import PortfolioState
 
         return PortfolioState(self.state).label
-
-
-def _portfolios_by_membership(memberships) -> dict[int, PortfolioSummary]:
-    """Each listed candidate's portfolio state, next review date and whether a support plan
-    is open, in one query."""
-    from portal.assessment.models import SupportPlan
-    from portal.portfolios.models import Portfolio, PortfolioReviewPoint
-
-    ids = [m.id for m in memberships]
-    if not ids:
-        return {}
-    has_plan = exists().where(SupportPlan.portfolio_id == Portfolio.id,
-                              SupportPlan.closed_on.is_(None))
-    next_due = (
-        select(PortfolioReviewPoint.due_on)
-        .where(PortfolioReviewPoint.portfolio_id == Portfolio.id,
-               PortfolioReviewPoint.completed_on.is_(None))
-        .order_by(PortfolioReviewPoint.position)
-        .limit(1)
-        .correlate(Portfolio)
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        select(Portfolio.membership_id, Portfolio.state, next_due, has_plan)
-        .where(Portfolio.membership_id.in_(ids))
-    ).all()
-    return {membership_id: PortfolioSummary(state, due_on, bool(plan))
-            for membership_id, state, due_on, plan in rows}
 
 
 @bp.route("/<int:cohort_id>/edit", methods=["GET", "POST"])
