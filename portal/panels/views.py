@@ -324,8 +324,10 @@ def show(panel_id: int):
         .options(joinedload(AgendaItem.portfolio).joinedload(Portfolio.programme),
                  joinedload(AgendaItem.portfolio).joinedload(Portfolio.candidate)
                  .options(joinedload(User.team), lazyload(User.role_grants)),
-                 joinedload(AgendaItem.report).joinedload(ReviewReport.assessor)
-                 .lazyload(User.role_grants))
+                 # Only the report's assessor is shown: its long texts stay in the table.
+                 joinedload(AgendaItem.report)
+                 .load_only(ReviewReport.id, ReviewReport.assessor_id)
+                 .joinedload(ReviewReport.assessor).lazyload(User.role_grants))
         .order_by(AgendaItem.position, AgendaItem.id)).all()
     ids = [item.id for item in items]
     notes = {note.agenda_item_id: note for note in db.session.scalars(select(MemberNote).where(
