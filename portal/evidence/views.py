@@ -4,6 +4,8 @@ import re
 
 from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from portal.accounts.roles import Role
 from portal.core.access import requires_role, signed_in
@@ -26,6 +28,13 @@ candidates_only = requires_role(Role.CANDIDATE)
 def _offered_elements():
     """The frameworks (and their elements) the candidate's programme uses."""
     return element_choices(frameworks_for_candidate(current_user))
+
+
+def _all_entries_count():
+    """The signed-in candidate's entries, whatever the filters say."""
+    every = aliased(EvidenceEntry)  # not the filtered query's own table
+    return (select(func.count(every.id)).where(every.candidate_id == current_user.id)
+            .scalar_subquery().label("all_entries"))
 
 
 def _link_limit() -> int:
@@ -57,14 +66,17 @@ def _allowed_ids(grouped) -> set[int]:
 @candidates_only
 def index():
     filters = parse_filters(request.args)
-    page = paginate(evidence_statement(current_user.id, filters))
-    grouped = _offered_elements()
-    total = page.total
+    statement = evidence_statement(current_user.id, filters)
     if filters.active:
-        total = db.session.scalar(
-            db.select(db.func.count(EvidenceEntry.id)).where(
-                EvidenceEntry.candidate_id == current_user.id)
-        )
+        # "n of your m entries": m comes with the page, as one more column.
+        page = paginate(statement.add_columns(_all_entries_count()), rows=True)
+        total = page.items[0][1] if page.items else db.session.scalar(
+            select(_all_entries_count()))
+        page.items = [entry for entry, _count in page.items]
+    else:
+        page = paginate(statement)
+        total = page.total
+    grouped = _offered_elements()
     return render("evidence/index.html", page=page, filters=filters, grouped=grouped,
                   sorts=SORTS, types=list(EvidenceType), total=total,
                   status=400 if filters.problems else 200)

@@ -90,9 +90,10 @@ def _message(label: str, needed: int, have: int) -> str:
 
 
 @functools.cache
-def _counts_statement():
+def _counts_statement(with_links: bool = False):
     """Entries in the portfolio by type and day, and records by kind and stage or day: one
-    UNION ALL, tagged with where each row came from."""
+    UNION ALL, tagged with where each row came from. `with_links` adds the entries' links
+    by element and day (the heat map), so a page showing both asks once."""
     portfolio_id = bindparam("portfolio_id")
     no_stage, no_day = cast(null(), String), cast(null(), Date)
 
@@ -102,7 +103,7 @@ def _counts_statement():
                       stage.label("stage"), day.label("day")
                       ).where(model.portfolio_id == portfolio_id)
 
-    rows = union_all(
+    branches = [
         select(cast(literal("evidence"), String).label("source"),
                cast(EvidenceEntry.evidence_type, String).label("kind"),
                no_stage.label("stage"), EvidenceEntry.occurred_on.label("day"))
@@ -116,34 +117,54 @@ def _counts_statement():
                day=ProtectedTimeRecord.taken_on),
         record(RecordKind.KSS_SELF_ASSESSMENT, KssSelfAssessment,
                stage=cast(KssSelfAssessment.stage_code, String)),
-    ).subquery()
+    ]
+    if with_links:
+        branches.append(
+            select(cast(literal("link"), String).label("source"),
+                   cast(EvidenceLink.element_id, String).label("kind"),
+                   no_stage.label("stage"), EvidenceEntry.occurred_on.label("day"))
+            .join(EvidenceEntry, EvidenceEntry.id == EvidenceLink.entry_id)
+            .join(PortfolioEntry, PortfolioEntry.entry_id == EvidenceEntry.id)
+            .where(PortfolioEntry.portfolio_id == portfolio_id))
+    rows = union_all(*branches).subquery()
     return (select(rows.c.source, rows.c.kind, rows.c.stage, rows.c.day, func.count())
             .group_by(rows.c.source, rows.c.kind, rows.c.stage, rows.c.day))
 
 
-def _counts(portfolio: Portfolio, windows) -> tuple[dict, dict]:
-    """(evidence type, stage) -> entries in the portfolio, and (record kind, stage) ->
-    records, both from one query."""
-    counted = _staged(db.session.execute(_counts_statement(),
-                                         {"portfolio_id": portfolio.id}), windows)
-    evidence: dict[tuple[str, str | None], int] = {}
-    records: dict[tuple[str, str | None], int] = {}
+@dataclass(frozen=True)
+class Tallies:
+    """A portfolio's counts by stage: evidence by type, records by kind and, when asked
+    for, links by element."""
+
+    evidence: dict[tuple[str, str | None], int]
+    records: dict[tuple[str, str | None], int]
+    links: dict[tuple[int, str | None], int] | None = None
+
+
+def tallies(portfolio: Portfolio, with_links: bool = False) -> Tallies:
+    """Every count the sufficiency checks (and, `with_links`, the heat map) need: one
+    query. Pass the result on to `component_status` and `heat_map` on the same page."""
+    counted = _staged(db.session.execute(_counts_statement(with_links),
+                                         {"portfolio_id": portfolio.id}), _windows(portfolio))
+    found: dict[str, dict] = {"evidence": {}, "record": {}, "link": {}}
     for (source, kind, stage), count in counted.items():
-        (evidence if source == "evidence" else records)[(kind, stage)] = count
-    return evidence, records
+        found[source][(int(kind) if source == "link" else kind, stage)] = count
+    return Tallies(evidence=found["evidence"], records=found["record"],
+                   links=found["link"] if with_links else None)
 
 
 def component_status(portfolio: Portfolio, stage_codes: set[str] | None = None,
-                     include_whole: bool = True) -> list[ComponentStatus]:
+                     include_whole: bool = True,
+                     counted: Tallies | None = None) -> list[ComponentStatus]:
     """One status per requirement, or per requirement and stage for per-stage ones.
 
     `stage_codes` keeps only per-stage statuses for those stages (None: every stage);
     `include_whole` keeps the requirements that apply to the whole programme.
     """
-    windows = _windows(portfolio)
     config = configuration(portfolio.programme)
     titles = {stage.code: stage.title for stage in config.stages}
-    evidence, records = _counts(portfolio, windows)
+    counted = counted or tallies(portfolio)
+    evidence, records = counted.evidence, counted.records
     statuses = []
     for requirement in config.components:
         if requirement.source == "evidence":
@@ -260,27 +281,15 @@ class HeatMap:
         return [sum(row.counts[i] for row in self.rows) for i in range(len(self.stages))]
 
 
-@functools.cache
-def _linked_statement():
-    """Links from the portfolio's entries by element and day."""
-    return (
-        select(EvidenceLink.element_id, cast(null(), String), EvidenceEntry.occurred_on,
-               func.count())
-        .join(EvidenceEntry, EvidenceEntry.id == EvidenceLink.entry_id)
-        .join(PortfolioEntry, PortfolioEntry.entry_id == EvidenceEntry.id)
-        .where(PortfolioEntry.portfolio_id == bindparam("portfolio_id"))
-        .group_by(EvidenceLink.element_id, EvidenceEntry.occurred_on)
-    )
-
-
-def heat_map(portfolio: Portfolio) -> HeatMap:
+def heat_map(portfolio: Portfolio, counted: Tallies | None = None) -> HeatMap:
     """Elements of the pinned frameworks down, programme stages across; each cell counts
     the portfolio's entries linked to that element that happened in that stage."""
     windows = _windows(portfolio)
     frameworks = list(portfolio.frameworks)
     elements = elements_of([f.id for f in frameworks])
-    counts = _staged(db.session.execute(_linked_statement(),
-                                        {"portfolio_id": portfolio.id}), windows)
+    if counted is None or counted.links is None:
+        counted = tallies(portfolio, with_links=True)
+    counts = counted.links
     groups = [
         HeatGroup(f, [HeatRow(element, [counts.get((element.id, w.code), 0) for w in windows])
                       for element in elements[f.id]])

@@ -185,8 +185,9 @@ def week_bars_svg(d: dict) -> Markup:
 def show(portfolio_id: int):
     """Completeness, the required-components checklist, the heat map and late recording."""
     portfolio = get_portfolio_or_404(portfolio_id)
-    statuses = sufficiency.component_status(portfolio)
-    heat = sufficiency.heat_map(portfolio)
+    counted = sufficiency.tallies(portfolio, with_links=True)  # one query for both
+    statuses = sufficiency.component_status(portfolio, counted=counted)
+    heat = sufficiency.heat_map(portfolio, counted=counted)
     recording = sufficiency.late_recording(portfolio)
     heat_drawing = heat_map_drawing(heat)
     drawn_weeks = weeks_drawing(recording)

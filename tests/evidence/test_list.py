@@ -145,3 +145,24 @@ def test_coverage_query_count_is_bounded(client, candidate):
     with count_queries() as after:
         client.get("/evidence/coverage")
     assert len(after) == len(before)
+
+
+@pytest.mark.parametrize(("query", "status"), [
+    ("", "3 entries"),
+    ("?type=supervision", "1 of 3 entries match"),
+    ("?q=chair", "1 of 3 entries match"),
+    ("?type=reading", "0 of 3 entries match"),
+])
+def test_the_count_says_how_many_match_of_all(client, log, query, status):
+    text = page(client.get(f"/evidence/{query}")).select_one("[role=status]").get_text(" ",
+                                                                                       strip=True)
+    assert text == status
+
+
+def test_a_filtered_page_is_no_more_queries_than_an_unfiltered_one(client, log):
+    client.get("/evidence/")  # framework elements are cached per process after this
+    with count_queries() as unfiltered:
+        client.get("/evidence/")
+    with count_queries() as filtered:
+        client.get("/evidence/?type=supervision")
+    assert len(filtered) == len(unfiltered)

@@ -256,6 +256,33 @@ def test_heat_map_counts_entries_by_element_and_stage(org):
     assert heat.stage_totals == [3, 0, 0, 1]
 
 
+def test_one_tally_serves_the_checklist_and_the_heat_map(org):
+    """The page asks once for counts and links; the answers match asking separately."""
+    portfolio = make_portfolio(org)
+    add_agreement(portfolio)
+    values = element("pcf", "2018", "2")
+    add_entry(portfolio, "direct_observation", IN_STAGE["beginning"], links=[values])
+    add_entry(portfolio, "direct_observation", IN_STAGE["final"], links=[values])
+    add_entry(portfolio, occurred_on=IN_STAGE["final"], links=[values], in_portfolio=False)
+    db.session.flush()
+    # Asked separately first (this also loads the programme, frameworks and elements).
+    plain = sufficiency.tallies(portfolio)
+    separate_statuses = sufficiency.component_status(portfolio)
+    separate_heat = [row.counts for row in sufficiency.heat_map(portfolio).rows]
+    with count_queries() as statements:
+        counted = sufficiency.tallies(portfolio, with_links=True)
+    assert len(statements) == 1
+    assert counted.links[(values.id, "beginning")] == 1
+    assert counted.links[(values.id, "final")] == 1
+    with count_queries() as statements:
+        statuses = sufficiency.component_status(portfolio, counted=counted)
+        heat = sufficiency.heat_map(portfolio, counted=counted)
+    assert statements == []
+    assert statuses == separate_statuses
+    assert [row.counts for row in heat.rows] == separate_heat
+    assert plain.links is None and plain.evidence == counted.evidence
+
+
 # Late recording --------------------------------------------------------------------------
 def test_late_recording_finds_entries_logged_long_after(org):
     portfolio = make_portfolio(org)
