@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import load_only
 
 from portal.accounts.models import User
 from portal.assessment.access import assesses, manages
@@ -235,9 +236,14 @@ def respond(actor: User, report: ReviewReport, response: str) -> None:
 
 
 def reports_for(portfolio: Portfolio) -> list[ReviewReport]:
-    return db.session.scalars(select(ReviewReport).where(
-        ReviewReport.portfolio_id == portfolio.id).order_by(ReviewReport.created_at,
-                                                             ReviewReport.id)).all()
+    """The portfolio's reports for listing: what a list shows and who may open each; the
+    long texts load only if something reads them."""
+    return db.session.scalars(
+        select(ReviewReport).where(ReviewReport.portfolio_id == portfolio.id)
+        .options(load_only(ReviewReport.id, ReviewReport.portfolio_id,
+                           ReviewReport.review_point_code, ReviewReport.created_at,
+                           ReviewReport.state, ReviewReport.outcome))
+        .order_by(ReviewReport.created_at, ReviewReport.id)).all()
 
 
 def open_support_plans(portfolio_ids) -> list[SupportPlan]:

@@ -61,7 +61,9 @@ def _included(portfolio):
         select(PortfolioEntry).where(PortfolioEntry.portfolio_id == portfolio.id)
         # A join, not selectinload: that batches 500 ids a query, so a long portfolio
         # would cost one more query per 500 entries.
-        .options(joinedload(PortfolioEntry.entry))
+        .options(joinedload(PortfolioEntry.entry).load_only(
+            # The list shows titles and dates; reflections stay in the table.
+            EvidenceEntry.id, EvidenceEntry.title, EvidenceEntry.occurred_on))
         .order_by(PortfolioEntry.added_at, PortfolioEntry.id)
     ).all()
 
