@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import String, and_, cast, exists, func, literal, null, or_, select, union_all
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
@@ -20,6 +20,7 @@ from portal.assessment.models import (
     ObservationState,
 )
 from portal.core.db import db
+from portal.core.types import UTCDateTime
 from portal.core.urls import fast_url_for
 from portal.evidence.models import EvidenceEntry
 from portal.portfolios.models import (
@@ -178,34 +179,32 @@ def evidence_awaiting_feedback(candidates: dict[int, CandidateRef]) -> list[Queu
     return items
 
 
-def review_points_due(candidates: dict[int, CandidateRef], today: date) -> list[QueueItem]:
+# Review points, submissions and observations: one UNION ALL of the same seven columns --
+# (kind, candidate, portfolio or observation id, text, more text, day, moment).
+def _review_points_due(candidates: dict[int, CandidateRef], today: date):
     """Review points not yet completed that are due within four weeks or overdue."""
-    if not candidates:
-        return []
-    rows = db.session.execute(
-        select(PortfolioReviewPoint.title, PortfolioReviewPoint.due_on, Portfolio.id,
-               Portfolio.candidate_id)
+    return (
+        _columns(Kind.REVIEW, Portfolio.candidate_id, Portfolio.id, PortfolioReviewPoint.title,
+                 _no_text(), PortfolioReviewPoint.due_on, _no_moment())
         .join(Portfolio, Portfolio.id == PortfolioReviewPoint.portfolio_id)
         .where(Portfolio.candidate_id.in_(candidates),
                PortfolioReviewPoint.completed_on.is_(None),
                PortfolioReviewPoint.due_on <= today + timedelta(days=REVIEW_WINDOW_DAYS))
-    ).all()
-    return [
-        QueueItem(Kind.REVIEW, candidates[candidate_id],
-                  f"Hold and record the {title[:1].lower()}{title[1:]}", due_on,
-                  Link("portfolios.show", "portfolio_id", portfolio_id), "Open portfolio")
-        for title, due_on, portfolio_id, candidate_id in rows
-    ]
+    )
 
 
-def submissions_awaiting_assessment(candidates: dict[int, CandidateRef]) -> list[QueueItem]:
+def _review_item(candidate: CandidateRef, portfolio_id, title, _more, due_on, _moment):
+    return QueueItem(Kind.REVIEW, candidate, f"Hold and record the {title[:1].lower()}{title[1:]}",
+                     due_on, Link("portfolios.show", "portfolio_id", portfolio_id),
+                     "Open portfolio")
+
+
+def _submissions_awaiting_assessment(candidates: dict[int, CandidateRef]):
     """Portfolios submitted for a review point or the panel, not yet being assessed."""
-    if not candidates:
-        return []
-    rows = db.session.execute(
-        select(Portfolio.id, Portfolio.candidate_id, Portfolio.state,
-               PortfolioSnapshot.submitted_at, PortfolioReviewPoint.title,
-               PortfolioReviewPoint.due_on)
+    return (
+        _columns(Kind.SUBMISSION, Portfolio.candidate_id, Portfolio.id, Portfolio.state,
+                 PortfolioReviewPoint.title, PortfolioReviewPoint.due_on,
+                 PortfolioSnapshot.submitted_at)
         .join(PortfolioSnapshot, PortfolioSnapshot.id == Portfolio.current_snapshot_id)
         .outerjoin(PortfolioReviewPoint, and_(
             PortfolioReviewPoint.portfolio_id == Portfolio.id,
@@ -213,41 +212,79 @@ def submissions_awaiting_assessment(candidates: dict[int, CandidateRef]) -> list
         .where(Portfolio.candidate_id.in_(candidates),
                Portfolio.state.in_([PortfolioState.SUBMITTED_FOR_REVIEW.value,
                                     PortfolioState.SUBMITTED_FOR_PANEL.value]))
-    ).all()
-    items = []
-    for portfolio_id, candidate_id, state, submitted_at, point_title, point_due in rows:
-        if state == PortfolioState.SUBMITTED_FOR_PANEL.value:
-            needed = "Assess the portfolio submitted for the panel"
-        else:
-            needed = f"Assess the portfolio submitted for the {point_title or 'review'}"
-        due_on = point_due or _uk_date(submitted_at) + timedelta(days=ASSESSMENT_DAYS)
-        items.append(QueueItem(Kind.SUBMISSION, candidates[candidate_id], needed, due_on,
-                               Link("portfolios.show", "portfolio_id", portfolio_id),
-                               "Open portfolio"))
-    return items
+    )
 
 
-def observations_to_write_up(staff: User, candidates: dict[int, CandidateRef]) -> list[QueueItem]:
+def _submission_item(candidate: CandidateRef, portfolio_id, state, point_title, point_due,
+                     submitted_at):
+    if state == PortfolioState.SUBMITTED_FOR_PANEL.value:
+        needed = "Assess the portfolio submitted for the panel"
+    else:
+        needed = f"Assess the portfolio submitted for the {point_title or 'review'}"
+    due_on = point_due or _uk_date(submitted_at) + timedelta(days=ASSESSMENT_DAYS)
+    return QueueItem(Kind.SUBMISSION, candidate, needed, due_on,
+                     Link("portfolios.show", "portfolio_id", portfolio_id), "Open portfolio")
+
+
+def _observations_to_write_up(staff: User, candidates: dict[int, CandidateRef]):
     """Observations this person made that are still a draft or await their sign-off."""
-    if not candidates:
-        return []
-    rows = db.session.execute(
-        select(Observation.id, Observation.candidate_id, Observation.state,
-               Observation.observed_on, Observation.setting)
+    return (
+        _columns(Kind.OBSERVATION, Observation.candidate_id, Observation.id,
+                 Observation.state, Observation.setting, Observation.observed_on, _no_moment())
         .where(Observation.observer_id == staff.id,
                Observation.candidate_id.in_(candidates),
                Observation.state.in_([ObservationState.DRAFT.value,
                                       ObservationState.COMPLETED.value]))
-    ).all()
-    items = []
-    for observation_id, candidate_id, state, observed_on, setting in rows:
-        verb = "Write up" if state == ObservationState.DRAFT.value else "Sign off"
-        items.append(QueueItem(
-            Kind.OBSERVATION, candidates[candidate_id],
-            f"{verb} the observation of {observed_on.day} {observed_on:%B %Y} ({setting})",
-            observed_on + timedelta(days=WRITE_UP_DAYS),
-            Link("observations.show", "observation_id", observation_id), "Open observation"))
-    return items
+    )
+
+
+def _observation_item(candidate: CandidateRef, observation_id, state, setting, observed_on,
+                      _moment):
+    verb = "Write up" if state == ObservationState.DRAFT.value else "Sign off"
+    return QueueItem(
+        Kind.OBSERVATION, candidate,
+        f"{verb} the observation of {observed_on.day} {observed_on:%B %Y} ({setting})",
+        observed_on + timedelta(days=WRITE_UP_DAYS),
+        Link("observations.show", "observation_id", observation_id), "Open observation")
+
+
+_ITEM_BUILDERS = {Kind.REVIEW: _review_item, Kind.SUBMISSION: _submission_item,
+                  Kind.OBSERVATION: _observation_item}
+_COLUMN_NAMES = ("kind", "candidate_id", "ref_id", "text", "more_text", "day", "moment")
+
+
+def _columns(kind: str, *columns):
+    """A SELECT of the shared seven columns, each named, so one branch alone reads too."""
+    return select(*(column.label(name) for name, column in
+                    zip(_COLUMN_NAMES, (cast(literal(kind), String), *columns), strict=True)))
+
+
+def _no_text():
+    return cast(null(), String)
+
+
+def _no_moment():
+    return cast(null(), UTCDateTime())
+
+
+def other_work(staff: User, caseload: Caseload, today: date) -> list[QueueItem]:
+    """Submissions, review points and observations in one query (three round trips were a
+    quarter of the queue's database time)."""
+    branches = []
+    # Submissions first: a UNION takes its column types from its first SELECT, and theirs
+    # include the submission time's (time-zone aware) type.
+    if caseload.assessed:
+        branches.append(_submissions_awaiting_assessment(caseload.assessed))
+    if caseload.all:
+        branches.append(_review_points_due(caseload.all, today))
+    if caseload.assessed:
+        branches.append(_observations_to_write_up(staff, caseload.assessed))
+    if not branches:
+        return []
+    statement = branches[0] if len(branches) == 1 else union_all(*branches)
+    everyone = caseload.all
+    return [_ITEM_BUILDERS[kind](everyone[candidate_id], *values)
+            for kind, candidate_id, *values in db.session.execute(statement)]
 
 
 def work_queue(staff: User, today: date, caseload: Caseload | None = None) -> list[QueueItem]:
@@ -257,11 +294,7 @@ def work_queue(staff: User, today: date, caseload: Caseload | None = None) -> li
     review points of the candidates they manage.
     """
     caseload = caseload or current_caseload(staff)
-    items = evidence_awaiting_feedback(caseload.assessed)
-    items += review_points_due(caseload.all, today)
-    items += submissions_awaiting_assessment(caseload.assessed)
-    items += observations_to_write_up(staff, caseload.assessed)
-    return items
+    return evidence_awaiting_feedback(caseload.assessed) + other_work(staff, caseload, today)
 
 
 def sort_queue(items: list[QueueItem], sort: str) -> list[QueueItem]:
