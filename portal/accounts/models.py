@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.roles import Role
@@ -56,10 +56,34 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    # What the signed-in user's own query reads as plain values (accounts.session) -------
+    def remember_loaded(self, roles: str | None, organisation_name: str,
+                        team_name: str | None) -> None:
+        """Keep the roles, council and team names that came with the user's row, so that
+        every access check and the page header need no objects or queries of their own."""
+        self.__dict__["_known_roles"] = frozenset(
+            Role(value) for value in (roles or "").split(",") if value)
+        self.__dict__["_names"] = (organisation_name, team_name)
+
+    @property
+    def organisation_name(self) -> str:
+        names = self.__dict__.get("_names")
+        return names[0] if names else self.organisation.name
+
+    @property
+    def team_name(self) -> str | None:
+        names = self.__dict__.get("_names")
+        if names:
+            return names[1]
+        return self.team.name if self.team else None
+
     # Roles ---------------------------------------------------------------------------
     @property
-    def roles(self) -> set[Role]:
-        return {Role(grant.role) for grant in self.role_grants}
+    def roles(self) -> frozenset[Role]:
+        known = self.__dict__.get("_known_roles")
+        if known is None:
+            return frozenset(Role(grant.role) for grant in self.role_grants)
+        return known
 
     def has_role(self, role: Role) -> bool:
         return role in self.roles
@@ -104,3 +128,12 @@ class PasswordResetToken(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user = relationship("User")
+
+
+@event.listens_for(User.role_grants, "append")
+@event.listens_for(User.role_grants, "remove")
+@event.listens_for(User.role_grants, "bulk_replace")
+def _forget_known_roles(user, *_args, **_kwargs):
+    """Roles read with the user's row are dropped as soon as the grants change, so a page
+    that changes someone's roles checks the new ones."""
+    user.__dict__.pop("_known_roles", None)

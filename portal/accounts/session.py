@@ -7,13 +7,14 @@ from flask import g, request, url_for
 from flask import session as flask_session
 from flask_login import login_user
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import lazyload
 
-from portal.accounts.models import User
+from portal.accounts.models import User, UserRole
 from portal.core.db import db
 from portal.core.extensions import login_manager
 from portal.core.htmx import render
 from portal.notifications.models import Notification
+from portal.organisations.models import Organisation, Team
 
 
 @functools.cache
@@ -21,8 +22,9 @@ def _user_statement():
     """The signed-in user's query, built once: it runs on every request, and a statement
     object reused keeps its SQL cache key instead of computing it each time.
 
-    The header shows the user's council and unread notifications on every page, and home
-    pages their team: all come in this one query, with the roles every access check reads.
+    Every page shows the user's council and unread notifications, home pages their team,
+    and every access check reads their roles: all come in this one row, as plain values
+    (objects for the council, team and each role cost more to build than the query).
     """
     unread = (
         select(func.count(Notification.id))
@@ -30,10 +32,18 @@ def _user_statement():
         .correlate(User)
         .scalar_subquery()
     )
+    roles = (
+        select(func.aggregate_strings(UserRole.role, ","))
+        .where(UserRole.user_id == User.id)
+        .correlate(User)
+        .scalar_subquery()
+    )
     return (
-        select(User, unread).where(User.id == bindparam("user_id"))
-        .options(joinedload(User.organisation), joinedload(User.team),
-                 joinedload(User.role_grants))
+        select(User, unread, roles, Organisation.name, Team.name)
+        .join(Organisation, Organisation.id == User.organisation_id)
+        .outerjoin(Team, Team.id == User.team_id)
+        .where(User.id == bindparam("user_id"))
+        .options(lazyload(User.role_grants))
     )
 
 
@@ -43,12 +53,13 @@ def load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(".")
     if not user_id.isdigit() or not token:
         return None
-    row = db.session.execute(_user_statement(), {"user_id": int(user_id)}).unique().first()
+    row = db.session.execute(_user_statement(), {"user_id": int(user_id)}).first()
     if row is None:
         return None
-    user, unread_count = row
+    user, unread_count, roles, organisation_name, team_name = row
     if not user.active or not secrets.compare_digest(user.session_token, token):
         return None
+    user.remember_loaded(roles, organisation_name, team_name)
     g.unread_notification_count = unread_count or 0
     return user
 

@@ -1,0 +1,54 @@
+"""The signed-in user's one query: roles, council and team come as plain values."""
+
+from portal.accounts import operations
+from portal.accounts.models import UserRole
+from portal.accounts.roles import Role
+from portal.accounts.session import load_user
+from portal.core.db import db
+from tests import factories
+from tests.conftest import count_queries, page, sign_in
+
+
+def test_one_query_gives_the_user_roles_council_and_team(app, org):
+    team = factories.team(org, "North locality")
+    person = factories.user(org, roles=["assessor", "line_manager"], team_id=team.id)
+    db.session.commit()
+    session_id, council = person.get_id(), org.name
+    db.session.expunge_all()
+    with app.test_request_context(), count_queries() as statements:
+        user = load_user(session_id)
+        assert user.roles == {Role.ASSESSOR, Role.LINE_MANAGER}
+        assert user.has_role(Role.ASSESSOR) and not user.has_role(Role.CANDIDATE)
+        assert user.organisation_name == council
+        assert user.team_name == "North locality"
+    assert len(statements) == 1
+
+
+def test_changing_roles_is_seen_at_once(app, org):
+    person = factories.user(org, roles=["assessor"])
+    db.session.commit()
+    session_id = person.get_id()
+    db.session.expunge_all()
+    with app.test_request_context():
+        user = load_user(session_id)
+        assert user.roles == {Role.ASSESSOR}
+        user.role_grants.append(UserRole(role=Role.PROGRAMME_LEAD.value))
+        assert user.roles == {Role.ASSESSOR, Role.PROGRAMME_LEAD}
+        operations._replace_roles(user, {Role.CANDIDATE})
+        assert user.roles == {Role.CANDIDATE}
+        db.session.rollback()
+
+
+def test_a_wrong_session_token_is_refused(app, org):
+    person = factories.user(org)
+    db.session.commit()
+    with app.test_request_context():
+        assert load_user(f"{person.id}.not-the-token") is None
+        assert load_user("nonsense") is None
+
+
+def test_the_home_page_names_the_team(client, org):
+    team = factories.team(org, "South hub")
+    person = factories.user(org, roles=["assessor"], team_id=team.id)
+    sign_in(client, person)
+    assert "South hub" in page(client.get("/home")).select_one(".govuk-body-l").get_text()
