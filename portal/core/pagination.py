@@ -1,9 +1,10 @@
 """Pagination for lists, rendered with the GOV.UK pagination component."""
 
+import weakref
 from dataclasses import dataclass
 
 from flask import current_app, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from portal.core.db import db
 
@@ -51,27 +52,42 @@ def requested_page() -> int:
     return min(max(1, int(text)), MAX_PAGE)
 
 
-def paginate(statement, per_page: int | None = None, *, rows: bool = False) -> Page:
+# The paged form of each statement a caller keeps (built once, with bound parameters),
+# so that a list built once per process is not rebuilt and re-keyed on every request.
+_paged_statements: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _paged(statement):
+    paged = _paged_statements.get(statement)
+    if paged is None:
+        paged = (statement.add_columns(func.count().over().label("total_rows"))
+                 .limit(bindparam("page_limit")).offset(bindparam("page_offset")))
+        _paged_statements[statement] = paged
+    return paged
+
+
+def paginate(statement, per_page: int | None = None, *, rows: bool = False,
+             params: dict | None = None) -> Page:
     """Run `statement` for one page, in one query whatever the size of the list.
 
     The total comes in the same query as a window count, so a page costs one round trip
     instead of a count and a fetch; only a page past the end (no rows to carry it) counts
     separately. `rows=True` keeps every selected column (for statements that read extra
-    values beside the entity); otherwise items are the first column.
+    values beside the entity); otherwise items are the first column. `params` fills the
+    statement's own bound parameters (for statements built once and kept).
     """
     per_page = per_page or current_app.config["PAGE_SIZE"]
     page = requested_page()
     offset = (page - 1) * per_page
-    found = db.session.execute(
-        statement.add_columns(func.count().over().label("total_rows"))
-        .limit(per_page).offset(offset)
-    ).all()
+    values = {**(params or {}), "page_limit": per_page, "page_offset": offset}
+    found = db.session.execute(_paged(statement), values).all()
     if found:
         total = found[-1][-1]
     elif page == 1:
         total = 0
     else:
         total = db.session.scalar(
-            select(func.count()).select_from(statement.order_by(None).subquery())) or 0
+            select(func.count()).select_from(statement.order_by(None).subquery()),
+            params or {}) or 0
     items = [row[:-1] if rows else row[0] for row in found]
     return Page(items=items, page=page, per_page=per_page, total=total)

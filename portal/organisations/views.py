@@ -1,11 +1,12 @@
 """Administrators and programme leads manage cohorts and who is in them."""
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint, abort, flash, url_for
 from flask_login import current_user
-from sqlalchemy import exists, func, select
+from sqlalchemy import bindparam, exists, func, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, lazyload, selectinload
 
 from portal.accounts.forms import ConfirmForm
@@ -101,7 +102,7 @@ def show(cohort_id: int):
 
 
 def _render_cohort(cohort: Cohort, form: AddCandidateForm, status: int = 200):
-    page = paginate(_members_statement(cohort), rows=True)
+    page = paginate(_members_statement(), rows=True, params={"cohort_id": cohort.id})
     portfolios, assessors = {}, {}
     for membership, state, next_due_on, has_plan, assessor in page.items:
         if state is not None:
@@ -114,10 +115,12 @@ def _render_cohort(cohort: Cohort, form: AddCandidateForm, status: int = 200):
                   form=form, confirm=ConfirmForm(), status=status)
 
 
-def _members_statement(cohort: Cohort):
+@functools.cache
+def _members_statement():
     """A page of the cohort's members with what the list shows of each: their team,
     portfolio state, next review date, whether a support plan is open and their current
-    assessor's name, all in the members' own query (with the page's total)."""
+    assessor's name, all in the members' own query (with the page's total). Built once:
+    constructing it was a tenth of the page."""
     from portal.assessment.models import Assignment, AssignmentRole, SupportPlan
     from portal.portfolios.models import Portfolio, PortfolioReviewPoint
 
@@ -149,7 +152,7 @@ def _members_statement(cohort: Cohort):
         .join(User, CohortMembership.candidate_id == User.id)
         # A membership has at most one portfolio (membership_id is unique).
         .outerjoin(Portfolio, Portfolio.membership_id == CohortMembership.id)
-        .where(CohortMembership.cohort_id == cohort.id)
+        .where(CohortMembership.cohort_id == bindparam("cohort_id"))
         # The candidate is already joined for the sort; their team comes in the same row,
         # and their roles (loaded eagerly elsewhere) are not needed here.
         .options(contains_eager(CohortMembership.candidate).options(
