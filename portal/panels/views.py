@@ -7,6 +7,7 @@ candidate is, after the panel has decided. Every name that could identify the ca
 and is also blanked out of free text the members read.
 """
 
+import functools
 import re
 from datetime import date
 
@@ -21,8 +22,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 from werkzeug.routing import BuildError
 from wtforms import (
     HiddenField,
@@ -302,23 +303,13 @@ def mine():
                   item_counts=_open_items([p.id for p in panels]))
 
 
-def _latest_decisions(item_ids) -> dict[int, PanelDecision]:
-    if not item_ids:
-        return {}
-    latest: dict[int, PanelDecision] = {}
-    for decision in db.session.scalars(select(PanelDecision).where(
-            PanelDecision.agenda_item_id.in_(item_ids)).order_by(PanelDecision.id)):
-        latest[decision.agenda_item_id] = decision
-    return latest
-
-
-@bp.route("/<int:panel_id>")
-@signed_in
-def show(panel_id: int):
-    """The agenda as members see it: references only until the chair reveals identity."""
-    panel = get_panel_for_member(panel_id)
-    items = db.session.scalars(
-        select(AgendaItem).where(AgendaItem.panel_id == panel.id, AgendaItem.state != "removed")
+# The agenda's statements are built once with bound parameters: their loader options
+# cost more to build on every request than the queries take to run.
+@functools.cache
+def _agenda_statement():
+    return (
+        select(AgendaItem)
+        .where(AgendaItem.panel_id == bindparam("panel_id"), AgendaItem.state != "removed")
         # Every link here is many-to-one, so one joined query loads the whole agenda; the
         # people's roles (eager elsewhere) are not shown.
         .options(joinedload(AgendaItem.portfolio).joinedload(Portfolio.programme),
@@ -328,10 +319,45 @@ def show(panel_id: int):
                  joinedload(AgendaItem.report)
                  .load_only(ReviewReport.id, ReviewReport.assessor_id)
                  .joinedload(ReviewReport.assessor).lazyload(User.role_grants))
-        .order_by(AgendaItem.position, AgendaItem.id)).all()
+        .order_by(AgendaItem.position, AgendaItem.id)
+    )
+
+
+@functools.cache
+def _my_notes_statement():
+    return select(MemberNote).where(
+        MemberNote.agenda_item_id.in_(bindparam("item_ids", expanding=True)),
+        MemberNote.member_id == bindparam("member_id"))
+
+
+@functools.cache
+def _decisions_statement():
+    # The agenda shows each item's latest decision label; reasons and domains stay put.
+    return (select(PanelDecision)
+            .where(PanelDecision.agenda_item_id.in_(bindparam("item_ids", expanding=True)))
+            .options(load_only(PanelDecision.id, PanelDecision.agenda_item_id,
+                               PanelDecision.decision_label))
+            .order_by(PanelDecision.id))
+
+
+def _latest_decisions(item_ids) -> dict[int, PanelDecision]:
+    if not item_ids:
+        return {}
+    latest: dict[int, PanelDecision] = {}
+    for decision in db.session.scalars(_decisions_statement(), {"item_ids": item_ids}):
+        latest[decision.agenda_item_id] = decision
+    return latest
+
+
+@bp.route("/<int:panel_id>")
+@signed_in
+def show(panel_id: int):
+    """The agenda as members see it: references only until the chair reveals identity."""
+    panel = get_panel_for_member(panel_id)
+    items = db.session.scalars(_agenda_statement(), {"panel_id": panel.id}).all()
     ids = [item.id for item in items]
-    notes = {note.agenda_item_id: note for note in db.session.scalars(select(MemberNote).where(
-        MemberNote.agenda_item_id.in_(ids), MemberNote.member_id == current_user.id))} \
+    notes = {note.agenda_item_id: note for note in db.session.scalars(
+        _my_notes_statement(), {"item_ids": ids, "member_id": current_user.id})} \
         if ids else {}
     return render("panels/show.html", panel=panel, items=items, notes=notes,
                   decisions=_latest_decisions(ids), outcome_labels=OUTCOME_LABELS,
