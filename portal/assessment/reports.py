@@ -5,10 +5,11 @@ A report belongs to one submission (snapshot), so every round of return and
 resubmission keeps its own report. Once signed off a report never changes.
 """
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import load_only
 
 from portal.accounts.models import User
@@ -235,23 +236,34 @@ def respond(actor: User, report: ReviewReport, response: str) -> None:
                f"/reports/{report.id}")
 
 
-def reports_for(portfolio: Portfolio) -> list[ReviewReport]:
-    """The portfolio's reports for listing: what a list shows and who may open each; the
-    long texts load only if something reads them."""
-    return db.session.scalars(
-        select(ReviewReport).where(ReviewReport.portfolio_id == portfolio.id)
+@functools.cache
+def _reports_statement():
+    return (
+        select(ReviewReport).where(ReviewReport.portfolio_id == bindparam("portfolio_id"))
         .options(load_only(ReviewReport.id, ReviewReport.portfolio_id,
                            ReviewReport.review_point_code, ReviewReport.created_at,
                            ReviewReport.state, ReviewReport.outcome))
-        .order_by(ReviewReport.created_at, ReviewReport.id)).all()
+        .order_by(ReviewReport.created_at, ReviewReport.id))
+
+
+def reports_for(portfolio: Portfolio) -> list[ReviewReport]:
+    """The portfolio's reports for listing: what a list shows and who may open each; the
+    long texts load only if something reads them."""
+    return db.session.scalars(_reports_statement(), {"portfolio_id": portfolio.id}).all()
+
+
+@functools.cache
+def _open_plans_statement():
+    return (select(SupportPlan).where(
+        SupportPlan.portfolio_id.in_(bindparam("portfolio_ids", expanding=True)),
+        SupportPlan.closed_on.is_(None)).order_by(SupportPlan.review_on))
 
 
 def open_support_plans(portfolio_ids) -> list[SupportPlan]:
     if not portfolio_ids:
         return []
-    return db.session.scalars(select(SupportPlan).where(
-        SupportPlan.portfolio_id.in_(portfolio_ids), SupportPlan.closed_on.is_(None))
-        .order_by(SupportPlan.review_on)).all()
+    return db.session.scalars(_open_plans_statement(),
+                              {"portfolio_ids": list(portfolio_ids)}).all()
 
 
 def can_view_report(user: User, report: ReviewReport, portfolio: Portfolio) -> bool:

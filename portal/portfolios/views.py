@@ -1,10 +1,11 @@
 """The candidate's portfolio: overview, choosing evidence, submission, snapshots."""
 
+import functools
 from datetime import timedelta
 
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import defer, joinedload
 
 from portal.accounts.forms import ConfirmForm
@@ -56,25 +57,38 @@ def _submit_choices(portfolio) -> list[tuple[str, str]]:
     return [*choices, ("panel", "The final panel (your whole portfolio)")]
 
 
-def _included(portfolio):
-    return db.session.scalars(
-        select(PortfolioEntry).where(PortfolioEntry.portfolio_id == portfolio.id)
+# Built once with bound parameters: building a statement with loader options on every
+# request cost more than running it.
+@functools.cache
+def _included_statement():
+    return (
+        select(PortfolioEntry).where(PortfolioEntry.portfolio_id == bindparam("portfolio_id"))
         # A join, not selectinload: that batches 500 ids a query, so a long portfolio
         # would cost one more query per 500 entries.
         .options(joinedload(PortfolioEntry.entry).load_only(
             # The list shows titles and dates; reflections stay in the table.
             EvidenceEntry.id, EvidenceEntry.title, EvidenceEntry.occurred_on))
         .order_by(PortfolioEntry.added_at, PortfolioEntry.id)
-    ).all()
+    )
 
 
-def _snapshots(portfolio):
-    return db.session.scalars(
-        select(PortfolioSnapshot).where(PortfolioSnapshot.portfolio_id == portfolio.id)
+def _included(portfolio):
+    return db.session.scalars(_included_statement(), {"portfolio_id": portfolio.id}).all()
+
+
+@functools.cache
+def _snapshots_statement():
+    return (
+        select(PortfolioSnapshot)
+        .where(PortfolioSnapshot.portfolio_id == bindparam("portfolio_id"))
         # The list shows dates and purposes; each frozen content is the whole portfolio.
         .options(defer(PortfolioSnapshot.content))
         .order_by(PortfolioSnapshot.submitted_at.desc(), PortfolioSnapshot.id.desc())
-    ).all()
+    )
+
+
+def _snapshots(portfolio):
+    return db.session.scalars(_snapshots_statement(), {"portfolio_id": portfolio.id}).all()
 
 
 def sees_evidence(portfolio) -> bool:
