@@ -1,9 +1,11 @@
 """The role-appropriate home page."""
 
+import functools
+
 from flask import Blueprint, redirect, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import joinedload, load_only
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
@@ -24,53 +26,81 @@ def root():
     return redirect(url_for("accounts.sign_in"))
 
 
-def _candidate_memberships(user: User):
-    return db.session.scalars(
+# Home pages are the most visited: their statements are built once, with the user's id
+# as a bound parameter, rather than built and keyed again on every request.
+@functools.cache
+def _memberships_statement():
+    return (
         select(CohortMembership)
-        .where(CohortMembership.candidate_id == user.id)
+        .where(CohortMembership.candidate_id == bindparam("user_id"))
         .options(joinedload(CohortMembership.cohort).joinedload(Cohort.programme))
         .order_by(CohortMembership.joined_on.desc())
-    ).all()
+    )
+
+
+def _candidate_memberships(user: User):
+    return db.session.scalars(_memberships_statement(), {"user_id": user.id}).all()
+
+
+@functools.cache
+def _recent_entries_statement():
+    return (
+        select(EvidenceEntry)
+        .where(EvidenceEntry.candidate_id == bindparam("user_id"))
+        # Titles and dates only: reflections stay in the table.
+        .options(load_only(EvidenceEntry.id, EvidenceEntry.title, EvidenceEntry.occurred_on,
+                           EvidenceEntry.created_at))
+        .order_by(EvidenceEntry.created_at.desc(), EvidenceEntry.id.desc())
+        .limit(5)
+    )
 
 
 def _recent_entries(user: User):
-    return db.session.scalars(
-        select(EvidenceEntry)
-        .where(EvidenceEntry.candidate_id == user.id)
-        .order_by(EvidenceEntry.created_at.desc(), EvidenceEntry.id.desc())
-        .limit(5)
-    ).all()
+    return db.session.scalars(_recent_entries_statement(), {"user_id": user.id}).all()
 
 
-def _open_support_plans(user: User):
+@functools.cache
+def _open_support_plans_statement():
     from portal.assessment.models import SupportPlan
     from portal.portfolios.models import Portfolio
 
-    return db.session.scalars(
+    return (
         select(SupportPlan).join(Portfolio, SupportPlan.portfolio_id == Portfolio.id)
-        .where(Portfolio.candidate_id == user.id, SupportPlan.closed_on.is_(None))
+        .where(Portfolio.candidate_id == bindparam("user_id"), SupportPlan.closed_on.is_(None))
         .order_by(SupportPlan.review_on)
-    ).all()
+    )
+
+
+def _open_support_plans(user: User):
+    return db.session.scalars(_open_support_plans_statement(), {"user_id": user.id}).all()
+
+
+@functools.cache
+def _review_points_statement():
+    from portal.portfolios.models import Portfolio, PortfolioReviewPoint
+
+    return (
+        select(PortfolioReviewPoint)
+        .join(Portfolio, PortfolioReviewPoint.portfolio_id == Portfolio.id)
+        .where(Portfolio.candidate_id == bindparam("user_id"),
+               PortfolioReviewPoint.completed_on.is_(None))
+        .order_by(PortfolioReviewPoint.due_on)
+        .limit(4)
+    )
 
 
 def _review_points_to_come(user: User):
     """The candidate's outstanding review points with their status, soonest first."""
     from portal.evidence.forms import today_in_england
-    from portal.portfolios.models import Portfolio, PortfolioReviewPoint
     from portal.portfolios.views import review_point_status
 
     today = today_in_england()
-    points = db.session.scalars(
-        select(PortfolioReviewPoint)
-        .join(Portfolio, PortfolioReviewPoint.portfolio_id == Portfolio.id)
-        .where(Portfolio.candidate_id == user.id, PortfolioReviewPoint.completed_on.is_(None))
-        .order_by(PortfolioReviewPoint.due_on)
-        .limit(4)
-    ).all()
+    points = db.session.scalars(_review_points_statement(), {"user_id": user.id}).all()
     return [(point, *review_point_status(point, today)) for point in points]
 
 
-def _cohort_overview(user: User):
+@functools.cache
+def _cohort_overview_statement():
     # count(*) rather than count(id): PostgreSQL can answer from the cohort_id index alone.
     members = (
         select(func.count())
@@ -78,13 +108,18 @@ def _cohort_overview(user: User):
         .correlate(Cohort)
         .scalar_subquery()
     )
-    return db.session.execute(
+    return (
         select(Cohort, members.label("members"))
-        .where(Cohort.organisation_id == user.organisation_id, Cohort.active)
+        .where(Cohort.organisation_id == bindparam("organisation_id"), Cohort.active)
         .options(joinedload(Cohort.programme))
         .order_by(Cohort.start_date.desc())
         .limit(20)
-    ).all()
+    )
+
+
+def _cohort_overview(user: User):
+    return db.session.execute(_cohort_overview_statement(),
+                              {"organisation_id": user.organisation_id}).all()
 
 
 def _organisation_counts(user: User) -> dict:
