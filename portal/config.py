@@ -107,6 +107,9 @@ def settings_from_environment(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_NAME": "portal_session",
+        # A session lasts SESSION_HOURS from when it last changed (sign-in), not from the
+        # last page: an absolute limit, and no cookie re-signed and re-sent on every page.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }
 

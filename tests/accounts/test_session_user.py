@@ -52,3 +52,26 @@ def test_the_home_page_names_the_team(client, org):
     person = factories.user(org, roles=["assessor"], team_id=team.id)
     sign_in(client, person)
     assert "South hub" in page(client.get("/home")).select_one(".govuk-body-l").get_text()
+
+
+def test_pages_do_not_resend_the_session_cookie(client, org):
+    """The session is signed at sign-in and when it changes, not on every page."""
+    person = factories.user(org, roles=["candidate"])
+    sign_in(client, person)
+    client.get("/home")  # the first page adds the CSRF token to the session
+    response = client.get("/home")
+    assert response.status_code == 200
+    assert "portal_session" not in response.headers.get("Set-Cookie", "")
+
+
+def test_a_session_ends_session_hours_after_sign_in(app, client, org, monkeypatch):
+    import time
+
+    person = factories.user(org, roles=["candidate"])
+    sign_in(client, person)
+    assert client.get("/home").status_code == 200
+    later = time.time() + app.permanent_session_lifetime.total_seconds() + 60
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
+    response = client.get("/home")
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith("/sign-in")
