@@ -6,7 +6,7 @@ FLASK := PORTAL_ENV=development $(BIN)/flask --app portal
 GOVUK := node_modules/govuk-frontend/dist/govuk
 
 .PHONY: run test test-sqlite test-postgres lint install assets clean bench-check bench \
-	bench-smoke wrk
+	bench-smoke bench-instructions wrk
 
 run: install assets
 	$(FLASK) db upgrade
@@ -79,6 +79,11 @@ bench: install wrk
 	$(BENCH_FLASK) bench-seed --skip-if-seeded --candidates $(BENCH_CANDIDATES) \
 		--entries $(BENCH_ENTRIES)
 	$(BIN)/python -m bench.run --database-url $(BENCH_DATABASE_URL) --seconds $(BENCH_SECONDS)
+
+# Instructions per request under callgrind: the same on every run of the same code, for
+# judging a change on a noisy machine (needs valgrind and the seeded bench database).
+bench-instructions: install
+	$(BIN)/python -m bench.instructions --database-url $(BENCH_DATABASE_URL)
 
 # A few seconds per page on a tiny SQLite database: proves the benchmark still runs.
 SMOKE_DIR := $(CURDIR)/instance/bench-smoke
