@@ -60,7 +60,7 @@ def index():
     page_number = requested_page()
     page = Page(items=ordered[(page_number - 1) * QUEUE_PAGE_SIZE:page_number * QUEUE_PAGE_SIZE],
                 page=page_number, per_page=QUEUE_PAGE_SIZE, total=len(ordered))
-    return render("assess/queue.html", items=ordered, page=page,
+    return render("assess/queue.html", items=ordered, page=page, queue_rows=queue.rows_html,
                   total=total, filters=filters, sorts=queue.SORTS, kinds=kinds, today=today,
                   caseload=caseload)
 

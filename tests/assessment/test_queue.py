@@ -403,3 +403,24 @@ def test_an_assessor_reading_an_entry_is_led_back_to_the_candidate(client, org):
     soup = page(client.get(f"/evidence/{entry.id}"))
     assert soup.select_one(".govuk-back-link")["href"] == f"/assess/candidates/{candidate.id}"
     assert "The candidate confirmed" in soup.get_text()
+
+
+def test_queue_rows_escape_every_value_and_mark_overdue_work(app):
+    from datetime import date as _date
+
+    from portal.assessment import queue as queue_module
+
+    today = _date(2026, 11, 22)
+    items = [queue_module.QueueItem(
+        queue_module.Kind.EVIDENCE, queue_module.CandidateRef(7, "<b>Sam</b> & Co"),
+        "Give feedback on \u2018<i>visit</i>\u2019", _date(2026, 11, 1),
+        queue_module.Link("evidence.show", "entry_id", 42), "Open \u2018<i>visit</i>\u2019")]
+    with app.test_request_context("/"):
+        html = str(queue_module.rows_html(items, today))
+        later = str(queue_module.rows_html(items, _date(2026, 10, 1)))
+    assert "<b>" not in html and "<i>" not in html
+    assert "&lt;b&gt;Sam&lt;/b&gt; &amp; Co" in html
+    assert 'href="/assess/candidates/7"' in html and 'href="/evidence/42"' in html
+    assert 'data-kind="evidence"' in html and "1 November 2026" in html
+    assert "govuk-tag--red" in html and "Overdue" in html
+    assert "Overdue" not in later
