@@ -73,6 +73,9 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
+    from portal.core.rendering import use_request_csrf_token
+
+    use_request_csrf_token(app)
     limiter.init_app(app)
     htmx.init_app(app)
     wtforms_helpers.init_app(app)

@@ -10,7 +10,8 @@ per process and returns the same markup afterwards.
 from collections.abc import Callable
 
 import jinja2
-from flask import Flask, current_app
+from flask import Flask, current_app, g
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 # Components whose parameters repeat a lot: labels, states, the site's own navigation.
@@ -70,6 +71,18 @@ class Template(jinja2.Template):
         if ctx is not None and maps is not None and not ctx.globals_keys.difference(*maps):
             ctx = None  # nothing extra to pass on: the cached module is the right one
         return super()._get_default_module(ctx)
+
+
+def csrf_token() -> str:
+    """Flask-WTF's token for this request, from `g` once made. Pages with a form per row
+    (remove buttons in a list) asked for it dozens of times, each call reading config."""
+    token = g.get("csrf_token")  # where Flask-WTF keeps it (WTF_CSRF_FIELD_NAME default)
+    return token if token is not None else generate_csrf()
+
+
+def use_request_csrf_token(app: Flask) -> None:
+    """Replace the `csrf_token` template global that CSRFProtect.init_app installs."""
+    app.jinja_env.globals["csrf_token"] = csrf_token
 
 
 def init_rendering(app: Flask) -> None:

@@ -94,3 +94,12 @@ def test_an_import_still_passes_on_extra_template_globals():
     assert env.get_template("page.html").render() == ""
     with_greeting = env.get_template("page.html", globals={"greeting": "Hello"})
     assert with_greeting.render() == "Hello"
+
+
+def test_the_csrf_token_global_is_flask_wtfs_token_for_the_request(app):
+    from flask_wtf.csrf import generate_csrf
+
+    assert app.jinja_env.globals["csrf_token"] is rendering.csrf_token
+    with app.test_request_context("/"):
+        first = rendering.csrf_token()
+        assert first == generate_csrf() == rendering.csrf_token()
