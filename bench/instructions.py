@@ -47,14 +47,14 @@ def _signed_in_client(app, email: str, password: str):
     return client
 
 
-def measure_in_this_process(database_url: str, requests: int) -> None:
+def measure_in_this_process(database_url: str, requests: int, pages: str) -> None:
     """The part that runs under callgrind: warm every page, then mark and fetch each."""
-    from bench.run import BENCH_PASSWORD, PAGES, discover
+    from bench.run import BENCH_PASSWORD, chosen_pages, discover
     from bench.wsgi import app
 
     sessions, _dataset = discover(database_url, 1, random.Random(1))  # noqa: S311
     jobs = [("floor (1 query, 50 rows)", app.test_client(), "/bench/floor")]
-    for spec in PAGES:
+    for spec in chosen_pages(pages):
         if spec.upload or not sessions.get(spec.role):
             continue
         session = sessions[spec.role][0]
@@ -92,12 +92,15 @@ def main(argv=None) -> int:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--requests", type=int, default=8, help="per page, after warming")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "instructions.json"))
+    parser.add_argument("--pages", default="",
+                        help="only pages whose names contain one of these comma-separated "
+                             "words (the floor is always measured)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if not args.database_url:
         parser.error("give --database-url or set DATABASE_URL")
     if args.child:
-        measure_in_this_process(args.database_url, args.requests)
+        measure_in_this_process(args.database_url, args.requests, args.pages)
         return 0
     if shutil.which("valgrind") is None:
         parser.error("valgrind is not installed (Debian: apt-get install valgrind)")
@@ -114,7 +117,7 @@ def main(argv=None) -> int:
             ["valgrind", "--tool=callgrind", f"--dump-before={MARKER}",  # noqa: S607
              f"--callgrind-out-file={out_file}", sys.executable, "-m", "bench.instructions",
              "--child", "--database-url", args.database_url, "--requests",
-             str(args.requests)],
+             str(args.requests), "--pages", args.pages],
             cwd=ROOT, env=environment, capture_output=True, text=True, check=True)
         pages = json.loads(next(line for line in child.stdout.splitlines()
                                 if line.startswith("PAGES "))[len("PAGES "):])

@@ -107,8 +107,8 @@ def settings_from_environment(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_NAME": "portal_session",
-        # A session lasts SESSION_HOURS from when it last changed (sign-in), not from the
-        # last page: an absolute limit, and no cookie re-signed and re-sent on every page.
+        # A session ends SESSION_HOURS after sign-in (accounts.session checks the sign-in
+        # time), so the cookie need not be re-signed and re-sent with every page.
         "SESSION_REFRESH_EACH_REQUEST": False,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }

@@ -2,8 +2,9 @@
 
 import functools
 import secrets
+import time
 
-from flask import g, request, url_for
+from flask import current_app, g, request, url_for
 from flask import session as flask_session
 from flask_login import login_user
 from sqlalchemy import bindparam, func, select
@@ -15,6 +16,8 @@ from portal.core.extensions import login_manager
 from portal.core.htmx import render
 from portal.notifications.models import Notification
 from portal.organisations.models import Organisation, Team
+
+SIGNED_IN_AT = "signed_in_at"  # session key: when this session began (seconds)
 
 
 @functools.cache
@@ -51,7 +54,7 @@ def _user_statement():
 def load_user(session_id: str) -> User | None:
     """Accept the cookie only while the user's session token is unchanged."""
     user_id, _, token = session_id.partition(".")
-    if not user_id.isdigit() or not token:
+    if not user_id.isdigit() or not token or not _within_session_hours():
         return None
     row = db.session.execute(_user_statement(), {"user_id": int(user_id)}).first()
     if row is None:
@@ -62,6 +65,14 @@ def load_user(session_id: str) -> User | None:
     user.remember_loaded(roles, organisation_name, team_name)
     g.unread_notification_count = unread_count or 0
     return user
+
+
+def _within_session_hours() -> bool:
+    """A session ends SESSION_HOURS after sign-in, however busy it has been. (The cookie's
+    own signature dates from the session's last change, which a flash message renews.)"""
+    started = flask_session.get(SIGNED_IN_AT)
+    lifetime = current_app.permanent_session_lifetime.total_seconds()
+    return isinstance(started, int) and 0 <= time.time() - started <= lifetime
 
 
 @login_manager.unauthorized_handler
@@ -92,4 +103,5 @@ def start_session(user: User) -> None:
     """Rotate the session at sign-in so nothing from before it carries over."""
     flask_session.clear()
     login_user(user)
+    flask_session[SIGNED_IN_AT] = int(time.time())
     flask_session.permanent = True

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import (
     String,
     and_,
@@ -345,32 +345,32 @@ def sort_queue(items: list[QueueItem], sort: str) -> list[QueueItem]:
 
 
 # The queue's rows, drawn in Python --------------------------------------------------------
-_ROW = Markup(
-    '    <tr class="govuk-table__row" data-kind="{kind}">\n'
-    '      <td class="govuk-table__cell"><a class="govuk-link" href="{candidate_url}">{name}</a>'
-    '</td>\n'
-    '      <td class="govuk-table__cell"><span class="govuk-body-s govuk-!-display-block '
-    'govuk-!-margin-bottom-1">{kind_label}</span>{needed}</td>\n'
-    '      <td class="govuk-table__cell"><span class="portal-nowrap">{due}</span>{overdue}</td>\n'
-    '      <td class="govuk-table__cell"><a class="govuk-link" href="{href}">{link_text}'
-    '<span class="govuk-visually-hidden"> for {name}</span></a></td>\n'
-    '    </tr>\n')
-
-
 def rows_html(items: list[QueueItem], today: date) -> Markup:
     """The table rows for a page of the queue. Fifty rows of a dozen values each made the
-    template the queue's largest cost; Markup.format escapes every value just as Jinja
-    would, and the Overdue tag is the GOV.UK macro's own (memoised) output."""
+    template the queue's largest cost. Every value goes through `escape`, as Jinja's
+    autoescaping would; the Overdue tag is the GOV.UK macro's own (memoised) output."""
     from portal.core.rendering import memoised_component
     from portal.core.template_helpers import uk_date
 
-    overdue_tag = Markup(" ") + memoised_component("govukTag")(
+    overdue_tag = " " + memoised_component("govukTag")(
         {"text": "Overdue", "classes": "govuk-tag--red"})
-    return Markup("").join(
-        _ROW.format(kind=item.kind, name=item.candidate.name, kind_label=item.kind_label,
-                    candidate_url=fast_url_for("assess.candidate",
-                                               candidate_id=item.candidate.id),
-                    needed=item.needed, due=uk_date(item.due_on),
-                    overdue=overdue_tag if item.overdue(today) else "",
-                    href=str(item.href), link_text=item.link_text)
-        for item in items)
+    rows = []
+    for item in items:
+        name = escape(item.candidate.name)
+        candidate_url = escape(fast_url_for("assess.candidate", candidate_id=item.candidate.id))
+        href = escape(str(item.href))
+        rows.append(
+            f'    <tr class="govuk-table__row" data-kind="{escape(item.kind)}">\n'
+            f'      <td class="govuk-table__cell"><a class="govuk-link" href="{candidate_url}">'
+            f'{name}</a></td>\n'
+            '      <td class="govuk-table__cell"><span class="govuk-body-s govuk-!-display-block '
+            f'govuk-!-margin-bottom-1">{escape(item.kind_label)}</span>{escape(item.needed)}'
+            '</td>\n'
+            '      <td class="govuk-table__cell"><span class="portal-nowrap">'
+            f'{escape(uk_date(item.due_on))}</span>'
+            f'{overdue_tag if item.overdue(today) else ""}</td>\n'
+            f'      <td class="govuk-table__cell"><a class="govuk-link" href="{href}">'
+            f'{escape(item.link_text)}<span class="govuk-visually-hidden"> for {name}</span>'
+            '</a></td>\n'
+            '    </tr>\n')
+    return Markup("".join(rows))  # noqa: S704 (every value above is escaped)

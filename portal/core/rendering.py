@@ -43,9 +43,11 @@ def memoised_component(name: str) -> Callable[[dict], Markup]:
         if markup is None:
             macro = getattr(current_app.jinja_env.get_template(path).module, name)
             markup = macro(params or {})  # a macro of an autoescaped template: Markup
-            if len(_rendered) >= MAX_ENTRIES:
-                _rendered.clear()
-            _rendered[key] = markup
+            # An object shown by its address says nothing about its content: not memoised.
+            if " at 0x" not in key[1]:
+                if len(_rendered) >= MAX_ENTRIES:
+                    _rendered.clear()
+                _rendered[key] = markup
         return markup
 
     render.__name__ = name

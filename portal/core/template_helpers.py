@@ -11,11 +11,19 @@ from markupsafe import Markup, escape
 from portal.accounts.roles import Role
 
 
-@functools.lru_cache(maxsize=4096)  # lists show the same few dates many times over
 def uk_date(value: date | datetime | None) -> str:
     """'1 September 2026', the GOV.UK style for dates."""
     if value is None:
         return ""
+    if type(value) is date:
+        return _uk_day(value)
+    # A datetime is written in its own time zone; equal instants in two zones compare
+    # equal, so they must not share a cache entry.
+    return f"{value.day} {value:%B %Y}"
+
+
+@functools.lru_cache(maxsize=4096)  # lists show the same few dates many times over
+def _uk_day(value: date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
@@ -103,7 +111,8 @@ def navigation_items(active_endpoint: str | None) -> list[dict]:
     active_prefix = (active_endpoint or "").split(".")[0]
     active_prefix = MENU_SECTION_OF.get(active_prefix, active_prefix)
     navigation = []
-    for text, href, section in _menu_links(frozenset(current_user.roles), id(current_app),
+    app_id = id(current_app._get_current_object())  # the app, not the proxy
+    for text, href, section in _menu_links(frozenset(current_user.roles), app_id,
                                            request.script_root):
         item = {"text": text, "href": href, "active": section == active_prefix}
         if section == "notifications":

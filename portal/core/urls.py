@@ -82,7 +82,8 @@ def fast_url_for(endpoint: str, **values) -> str:
             and all(type(value) is int and 0 <= value <= MAX_DATABASE_ID
                     and not name.startswith("_") for name, value in values.items())):
         names = tuple(values)
-        shape = _url_shape(endpoint, names, id(current_app), request.script_root)
+        app_id = id(current_app._get_current_object())  # the app, not the proxy
+        shape = _url_shape(endpoint, names, app_id, request.script_root)
         if shape is not None:
             parts = [shape[0]]
             for name, piece in zip(names, shape[1:], strict=True):

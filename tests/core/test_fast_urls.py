@@ -59,3 +59,15 @@ def test_the_shape_is_built_once_per_endpoint(app):
         urls = [fast_url_for("reports.show", report_id=n) for n in range(2, 12)]
     assert _url_shape.cache_info().hits == hits + 10
     assert urls[0] == "/reports/2"
+
+
+def test_each_app_keeps_its_own_url_shapes(app):
+    """Two apps in one process (tests, tools) may route differently."""
+    from flask import Flask
+
+    other = Flask("other")
+    other.add_url_rule("/elsewhere/<int:entry_id>", "evidence.show", lambda entry_id: "")
+    with app.test_request_context("/"):
+        assert fast_url_for("evidence.show", entry_id=3) == "/evidence/3"
+    with other.test_request_context("/"):
+        assert fast_url_for("evidence.show", entry_id=3) == "/elsewhere/3"

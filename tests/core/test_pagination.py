@@ -70,3 +70,14 @@ def test_extra_columns_can_be_kept(app, org):
         page = paginate(statement, rows=True)
         (user, shout), = page.items
     assert (user.name, shout, page.total) == ("Ada", "Ada", 1)
+
+
+def test_a_distinct_list_is_counted_after_distinct(app, org):
+    for n in range(3):
+        factories.user(org, name="Same name" if n < 2 else "Other name")
+    db.session.commit()
+    statement = (select(User.name).where(User.organisation_id == org.id).distinct()
+                 .order_by(User.name))
+    with app.test_request_context("/"):
+        page = paginate(statement, per_page=10)
+    assert (page.items, page.total) == (["Other name", "Same name"], 2)

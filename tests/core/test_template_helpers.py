@@ -19,3 +19,12 @@ def test_paragraphs_are_escaped_and_split_on_blank_lines():
     html = str(paragraphs("One <b>\nline two\n\nTwo"))
     assert html == ('<p class="govuk-body">One &lt;b&gt;<br>line two</p>'
                     '<p class="govuk-body">Two</p>')
+
+
+def test_the_same_instant_in_two_time_zones_keeps_its_own_day():
+    from zoneinfo import ZoneInfo
+
+    late_in_utc = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+    in_london = late_in_utc.astimezone(ZoneInfo("Europe/London"))
+    assert uk_date(late_in_utc) == "30 June 2026"
+    assert uk_date(in_london) == "1 July 2026"
