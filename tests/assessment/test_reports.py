@@ -164,6 +164,32 @@ def test_not_on_track_opens_a_visible_support_plan(app, client, people):
     assert "Support plan" in body and "15 January 2099" in body
 
 
+def test_the_cohort_list_shows_the_open_plan_next_review_and_assessor(app, client, people):
+    report = _start(client, people)
+    domains = _domains(people)
+    form = _full_form(people, **{f"rating-{domains[5].id}": "not_on_track",
+                                 "action-0-description": "Weekly reflective supervision",
+                                 "action-0-due": "2099-01-15"})
+    assert client.post(f"/reports/{report.id}", data=form).status_code == 303
+    portfolio = db.session.get(Portfolio, people["portfolio"].id)
+    cohort_id = portfolio.membership.cohort_id
+    next_point = min((p for p in portfolio.review_points if p.completed_on is None),
+                     key=lambda p: p.position)
+    lead_client = app.test_client()
+    sign_in(lead_client, people["lead"])
+    row = next(r for r in page(lead_client.get(f"/cohorts/{cohort_id}")).select("tbody tr")
+               if "Amara Okafor" in r.get_text())
+    text = row.get_text(" ", strip=True)
+    assert "Support plan" in text and "Helen Shaw" in text
+    assert f"{next_point.due_on.day} {next_point.due_on:%B %Y}" in text
+    plan = db.session.scalar(db.select(SupportPlan))
+    plan.closed_on = date(2099, 2, 1)
+    db.session.commit()
+    row = next(r for r in page(lead_client.get(f"/cohorts/{cohort_id}")).select("tbody tr")
+               if "Amara Okafor" in r.get_text())
+    assert "Support plan" not in row.get_text()
+
+
 def test_return_and_resubmit_keep_every_round(client, people):
     report = _start(client, people)
     response = client.post(f"/reports/{report.id}/return",
