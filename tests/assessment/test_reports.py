@@ -148,13 +148,19 @@ def test_an_unknown_recommendation_is_refused(client, people):
     assert response.status_code == 400  # ASYE recommends pass or fail
 
 
-def test_not_on_track_opens_a_visible_support_plan(app, client, people):
+def _sign_off_not_on_track(client, people):
+    """Sign off a report with one domain not on track, which opens a support plan."""
     report = _start(client, people)
     domains = _domains(people)
     form = _full_form(people, **{f"rating-{domains[5].id}": "not_on_track",
                                  "action-0-description": "Weekly reflective supervision",
                                  "action-0-due": "2099-01-15"})
     assert client.post(f"/reports/{report.id}", data=form).status_code == 303
+    return domains
+
+
+def test_not_on_track_opens_a_visible_support_plan(app, client, people):
+    domains = _sign_off_not_on_track(client, people)
     plan = db.session.scalar(db.select(SupportPlan))
     assert plan.review_on == date(2099, 1, 15)
     assert domains[5].title in plan.concerns
@@ -165,12 +171,7 @@ def test_not_on_track_opens_a_visible_support_plan(app, client, people):
 
 
 def test_the_cohort_list_shows_the_open_plan_next_review_and_assessor(app, client, people):
-    report = _start(client, people)
-    domains = _domains(people)
-    form = _full_form(people, **{f"rating-{domains[5].id}": "not_on_track",
-                                 "action-0-description": "Weekly reflective supervision",
-                                 "action-0-due": "2099-01-15"})
-    assert client.post(f"/reports/{report.id}", data=form).status_code == 303
+    _sign_off_not_on_track(client, people)
     portfolio = db.session.get(Portfolio, people["portfolio"].id)
     cohort_id = portfolio.membership.cohort_id
     next_point = min((p for p in portfolio.review_points if p.completed_on is None),
