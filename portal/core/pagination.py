@@ -79,27 +79,30 @@ def paginate(statement, per_page: int | None = None, *, rows: bool = False,
     per_page = per_page or current_app.config["PAGE_SIZE"]
     page = requested_page()
     offset = (page - 1) * per_page
-    values = {**(params or {}), "page_limit": per_page, "page_offset": offset}
+    params = params or {}
     if getattr(statement, "_distinct", False):
         # A window count counts rows before DISTINCT removes any: count separately.
-        return _paginate_distinct(statement, page, per_page, rows, params or {})
-    found = db.session.execute(_paged(statement), values).all()
+        return _paginate_distinct(statement, page, per_page, rows, params)
+    found = db.session.execute(
+        _paged(statement), {**params, "page_limit": per_page, "page_offset": offset}).all()
     if found:
         total = found[-1][-1]
     elif page == 1:
         total = 0
     else:
-        total = db.session.scalar(
-            select(func.count()).select_from(statement.order_by(None).subquery()),
-            params or {}) or 0
+        total = _count(statement, params)
     items = [row[:-1] if rows else row[0] for row in found]
     return Page(items=items, page=page, per_page=per_page, total=total)
 
 
 def _paginate_distinct(statement, page: int, per_page: int, rows: bool, params: dict) -> Page:
     offset = (page - 1) * per_page
-    total = db.session.scalar(
-        select(func.count()).select_from(statement.order_by(None).subquery()), params) or 0
+    total = _count(statement, params)
     found = db.session.execute(statement.limit(per_page).offset(offset), params).all()
     items = [tuple(row) if rows else row[0] for row in found]
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def _count(statement, params: dict) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(statement.order_by(None).subquery()), params) or 0
