@@ -83,8 +83,15 @@ def csrf_token() -> str:
 
 
 def use_request_csrf_token(app: Flask) -> None:
-    """Replace the `csrf_token` template global that CSRFProtect.init_app installs."""
+    """Replace the `csrf_token` that CSRFProtect.init_app gives templates.
+
+    It installs it twice: as a global and through a context processor, whose value
+    shadows the global in every template. Its context processor only repeats its two
+    globals, so it goes, and the global is ours.
+    """
     app.jinja_env.globals["csrf_token"] = csrf_token
+    processors = app.template_context_processors[None]
+    processors[:] = [p for p in processors if getattr(p, "__module__", "") != "flask_wtf.csrf"]
 
 
 def init_rendering(app: Flask) -> None:

@@ -1,13 +1,13 @@
 """Administrators and programme leads manage cohorts and who is in them."""
 
 import functools
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from flask import Blueprint, abort, flash, url_for
 from flask_login import current_user
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import aliased, contains_eager, joinedload, lazyload, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from portal.accounts.forms import ConfirmForm
 from portal.accounts.models import User
@@ -102,18 +102,28 @@ def show(cohort_id: int):
 
 
 def _render_cohort(cohort: Cohort, form: AddCandidateForm, status: int = 200):
+    from portal.portfolios.models import PortfolioState
+
     page = paginate(_members_statement(), rows=True, params={"cohort_id": cohort.id})
-    portfolios, assessors = {}, {}
-    for membership, state, next_due_on, open_plan, assessor in page.items:
-        if state is not None:
-            portfolios[membership.id] = PortfolioSummary(state, next_due_on,
-                                                         open_plan is not None)
-        if assessor is not None:
-            assessors[membership.candidate_id] = assessor
-    page.items = [row[0] for row in page.items]
+    page.items = [CohortMember(*row) for row in page.items]
     return render("organisations/cohort.html", cohort=cohort, page=page,
-                  portfolios=portfolios, assessors=assessors,
+                  portfolio_states={state.value: state.label for state in PortfolioState},
                   form=form, confirm=ConfirmForm(), status=status)
+
+
+class CohortMember(NamedTuple):
+    """A row of the cohort's list, as plain values: a page of 25 candidates used to load
+    memberships, people, teams and every portfolio with its review points as objects."""
+
+    membership_id: int
+    candidate_id: int
+    joined_on: date
+    name: str
+    team_name: str | None
+    portfolio_state: str | None  # None: no portfolio yet
+    next_due_on: date | None
+    open_plan_id: int | None
+    assessor_name: str | None
 
 
 @functools.cache
@@ -128,6 +138,7 @@ def _members_statement():
     A membership has at most one portfolio (membership_id is unique).
     """
     from portal.assessment.models import Assignment, AssignmentRole, SupportPlan
+    from portal.organisations.models import Team
     from portal.portfolios.models import Portfolio, PortfolioReviewPoint
 
     def of_membership(statement):
@@ -159,31 +170,13 @@ def _members_statement():
         .scalar_subquery()
     )
     return (
-        select(CohortMembership, state, next_due, open_plan, assessor_name)
+        select(CohortMembership.id, CohortMembership.candidate_id, CohortMembership.joined_on,
+               User.name, Team.name, state, next_due, open_plan, assessor_name)
         .join(User, CohortMembership.candidate_id == User.id)
+        .outerjoin(Team, Team.id == User.team_id)
         .where(CohortMembership.cohort_id == bindparam("cohort_id"))
-        # The candidate is already joined for the sort; their team comes in the same row,
-        # and their roles (loaded eagerly elsewhere) are not needed here.
-        .options(contains_eager(CohortMembership.candidate).options(
-            joinedload(User.team), lazyload(User.role_grants)))
         .order_by(func.lower(User.name), User.id)
     )
-
-
-@dataclass(frozen=True)
-class PortfolioSummary:
-    """What the cohort list shows of a portfolio, read as plain values: a page of 25
-    candidates used to load every portfolio and all its review points as objects."""
-
-    state: str
-    next_due_on: date | None
-    has_support_plan: bool
-
-    @property
-    def state_label(self) -> str:
-        from portal.portfolios.models import PortfolioState
-
-        return PortfolioState(self.state).label
 
 
 @bp.route("/<int:cohort_id>/edit", methods=["GET", "POST"])

@@ -22,8 +22,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from sqlalchemy import and_, bindparam, func, or_, select
-from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
+from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 from werkzeug.routing import BuildError
 from wtforms import (
     HiddenField,
@@ -49,6 +49,7 @@ from portal.core.forms import GovDateField
 from portal.core.htmx import redirect_to, render, wants_fragment
 from portal.core.urls import id_argument
 from portal.evidence.forms import today_in_england
+from portal.organisations.models import Team
 from portal.panels import operations
 from portal.panels.models import (
     AgendaItem,
@@ -303,50 +304,45 @@ def mine():
                   item_counts=_open_items([p.id for p in panels]))
 
 
-# The agenda's statements are built once with bound parameters: their loader options
-# cost more to build on every request than the queries take to run.
+# The agenda is one statement, built once with bound parameters: each row carries what the
+# table shows as plain values. Loading items, portfolios, people, notes and decisions as
+# objects (three queries) was most of the page's time.
 @functools.cache
 def _agenda_statement():
+    candidate, assessor = aliased(User), aliased(User)
+    revealed = AgendaItem.identity_revealed_at.is_not(None)
+
+    def once_revealed(column):
+        """Names leave the database only for an item whose identity has been revealed."""
+        return case((revealed, column), else_=None)
+
+    latest_decision = (
+        select(PanelDecision.decision_label)
+        .where(PanelDecision.agenda_item_id == AgendaItem.id)
+        .order_by(PanelDecision.id.desc()).limit(1)
+        .correlate(AgendaItem).scalar_subquery())
+    my_view = (
+        select(MemberNote.provisional_view)
+        .where(MemberNote.agenda_item_id == AgendaItem.id,
+               MemberNote.member_id == bindparam("member_id"))
+        .correlate(AgendaItem).scalar_subquery())
     return (
-        select(AgendaItem)
+        select(AgendaItem.id, AgendaItem.reference, AgendaItem.state,
+               Programme.name.label("programme_name"),
+               once_revealed(candidate.name).label("candidate_name"),
+               once_revealed(Team.name).label("team_name"),
+               once_revealed(assessor.name).label("assessor_name"),
+               latest_decision.label("decision_label"),
+               my_view.label("provisional_view"))
+        .join(Portfolio, Portfolio.id == AgendaItem.portfolio_id)
+        .join(Programme, Programme.id == Portfolio.programme_id)
+        .join(candidate, candidate.id == Portfolio.candidate_id)
+        .outerjoin(Team, Team.id == candidate.team_id)
+        .outerjoin(ReviewReport, ReviewReport.id == AgendaItem.report_id)
+        .outerjoin(assessor, assessor.id == ReviewReport.assessor_id)
         .where(AgendaItem.panel_id == bindparam("panel_id"), AgendaItem.state != "removed")
-        # Every link here is many-to-one, so one joined query loads the whole agenda; the
-        # people's roles (eager elsewhere) are not shown.
-        .options(joinedload(AgendaItem.portfolio).joinedload(Portfolio.programme),
-                 joinedload(AgendaItem.portfolio).joinedload(Portfolio.candidate)
-                 .options(joinedload(User.team), lazyload(User.role_grants)),
-                 # Only the report's assessor is shown: its long texts stay in the table.
-                 joinedload(AgendaItem.report)
-                 .load_only(ReviewReport.id, ReviewReport.assessor_id)
-                 .joinedload(ReviewReport.assessor).lazyload(User.role_grants))
         .order_by(AgendaItem.position, AgendaItem.id)
     )
-
-
-@functools.cache
-def _my_notes_statement():
-    return select(MemberNote).where(
-        MemberNote.agenda_item_id.in_(bindparam("item_ids", expanding=True)),
-        MemberNote.member_id == bindparam("member_id"))
-
-
-@functools.cache
-def _decisions_statement():
-    # The agenda shows each item's latest decision label; reasons and domains stay put.
-    return (select(PanelDecision)
-            .where(PanelDecision.agenda_item_id.in_(bindparam("item_ids", expanding=True)))
-            .options(load_only(PanelDecision.id, PanelDecision.agenda_item_id,
-                               PanelDecision.decision_label))
-            .order_by(PanelDecision.id))
-
-
-def _latest_decisions(item_ids) -> dict[int, PanelDecision]:
-    if not item_ids:
-        return {}
-    latest: dict[int, PanelDecision] = {}
-    for decision in db.session.scalars(_decisions_statement(), {"item_ids": item_ids}):
-        latest[decision.agenda_item_id] = decision
-    return latest
 
 
 @bp.route("/<int:panel_id>")
@@ -354,14 +350,11 @@ def _latest_decisions(item_ids) -> dict[int, PanelDecision]:
 def show(panel_id: int):
     """The agenda as members see it: references only until the chair reveals identity."""
     panel = get_panel_for_member(panel_id)
-    items = db.session.scalars(_agenda_statement(), {"panel_id": panel.id}).all()
-    ids = [item.id for item in items]
-    notes = {note.agenda_item_id: note for note in db.session.scalars(
-        _my_notes_statement(), {"item_ids": ids, "member_id": current_user.id})} \
-        if ids else {}
-    return render("panels/show.html", panel=panel, items=items, notes=notes,
-                  decisions=_latest_decisions(ids), outcome_labels=OUTCOME_LABELS,
-                  item_states=ITEM_STATES, is_chair=panel.chair_id == current_user.id)
+    items = db.session.execute(_agenda_statement(),
+                               {"panel_id": panel.id, "member_id": current_user.id}).all()
+    return render("panels/show.html", panel=panel, items=items,
+                  outcome_labels=OUTCOME_LABELS, item_states=ITEM_STATES,
+                  is_chair=panel.chair_id == current_user.id)
 
 
 def _word_pattern(words) -> re.Pattern | None:

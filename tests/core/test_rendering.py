@@ -105,3 +105,15 @@ def test_the_csrf_token_global_is_flask_wtfs_token_for_the_request(app):
     with app.test_request_context("/"):
         first = rendering.csrf_token()
         assert first == generate_csrf() == rendering.csrf_token()
+
+
+def test_templates_reach_the_request_token_not_flask_wtfs_context_processor(app):
+    """Flask-WTF's context processor put its own csrf_token in every template's context,
+    shadowing the global (a signing call per form on the page)."""
+    with app.test_request_context("/"):
+        context = {}
+        app.update_template_context(context)
+        assert "csrf_token" not in context
+        rendered = app.jinja_env.from_string("{{ csrf_token is sameas token }}").render(
+            token=rendering.csrf_token)
+        assert rendered == "True"

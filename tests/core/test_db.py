@@ -1,0 +1,60 @@
+"""PostgreSQL connections keep their prepared statements across a clean rollback."""
+
+import pytest
+from sqlalchemy import text
+
+from portal.core.db import db
+
+STATEMENT = "SELECT count(*) FROM user_account WHERE id > :floor"
+
+
+@pytest.fixture
+def postgres(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's (SQLite has none to keep)")
+    return db.engine
+
+
+PREPARED = "SELECT count(*) FROM user_account WHERE id > $1"
+
+
+def _prepared(connection) -> int:
+    """How many times the server holds STATEMENT prepared on this connection."""
+    return connection.execute(text(
+        "SELECT count(*) FROM pg_prepared_statements WHERE statement = :statement"),
+        {"statement": PREPARED}).scalar()
+
+
+def test_a_statement_run_in_many_rolled_back_transactions_is_prepared_once(postgres):
+    """Every request ends in a rollback; psycopg used to forget its prepared statements
+    then, so PostgreSQL planned every statement of every request again."""
+    with postgres.connect() as connection:
+        raw = connection.connection.dbapi_connection
+        for floor in range(8):
+            connection.execute(text(STATEMENT), {"floor": floor})
+            connection.rollback()
+        assert connection.connection.dbapi_connection is raw
+        assert _prepared(connection) == 1
+
+
+def test_a_rollback_still_undoes_the_transaction(postgres):
+    with postgres.connect() as connection:
+        connection.execute(text(
+            "INSERT INTO organisation (name, short_name) VALUES ('Rolled back', 'rb')"))
+        connection.rollback()
+        assert connection.execute(text(
+            "SELECT count(*) FROM organisation WHERE short_name = 'rb'")).scalar() == 0
+
+
+def test_a_failed_transaction_rolls_back_and_forgets_its_statements(postgres):
+    """After an error the server may lack what psycopg thinks it prepared: psycopg's own
+    rollback runs and clears its cache, and the connection works again."""
+    with postgres.connect() as connection:
+        for floor in range(6):
+            connection.execute(text(STATEMENT), {"floor": floor})
+        assert _prepared(connection) == 1
+        with pytest.raises(Exception, match="no_such_table"):
+            connection.execute(text("SELECT * FROM no_such_table"))
+        connection.rollback()
+        assert _prepared(connection) == 0
+        assert connection.execute(text(STATEMENT), {"floor": 0}).scalar() == 0
