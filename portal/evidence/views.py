@@ -18,7 +18,13 @@ from portal.evidence import attachments, operations
 from portal.evidence.access import can_edit_entry, get_entry_or_404
 from portal.evidence.forms import DeleteEntryForm, EvidenceForm
 from portal.evidence.models import EvidenceEntry, EvidenceType
-from portal.evidence.queries import SORTS, coverage, evidence_statement, parse_filters
+from portal.evidence.queries import (
+    SORTS,
+    coverage,
+    evidence_statement,
+    listed_entries,
+    parse_filters,
+)
 from portal.frameworks.queries import element_choices, frameworks_for_candidate
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
@@ -68,19 +74,20 @@ def _allowed_ids(grouped) -> set[int]:
 @candidates_only
 def index():
     filters = parse_filters(request.args)
+    grouped = _offered_elements()  # first: it caches the elements the entries link to
     statement = evidence_statement(current_user.id, filters)
     if filters.active:
         # "n of your m entries": m comes with the page, as one more column.
         everything_of = {"everything_of": current_user.id}
         page = paginate(statement.add_columns(_all_entries_count()), rows=True,
                         params=everything_of)
-        total = page.items[0][1] if page.items else db.session.scalar(
+        total = page.items[0][-1] if page.items else db.session.scalar(
             select(_all_entries_count()), everything_of)
-        page.items = [entry for entry, _count in page.items]
+        page.items = listed_entries(row[:-1] for row in page.items)
     else:
-        page = paginate(statement)
+        page = paginate(statement, rows=True)
+        page.items = listed_entries(page.items)
         total = page.total
-    grouped = _offered_elements()
     return render("evidence/index.html", page=page, filters=filters, grouped=grouped,
                   sorts=SORTS, types=list(EvidenceType), total=total,
                   status=400 if filters.problems else 200)

@@ -35,6 +35,7 @@ class Element:
 
 
 _cache: dict[int, tuple[Element, ...]] = {}
+_by_id: dict[int, Element] = {}  # every cached element, by its own id
 _lock = threading.Lock()
 
 
@@ -48,8 +49,25 @@ def elements_of(framework_ids: list[int]) -> dict[int, tuple[Element, ...]]:
         with _lock:
             # A framework with no elements yet is not cached: it may be mid-load.
             _cache.update({id_: items for id_, items in loaded.items() if items})
+            _by_id.update({e.id: e for items in loaded.values() for e in items})
         found.update(loaded)
     return {id_: found[id_] for id_ in framework_ids}
+
+
+def elements_by_id(element_ids) -> dict[int, Element]:
+    """Elements by their own ids, from the cache; one query finds the frameworks of any
+    not cached yet, which are then cached whole."""
+    wanted = set(element_ids)
+    with _lock:
+        found = {id_: _by_id[id_] for id_ in wanted if id_ in _by_id}
+    missing = wanted - found.keys()
+    if missing:
+        framework_ids = db.session.scalars(
+            select(FrameworkElement.framework_id).distinct()
+            .where(FrameworkElement.id.in_(sorted(missing)))).all()
+        for items in elements_of(sorted(framework_ids)).values():
+            found.update({e.id: e for e in items if e.id in missing})
+    return found
 
 
 def _load(framework_ids: list[int]) -> dict[int, tuple[Element, ...]]:
@@ -69,3 +87,4 @@ def forget_all() -> None:
     """Empty the cache (tests reuse ids after wiping tables)."""
     with _lock:
         _cache.clear()
+        _by_id.clear()

@@ -18,6 +18,7 @@ from portal.core.db import db
 from portal.core.htmx import redirect_to, render
 from portal.core.pagination import paginate
 from portal.organisations import operations
+from portal.organisations.cohort_rows import cohort_rows
 from portal.organisations.forms import AddCandidateForm, CohortForm
 from portal.organisations.models import Cohort, CohortMembership, EntryRoute
 from portal.programmes.models import Programme
@@ -108,7 +109,7 @@ def _render_cohort(cohort: Cohort, form: AddCandidateForm, status: int = 200):
     page.items = [CohortMember(*row) for row in page.items]
     return render("organisations/cohort.html", cohort=cohort, page=page,
                   portfolio_states={state.value: state.label for state in PortfolioState},
-                  form=form, confirm=ConfirmForm(), status=status)
+                  cohort_rows=cohort_rows, form=form, confirm=ConfirmForm(), status=status)
 
 
 class CohortMember(NamedTuple):

@@ -645,3 +645,16 @@ def test_allowed_extensions_exclude_anything_a_browser_would_run():
         assert dangerous not in ALLOWED_EXTENSIONS
     assert attachments.download_mimetype("text/plain") == "application/octet-stream"
     assert attachments.download_mimetype("text/html") == "application/octet-stream"
+
+
+def test_the_evidence_list_counts_each_entrys_files(client, entry, author, upload_dir):
+    other = make_entry(author, "Reflection on a home visit")
+    db.session.commit()
+    upload(client, entry.id, ("Supervision notes.pdf", PDF), ("whiteboard.png", PNG))
+    upload(client, other.id, ("Visit notes.pdf", PDF))
+    upload(client, other.id, ("Chronology.png", PNG))
+    upload(client, other.id, ("Genogram.png", PNG))
+    listed = {item.select_one("h3").get_text(strip=True): item.get_text(" ", strip=True)
+              for item in page(client.get("/evidence/")).select(".portal-entry")}
+    assert "· 2 files" in listed["Supervision with my practice educator"]
+    assert "· 3 files" in listed["Reflection on a home visit"]

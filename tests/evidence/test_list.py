@@ -166,3 +166,17 @@ def test_a_filtered_page_is_no_more_queries_than_an_unfiltered_one(client, log):
     with count_queries() as filtered:
         client.get("/evidence/?type=supervision")
     assert len(filtered) == len(unfiltered)
+
+
+def test_each_entry_shows_its_elements_in_the_order_linked(client, candidate):
+    fw = candidate.test_framework
+    factories.evidence_entry(candidate, "Linked backwards",
+                             links=[(fw.elements[2], "r"), (fw.elements[0], "s")])
+    factories.evidence_entry(candidate, "Not linked")
+    db.session.commit()
+    entries = {item.select_one("h3").get_text(strip=True):
+               [tag.get_text(strip=True) for tag in item.select(".govuk-tag--blue")]
+               for item in page(client.get("/evidence/")).select(".portal-entry")}
+    assert entries == {
+        "Linked backwards": [f"{e.code} {e.title}" for e in (fw.elements[2], fw.elements[0])],
+        "Not linked": []}

@@ -96,3 +96,22 @@ def test_cached_elements_are_frozen_copies(app):
     assert element.label == f"{element.code} {element.title}"
     with pytest.raises(dataclasses.FrozenInstanceError):
         element.title = "Changed"
+
+
+def test_elements_by_id_come_from_the_cache_once_their_framework_is_loaded(app):
+    from portal.frameworks import element_cache
+
+    small, other = make_framework(), make_framework(code="kss-adults", version="2015")
+    db.session.commit()
+    small_ids = [e.id for e in element_choices([small])[0][1]]
+    with count_queries() as statements:
+        assert [e.id for e in element_cache.elements_by_id(small_ids).values()] != []
+    assert statements == []
+    other_ids = [e.id for e in element_choices([other])[0][1]]
+    element_cache.forget_all()
+    with count_queries() as statements:  # neither cached: one lookup, one load
+        found = element_cache.elements_by_id([small_ids[0], other_ids[-1]])
+    assert len(statements) == 2
+    assert {e.id: e.framework_id for e in found.values()} == {
+        small_ids[0]: small.id, other_ids[-1]: other.id}
+    assert element_cache.elements_by_id([]) == {}

@@ -1,0 +1,60 @@
+"""The cohort list's table rows, drawn in Python.
+
+A page of 25 candidates has three links and a form per row; through Jinja the rows were
+most of the page's time. Every value goes through `escape`, as Jinja's autoescaping
+would, and the markup is the same as the template's was.
+"""
+
+from markupsafe import Markup, escape
+
+from portal.core.rendering import csrf_token
+from portal.core.template_helpers import uk_date
+from portal.core.urls import fast_url_for
+
+
+def cohort_rows(members, cohort_id: int, portfolio_states: dict[str, str]) -> Markup:
+    token = escape(csrf_token())
+    return Markup("".join(  # noqa: S704 (every value is escaped)
+        _row(member, cohort_id, portfolio_states, token) for member in members))
+
+
+def _row(member, cohort_id: int, portfolio_states: dict[str, str], token: str) -> str:
+    name = escape(member.name)
+    for_name = f'<span class="govuk-visually-hidden"> for {name}</span>'
+    assign_url = fast_url_for("assignments.candidate", candidate_id=member.candidate_id)
+    remove_url = fast_url_for("cohorts.remove_candidate", cohort_id=cohort_id,
+                              membership_id=member.membership_id)
+    state = (escape(portfolio_states[member.portfolio_state]) if member.portfolio_state
+             else "Not started")
+    plan = (' <strong class="govuk-tag govuk-tag--red">Support plan</strong>'
+            if member.open_plan_id else "")
+    review = ""
+    if member.next_due_on:
+        review = f'<span class="portal-nowrap">{escape(uk_date(member.next_due_on))}</span><br>'
+    if member.portfolio_state:
+        dates_url = fast_url_for("schedule.change_dates", cohort_id=cohort_id,
+                                 membership_id=member.membership_id)
+        review += (f'<a class="govuk-link" href="{escape(dates_url)}">Change dates'
+                   f'{for_name}</a>')
+    return (
+        '    <tr class="govuk-table__row">\n'
+        f'      <td class="govuk-table__cell">{name}</td>\n'
+        f'      <td class="govuk-table__cell">{escape(member.team_name or "")}</td>\n'
+        '      <td class="govuk-table__cell">\n'
+        f'        {escape(member.assessor_name or "None yet")}<br>\n'
+        f'        <a class="govuk-link" href="{escape(assign_url)}">Assign{for_name}</a>\n'
+        '      </td>\n'
+        '      <td class="govuk-table__cell portal-nowrap">'
+        f'{escape(uk_date(member.joined_on))}</td>\n'
+        f'      <td class="govuk-table__cell">{state}{plan}</td>\n'
+        f'      <td class="govuk-table__cell">{review}</td>\n'
+        '      <td class="govuk-table__cell">\n'
+        f'        <form method="post" action="{escape(remove_url)}">\n'
+        f'          <input type="hidden" name="csrf_token" value="{token}">\n'
+        '          <button type="submit" class="govuk-button govuk-button--secondary '
+        'govuk-!-margin-bottom-0" data-module="govuk-button">Remove'
+        f'<span class="govuk-visually-hidden"> {name}</span></button>\n'
+        '        </form>\n'
+        '      </td>\n'
+        '    </tr>\n'
+    )
