@@ -5,7 +5,7 @@ thread on the entry's page. Only the current assessor may accept an entry as evi
 one of the framework elements it links to, or ask for more evidence.
 """
 
-from sqlalchemy import select
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
@@ -84,11 +84,36 @@ def add_message(actor: User, entry: EvidenceEntry, body: str,
                                element_id=element_id, body=body)
     db.session.add(message)
     db.session.flush()
+    _record_last_author(entry, "staff" if from_assessor else "candidate")
     # Identifiers only: the message itself may be about the people the candidate works with.
     audit.record(actor, "evidence_feedback_added", entry, feedback_id=message.id,
                  kind=kind.value, element_id=element_id)
     _tell_the_other_party(actor, entry, from_assessor)
     return message
+
+
+def _record_last_author(entry: EvidenceEntry, side: str) -> None:
+    """Mark who wrote last, for the work queue. The entry's updated_at stays as it was:
+    it says when the candidate last changed their entry, and "Recently changed" sorts by
+    it."""
+    db.session.execute(
+        update(EvidenceEntry).where(EvidenceEntry.id == entry.id)
+        .values(last_feedback_from=side, updated_at=EvidenceEntry.updated_at))
+
+
+# The same rule as the last_feedback_from migration: the thread's latest message decides.
+_FILL_LAST_FEEDBACK_FROM = text(
+    "UPDATE evidence_entry SET last_feedback_from = CASE WHEN ("
+    "SELECT f.author_id FROM evidence_feedback f WHERE f.entry_id = evidence_entry.id "
+    "ORDER BY f.created_at DESC, f.id DESC LIMIT 1) = evidence_entry.candidate_id "
+    "THEN 'candidate' ELSE 'staff' END "
+    "WHERE EXISTS (SELECT 1 FROM evidence_feedback f WHERE f.entry_id = evidence_entry.id)")
+
+
+def fill_last_feedback_from(connection) -> None:
+    """Set every entry's last_feedback_from from its thread, for threads written in bulk
+    without add_message (the benchmark's seed)."""
+    connection.execute(_FILL_LAST_FEEDBACK_FROM)
 
 
 def _tell_the_other_party(actor: User, entry: EvidenceEntry, from_assessor: bool) -> None:

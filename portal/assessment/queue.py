@@ -15,7 +15,6 @@ from sqlalchemy import (
     and_,
     bindparam,
     cast,
-    exists,
     func,
     literal,
     null,
@@ -29,7 +28,6 @@ from portal.accounts.roles import Role
 from portal.assessment.models import (
     Assignment,
     AssignmentRole,
-    EvidenceFeedback,
     Observation,
     ObservationState,
 )
@@ -162,17 +160,9 @@ def _uk_date(moment) -> date:
 
 @functools.cache
 def _awaiting_feedback_statement():
-    latest_author = (
-        select(EvidenceFeedback.author_id)
-        .where(EvidenceFeedback.entry_id == EvidenceEntry.id)
-        .order_by(EvidenceFeedback.created_at.desc(), EvidenceFeedback.id.desc())
-        .limit(1)
-        .correlate(EvidenceEntry)
-        .scalar_subquery()
-    )
-    any_feedback = exists().where(EvidenceFeedback.entry_id == EvidenceEntry.id)
-    # The caseload's portfolio entries first, grouped on their own: PostgreSQL then checks
-    # feedback only for entries in a portfolio, not for every entry the candidates wrote.
+    # The caseload's portfolio entries first, grouped on their own: PostgreSQL then looks
+    # only at entries in a portfolio, not at every entry the candidates wrote. Whether the
+    # candidate is waiting comes from the entry itself (last_feedback_from), not its thread.
     in_portfolio = (
         select(PortfolioEntry.entry_id, Portfolio.candidate_id,
                func.min(PortfolioEntry.added_at).label("added_at"))
@@ -181,12 +171,13 @@ def _awaiting_feedback_statement():
         .group_by(PortfolioEntry.entry_id, Portfolio.candidate_id)
         .subquery()
     )
+    last_from = EvidenceEntry.last_feedback_from
     return (
         select(EvidenceEntry.id, EvidenceEntry.title, EvidenceEntry.candidate_id,
-               in_portfolio.c.added_at, any_feedback)
+               in_portfolio.c.added_at, last_from.is_not(None))
         .join(in_portfolio, and_(in_portfolio.c.entry_id == EvidenceEntry.id,
                                  in_portfolio.c.candidate_id == EvidenceEntry.candidate_id))
-        .where(or_(~any_feedback, latest_author == EvidenceEntry.candidate_id))
+        .where(or_(last_from.is_(None), last_from == "candidate"))
     )
 
 

@@ -36,6 +36,7 @@ from sqlalchemy import func, insert, select, text
 
 from portal.accounts.passwords import hash_password
 from portal.accounts.roles import Role
+from portal.assessment.feedback import fill_last_feedback_from
 from portal.core.db import db
 from portal.frameworks.models import FrameworkElement, FrameworkLevel
 from portal.frameworks.queries import load_shipped_frameworks
@@ -1016,6 +1017,7 @@ def seed(candidates: int, entries: int, councils: int = 3, batch_size: int = 200
         seeder.panels(council, panel_staff)
     writer.connection = db.session.connection()
     writer.finish()
+    fill_last_feedback_from(db.session.connection())
     db.session.commit()
     if writer.postgres:
         _vacuum_analyze()

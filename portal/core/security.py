@@ -42,7 +42,9 @@ def add_security_headers(response):
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.environ.get("portal.production"):
         headers.setdefault("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
-    if current_user and current_user.is_authenticated:
+    # is_anonymous, not is_authenticated: after a commit the latter reloads the user's row
+    # (every attribute is expired) just to set a header.
+    if current_user and not current_user.is_anonymous:
         # Pages with personal data must not be kept by the browser or shared caches.
         headers["Cache-Control"] = "no-store"
     return response

@@ -115,6 +115,7 @@ def download(entry_id: int, attachment_id: int):
 @candidates_only
 def upload(entry_id: int):
     entry = get_entry_or_404(entry_id, for_edit=True)
+    entry_page = _entry_page(entry)  # now: after the commit it would reload the entry
     error = None
     added = []
     with attachments.upload_guard():
@@ -134,17 +135,18 @@ def upload(entry_id: int):
           else f"{len(added)} files have been uploaded.", "success")
     if wants_fragment():
         return _files_page(entry)
-    return redirect_to(_entry_page(entry))
+    return redirect_to(entry_page)
 
 
 @bp.post("/<int:entry_id>/attachments/<int:attachment_id>/delete")
 @candidates_only
 def delete(entry_id: int, attachment_id: int):
     entry = get_entry_or_404(entry_id, for_edit=True)
+    entry_page = _entry_page(entry)
     attachment = _attachment_of(entry, attachment_id)
     attachments.delete_attachment(current_user, attachment)
     db.session.commit()
     flash("The file has been removed.", "success")
     if wants_fragment():
         return _files_page(entry)
-    return redirect_to(_entry_page(entry))
+    return redirect_to(entry_page)

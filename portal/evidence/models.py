@@ -73,6 +73,10 @@ class EvidenceEntry(db.Model):
     reflection: Mapped[str] = mapped_column(Text, nullable=False, default="")
     # The candidate confirms nothing in the entry identifies the people they work with.
     anonymised_confirmed: Mapped[bool] = mapped_column(nullable=False, default=False)
+    # Who wrote the latest message in the entry's feedback thread: None (no feedback yet),
+    # "candidate" or "staff". Kept by assessment.feedback.add_message, so the work queue
+    # finds entries awaiting a reply without reading every thread.
+    last_feedback_from: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow

@@ -247,3 +247,19 @@ def test_what_is_typed_is_escaped_in_the_thread(client, people):
         assert "<script>alert" not in html
         assert "<img src=x" not in html
         assert "&lt;script&gt;alert" in html
+
+
+def test_the_entry_records_who_wrote_last_and_keeps_its_changed_time(people):
+    """The work queue reads last_feedback_from instead of every thread; the entry's own
+    "changed" time is the candidate's, so feedback leaves it alone."""
+    from portal.assessment import feedback
+
+    entry, candidate, assessor = people["entry"], people["candidate"], people["assessor"]
+    db.session.commit()
+    changed = entry.updated_at
+    assert entry.last_feedback_from is None
+    for author, side in [(assessor, "staff"), (candidate, "candidate"), (assessor, "staff")]:
+        feedback.add_message(author, entry, "A message")
+        db.session.commit()
+        db.session.refresh(entry)
+        assert (entry.last_feedback_from, entry.updated_at) == (side, changed)

@@ -5,10 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from portal.assessment import feedback
 from portal.assessment.models import (
     Assignment,
     AssignmentRole,
-    EvidenceFeedback,
     Observation,
     ObservationState,
 )
@@ -104,12 +104,11 @@ def test_evidence_appears_until_feedback_and_again_after_a_reply(client, council
     assert row["due"].startswith("16 March 2026") and "Overdue" in row["due"]
     assert row["href"] == f"/evidence/{entry.id}"
 
-    db.session.add(EvidenceFeedback(entry_id=entry.id, author_id=assessor.id, body="Good"))
+    feedback.add_message(assessor, entry, "Good")
     db.session.commit()
     assert _rows(client.get("/assess/")) == []
 
-    db.session.add(EvidenceFeedback(entry_id=entry.id, author_id=candidate.id, body="Thanks",
-                                    created_at=datetime.now(UTC) + timedelta(seconds=5)))
+    feedback.add_message(candidate, entry, "Thanks")
     db.session.commit()
     [row] = _rows(client.get("/assess/"))
     assert "reply" in row["needed"]

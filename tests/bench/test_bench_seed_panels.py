@@ -210,3 +210,23 @@ def test_a_second_bench_set_gets_its_own_agenda_references(app):
     assert len(set(references)) == len(references)
     assert db.session.scalar(select(func.count(PanelMember.id))) == \
         first["panel_member"] + second["panel_member"]
+
+
+def test_seeded_entries_know_who_wrote_their_latest_feedback(seeded):
+    """The seed writes threads in bulk, then fills last_feedback_from as the operation
+    would: the work queue reads it."""
+    from portal.assessment.models import EvidenceFeedback
+    from portal.evidence.models import EvidenceEntry
+
+    latest: dict[int, int] = {}
+    for entry_id, author_id in db.session.execute(
+            select(EvidenceFeedback.entry_id, EvidenceFeedback.author_id)
+            .order_by(EvidenceFeedback.created_at, EvidenceFeedback.id)):
+        latest[entry_id] = author_id
+    entries = db.session.execute(select(
+        EvidenceEntry.id, EvidenceEntry.candidate_id, EvidenceEntry.last_feedback_from)).all()
+    expected = {id_: None if id_ not in latest else
+                "candidate" if latest[id_] == candidate_id else "staff"
+                for id_, candidate_id, _side in entries}
+    assert {id_: side for id_, _candidate, side in entries} == expected
+    assert {"candidate", "staff", None} <= set(expected.values())

@@ -29,7 +29,7 @@ from portal.evidence.attachments import (
 )
 from portal.evidence.models import Attachment, EvidenceEntry
 from tests import factories
-from tests.conftest import assert_no_duplicate_ids, error_summary, page, sign_in
+from tests.conftest import assert_no_duplicate_ids, count_queries, error_summary, page, sign_in
 
 PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 20
@@ -658,3 +658,14 @@ def test_the_evidence_list_counts_each_entrys_files(client, entry, author, uploa
               for item in page(client.get("/evidence/")).select(".portal-entry")}
     assert "· 2 files" in listed["Supervision with my practice educator"]
     assert "· 3 files" in listed["Reflection on a home visit"]
+
+
+def test_an_upload_reads_nothing_back_after_its_commit(client, entry, author, upload_dir):
+    """The redirect and the response headers once reloaded the entry and the signed-in
+    user, whose rows the commit had expired: two queries for nothing."""
+    upload(client, entry.id, ("warm-up.pdf", PDF))
+    with count_queries() as statements:
+        response = upload(client, entry.id, ("Supervision notes.pdf", PDF))
+    assert response.status_code == 303
+    assert response.headers["Cache-Control"] == "no-store"
+    assert statements[-1].lstrip().upper().startswith("INSERT INTO AUDIT_EVENT"), statements

@@ -95,3 +95,49 @@ def test_existing_programmes_get_a_config_key(scratch_database_url):
             assert children(connection) == (1, 1)
         db.session.remove()
         db.engine.dispose()
+
+
+def test_existing_threads_fill_in_who_wrote_last(scratch_database_url):
+    """The last_feedback_from migration reads each thread's latest message (by time, then
+    id); an entry without feedback stays empty; the downgrade keeps the entries."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": scratch_database_url})
+    with app.app_context():
+        upgrade(revision="8c41d2e7b5a0")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO organisation (name, short_name) VALUES ('Northshire', 'N')"))
+            for name in ("Cara", "Asha"):
+                connection.execute(text(
+                    "INSERT INTO user_account (organisation_id, name, email, password_hash, "
+                    "active, session_token, created_at) SELECT id, :name, :email, 'x', TRUE, "
+                    ":name, '2026-09-01 09:00:00' FROM organisation"),
+                    {"name": name, "email": f"{name.lower()}@example.org"})
+            for title in ("replied", "answered", "untouched"):
+                connection.execute(text(
+                    "INSERT INTO evidence_entry (candidate_id, organisation_id, title, "
+                    "occurred_on, evidence_type, reflection, anonymised_confirmed, created_at, "
+                    "updated_at) SELECT u.id, u.organisation_id, :title, '2026-10-01', "
+                    "'other', '', FALSE, '2026-10-01 09:00:00', '2026-10-01 09:00:00' "
+                    "FROM user_account u WHERE u.name = 'Cara'"), {"title": title})
+            thread = [("replied", "Asha", "09:00"), ("replied", "Cara", "10:00"),
+                      ("answered", "Cara", "09:00"), ("answered", "Asha", "09:00")]
+            for title, author, time in thread:  # same time: the later id decides
+                connection.execute(text(
+                    "INSERT INTO evidence_feedback (entry_id, author_id, kind, body, "
+                    "created_at) SELECT e.id, u.id, 'comment', 'A message', :at "
+                    "FROM evidence_entry e, user_account u WHERE e.title = :title "
+                    "AND u.name = :author"),
+                    {"title": title, "author": author, "at": f"2026-10-02 {time}:00"})
+        upgrade(revision="3e7a91c4d2b8")
+        with db.engine.connect() as connection:
+            found = dict(connection.execute(text(
+                "SELECT title, last_feedback_from FROM evidence_entry")).all())
+        assert found == {"replied": "candidate", "answered": "staff", "untouched": None}
+        downgrade(revision="8c41d2e7b5a0")
+        columns = {c["name"] for c in inspect(db.engine).get_columns("evidence_entry")}
+        assert "last_feedback_from" not in columns
+        with db.engine.connect() as connection:
+            assert connection.execute(text(
+                "SELECT count(*) FROM evidence_feedback")).scalar() == 4
+        db.session.remove()
+        db.engine.dispose()
