@@ -19,6 +19,8 @@ MEMOISED = {
     "govukTag": "tag",
     "govukServiceNavigation": "service-navigation",
     "govukGenericHeader": "generic-header",
+    # The same few page links for every list of the same length and filters.
+    "govukPagination": "pagination",
 }
 # Bounded: a component with personal text (a name in a tag) must not grow memory forever.
 MAX_ENTRIES = 4096

@@ -117,3 +117,20 @@ def test_templates_reach_the_request_token_not_flask_wtfs_context_processor(app)
         rendered = app.jinja_env.from_string("{{ csrf_token is sameas token }}").render(
             token=rendering.csrf_token)
         assert rendered == "True"
+
+
+def test_memoised_pagination_is_the_macros_own_output_and_templates_use_it(app):
+    from portal.core.pagination import Page
+
+    path = "govuk_frontend_jinja/components/pagination/macro.html"
+    with app.test_request_context("/evidence/"):
+        params = Page(items=[], page=3, per_page=25, total=400).govuk_params(
+            "evidence.index", q="home visit")
+        real = app.jinja_env.get_template(path).module.govukPagination(params)
+        assert rendering.memoised_component("govukPagination")(params) == real
+        assert "/evidence/?q=home+visit&amp;page=4" in real
+        assert app.jinja_env.globals["govukPagination"].__name__ == "govukPagination"
+    for name in app.jinja_env.list_templates(filter_func=lambda n: n.endswith(".html")):
+        if not name.startswith("govuk_frontend"):
+            source = app.jinja_env.loader.get_source(app.jinja_env, name)[0]
+            assert "import govukPagination" not in source, name  # it would shadow the memo
