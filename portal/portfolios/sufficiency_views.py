@@ -10,7 +10,7 @@ import textwrap
 from dataclasses import dataclass
 
 from flask import Blueprint
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from portal.accounts.roles import Role
 from portal.core.access import requires_role
@@ -147,12 +147,11 @@ def heat_map_svg(d: dict) -> Markup:
     width, height = d["cell_width"] - 4, d["cell_height"] - 4
     parts = []
     for group in d["groups"]:
-        parts.append(Markup('<text x="4" y="{}" font-weight="bold" font-size="16" '
-                            'fill="#0b0c0c">{}</text>').format(group["heading_y"],
-                                                              group["heading"]))
+        parts.append(f'<text x="4" y="{group["heading_y"]}" font-weight="bold" font-size="16" '
+                     f'fill="#0b0c0c">{escape(group["heading"])}</text>')
         for row in group["rows"]:
-            parts.append(Markup('<text x="{}" y="{}" fill="#0b0c0c">{}</text>').format(
-                row["indent"], row["text_y"], row["label"]))
+            parts.append(f'<text x="{row["indent"]}" y="{row["text_y"]}" fill="#0b0c0c">'
+                         f'{escape(row["label"])}</text>')
             for cell in row["cells"]:
                 level = cell["level"]
                 parts.append(
@@ -180,6 +179,18 @@ def week_bars_svg(d: dict) -> Markup:
     return Markup("\n".join(parts))  # noqa: S704 (numbers and fixed colours only)
 
 
+def heat_table_rows(rows) -> Markup:
+    """The heat map's table, one row per element: a few hundred cells, as above."""
+    cell = '<td class="govuk-table__cell govuk-table__cell--numeric">'
+    return Markup("".join(  # noqa: S704 (numbers and escaped labels only)
+        '        <tr class="govuk-table__row">\n'
+        '          <th scope="row" class="govuk-table__header govuk-!-font-weight-regular">'
+        f'{escape(row.element.code)} {escape(row.element.title)}</th>\n          '
+        + "".join(f"{cell}{int(count)}</td>" for count in row.counts)
+        + f"\n          {cell}{int(row.total)}</td>\n        </tr>\n"
+        for row in rows))
+
+
 @bp.route("/<int:portfolio_id>/sufficiency")
 @requires_role(Role.CANDIDATE)
 def show(portfolio_id: int):
@@ -201,6 +212,7 @@ def show(portfolio_id: int):
         heat=heat,
         heat_drawing=heat_drawing,
         heat_svg=heat_map_svg(heat_drawing),
+        heat_table_rows=heat_table_rows,
         recording=recording,
         weeks_drawing=drawn_weeks,
         weeks_svg=week_bars_svg(drawn_weeks),
