@@ -6,7 +6,7 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import defer
 
 from portal.accounts.forms import ConfirmForm
 from portal.accounts.roles import Role
@@ -22,6 +22,7 @@ from portal.evidence.models import EvidenceEntry
 from portal.portfolios import operations, snapshots, sufficiency
 from portal.portfolios.access import get_portfolio_or_404, portfolios_of
 from portal.portfolios.forms import IncludeEntryForm, SubmitForm
+from portal.portfolios.included_rows import IncludedEntry, included_items
 from portal.portfolios.models import PortfolioEntry, PortfolioSnapshot, PortfolioState
 from portal.programmes.configuration import configuration
 
@@ -61,19 +62,20 @@ def _submit_choices(portfolio) -> list[tuple[str, str]]:
 # request cost more than running it.
 @functools.cache
 def _included_statement():
+    # Plain values, not objects: the list shows titles and dates (reflections stay in the
+    # table). A join, not selectinload, whatever the portfolio's length.
     return (
-        select(PortfolioEntry).where(PortfolioEntry.portfolio_id == bindparam("portfolio_id"))
-        # A join, not selectinload: that batches 500 ids a query, so a long portfolio
-        # would cost one more query per 500 entries.
-        .options(joinedload(PortfolioEntry.entry).load_only(
-            # The list shows titles and dates; reflections stay in the table.
-            EvidenceEntry.id, EvidenceEntry.title, EvidenceEntry.occurred_on))
+        select(PortfolioEntry.id, PortfolioEntry.section, EvidenceEntry.id,
+               EvidenceEntry.title, EvidenceEntry.occurred_on)
+        .join(EvidenceEntry, EvidenceEntry.id == PortfolioEntry.entry_id)
+        .where(PortfolioEntry.portfolio_id == bindparam("portfolio_id"))
         .order_by(PortfolioEntry.added_at, PortfolioEntry.id)
     )
 
 
-def _included(portfolio):
-    return db.session.scalars(_included_statement(), {"portfolio_id": portfolio.id}).all()
+def _included(portfolio) -> list[IncludedEntry]:
+    return [IncludedEntry(*row) for row in
+            db.session.execute(_included_statement(), {"portfolio_id": portfolio.id})]
 
 
 @functools.cache
@@ -109,7 +111,7 @@ def _render_show(portfolio, form: SubmitForm, missing=None, status=200):
     return render(
         "portfolios/show.html", portfolio=portfolio, form=form, missing=missing or [],
         review_points=[(p, *review_point_status(p, today)) for p in portfolio.review_points],
-        sections=sections, grouped=grouped,
+        sections=sections, grouped=grouped, included_items=included_items,
         snapshots=_snapshots(portfolio) if evidence_visible else [],
         evidence_visible=evidence_visible,
         completeness=sufficiency.completeness(portfolio), confirm=ConfirmForm(),
