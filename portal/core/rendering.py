@@ -10,7 +10,7 @@ per process and returns the same markup afterwards.
 from collections.abc import Callable
 
 import jinja2
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, render_template
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
@@ -21,13 +21,30 @@ MEMOISED = {
     "govukGenericHeader": "generic-header",
     # The same few page links for every list of the same length and filters.
     "govukPagination": "pagination",
+    "govukBackLink": "back-link",
 }
-# Bounded: a component with personal text (a name in a tag) must not grow memory forever.
+# Bounded, per component: one with personal text (a name in a tag) or an id in a link must
+# not grow memory forever, nor push the others' entries out when it fills.
 MAX_ENTRIES = 4096
+# Parameters longer than this (a long answer typed into a form) are rendered, not kept.
+MAX_KEY_CHARS = 2000
 # Stands in for per-request markup (the sign-out form carries a CSRF token) inside a
 # memoised component; the template swaps the real markup in afterwards.
 SIGN_OUT_SLOT = Markup("<!-- portal:sign-out -->")
-_rendered: dict[tuple[str, str], Markup] = {}
+_rendered: dict[str, dict[str, Markup]] = {}
+
+
+def _remember(name: str, key: str, render: Callable[[], Markup]) -> Markup:
+    memo = _rendered.setdefault(name, {})
+    markup = memo.get(key)
+    if markup is None:
+        markup = render()
+        # An object shown by its address says nothing about its content: not memoised.
+        if len(key) <= MAX_KEY_CHARS and " at 0x" not in key:
+            if len(memo) >= MAX_ENTRIES:
+                memo.clear()
+            memo[key] = markup
+    return markup
 
 
 def memoised_component(name: str) -> Callable[[dict], Markup]:
@@ -40,20 +57,27 @@ def memoised_component(name: str) -> Callable[[dict], Markup]:
     path = f"govuk_frontend_jinja/components/{MEMOISED[name]}/macro.html"
 
     def render(params: dict | None = None) -> Markup:
-        key = (name, repr(params))
-        markup = _rendered.get(key)
-        if markup is None:
-            macro = getattr(current_app.jinja_env.get_template(path).module, name)
-            markup = macro(params or {})  # a macro of an autoescaped template: Markup
-            # An object shown by its address says nothing about its content: not memoised.
-            if " at 0x" not in key[1]:
-                if len(_rendered) >= MAX_ENTRIES:
-                    _rendered.clear()
-                _rendered[key] = markup
-        return markup
+        def macro() -> Markup:  # a macro of an autoescaped template: Markup
+            return getattr(current_app.jinja_env.get_template(path).module, name)(params or {})
+        return _remember(name, repr(params), macro)
 
     render.__name__ = name
     return render
+
+
+def _memoised_widget_render(widget, params: dict) -> Markup:
+    """GovFormBase.render, once per distinct template and parameters: each form field was
+    a whole Flask render_template (context processors, signals) of a one-macro template."""
+    return _remember(widget.template, repr(params), lambda: Markup(  # noqa: S704 (autoescaped)
+        render_template(widget.template, params=params)))
+
+
+def memoise_form_widgets() -> None:
+    """govuk-frontend-wtf's widget templates call one GOV.UK macro with `params` and
+    nothing else, so the same parameters always give the same markup."""
+    from govuk_frontend_wtf.gov_form_base import GovFormBase
+
+    GovFormBase.render = _memoised_widget_render
 
 
 def forget_all() -> None:
@@ -101,6 +125,7 @@ def init_rendering(app: Flask) -> None:
 
     app.jinja_env.template_class = Template
     app.jinja_env.globals["url_for"] = fast_url_for
+    memoise_form_widgets()
     components = {name: memoised_component(name) for name in MEMOISED}
     app.jinja_env.globals.update(components)
     # GOV.UK's page template imports its own govukServiceNavigation, which shadows a global

@@ -3,8 +3,8 @@
 import functools
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, request
 from flask import url_for as flask_url_for
+from flask.globals import _cv_request
 from werkzeug.routing import IntegerConverter
 
 # The largest id either database can hold (a signed 64-bit integer).
@@ -78,12 +78,14 @@ def fast_url_for(endpoint: str, **values) -> str:
     building was a tenth of such a page. Anything but plain non-negative ids (names,
     `_external`, out-of-range values) goes to Flask's own `url_for` as before.
     """
-    if (len(values) <= len(_PLACEHOLDERS) and has_request_context()
+    # The request context itself, not the `current_app` and `request` proxies: a list of
+    # links calls this a hundred times a page.
+    context = _cv_request.get(None)
+    if (context is not None and len(values) <= len(_PLACEHOLDERS)
             and all(type(value) is int and 0 <= value <= MAX_DATABASE_ID
                     and not name.startswith("_") for name, value in values.items())):
         names = tuple(values)
-        app_id = id(current_app._get_current_object())  # the app, not the proxy
-        shape = _url_shape(endpoint, names, app_id, request.script_root)
+        shape = _url_shape(endpoint, names, id(context.app), context.request.script_root)
         if shape is not None:
             parts = [shape[0]]
             for name, piece in zip(names, shape[1:], strict=True):

@@ -134,3 +134,49 @@ def test_memoised_pagination_is_the_macros_own_output_and_templates_use_it(app):
         if not name.startswith("govuk_frontend"):
             source = app.jinja_env.loader.get_source(app.jinja_env, name)[0]
             assert "import govukPagination" not in source, name  # it would shadow the memo
+
+
+def test_form_widgets_render_once_per_parameters_and_as_before(app, monkeypatch):
+    """govuk-frontend-wtf renders each field through render_template; the memo gives the
+    same markup for the same parameters, errors and typed values included."""
+    from flask_wtf import FlaskForm
+    from govuk_frontend_wtf.wtforms_widgets import GovTextInput
+    from wtforms import StringField
+    from wtforms.validators import InputRequired
+
+    class NameForm(FlaskForm):
+        name = StringField("Name", widget=GovTextInput(), validators=[InputRequired()])
+
+    def both_ways(form) -> tuple[Markup, Markup]:
+        rendering.forget_all()
+        memoised = form.name()
+        with monkeypatch.context() as patched:
+            patched.setattr(rendering, "MAX_KEY_CHARS", 0)  # nothing kept: rendered afresh
+            rendering.forget_all()
+            return memoised, form.name()
+
+    with app.test_request_context("/"):
+        blank, blank_again = both_ways(NameForm(meta={"csrf": False}))
+    with app.test_request_context("/", method="POST", data={"name": "<Ann>"}):
+        form = NameForm(meta={"csrf": False})
+        typed, typed_again = both_ways(form)
+        assert form.name() is form.name()  # the second time, from the memo
+    with app.test_request_context("/", method="POST", data={"name": ""}):
+        empty = NameForm(meta={"csrf": False})
+        empty.validate()
+        refused, refused_again = both_ways(empty)
+    assert (blank, typed, refused) == (blank_again, typed_again, refused_again)
+    assert 'value="&lt;Ann&gt;"' in typed and 'value=""' in blank
+    assert "This field is required" in refused and "is required" not in blank
+
+
+def test_back_links_are_memoised_and_not_shadowed_by_imports(app):
+    with app.test_request_context("/"):
+        params = {"text": "Back to cohorts", "href": "/cohorts/"}
+        path = "govuk_frontend_jinja/components/back-link/macro.html"
+        real = app.jinja_env.get_template(path).module.govukBackLink(params)
+        assert app.jinja_env.globals["govukBackLink"](params) == real
+    for name in app.jinja_env.list_templates(filter_func=lambda n: n.endswith(".html")):
+        if not name.startswith("govuk_frontend"):
+            source = app.jinja_env.loader.get_source(app.jinja_env, name)[0]
+            assert "import govukBackLink" not in source, name
