@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from portal.accounts.roles import Role
 from portal.core.access import requires_role
 from portal.core.htmx import render
+from portal.core.template_helpers import uk_date
 from portal.portfolios import sufficiency
 from portal.portfolios.access import get_portfolio_or_404
 
@@ -191,6 +192,47 @@ def heat_table_rows(rows) -> Markup:
         for row in rows))
 
 
+def weeks_table_rows(weeks) -> Markup:
+    """The weekly recording table, one row per week with entries: a year's programme has
+    dozens, drawn here for the same reason as the heat map."""
+    numeric = '<td class="govuk-table__cell govuk-table__cell--numeric">'
+    return Markup("".join(  # noqa: S704 (numbers, dates and escaped text only)
+        '        <tr class="govuk-table__row">\n'
+        '          <th scope="row" class="govuk-table__header govuk-!-font-weight-regular">'
+        f"{escape(uk_date(week.starts_on))}</th>\n"
+        f"          {numeric}{int(week.logged)}</td>\n"
+        f"          {numeric}{int(week.late)}</td>\n"
+        '          <td class="govuk-table__cell">'
+        f'{escape(week.before_review_point or "")}</td>\n'
+        "        </tr>\n"
+        for week in weeks if week.logged))
+
+
+def checklist_rows(statuses) -> Markup:
+    """The required components' rows, with their status tags."""
+    rows = []
+    for status in statuses:
+        stage = (f'<br><span class="govuk-body-s">{escape(status.stage_title)}</span>'
+                 if status.stage_title else "")
+        if status.met:
+            tag = '<strong class="govuk-tag govuk-tag--green">Complete</strong>'
+        elif status.have:
+            tag = ('<strong class="govuk-tag govuk-tag--yellow">'
+                   f"{escape(status.still_needed)} more needed</strong>")
+        else:
+            tag = '<strong class="govuk-tag govuk-tag--red">None yet</strong>'
+        numeric = '<td class="govuk-table__cell govuk-table__cell--numeric">'
+        rows.append(
+            '    <tr class="govuk-table__row">\n'
+            '      <th scope="row" class="govuk-table__header govuk-!-font-weight-regular">'
+            f"{escape(status.requirement.title)}{stage}</th>\n"
+            f"      {numeric}{escape(status.have)}</td>\n"
+            f"      {numeric}{escape(status.needed)}</td>\n"
+            f'      <td class="govuk-table__cell">{tag}</td>\n'
+            "    </tr>\n")
+    return Markup("".join(rows))  # noqa: S704 (every value is escaped)
+
+
 @bp.route("/<int:portfolio_id>/sufficiency")
 @requires_role(Role.CANDIDATE)
 def show(portfolio_id: int):
@@ -212,7 +254,8 @@ def show(portfolio_id: int):
         heat=heat,
         heat_drawing=heat_drawing,
         heat_svg=heat_map_svg(heat_drawing),
-        heat_table_rows=heat_table_rows,
+        heat_table_rows=heat_table_rows, weeks_table_rows=weeks_table_rows,
+        checklist_rows=checklist_rows,
         recording=recording,
         weeks_drawing=drawn_weeks,
         weeks_svg=week_bars_svg(drawn_weeks),
