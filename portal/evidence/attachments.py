@@ -321,11 +321,21 @@ def upload_guard():
 
 # -- operations -----------------------------------------------------------------------------
 
+def _used_bytes_of(owner_id):
+    return (select(func.coalesce(func.sum(Attachment.size_bytes), 0))
+            .where(Attachment.owner_id == owner_id))
+
+
 def used_bytes(owner: User) -> int:
+    return db.session.scalar(_used_bytes_of(owner.id))
+
+
+def _lock_and_count_used_bytes(owner: User) -> int:
+    """Lock the owner's row (serialising their uploads, so two at once cannot both slip
+    under the quota) and read what they already use, in one round trip."""
     return db.session.scalar(
-        select(func.coalesce(func.sum(Attachment.size_bytes), 0))
-        .where(Attachment.owner_id == owner.id)
-    )
+        select(_used_bytes_of(User.id).correlate(User).scalar_subquery())
+        .where(User.id == owner.id).with_for_update(of=User))
 
 
 def _limits() -> tuple[int, int, int, int]:
@@ -387,9 +397,7 @@ def store_uploads(actor: User, entry: EvidenceEntry,
         raise AttachmentError(f"Choose {most} files or fewer at a time")
     storage = get_storage()
     session = db.session()
-    # Serialise one person's uploads so two at once cannot both slip under the quota.
-    session.execute(select(User.id).where(User.id == actor.id).with_for_update())
-    used = used_bytes(actor)
+    used = _lock_and_count_used_bytes(actor)
     written: list[str] = []
     try:
         accepted = []

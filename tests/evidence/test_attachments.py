@@ -669,3 +669,22 @@ def test_an_upload_reads_nothing_back_after_its_commit(client, entry, author, up
     assert response.status_code == 303
     assert response.headers["Cache-Control"] == "no-store"
     assert statements[-1].lstrip().upper().startswith("INSERT INTO AUDIT_EVENT"), statements
+
+
+def test_counting_used_space_locks_the_owner_until_the_upload_commits(app, author):
+    """One round trip both locks the owner's row and reads their usage: a second upload
+    by the same person waits for the first (checked on PostgreSQL; SQLite locks the file)."""
+    from sqlalchemy import text
+
+    from portal.evidence.attachments import _lock_and_count_used_bytes
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks are PostgreSQL's")
+    db.session.commit()
+    assert _lock_and_count_used_bytes(author) == 0
+    with Session(db.engine) as other:
+        other.execute(text("SET LOCAL lock_timeout = '200ms'"))
+        with pytest.raises(OperationalError, match="lock"):
+            other.execute(text("SELECT id FROM user_account WHERE id = :id FOR UPDATE"),
+                          {"id": author.id})
+    db.session.rollback()
