@@ -105,6 +105,7 @@ def _render_show(portfolio, form: SubmitForm, missing=None, status=200):
     evidence_visible = sees_evidence(portfolio)
     sections = {c.code: c.title for c in configuration(portfolio.programme).evidence_sections}
     included = _included(portfolio) if evidence_visible else []
+    listed_reports, open_plans = reports.reports_and_open_plans(portfolio)
     grouped = {}
     for item in included:
         grouped.setdefault(item.section, []).append(item)
@@ -116,9 +117,8 @@ def _render_show(portfolio, form: SubmitForm, missing=None, status=200):
         evidence_visible=evidence_visible,
         completeness=sufficiency.completeness(portfolio), confirm=ConfirmForm(),
         is_owner=portfolio.candidate_id == current_user.id,
-        reports=[r for r in reports.reports_for(portfolio)
-                 if reports.can_view_report(current_user, r, portfolio)],
-        support_plans=reports.open_support_plans([portfolio.id]),
+        reports=[r for r in listed_reports if reports.can_view_report(current_user, r, portfolio)],
+        support_plans=open_plans,
         can_start_assessment=assesses(current_user, portfolio.candidate_id) and
         PortfolioState(portfolio.state) in operations.TRANSITIONS["start_assessment"],
         can_submit=owner and PortfolioState(portfolio.state) in

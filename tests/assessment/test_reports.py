@@ -279,3 +279,21 @@ def test_a_support_plan_shows_on_the_candidates_home_and_the_leads_cohort_page(a
     sign_in(lead, people["lead"])
     cohort_page = lead.get(f"/cohorts/{people['portfolio'].membership.cohort_id}")
     assert "Support plan" in cohort_page.get_data(as_text=True)
+
+
+def test_a_closed_plan_leaves_the_portfolio_page_and_its_report_stays(app, client, people):
+    """The page reads reports and their open plans in one query: closing the plan takes
+    the banner away but not the report from the list."""
+    _sign_off_not_on_track(client, people)
+    candidate_client = app.test_client()
+    sign_in(candidate_client, people["candidate"])
+    url = f"/portfolios/{people['portfolio'].id}"
+    soup = page(candidate_client.get(url))
+    assert len(soup.select(".govuk-notification-banner")) == 1
+    assert len(soup.select("a[href^='/reports/']")) == 2  # the banner's link and the list's
+    plan = db.session.scalar(db.select(SupportPlan))
+    plan.closed_on = date(2099, 2, 1)
+    db.session.commit()
+    soup = page(candidate_client.get(url))
+    assert soup.select(".govuk-notification-banner") == []
+    assert len(soup.select("a[href^='/reports/']")) == 1
