@@ -95,7 +95,7 @@ bench-smoke: install wrk
 	$(SMOKE_FLASK) db upgrade
 	$(SMOKE_FLASK) bench-seed --candidates 20 --entries 500
 	$(BIN)/python -m bench.run --database-url sqlite:///$(SMOKE_DIR)/portal.db --seconds 3 \
-		--warmup 0 --users 5 --port 8799 --out $(SMOKE_DIR)/latest.json
+		--warmup 0 --floor-seconds 1 --users 5 --port 8799 --out $(SMOKE_DIR)/latest.json
 	test -s $(SMOKE_DIR)/latest.json
 
 wrk:

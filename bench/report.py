@@ -17,6 +17,7 @@ def page_verdict(page: dict, floor: dict) -> tuple[str, list[str]]:
     if page.get("skipped"):
         return "skipped", [page["skipped"]]
     misses = []
+    floor = page.get("floor") or floor  # the floor measured on either side of this page
     ratio = page["rps"] / floor["rps"] if floor["rps"] else 0.0
     p95_ratio = page["p95_ms"] / floor["p95_ms"] if floor["p95_ms"] else float("inf")
     page["ratio"], page["p95_ratio"] = round(ratio, 2), round(p95_ratio, 2)
@@ -30,6 +31,16 @@ def page_verdict(page: dict, floor: dict) -> tuple[str, list[str]]:
     if page.get("errors"):
         misses.append(f"{page['errors']} failed requests")
     return ("missed" if misses else "met"), misses
+
+
+def combined(runs: list[dict]) -> dict:
+    """Several runs of the floor as one: requests over time for throughput, and the
+    runs' mean percentiles (wrk reports percentiles per run, not the raw latencies)."""
+    seconds = sum(run["requests"] / run["rps"] for run in runs if run["rps"])
+    requests = sum(run["requests"] for run in runs)
+    return {"rps": round(requests / seconds, 1) if seconds else 0.0, "requests": requests,
+            **{key: round(sum(run[key] for run in runs) / len(runs), 1)
+               for key in ("p50_ms", "p95_ms")}}
 
 
 def upload_verdict(upload: dict) -> tuple[str, list[str]]:

@@ -417,6 +417,8 @@ def main(argv=None) -> int:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"))
     parser.add_argument("--seconds", type=float, default=20, help="per page")
     parser.add_argument("--warmup", type=float, default=3, help="per page, not measured")
+    parser.add_argument("--floor-seconds", type=float, default=6,
+                        help="the floor measured again after each page")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--users", type=int, default=60, help="per role")
@@ -451,7 +453,8 @@ def main(argv=None) -> int:
         shutil.rmtree(work_dir, ignore_errors=True)
     results["meta"] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"), "dataset": dataset,
-        "seconds_per_page": args.seconds, "connections": args.connections,
+        "seconds_per_page": args.seconds, "floor_seconds_after_each_page": args.floor_seconds,
+        "connections": args.connections,
         "threads": args.threads, "gunicorn_workers": 2, "users_per_role": args.users,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.python_version()}",
     }
@@ -479,7 +482,15 @@ def measure(args, sessions, master: int, work_dir: Path, rng: random.Random) -> 
         return run_wrk(args.port, requests, args.seconds, args.connections, args.threads)
 
     floor_requests = [("GET", "/bench/floor", "", None, None)]
-    floor_before = timed("floor", floor_requests)
+
+    def floor_slice():
+        """The floor again, right after a page: each page is compared with the floor
+        measured on either side of it, so a machine that speeds up or slows down during
+        the run (by 15% between its start and end, seen here) moves both alike."""
+        return run_wrk(args.port, floor_requests, args.floor_seconds, args.connections,
+                       args.threads)
+
+    slices = [timed("floor", floor_requests)]
     pages = []
     for spec in chosen_pages(args.pages):
         row = {"page": spec.name, "role": spec.role}
@@ -497,13 +508,12 @@ def measure(args, sessions, master: int, work_dir: Path, rng: random.Random) -> 
         requests = page_requests(spec, group)
         row.update(users=len(group), example=requests[0][1])
         row.update(timed(spec.name, requests))
+        slices.append(floor_slice())
+        row["floor"] = report.combined([slices[-2], slices[-1]])
         # Counted after the warm-up, so once-per-worker loading is not charged to the page.
         row.update(sample_queries(args.port, requests, rng))
         pages.append(row)
-    floor_after = timed("floor (again)", floor_requests)
-    floor = {"page": "floor (1 query, 50 rows)", "before": floor_before, "after": floor_after}
-    for key in ("rps", "p50_ms", "p95_ms"):
-        floor[key] = round((floor_before[key] + floor_after[key]) / 2, 1)
+    floor = {"page": "floor (1 query, 50 rows)", "slices": slices, **report.combined(slices)}
     floor.update(sample_queries(args.port, floor_requests, rng))
     results = {"floor": floor, "pages": pages}
     if args.no_big_upload:

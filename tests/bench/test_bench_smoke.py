@@ -166,3 +166,19 @@ def test_pages_can_be_chosen_by_name():
     assert chosen_pages("") == PAGES
     assert [spec.name for spec in chosen_pages("sufficiency, panel")] == [
         "sufficiency", "panel agenda"]
+
+
+def test_each_page_is_compared_with_the_floor_measured_beside_it():
+    """A page with its own neighbouring floor runs is judged against those, not the run's
+    overall floor: the machine's speed drifts during a run."""
+    results = _results()
+    results["pages"][1]["floor"] = report.combined([
+        {"rps": 250.0, "requests": 2500, "p50_ms": 14.0, "p95_ms": 24.0},
+        {"rps": 150.0, "requests": 1500, "p50_ms": 22.0, "p95_ms": 36.0}])
+    assert results["pages"][1]["floor"] == {"rps": 200.0, "requests": 4000,
+                                            "p50_ms": 18.0, "p95_ms": 30.0}
+    summary = report.judge(results)
+    fast, slow, _panel = results["pages"]
+    assert (fast["ratio"], slow["ratio"], slow["p95_ratio"]) == (0.75, 0.5, 3.0)
+    assert "slow" in summary["missed"]  # still over ten queries
+    assert not any("throughput" in reason for reason in slow["reasons"])
