@@ -59,17 +59,30 @@ def memoised_component(name: str) -> Callable[[dict], Markup]:
     def render(params: dict | None = None) -> Markup:
         def macro() -> Markup:  # a macro of an autoescaped template: Markup
             return getattr(current_app.jinja_env.get_template(path).module, name)(params or {})
-        return _remember(name, repr(params), macro)
+        key = repr(params)
+        if name == "govukPagination" and "q=" in key:
+            return macro()  # a search someone typed stays out of the memo (see widgets)
+        return _remember(name, key, macro)
 
     render.__name__ = name
     return render
 
 
+# Fields whose parameters carry what someone typed (a reflection, a title, an email
+# address) are rendered each time: people's words are not kept in a process-wide memo.
+_FREE_TEXT_WIDGETS = {"govuk_frontend_wtf/textarea.html",
+                      "govuk_frontend_wtf/charactercount.html"}
+
+
 def _memoised_widget_render(widget, params: dict) -> Markup:
     """GovFormBase.render, once per distinct template and parameters: each form field was
     a whole Flask render_template (context processors, signals) of a one-macro template."""
-    return _remember(widget.template, repr(params), lambda: Markup(  # noqa: S704 (autoescaped)
-        render_template(widget.template, params=params)))
+    def render() -> Markup:
+        return Markup(render_template(widget.template, params=params))  # noqa: S704 (autoescaped)
+
+    if widget.template in _FREE_TEXT_WIDGETS or params.get("value") not in (None, ""):
+        return render()
+    return _remember(widget.template, repr(params), render)
 
 
 def memoise_form_widgets() -> None:

@@ -127,8 +127,13 @@ def test_memoised_pagination_is_the_macros_own_output_and_templates_use_it(app):
         params = Page(items=[], page=3, per_page=25, total=400).govuk_params(
             "evidence.index", q="home visit")
         real = app.jinja_env.get_template(path).module.govukPagination(params)
-        assert rendering.memoised_component("govukPagination")(params) == real
+        paginate = rendering.memoised_component("govukPagination")
+        assert paginate(params) == real
         assert "/evidence/?q=home+visit&amp;page=4" in real
+        assert paginate(params) is not paginate(params)  # a typed search is never kept
+        unfiltered = Page(items=[], page=3, per_page=25, total=400).govuk_params(
+            "evidence.index", type="supervision")
+        assert paginate(unfiltered) is paginate(unfiltered)
         assert app.jinja_env.globals["govukPagination"].__name__ == "govukPagination"
     for name in app.jinja_env.list_templates(filter_func=lambda n: n.endswith(".html")):
         if not name.startswith("govuk_frontend"):
@@ -138,7 +143,7 @@ def test_memoised_pagination_is_the_macros_own_output_and_templates_use_it(app):
 
 def test_form_widgets_render_once_per_parameters_and_as_before(app, monkeypatch):
     """govuk-frontend-wtf renders each field through render_template; the memo gives the
-    same markup for the same parameters, errors and typed values included."""
+    same markup for the same parameters, and keeps nothing anyone typed."""
     from flask_wtf import FlaskForm
     from govuk_frontend_wtf.wtforms_widgets import GovTextInput
     from wtforms import StringField
@@ -160,12 +165,15 @@ def test_form_widgets_render_once_per_parameters_and_as_before(app, monkeypatch)
     with app.test_request_context("/", method="POST", data={"name": "<Ann>"}):
         form = NameForm(meta={"csrf": False})
         typed, typed_again = both_ways(form)
-        assert form.name() is form.name()  # the second time, from the memo
+        assert form.name() is not form.name()  # what someone typed is never kept
     with app.test_request_context("/", method="POST", data={"name": ""}):
         empty = NameForm(meta={"csrf": False})
         empty.validate()
         refused, refused_again = both_ways(empty)
     assert (blank, typed, refused) == (blank_again, typed_again, refused_again)
+    with app.test_request_context("/"):
+        blank_form = NameForm(meta={"csrf": False})
+        assert blank_form.name() is blank_form.name()  # the second time, from the memo
     assert 'value="&lt;Ann&gt;"' in typed and 'value=""' in blank
     assert "This field is required" in refused and "is required" not in blank
 
