@@ -80,11 +80,13 @@ def add_message(actor: User, entry: EvidenceEntry, body: str,
                                 "element_id")
     else:
         element_id = None
+    # The entry's row first: its update locks the row, so two people writing at once take
+    # turns, and the later message (stamped after the lock) is the one recorded as last.
+    _record_last_author(entry, "staff" if from_assessor else "candidate")
     message = EvidenceFeedback(entry_id=entry.id, author_id=actor.id, kind=kind.value,
                                element_id=element_id, body=body)
     db.session.add(message)
     db.session.flush()
-    _record_last_author(entry, "staff" if from_assessor else "candidate")
     # Identifiers only: the message itself may be about the people the candidate works with.
     audit.record(actor, "evidence_feedback_added", entry, feedback_id=message.id,
                  kind=kind.value, element_id=element_id)

@@ -60,8 +60,11 @@ if psycopg is not None:
 
         def rollback(self) -> None:
             pgconn = self.pgconn
+            # psycopg's own bookkeeping for its transaction blocks and two-phase commits
+            # must see the rollback too; the portal uses neither, SQLAlchemy might.
+            own_blocks = getattr(self, "_num_transactions", 0) or getattr(self, "_tpc", None)
             if (pgconn.transaction_status != pq.TransactionStatus.INTRANS
-                    or pgconn.pipeline_status != pq.PipelineStatus.OFF):
+                    or pgconn.pipeline_status != pq.PipelineStatus.OFF or own_blocks):
                 super().rollback()
                 return
             with self.lock:

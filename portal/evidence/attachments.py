@@ -321,21 +321,22 @@ def upload_guard():
 
 # -- operations -----------------------------------------------------------------------------
 
-def _used_bytes_of(owner_id):
-    return (select(func.coalesce(func.sum(Attachment.size_bytes), 0))
-            .where(Attachment.owner_id == owner_id))
-
-
 def used_bytes(owner: User) -> int:
-    return db.session.scalar(_used_bytes_of(owner.id))
+    return db.session.scalar(
+        select(func.coalesce(func.sum(Attachment.size_bytes), 0))
+        .where(Attachment.owner_id == owner.id))
 
 
 def _lock_and_count_used_bytes(owner: User) -> int:
-    """Lock the owner's row (serialising their uploads, so two at once cannot both slip
-    under the quota) and read what they already use, in one round trip."""
-    return db.session.scalar(
-        select(_used_bytes_of(User.id).correlate(User).scalar_subquery())
-        .where(User.id == owner.id).with_for_update(of=User))
+    """Lock the owner's row, serialising their uploads so two at once cannot both slip
+    under the quota, then read what they already use.
+
+    Two statements, not one: under READ COMMITTED a statement reads the data as it was
+    when the statement began, so a sum in the locking statement itself would miss the
+    files of the upload it had waited for.
+    """
+    db.session.execute(select(User.id).where(User.id == owner.id).with_for_update())
+    return used_bytes(owner)
 
 
 def _limits() -> tuple[int, int, int, int]:

@@ -58,3 +58,17 @@ def test_a_failed_transaction_rolls_back_and_forgets_its_statements(postgres):
         connection.rollback()
         assert _prepared(connection) == 0
         assert connection.execute(text(STATEMENT), {"floor": 0}).scalar() == 0
+
+
+def test_psycopgs_own_transaction_blocks_keep_their_rules(postgres):
+    """Inside psycopg's `transaction()` block an explicit rollback is refused, as psycopg
+    means it to be: the plain ROLLBACK is only for transactions it does not track."""
+    import psycopg
+
+    from portal.core.db import StatementKeepingConnection
+
+    url = postgres.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with StatementKeepingConnection.connect(url) as connection:
+        with pytest.raises(psycopg.ProgrammingError), connection.transaction():
+            connection.execute("SELECT 1")
+            connection.rollback()

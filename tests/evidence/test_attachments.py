@@ -671,20 +671,33 @@ def test_an_upload_reads_nothing_back_after_its_commit(client, entry, author, up
     assert statements[-1].lstrip().upper().startswith("INSERT INTO AUDIT_EVENT"), statements
 
 
-def test_counting_used_space_locks_the_owner_until_the_upload_commits(app, author):
-    """One round trip both locks the owner's row and reads their usage: a second upload
-    by the same person waits for the first (checked on PostgreSQL; SQLite locks the file)."""
-    from sqlalchemy import text
+def test_a_waiting_upload_counts_the_files_of_the_one_it_waited_for(app, author):
+    """Two uploads by one person at once: the second waits for the first's lock, then
+    counts the first's committed files (checked on PostgreSQL; SQLite locks the file)."""
+    import threading
 
     from portal.evidence.attachments import _lock_and_count_used_bytes
 
     if db.engine.dialect.name != "postgresql":
         pytest.skip("row locks are PostgreSQL's")
+    entry = make_entry(author)
     db.session.commit()
-    assert _lock_and_count_used_bytes(author) == 0
-    with Session(db.engine) as other:
-        other.execute(text("SET LOCAL lock_timeout = '200ms'"))
-        with pytest.raises(OperationalError, match="lock"):
-            other.execute(text("SELECT id FROM user_account WHERE id = :id FOR UPDATE"),
-                          {"id": author.id})
-    db.session.rollback()
+    author_id, entry_id = author.id, entry.id
+    assert _lock_and_count_used_bytes(author) == 0  # this session holds the lock
+    seen = []
+
+    def second_upload():
+        with app.app_context():
+            seen.append(_lock_and_count_used_bytes(db.session.get(type(author), author_id)))
+            db.session.rollback()
+
+    waiting = threading.Thread(target=second_upload)
+    waiting.start()
+    waiting.join(timeout=0.5)
+    assert waiting.is_alive() and seen == []  # blocked on the first upload's lock
+    db.session.add(Attachment(entry_id=entry_id, owner_id=author_id, original_name="a.pdf",
+                              stored_name="f" * 32, content_type="application/pdf",
+                              size_bytes=1234, sha256="0" * 64))
+    db.session.commit()
+    waiting.join(timeout=10)
+    assert seen == [1234]
