@@ -68,7 +68,10 @@ def test_psycopgs_own_transaction_blocks_keep_their_rules(postgres):
     from portal.core.db import StatementKeepingConnection
 
     url = postgres.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with StatementKeepingConnection.connect(url) as connection:
+    connection = StatementKeepingConnection.connect(url)
+    try:
         with pytest.raises(psycopg.ProgrammingError), connection.transaction():
             connection.execute("SELECT 1")
             connection.rollback()
+    finally:
+        connection.close()
