@@ -7,7 +7,8 @@ for identical output. `memoised_component` renders each distinct set of paramete
 per process and returns the same markup afterwards.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 import jinja2
 from flask import Flask, current_app, g, render_template
@@ -32,6 +33,9 @@ MAX_KEY_CHARS = 2000
 # memoised component; the template swaps the real markup in afterwards.
 SIGN_OUT_SLOT = Markup("<!-- portal:sign-out -->")
 _rendered: dict[str, dict[str, Markup]] = {}
+# Parts of pages kept by `remember_drawing`, by name.
+_drawings: dict[str, dict] = {}
+Drawn = TypeVar("Drawn")
 
 
 def _remember(name: str, key: str, render: Callable[[], Markup]) -> Markup:
@@ -45,6 +49,23 @@ def _remember(name: str, key: str, render: Callable[[], Markup]) -> Markup:
                 memo.clear()
             memo[key] = markup
     return markup
+
+
+def remember_drawing(name: str, key: Hashable, draw: Callable[[], Drawn]) -> Drawn:
+    """`draw()` once per distinct `key` in this process, bounded like the components.
+
+    For a part of a page that is a pure function of data the request reads anyway: the
+    caller reads the data every time, so the drawing is never stale, and keys on all of
+    it. Neither the key nor the drawing may hold anyone's own words (see the widgets).
+    """
+    memo = _drawings.setdefault(name, {})
+    drawn = memo.get(key)
+    if drawn is None:
+        drawn = draw()
+        if len(memo) >= MAX_ENTRIES:
+            memo.clear()
+        memo[key] = drawn
+    return drawn
 
 
 def memoised_component(name: str) -> Callable[[dict], Markup]:
@@ -96,6 +117,12 @@ def memoise_form_widgets() -> None:
 def forget_all() -> None:
     """For tests that change the macros' environment."""
     _rendered.clear()
+    _drawings.clear()
+
+
+def forget_drawings() -> None:
+    """For tests, whose ids come round again in an emptied database."""
+    _drawings.clear()
 
 
 class Template(jinja2.Template):

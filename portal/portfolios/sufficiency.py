@@ -12,7 +12,8 @@ building and keying a large statement on every request cost more than running it
 import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, String, and_, bindparam, cast, func, literal, null, select, union_all
@@ -141,11 +142,21 @@ class Tallies:
     links: dict[tuple[int, str | None], int] | None = None
 
 
-def tallies(portfolio: Portfolio, with_links: bool = False) -> Tallies:
+def tally_rows(portfolio: Portfolio, with_links: bool = False) -> list[tuple]:
+    """The counting query's rows, (source, kind, stage code, day, count), as plain tuples:
+    the sufficiency page keys its drawings on them."""
+    return [tuple(row) for row in db.session.execute(_counts_statement(with_links),
+                                                      {"portfolio_id": portfolio.id})]
+
+
+def tallies(portfolio: Portfolio, with_links: bool = False,
+            rows: list[tuple] | None = None) -> Tallies:
     """Every count the sufficiency checks (and, `with_links`, the heat map) need: one
-    query. Pass the result on to `component_status` and `heat_map` on the same page."""
-    counted = _staged(db.session.execute(_counts_statement(with_links),
-                                         {"portfolio_id": portfolio.id}), _windows(portfolio))
+    query, or the `rows` of `tally_rows` already read. Pass the result on to
+    `component_status` and `heat_map` on the same page."""
+    if rows is None:
+        rows = tally_rows(portfolio, with_links)
+    counted = _staged(rows, _windows(portfolio))
     found: dict[str, dict] = {"evidence": {}, "record": {}, "link": {}}
     for (source, kind, stage), count in counted.items():
         found[source][(int(kind) if source == "link" else kind, stage)] = count
@@ -401,15 +412,34 @@ def _recording_statement():
     )
 
 
-def late_recording(portfolio: Portfolio, threshold_days: int = 28) -> LateRecording:
+class RecordedRow(NamedTuple):
+    entry_id: int
+    title: str
+    occurred_on: date
+    created_at: datetime
+    in_portfolio: bool
+
+
+def recorded_rows(portfolio: Portfolio) -> list[RecordedRow]:
+    """Every entry the candidate logged: when it happened, when it was recorded and
+    whether it is in this portfolio."""
+    return [RecordedRow(entry_id, title, occurred_on, created_at, bool(in_portfolio))
+            for entry_id, title, occurred_on, created_at, in_portfolio in db.session.execute(
+                _recording_statement(), {"portfolio_id": portfolio.id,
+                                         "candidate_id": portfolio.candidate_id})]
+
+
+def late_recording(portfolio: Portfolio, threshold_days: int = 28,
+                   rows: list[RecordedRow] | None = None) -> LateRecording:
     """Entries logged more than `threshold_days` after they happened, in the portfolio and
-    across the candidate's whole log, and how many entries were logged each week."""
-    rows = db.session.execute(_recording_statement(), {
-        "portfolio_id": portfolio.id, "candidate_id": portfolio.candidate_id}).all()
+    across the candidate's whole log, and how many entries were logged each week. Works
+    from the `rows` of `recorded_rows` when given, else reads them."""
+    if rows is None:
+        rows = recorded_rows(portfolio)
     entries = [
-        LateEntry(entry_id, title, occurred_on, created_at.astimezone(UK).date(),
-                  bool(in_portfolio))
-        for entry_id, title, occurred_on, created_at, in_portfolio in rows
+        LateEntry(row.entry_id, row.title, row.occurred_on,
+                  row.created_at.astimezone(UK).date(), row.in_portfolio)
+        for row in rows
     ]
     return LateRecording(
         threshold_days=threshold_days,

@@ -8,13 +8,15 @@ a table alternative beside each one.
 
 import textwrap
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 from markupsafe import Markup, escape
 
 from portal.accounts.roles import Role
 from portal.core.access import requires_role
 from portal.core.htmx import render
+from portal.core.rendering import remember_drawing
 from portal.core.template_helpers import uk_date
 from portal.portfolios import sufficiency
 from portal.portfolios.access import get_portfolio_or_404
@@ -233,30 +235,74 @@ def checklist_rows(statuses) -> Markup:
     return Markup("".join(rows))  # noqa: S704 (every value is escaped)
 
 
+class DrawnFigures(NamedTuple):
+    """The page's figures as markup: everything before the late entries' table, and the
+    weekly chart after it. `worst` are those entries without their titles."""
+
+    before_worst: Markup
+    after_worst: Markup
+    worst: list[sufficiency.LateEntry]
+
+
+def _figures_key(portfolio, counted: list[tuple], recorded: list[sufficiency.RecordedRow],
+                 ) -> tuple:
+    """Everything the figures are worked out from: the portfolio's schedule, programme
+    configuration, frameworks and review points, and the two queries' rows. Rows are
+    hashed (with their number) so a long log doesn't make a long key; entry titles are
+    left out, as they are left out of the drawing."""
+    return (
+        portfolio.id, portfolio.programme.config_key, portfolio.start_date,
+        portfolio.extension_total,
+        tuple((framework.id, framework.label) for framework in portfolio.frameworks),
+        tuple((point.code, point.title, point.due_on) for point in portfolio.review_points),
+        len(counted), hash(tuple(counted)), len(recorded),
+        hash(tuple((row.entry_id, row.occurred_on, row.created_at, row.in_portfolio)
+                   for row in recorded)),
+    )
+
+
+def _draw_figures(portfolio, counted: list[tuple],
+                  recorded: list[sufficiency.RecordedRow]) -> DrawnFigures:
+    counts = sufficiency.tallies(portfolio, with_links=True, rows=counted)
+    statuses = sufficiency.component_status(portfolio, counted=counts)
+    heat = sufficiency.heat_map(portfolio, counted=counts)
+    recording = sufficiency.late_recording(
+        portfolio, rows=[row._replace(title="") for row in recorded])
+    heat_drawing = heat_map_drawing(heat)
+    drawn_weeks = weeks_drawing(recording)
+    context = {
+        "statuses": statuses, "percent": sufficiency.percent_complete(statuses),
+        "missing": [status for status in statuses if not status.met],
+        "readiness": sufficiency.review_point_readiness(portfolio, statuses),
+        "heat": heat, "heat_drawing": heat_drawing, "heat_svg": heat_map_svg(heat_drawing),
+        "heat_table_rows": heat_table_rows, "weeks_table_rows": weeks_table_rows,
+        "checklist_rows": checklist_rows, "recording": recording,
+        "weeks_drawing": drawn_weeks, "weeks_svg": week_bars_svg(drawn_weeks),
+    }
+    environment = current_app.jinja_env
+    return DrawnFigures(
+        Markup(environment.get_template(  # noqa: S704 (an autoescaped template)
+            "portfolios/sufficiency/_figures.html").render(context)),
+        Markup(environment.get_template(  # noqa: S704 (an autoescaped template)
+            "portfolios/sufficiency/_late_weeks.html").render(context)),
+        recording.portfolio.worst)
+
+
 @bp.route("/<int:portfolio_id>/sufficiency")
 @requires_role(Role.CANDIDATE)
 def show(portfolio_id: int):
-    """Completeness, the required-components checklist, the heat map and late recording."""
+    """Completeness, the required-components checklist, the heat map and late recording.
+
+    The figures are worked out from two queries' rows, which are read on every request;
+    what is drawn from them is kept per distinct set of rows (a heat map of a few hundred
+    cells and the weekly chart were most of the page's work, and change only when the
+    portfolio does)."""
     portfolio = get_portfolio_or_404(portfolio_id)
-    counted = sufficiency.tallies(portfolio, with_links=True)  # one query for both
-    statuses = sufficiency.component_status(portfolio, counted=counted)
-    heat = sufficiency.heat_map(portfolio, counted=counted)
-    recording = sufficiency.late_recording(portfolio)
-    heat_drawing = heat_map_drawing(heat)
-    drawn_weeks = weeks_drawing(recording)
-    return render(
-        "portfolios/sufficiency/show.html",
-        portfolio=portfolio,
-        statuses=statuses,
-        percent=sufficiency.percent_complete(statuses),
-        missing=[status for status in statuses if not status.met],
-        readiness=sufficiency.review_point_readiness(portfolio, statuses),
-        heat=heat,
-        heat_drawing=heat_drawing,
-        heat_svg=heat_map_svg(heat_drawing),
-        heat_table_rows=heat_table_rows, weeks_table_rows=weeks_table_rows,
-        checklist_rows=checklist_rows,
-        recording=recording,
-        weeks_drawing=drawn_weeks,
-        weeks_svg=week_bars_svg(drawn_weeks),
-    )
+    counted = sufficiency.tally_rows(portfolio, with_links=True)  # one query for both
+    recorded = sufficiency.recorded_rows(portfolio)
+    figures = remember_drawing(
+        "sufficiency", _figures_key(portfolio, counted, recorded),
+        lambda: _draw_figures(portfolio, counted, recorded))
+    titles = {row.entry_id: row.title for row in recorded}
+    return render("portfolios/sufficiency/show.html", portfolio=portfolio, figures=figures,
+                  worst=[(entry, titles[entry.entry_id]) for entry in figures.worst])

@@ -188,3 +188,20 @@ def test_back_links_are_memoised_and_not_shadowed_by_imports(app):
         if not name.startswith("govuk_frontend"):
             source = app.jinja_env.loader.get_source(app.jinja_env, name)[0]
             assert "import govukBackLink" not in source, name
+
+
+def test_a_drawing_is_made_once_per_key_and_the_memo_is_bounded(monkeypatch):
+    monkeypatch.setattr(rendering, "MAX_ENTRIES", 3)
+    drawn = []
+
+    def draw(key):
+        return rendering.remember_drawing("test", key, lambda: drawn.append(key) or [key])
+
+    assert draw((1, "a")) == [(1, "a")] and draw((1, "a")) == [(1, "a")]
+    assert draw((2, "a")) == [(2, "a")]
+    assert drawn == [(1, "a"), (2, "a")]
+    draw(3), draw(4)  # the fourth finds the memo full and starts it again
+    assert len(rendering._drawings["test"]) == 1
+    rendering.forget_drawings()
+    draw((1, "a"))
+    assert drawn == [(1, "a"), (2, "a"), 3, 4, (1, "a")]

@@ -428,3 +428,67 @@ def test_page_query_count_does_not_grow_with_entries(client, org):
     db.session.commit()
     assert queries() == few
     assert few <= 25
+
+
+# What the page keeps between requests ---------------------------------------------------------
+def test_the_figures_follow_every_change_to_the_portfolio(client, org):
+    """The drawn figures are kept per set of rows read, so each change shows at once: a
+    new entry, a changed date, a review point moved, the schedule extended."""
+    portfolio = make_portfolio(org)
+    sign_in(client, portfolio.candidate)
+
+    def shown():
+        soup = page(client.get(url(portfolio)))
+        return (soup.select_one("#completeness-label").get_text(strip=True),
+                soup.select_one("#heat-map-table").get_text(" ", strip=True),
+                " ".join(soup.select_one("#late-recording-summary").get_text().split()),
+                soup.select_one("#review-point-readiness").get_text(" ", strip=True))
+
+    first = shown()
+    entry = add_entry(portfolio, "direct_observation", IN_STAGE["early"],
+                      links=[element("pcf", "2018", "7")],
+                      recorded_at=at(IN_STAGE["early"] + timedelta(days=40)))
+    db.session.commit()
+    added = shown()
+    assert added[0] != first[0] and added[1] != first[1]
+    assert "1 of the 1 entry in your portfolio (100%) was recorded more than 28" in added[2]
+
+    entry.occurred_on = IN_STAGE["early"] + timedelta(days=30)  # now recorded in time
+    db.session.commit()
+    assert "0 of the 1 entry" in shown()[2]
+
+    log_only = add_entry(portfolio, occurred_on=IN_STAGE["early"], in_portfolio=False,
+                         recorded_at=at(IN_STAGE["early"] + timedelta(days=60)))
+    db.session.commit()
+    assert "whole evidence log, 1 of 2 (50%)" in shown()[2]
+    log_only.created_at = at(IN_STAGE["early"])  # only the log's rows change
+    db.session.commit()
+    assert "whole evidence log, 0 of 2 (0%)" in shown()[2]
+
+    add_agreement(portfolio)
+    db.session.commit()
+    agreed = shown()
+    assert agreed[3] != added[3]
+
+    record_schedule_change(portfolio.candidate, portfolio, "part_time", 140,
+                           "Part-time working")
+    db.session.commit()
+    assert shown() != agreed
+
+
+def test_entry_titles_are_drawn_on_each_request_and_never_kept(client, org):
+    from portal.core import rendering
+
+    portfolio = make_portfolio(org)
+    add_entry(portfolio, occurred_on=date(2026, 1, 10), title="Visit to the Smith family",
+              recorded_at=at(date(2026, 3, 30)))
+    sign_in(client, portfolio.candidate)
+    assert "Visit to the Smith family" in client.get(url(portfolio)).get_data(as_text=True)
+    kept = repr(rendering._drawings["sufficiency"])
+    assert "Smith" not in kept and "28 days" in kept
+
+    entry = db.session.scalars(select(sufficiency.EvidenceEntry)).one()
+    entry.title = "Visit to the Jones family"
+    db.session.commit()
+    html = client.get(url(portfolio)).get_data(as_text=True)
+    assert "Visit to the Jones family" in html and "Smith" not in html
