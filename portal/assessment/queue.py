@@ -5,6 +5,7 @@ number of queries stays the same whatever the caseload.
 """
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from markupsafe import Markup, escape
 from sqlalchemy import (
+    Date,
     String,
     and_,
     bindparam,
@@ -33,6 +35,7 @@ from portal.assessment.models import (
     ObservationState,
 )
 from portal.core.db import db
+from portal.core.rendering import remember_drawing
 from portal.core.types import UTCDateTime
 from portal.core.urls import fast_url_for
 from portal.evidence.models import EvidenceEntry
@@ -158,49 +161,43 @@ def _uk_date(moment) -> date:
     return moment.astimezone(UK).date()
 
 
-@functools.cache
-def _awaiting_feedback_statement():
-    # The caseload's portfolio entries first, grouped on their own: PostgreSQL then looks
-    # only at entries in a portfolio, not at every entry the candidates wrote. Whether the
-    # candidate is waiting comes from the entry itself (last_feedback_from), not its thread.
+def _evidence_awaiting_feedback():
+    """Entries in a candidate's portfolio with no feedback yet, or whose latest message is
+    the candidate's reply (last_feedback_from, kept by the feedback thread).
+
+    The caseload's portfolio entries come first, grouped on their own: PostgreSQL then
+    looks only at entries in a portfolio, not at every entry the candidates wrote."""
     in_portfolio = (
         select(PortfolioEntry.entry_id, Portfolio.candidate_id,
                func.min(PortfolioEntry.added_at).label("added_at"))
         .join(Portfolio, Portfolio.id == PortfolioEntry.portfolio_id)
-        .where(Portfolio.candidate_id.in_(bindparam("candidates", expanding=True)))
+        .where(Portfolio.candidate_id.in_(bindparam("assessed", expanding=True)))
         .group_by(PortfolioEntry.entry_id, Portfolio.candidate_id)
         .subquery()
     )
     last_from = EvidenceEntry.last_feedback_from
     return (
-        select(EvidenceEntry.id, EvidenceEntry.title, EvidenceEntry.candidate_id,
-               in_portfolio.c.added_at, last_from.is_not(None))
+        _columns(Kind.EVIDENCE, EvidenceEntry.candidate_id, EvidenceEntry.id,
+                 EvidenceEntry.title, cast(last_from, String), _no_day(),
+                 in_portfolio.c.added_at)
+        .select_from(EvidenceEntry)
         .join(in_portfolio, and_(in_portfolio.c.entry_id == EvidenceEntry.id,
                                  in_portfolio.c.candidate_id == EvidenceEntry.candidate_id))
         .where(or_(last_from.is_(None), last_from == "candidate"))
     )
 
 
-def evidence_awaiting_feedback(candidates: dict[int, CandidateRef]) -> list[QueueItem]:
-    """Entries in a candidate's portfolio with no feedback yet, or whose latest message is
-    the candidate's reply."""
-    if not candidates:
-        return []
-    rows = db.session.execute(_awaiting_feedback_statement(),
-                              {"candidates": list(candidates)}).all()
-    items = []
-    for entry_id, title, candidate_id, added_at, replied in rows:
-        needed = (f"Read the reply about \u2018{title}\u2019" if replied
-                  else f"Give feedback on \u2018{title}\u2019")
-        items.append(QueueItem(Kind.EVIDENCE, candidates[candidate_id], needed,
-                               _uk_date(added_at) + timedelta(days=FEEDBACK_DAYS),
-                               Link("evidence.show", "entry_id", entry_id),
-                               f"Open \u2018{title}\u2019"))
-    return items
+def _evidence_item(candidate: CandidateRef, entry_id, title, last_from, _day, added_at):
+    needed = (f"Read the reply about \u2018{title}\u2019" if last_from is not None
+              else f"Give feedback on \u2018{title}\u2019")
+    return QueueItem(Kind.EVIDENCE, candidate, needed,
+                     _uk_date(added_at) + timedelta(days=FEEDBACK_DAYS),
+                     Link("evidence.show", "entry_id", entry_id), f"Open \u2018{title}\u2019")
 
 
-# Review points, submissions and observations: one UNION ALL of the same seven columns --
-# (kind, candidate, portfolio or observation id, text, more text, day, moment).
+# Every kind of work is one branch of a UNION ALL of the same seven columns -- (kind,
+# candidate, entry, portfolio or observation id, text, more text, day, moment) -- so the
+# whole queue is one round trip.
 def _review_points_due():
     """Review points not yet completed that are due within four weeks or overdue."""
     return (
@@ -268,8 +265,8 @@ def _observation_item(candidate: CandidateRef, observation_id, state, setting, o
         Link("observations.show", "observation_id", observation_id), "Open observation")
 
 
-_ITEM_BUILDERS = {Kind.REVIEW: _review_item, Kind.SUBMISSION: _submission_item,
-                  Kind.OBSERVATION: _observation_item}
+_ITEM_BUILDERS = {Kind.EVIDENCE: _evidence_item, Kind.REVIEW: _review_item,
+                  Kind.SUBMISSION: _submission_item, Kind.OBSERVATION: _observation_item}
 _COLUMN_NAMES = ("kind", "candidate_id", "ref_id", "text", "more_text", "day", "moment")
 
 
@@ -283,23 +280,28 @@ def _no_text():
     return cast(null(), String)
 
 
+def _no_day():
+    return cast(null(), Date)
+
+
 def _no_moment():
     return cast(null(), UTCDateTime())
 
 
 @functools.cache
-def _other_work_statement(assesses: bool):
+def _queue_statement(assesses: bool):
     if not assesses:  # a line manager's caseload: review points only
         return _review_points_due()
     # Submissions first: a UNION takes its column types from its first SELECT, and theirs
     # include the submission time's (time-zone aware) type.
-    return union_all(_submissions_awaiting_assessment(), _review_points_due(),
-                     _observations_to_write_up())
+    return union_all(_submissions_awaiting_assessment(), _evidence_awaiting_feedback(),
+                     _review_points_due(), _observations_to_write_up())
 
 
-def other_work(staff: User, caseload: Caseload, today: date) -> list[QueueItem]:
-    """Submissions, review points and observations in one query (three round trips were a
-    quarter of the queue's database time)."""
+def queue_rows(staff: User, caseload: Caseload, today: date) -> Sequence[tuple]:
+    """Every item of the queue as a plain row, in one query. Assessors get all four kinds
+    for the candidates they assess; line managers get the review points of the
+    candidates they manage."""
     everyone = caseload.all
     if not everyone:
         return []
@@ -308,31 +310,80 @@ def other_work(staff: User, caseload: Caseload, today: date) -> list[QueueItem]:
               "review_horizon": today + timedelta(days=REVIEW_WINDOW_DAYS)}
     if assesses:
         values.update(assessed=list(caseload.assessed), staff_id=staff.id)
-    rows = db.session.execute(_other_work_statement(assesses), values)
-    return [_ITEM_BUILDERS[kind](everyone[candidate_id], *rest)
-            for kind, candidate_id, *rest in rows]
+    # all(), not iteration: iterating a result fetches row by row from the driver.
+    return db.session.execute(_queue_statement(assesses), values).all()
+
+
+def queue_item(row: Sequence, caseload: Caseload) -> QueueItem:
+    kind, candidate_id, *rest = row
+    return _ITEM_BUILDERS[kind](caseload.all[candidate_id], *rest)
 
 
 def work_queue(staff: User, today: date, caseload: Caseload | None = None) -> list[QueueItem]:
-    """Everything the person's current candidates need from them, unsorted.
-
-    Assessors get all four kinds for the candidates they assess; line managers get the
-    review points of the candidates they manage.
-    """
+    """Everything the person's current candidates need from them, unsorted."""
     caseload = caseload or current_caseload(staff)
-    return evidence_awaiting_feedback(caseload.assessed) + other_work(staff, caseload, today)
+    everyone = caseload.all
+    return [_ITEM_BUILDERS[kind](everyone[candidate_id], *rest)
+            for kind, candidate_id, *rest in queue_rows(staff, caseload, today)]
+
+
+class QueuePage(NamedTuple):
+    items: list[QueueItem]
+    total: int  # every item, whatever the filter
+    shown: int  # the items the filter keeps, over every page
+
+
+def queue_page(staff: User, today: date, caseload: Caseload, sort: str, kind: str,
+               start: int, stop: int) -> QueuePage:
+    """Items `start` to `stop` of the queue, sorted by `sort` and keeping only `kind`
+    (all kinds when empty), with the totals.
+
+    The order is worked out once per distinct set of rows, caseload, day and choice, and
+    kept as positions in the rows: a caseload's queue has hundreds of items, and building
+    and sorting them all for every page was most of the queue's own work. The key holds a
+    hash of the rows, not their titles and names, so the memo keeps no one's words; only
+    the page's own items are built, from the rows just read."""
+    rows = queue_rows(staff, caseload, today)
+    key = (staff.id, today, sort, kind, hash(tuple(caseload.assessed.items())),
+           hash(tuple(caseload.managed.items())), len(rows), hash(tuple(rows)))
+    order = remember_drawing("queue order", key,
+                             lambda: _ordered_positions(rows, caseload, sort, kind))
+    return QueuePage([queue_item(rows[position], caseload) for position in order[start:stop]],
+                     total=len(rows), shown=len(order))
+
+
+def _ordered_positions(rows: Sequence[tuple], caseload: Caseload, sort: str,
+                       kind: str) -> list[int]:
+    items = [queue_item(row, caseload) for row in rows]
+    positions = sorted(range(len(items)), key=sort_key(sort, items))
+    return [position for position in positions if not kind or items[position].kind == kind]
+
+
+def _by_due(item: QueueItem):
+    return (item.due_on, item.candidate.name.lower(), KIND_ORDER.index(item.kind),
+            item.needed)
+
+
+def _by_candidate(item: QueueItem):
+    return (item.candidate.name.lower(), *_by_due(item))
+
+
+def _by_kind(item: QueueItem):
+    return (KIND_ORDER.index(item.kind), *_by_due(item))
+
+
+_SORT_KEYS = {"due": _by_due, "candidate": _by_candidate, "kind": _by_kind}
+
+
+def sort_key(sort: str, items: list[QueueItem]):
+    """The key that orders positions in `items` by `sort` (due date when unknown)."""
+    by = _SORT_KEYS.get(sort, _by_due)
+    return lambda position: by(items[position])
 
 
 def sort_queue(items: list[QueueItem], sort: str) -> list[QueueItem]:
-    def by_due(item: QueueItem):
-        return (item.due_on, item.candidate.name.lower(), KIND_ORDER.index(item.kind),
-                item.needed)
-
-    if sort == "candidate":
-        return sorted(items, key=lambda item: (item.candidate.name.lower(), *by_due(item)))
-    if sort == "kind":
-        return sorted(items, key=lambda item: (KIND_ORDER.index(item.kind), *by_due(item)))
-    return sorted(items, key=by_due)
+    return [items[position] for position in sorted(range(len(items)),
+                                                   key=sort_key(sort, items))]
 
 
 # The queue's rows, drawn in Python --------------------------------------------------------

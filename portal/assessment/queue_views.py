@@ -48,21 +48,18 @@ def index():
     filters = QueueFilters.from_request()
     today = today_in_england()
     caseload = queue.current_caseload(current_user)
-    items = queue.work_queue(current_user, today, caseload)
-    total = len(items)
-    if filters.kind:
-        items = [item for item in items if item.kind == filters.kind]
     # Line managers only ever see review points, so offer them nothing else to filter by.
     kinds = (queue.KIND_LABELS if current_user.has_role(Role.ASSESSOR)
              else {queue.Kind.REVIEW: queue.KIND_LABELS[queue.Kind.REVIEW]})
-    ordered = queue.sort_queue(items, filters.sort)
-    # A large caseload renders a page at a time (the queue itself is a fixed set of queries).
+    # A large caseload renders a page at a time (the queue itself is one query).
     page_number = requested_page()
-    page = Page(items=ordered[(page_number - 1) * QUEUE_PAGE_SIZE:page_number * QUEUE_PAGE_SIZE],
-                page=page_number, per_page=QUEUE_PAGE_SIZE, total=len(ordered))
-    return render("assess/queue.html", items=ordered, page=page, queue_rows=queue.rows_html,
-                  total=total, filters=filters, sorts=queue.SORTS, kinds=kinds, today=today,
-                  caseload=caseload)
+    found = queue.queue_page(current_user, today, caseload, filters.sort, filters.kind,
+                             (page_number - 1) * QUEUE_PAGE_SIZE, page_number * QUEUE_PAGE_SIZE)
+    page = Page(items=found.items, page=page_number, per_page=QUEUE_PAGE_SIZE,
+                total=found.shown)
+    return render("assess/queue.html", page=page, queue_rows=queue.rows_html,
+                  total=found.total, filters=filters, sorts=queue.SORTS, kinds=kinds,
+                  today=today, caseload=caseload)
 
 
 @bp.route("/candidates")

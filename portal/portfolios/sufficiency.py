@@ -11,6 +11,7 @@ building and keying a large statement on every request cost more than running it
 
 import functools
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -142,15 +143,15 @@ class Tallies:
     links: dict[tuple[int, str | None], int] | None = None
 
 
-def tally_rows(portfolio: Portfolio, with_links: bool = False) -> list[tuple]:
-    """The counting query's rows, (source, kind, stage code, day, count), as plain tuples:
-    the sufficiency page keys its drawings on them."""
-    return [tuple(row) for row in db.session.execute(_counts_statement(with_links),
-                                                      {"portfolio_id": portfolio.id})]
+def tally_rows(portfolio: Portfolio, with_links: bool = False) -> Sequence[tuple]:
+    """The counting query's rows, (source, kind, stage code, day, count): the sufficiency
+    page keys its drawings on them. (all(): iterating a result fetches row by row.)"""
+    return db.session.execute(_counts_statement(with_links),
+                              {"portfolio_id": portfolio.id}).all()
 
 
 def tallies(portfolio: Portfolio, with_links: bool = False,
-            rows: list[tuple] | None = None) -> Tallies:
+            rows: Sequence[tuple] | None = None) -> Tallies:
     """Every count the sufficiency checks (and, `with_links`, the heat map) need: one
     query, or the `rows` of `tally_rows` already read. Pass the result on to
     `component_status` and `heat_map` on the same page."""
@@ -426,7 +427,7 @@ def recorded_rows(portfolio: Portfolio) -> list[RecordedRow]:
     return [RecordedRow(entry_id, title, occurred_on, created_at, bool(in_portfolio))
             for entry_id, title, occurred_on, created_at, in_portfolio in db.session.execute(
                 _recording_statement(), {"portfolio_id": portfolio.id,
-                                         "candidate_id": portfolio.candidate_id})]
+                                         "candidate_id": portfolio.candidate_id}).all()]
 
 
 def late_recording(portfolio: Portfolio, threshold_days: int = 28,

@@ -360,8 +360,8 @@ def test_queue_query_count_does_not_grow_with_the_caseload(client, council, asse
     assert "150 items in your queue" in response.get_data(as_text=True)  # 30 * (3 + 1 + 1)
     assert len(_rows(response)) == 50  # shown a page at a time
     assert many == few
-    # The user, their caseload, evidence awaiting feedback, and everything else in one.
-    assert few == 4
+    # The user, their caseload, and every kind of work in one.
+    assert few == 3
     assert _queries(client, "/home")[0] == home_few
 
 
@@ -374,12 +374,13 @@ def test_a_long_queue_is_shown_a_page_at_a_time(monkeypatch, client, org):
     staff = factories.user(org, roles=["assessor"])
     sign_in(client, staff)
     candidate = factories.user(org, roles=["candidate"], name="Long Queue")
-    fake = [queue_module.QueueItem(
-        kind=queue_module.Kind.REVIEW, candidate=queue_module.CandidateRef(candidate.id,
-                                                                           candidate.name),
-        needed=f"Item {n}", due_on=_date(2027, 1, 1), href="/home", link_text="Open")
-        for n in range(queue_views.QUEUE_PAGE_SIZE + 5)]
-    monkeypatch.setattr(queue_module, "work_queue", lambda *args, **kwargs: fake)
+    caseload = queue_module.Caseload(
+        assessed={}, managed={candidate.id: queue_module.CandidateRef(candidate.id,
+                                                                      candidate.name)})
+    fake = [(queue_module.Kind.REVIEW, candidate.id, 1, f"Review {n}", None,
+             _date(2027, 1, 1), None) for n in range(queue_views.QUEUE_PAGE_SIZE + 5)]
+    monkeypatch.setattr(queue_module, "current_caseload", lambda *args, **kwargs: caseload)
+    monkeypatch.setattr(queue_module, "queue_rows", lambda *args, **kwargs: fake)
     first = page(client.get("/assess/"))
     assert len(first.select("tbody tr")) == queue_views.QUEUE_PAGE_SIZE
     second = page(client.get("/assess/?page=2"))
@@ -423,3 +424,31 @@ def test_queue_rows_escape_every_value_and_mark_overdue_work(app):
     assert 'data-kind="evidence"' in html and "1 November 2026" in html
     assert "govuk-tag--red" in html and "Overdue" in html
     assert "Overdue" not in later
+
+
+def test_the_order_kept_between_requests_follows_names_and_work(client, council, assessor):
+    """The queue's order is kept per set of rows and caseload, as positions: renaming a
+    candidate re-sorts it, and no title or name is kept."""
+    from portal.core import rendering
+
+    ann, ann_portfolio = council.candidate(assessor, name="Ann Lee")
+    bob, bob_portfolio = council.candidate(assessor, name="Bob Cole")
+    for person, portfolio in ((ann, ann_portfolio), (bob, bob_portfolio)):
+        _nothing_but_review_points(portfolio)
+        council.include(portfolio, factories.evidence_entry(person, title=f"Visit {person.name}"))
+    db.session.commit()
+    by_name = "?sort=candidate"
+    assert [row["candidate"] for row in _rows(_queue(client, assessor, by_name))] == [
+        "Ann Lee", "Bob Cole"]
+    kept = repr(rendering._drawings["queue order"])
+    assert "Ann" not in kept and "Visit" not in kept
+
+    ann.name = "Zoe Lee"
+    db.session.commit()
+    assert [row["candidate"] for row in _rows(client.get(f"/assess/{by_name}"))] == [
+        "Bob Cole", "Zoe Lee"]
+    council.include(bob_portfolio, factories.evidence_entry(bob, title="Second visit"))
+    db.session.commit()
+    assert [row["needed"] for row in _rows(client.get(f"/assess/{by_name}"))][:2] == [
+        "Evidence awaiting feedback Give feedback on ‘Second visit’",
+        "Evidence awaiting feedback Give feedback on ‘Visit Bob Cole’"]
