@@ -40,7 +40,7 @@ from portal.assessment.feedback import fill_last_feedback_from
 from portal.core.db import db
 from portal.frameworks.models import FrameworkElement, FrameworkLevel
 from portal.frameworks.queries import load_shipped_frameworks
-from portal.organisations.models import Cohort, EntryRoute, Organisation, Team
+from portal.organisations.models import Cohort, EntryRoute, Organisation, Team, sort_name
 from portal.panels.models import AgendaItem, Outcome
 from portal.panels.operations import decision_codes
 from portal.portfolios.schedule import due_date
@@ -435,10 +435,12 @@ class Seeder:
     panel_rng: random.Random = field(default_factory=random.Random)
     panel_cases: list["PanelCase"] = field(default_factory=list)  # this council's, so far
     references: set[str] = field(default_factory=set)  # agenda references handed out
+    last_name: str = ""  # the name `user` gave the latest account
 
     def user(self, council: CouncilInfo, local: str, roles: list[Role], team_id=None) -> int:
+        name = self.last_name = _name(self.rng)
         user_id = self.writer.add(
-            "user_account", organisation_id=council.id, team_id=team_id, name=_name(self.rng),
+            "user_account", organisation_id=council.id, team_id=team_id, name=name,
             email=f"{local}@{self.domain}", password_hash=self.password_hash, active=True,
             session_token=secrets.token_urlsafe(24), created_at=_moment(
                 self.today - timedelta(days=400), self.rng), last_sign_in_at=None)
@@ -461,7 +463,7 @@ class Seeder:
                                  rng.choice(council.team_ids))
         joined = start + timedelta(days=rng.choice([0, 0, 0, 7, 14]))
         membership_id = add("cohort_membership", cohort_id=cohort_id, candidate_id=candidate_id,
-                            joined_on=joined)
+                            joined_on=joined, sort_name=sort_name(self.last_name))
         portfolio_id = add("portfolio", organisation_id=council.id, candidate_id=candidate_id,
                            programme_id=programme.id, membership_id=membership_id,
                            start_date=joined, state="draft", current_snapshot_id=None,

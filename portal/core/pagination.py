@@ -95,6 +95,23 @@ def paginate(statement, per_page: int | None = None, *, rows: bool = False,
     return Page(items=items, page=page, per_page=per_page, total=total)
 
 
+def paginate_self_paged(statement, count_statement, params: dict,
+                        per_page: int | None = None) -> Page:
+    """Run a statement that takes its own page (it binds `page_limit` and `page_offset`,
+    say in a subquery an index serves, so the rest of the query works on one page's
+    rows) and carries the list's total as its last column. `count_statement` counts the
+    list when a page past the end has no rows to carry the total."""
+    per_page = per_page or current_app.config["PAGE_SIZE"]
+    page = requested_page()
+    found = db.session.execute(statement, {**params, "page_limit": per_page,
+                                           "page_offset": (page - 1) * per_page}).all()
+    if found:
+        total = found[-1][-1]
+    else:
+        total = 0 if page == 1 else db.session.scalar(count_statement, params) or 0
+    return Page(items=[row[:-1] for row in found], page=page, per_page=per_page, total=total)
+
+
 def _paginate_distinct(statement, page: int, per_page: int, rows: bool, params: dict) -> Page:
     offset = (page - 1) * per_page
     total = _count(statement, params)

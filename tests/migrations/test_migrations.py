@@ -141,3 +141,50 @@ def test_existing_threads_fill_in_who_wrote_last(scratch_database_url):
                 "SELECT count(*) FROM evidence_feedback")).scalar() == 4
         db.session.remove()
         db.engine.dispose()
+
+
+def test_existing_memberships_get_their_sort_name(scratch_database_url):
+    """The sort_name migration fills each membership from its candidate's name, keeps the
+    portfolio that hangs off it (no SQLite table rebuild), and its downgrade takes the
+    column away again, still keeping both."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": scratch_database_url})
+
+    def kept(connection) -> tuple:
+        return (connection.execute(text("SELECT count(*) FROM cohort_membership")).scalar(),
+                connection.execute(text("SELECT count(*) FROM portfolio")).scalar())
+
+    with app.app_context():
+        upgrade(revision="3e7a91c4d2b8")
+        with db.engine.begin() as connection:
+            for statement in (
+                "INSERT INTO organisation (name, short_name) VALUES ('Northshire', 'N')",
+                "INSERT INTO user_account (organisation_id, name, email, password_hash, active, "
+                "session_token, created_at) SELECT id, '  Élodie Ng ', 'e@example.org', 'x', "
+                "TRUE, 't', '2026-09-01 09:00:00' FROM organisation",
+                "INSERT INTO programme (organisation_id, code, name, kind, duration_months, "
+                "active, config_key) SELECT id, 'asye', 'ASYE', 'asye', 12, TRUE, 'k' "
+                "FROM organisation",
+                "INSERT INTO cohort (organisation_id, programme_id, name, start_date, "
+                "entry_route, active) SELECT organisation_id, id, 'September', '2026-09-07', "
+                "'university', TRUE FROM programme",
+                "INSERT INTO cohort_membership (cohort_id, candidate_id, joined_on) "
+                "SELECT c.id, u.id, '2026-09-07' FROM cohort c, user_account u",
+                "INSERT INTO portfolio (organisation_id, candidate_id, programme_id, "
+                "membership_id, start_date, state, created_at) SELECT u.organisation_id, "
+                "u.id, c.programme_id, m.id, '2026-09-07', 'draft', '2026-09-07 09:00:00' "
+                "FROM cohort_membership m JOIN user_account u ON u.id = m.candidate_id "
+                "JOIN cohort c ON c.id = m.cohort_id",
+            ):
+                connection.execute(text(statement))
+        upgrade(revision="a7d2c9e4f1b3")
+        with db.engine.connect() as connection:
+            assert connection.execute(text(
+                "SELECT sort_name FROM cohort_membership")).scalar() == "élodie ng"
+            assert kept(connection) == (1, 1)
+        downgrade(revision="3e7a91c4d2b8")
+        columns = {c["name"] for c in inspect(db.engine).get_columns("cohort_membership")}
+        assert "sort_name" not in columns
+        with db.engine.connect() as connection:
+            assert kept(connection) == (1, 1)
+        db.session.remove()
+        db.engine.dispose()

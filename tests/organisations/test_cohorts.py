@@ -178,3 +178,33 @@ def test_an_unknown_candidate_email_is_explained_and_kept(client, org, lead):
     assert error_summary(soup) == [
         "There is no candidate with that email address in your organisation"]
     assert soup.select_one("#candidate_email")["value"] == "nobody@example.org"
+
+
+def test_members_are_listed_by_name_a_page_at_a_time_and_follow_a_rename(client, org, lead):
+    from portal.accounts.operations import UserDetails, update_user
+    from portal.accounts.roles import Role
+
+    cohort = factories.cohort(org)
+    names = [f"Member {n:02d}" for n in range(30)]
+    people = {}
+    for name in reversed(names):  # made in reverse: the list must sort, not keep order
+        people[name] = factories.user(org, roles=["candidate"], name=name)
+        factories.membership(cohort, people[name])
+    db.session.commit()
+
+    def listed(query=""):
+        soup = page(client.get(f"/cohorts/{cohort.id}{query}"))
+        return [row.select("td")[0].get_text(strip=True) for row in soup.select("tbody tr")]
+
+    first, second = listed(), listed("?page=2")
+    assert first + second == names
+    assert len(first) == 25
+    assert listed("?page=9") == []  # past the end: an empty page, not an error
+
+    admin = factories.user(org, roles=["administrator"])
+    renamed = people["Member 00"]
+    update_user(admin, renamed, UserDetails(name="zara Member", email=renamed.email,
+                                            roles={Role.CANDIDATE}, team_id=None))
+    db.session.commit()
+    assert listed("?page=2")[-1] == "zara Member"
+    assert listed()[0] == "Member 01"
