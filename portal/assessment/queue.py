@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup, escape
 from sqlalchemy import (
     Date,
+    Integer,
     String,
     and_,
     bindparam,
@@ -52,6 +53,10 @@ FEEDBACK_DAYS = 14  # evidence put in a portfolio should have feedback within tw
 REVIEW_WINDOW_DAYS = 28  # review points show up this long before they are due
 ASSESSMENT_DAYS = 14  # a panel submission without a review date: assess within two weeks
 WRITE_UP_DAYS = 14  # an observation should be written up within two weeks of the visit
+
+
+# The caseload's own rows in the queue's query.
+CASELOAD = "caseload"
 
 
 class Kind:
@@ -125,43 +130,43 @@ class Caseload:
 
 # The queue's statements are built once with bound parameters: building and keying them
 # afresh on every request cost more than running them.
-@functools.cache
-def _caseload_statement():
+def _assignments(roles: tuple[str, ...]):
+    """The signed-in person's current assignments in `roles`, to candidates of their own
+    organisation."""
     organisation_id = bindparam("organisation_id")
     return (
-        select(Assignment.role, User.id, User.name)
+        select(Assignment.candidate_id)
         .join(User, Assignment.candidate_id == User.id)
         .where(Assignment.staff_id == bindparam("staff_id"), Assignment.ended_on.is_(None),
                Assignment.organisation_id == organisation_id,
-               User.organisation_id == organisation_id,
-               Assignment.role.in_(bindparam("roles", expanding=True)))
+               User.organisation_id == organisation_id, Assignment.role.in_(roles))
     )
 
 
-def current_caseload(staff: User) -> Caseload:
-    """One query: the candidates currently assigned to `staff`, with their names."""
-    wanted_roles = []
+def _caseload_rows(roles: tuple[str, ...]):
+    """The caseload itself, as rows of the queue's shape: (\"caseload\", candidate, -,
+    role, name, -, -)."""
+    return (_assignments(roles).with_only_columns(
+        *(column.label(name) for name, column in zip(_COLUMN_NAMES, (
+            cast(literal(CASELOAD), String), Assignment.candidate_id, _no_id(),
+            cast(Assignment.role, String), User.name, _no_day(), _no_moment()), strict=True)),
+        maintain_column_froms=True))
+
+
+def _held_roles(staff: User) -> tuple[str, ...]:
+    held = []
     if staff.has_role(Role.ASSESSOR):
-        wanted_roles.append(AssignmentRole.ASSESSOR.value)
+        held.append(AssignmentRole.ASSESSOR.value)
     if staff.has_role(Role.LINE_MANAGER):
-        wanted_roles.append(AssignmentRole.LINE_MANAGER.value)
-    caseload = Caseload(assessed={}, managed={})
-    if not wanted_roles:
-        return caseload
-    rows = db.session.execute(_caseload_statement(), {
-        "staff_id": staff.id, "organisation_id": staff.organisation_id,
-        "roles": wanted_roles}).all()
-    for role, candidate_id, name in rows:
-        target = caseload.assessed if role == AssignmentRole.ASSESSOR.value else caseload.managed
-        target[candidate_id] = CandidateRef(candidate_id, name)
-    return caseload
+        held.append(AssignmentRole.LINE_MANAGER.value)
+    return tuple(held)
 
 
 def _uk_date(moment) -> date:
     return moment.astimezone(UK).date()
 
 
-def _evidence_awaiting_feedback():
+def _evidence_awaiting_feedback(assessed):
     """Entries in a candidate's portfolio with no feedback yet, or whose latest message is
     the candidate's reply (last_feedback_from, kept by the feedback thread).
 
@@ -171,7 +176,7 @@ def _evidence_awaiting_feedback():
         select(PortfolioEntry.entry_id, Portfolio.candidate_id,
                func.min(PortfolioEntry.added_at).label("added_at"))
         .join(Portfolio, Portfolio.id == PortfolioEntry.portfolio_id)
-        .where(Portfolio.candidate_id.in_(bindparam("assessed", expanding=True)))
+        .where(Portfolio.candidate_id.in_(assessed))
         .group_by(PortfolioEntry.entry_id, Portfolio.candidate_id)
         .subquery()
     )
@@ -198,13 +203,13 @@ def _evidence_item(candidate: CandidateRef, entry_id, title, last_from, _day, ad
 # Every kind of work is one branch of a UNION ALL of the same seven columns -- (kind,
 # candidate, entry, portfolio or observation id, text, more text, day, moment) -- so the
 # whole queue is one round trip.
-def _review_points_due():
+def _review_points_due(everyone):
     """Review points not yet completed that are due within four weeks or overdue."""
     return (
         _columns(Kind.REVIEW, Portfolio.candidate_id, Portfolio.id, PortfolioReviewPoint.title,
                  _no_text(), PortfolioReviewPoint.due_on, _no_moment())
         .join(Portfolio, Portfolio.id == PortfolioReviewPoint.portfolio_id)
-        .where(Portfolio.candidate_id.in_(bindparam("everyone", expanding=True)),
+        .where(Portfolio.candidate_id.in_(everyone),
                PortfolioReviewPoint.completed_on.is_(None),
                PortfolioReviewPoint.due_on <= bindparam("review_horizon"))
     )
@@ -216,7 +221,7 @@ def _review_item(candidate: CandidateRef, portfolio_id, title, _more, due_on, _m
                      "Open portfolio")
 
 
-def _submissions_awaiting_assessment():
+def _submissions_awaiting_assessment(assessed):
     """Portfolios submitted for a review point or the panel, not yet being assessed."""
     return (
         _columns(Kind.SUBMISSION, Portfolio.candidate_id, Portfolio.id, Portfolio.state,
@@ -226,7 +231,7 @@ def _submissions_awaiting_assessment():
         .outerjoin(PortfolioReviewPoint, and_(
             PortfolioReviewPoint.portfolio_id == Portfolio.id,
             PortfolioReviewPoint.code == PortfolioSnapshot.review_point_code))
-        .where(Portfolio.candidate_id.in_(bindparam("assessed", expanding=True)),
+        .where(Portfolio.candidate_id.in_(assessed),
                Portfolio.state.in_([PortfolioState.SUBMITTED_FOR_REVIEW.value,
                                     PortfolioState.SUBMITTED_FOR_PANEL.value]))
     )
@@ -243,13 +248,13 @@ def _submission_item(candidate: CandidateRef, portfolio_id, state, point_title, 
                      Link("portfolios.show", "portfolio_id", portfolio_id), "Open portfolio")
 
 
-def _observations_to_write_up():
+def _observations_to_write_up(assessed):
     """Observations this person made that are still a draft or await their sign-off."""
     return (
         _columns(Kind.OBSERVATION, Observation.candidate_id, Observation.id,
                  Observation.state, Observation.setting, Observation.observed_on, _no_moment())
         .where(Observation.observer_id == bindparam("staff_id"),
-               Observation.candidate_id.in_(bindparam("assessed", expanding=True)),
+               Observation.candidate_id.in_(assessed),
                Observation.state.in_([ObservationState.DRAFT.value,
                                       ObservationState.COMPLETED.value]))
     )
@@ -280,6 +285,10 @@ def _no_text():
     return cast(null(), String)
 
 
+def _no_id():
+    return cast(null(), Integer)
+
+
 def _no_day():
     return cast(null(), Date)
 
@@ -289,72 +298,94 @@ def _no_moment():
 
 
 @functools.cache
-def _queue_statement(assesses: bool):
-    if not assesses:  # a line manager's caseload: review points only
-        return _review_points_due()
-    # Submissions first: a UNION takes its column types from its first SELECT, and theirs
-    # include the submission time's (time-zone aware) type.
-    return union_all(_submissions_awaiting_assessment(), _evidence_awaiting_feedback(),
-                     _review_points_due(), _observations_to_write_up())
+def _queue_statement(roles: tuple[str, ...]):
+    """The caseload and all its work in one UNION ALL. Assessors get all four kinds for
+    the candidates they assess; line managers the review points of those they manage."""
+    everyone = _assignments(roles)
+    branches = [_review_points_due(everyone), _caseload_rows(roles)]
+    if AssignmentRole.ASSESSOR.value in roles:
+        assessed = _assignments((AssignmentRole.ASSESSOR.value,))
+        # Submissions first: a UNION takes its column types from its first SELECT, and
+        # theirs include the submission time's (time-zone aware) type.
+        branches[:0] = [_submissions_awaiting_assessment(assessed),
+                        _evidence_awaiting_feedback(assessed),
+                        _observations_to_write_up(assessed)]
+    return union_all(*branches)
 
 
-def queue_rows(staff: User, caseload: Caseload, today: date) -> Sequence[tuple]:
-    """Every item of the queue as a plain row, in one query. Assessors get all four kinds
-    for the candidates they assess; line managers get the review points of the
-    candidates they manage."""
-    everyone = caseload.all
-    if not everyone:
-        return []
-    assesses = bool(caseload.assessed)
-    values = {"everyone": list(everyone),
-              "review_horizon": today + timedelta(days=REVIEW_WINDOW_DAYS)}
-    if assesses:
-        values.update(assessed=list(caseload.assessed), staff_id=staff.id)
+class Queue(NamedTuple):
+    caseload: Caseload
+    rows: list  # the work, as plain rows of the shared seven columns
+
+
+def read_queue(staff: User, today: date) -> Queue:
+    """The person's current candidates and everything they need from them: one query."""
+    roles = _held_roles(staff)
+    if not roles:
+        return Queue(Caseload(assessed={}, managed={}), [])
     # all(), not iteration: iterating a result fetches row by row from the driver.
-    return db.session.execute(_queue_statement(assesses), values).all()
+    found = db.session.execute(_queue_statement(roles), {
+        "staff_id": staff.id, "organisation_id": staff.organisation_id,
+        "review_horizon": today + timedelta(days=REVIEW_WINDOW_DAYS)}).all()
+    caseload, rows = Caseload(assessed={}, managed={}), []
+    for row in found:
+        if row[0] == CASELOAD:
+            _kind, candidate_id, _id, role, name, _day, _moment = row
+            target = (caseload.assessed if role == AssignmentRole.ASSESSOR.value
+                      else caseload.managed)
+            target[candidate_id] = CandidateRef(candidate_id, name)
+        else:
+            rows.append(row)
+    return Queue(caseload, rows)
 
 
-def queue_item(row: Sequence, caseload: Caseload) -> QueueItem:
-    kind, candidate_id, *rest = row
-    return _ITEM_BUILDERS[kind](caseload.all[candidate_id], *rest)
-
-
-def work_queue(staff: User, today: date, caseload: Caseload | None = None) -> list[QueueItem]:
-    """Everything the person's current candidates need from them, unsorted."""
-    caseload = caseload or current_caseload(staff)
+def _builder(caseload: Caseload):
     everyone = caseload.all
-    return [_ITEM_BUILDERS[kind](everyone[candidate_id], *rest)
-            for kind, candidate_id, *rest in queue_rows(staff, caseload, today)]
+
+    def item(row: Sequence) -> QueueItem:
+        kind, candidate_id, *rest = row
+        return _ITEM_BUILDERS[kind](everyone[candidate_id], *rest)
+    return item
+
+
+def work_queue(staff: User, today: date) -> tuple[Caseload, list[QueueItem]]:
+    """The person's caseload and everything its candidates need from them, unsorted."""
+    queue = read_queue(staff, today)
+    return queue.caseload, list(map(_builder(queue.caseload), queue.rows))
 
 
 class QueuePage(NamedTuple):
     items: list[QueueItem]
     total: int  # every item, whatever the filter
     shown: int  # the items the filter keeps, over every page
+    caseload: Caseload
 
 
-def queue_page(staff: User, today: date, caseload: Caseload, sort: str, kind: str,
-               start: int, stop: int) -> QueuePage:
+def queue_page(staff: User, today: date, sort: str, kind: str, start: int,
+               stop: int) -> QueuePage:
     """Items `start` to `stop` of the queue, sorted by `sort` and keeping only `kind`
     (all kinds when empty), with the totals.
 
-    The order is worked out once per distinct set of rows, caseload, day and choice, and
-    kept as positions in the rows: a caseload's queue has hundreds of items, and building
-    and sorting them all for every page was most of the queue's own work. The key holds a
-    hash of the rows, not their titles and names, so the memo keeps no one's words; only
-    the page's own items are built, from the rows just read."""
-    rows = queue_rows(staff, caseload, today)
+    The order is worked out once per distinct set of rows (the caseload's names among
+    them), day and choice, and kept as positions in the rows: a caseload's queue has
+    hundreds of items, and building and sorting them all for every page was most of the
+    queue's own work. The key holds a hash of the rows, not their titles and names, so
+    the memo keeps no one's words; only the page's own items are built, from the rows
+    just read."""
+    queue = read_queue(staff, today)
+    caseload, rows = queue.caseload, queue.rows
     key = (staff.id, today, sort, kind, hash(tuple(caseload.assessed.items())),
            hash(tuple(caseload.managed.items())), len(rows), hash(tuple(rows)))
     order = remember_drawing("queue order", key,
                              lambda: _ordered_positions(rows, caseload, sort, kind))
-    return QueuePage([queue_item(rows[position], caseload) for position in order[start:stop]],
-                     total=len(rows), shown=len(order))
+    item = _builder(caseload)
+    return QueuePage([item(rows[position]) for position in order[start:stop]],
+                     total=len(rows), shown=len(order), caseload=caseload)
 
 
 def _ordered_positions(rows: Sequence[tuple], caseload: Caseload, sort: str,
                        kind: str) -> list[int]:
-    items = [queue_item(row, caseload) for row in rows]
+    items = list(map(_builder(caseload), rows))
     positions = sorted(range(len(items)), key=sort_key(sort, items))
     return [position for position in positions if not kind or items[position].kind == kind]
 

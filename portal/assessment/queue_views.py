@@ -47,19 +47,18 @@ QUEUE_PAGE_SIZE = 50
 def index():
     filters = QueueFilters.from_request()
     today = today_in_england()
-    caseload = queue.current_caseload(current_user)
     # Line managers only ever see review points, so offer them nothing else to filter by.
     kinds = (queue.KIND_LABELS if current_user.has_role(Role.ASSESSOR)
              else {queue.Kind.REVIEW: queue.KIND_LABELS[queue.Kind.REVIEW]})
-    # A large caseload renders a page at a time (the queue itself is one query).
+    # A large caseload renders a page at a time (the caseload and its queue are one query).
     page_number = requested_page()
-    found = queue.queue_page(current_user, today, caseload, filters.sort, filters.kind,
+    found = queue.queue_page(current_user, today, filters.sort, filters.kind,
                              (page_number - 1) * QUEUE_PAGE_SIZE, page_number * QUEUE_PAGE_SIZE)
     page = Page(items=found.items, page=page_number, per_page=QUEUE_PAGE_SIZE,
                 total=found.shown)
     return render("assess/queue.html", page=page, queue_rows=queue.rows_html,
                   total=found.total, filters=filters, sorts=queue.SORTS, kinds=kinds,
-                  today=today, caseload=caseload)
+                  today=today, caseload=found.caseload)
 
 
 @bp.route("/candidates")

@@ -136,8 +136,7 @@ def _assessor_summary(user: User) -> dict:
     from portal.evidence.forms import today_in_england
 
     today = today_in_england()
-    caseload = queue.current_caseload(user)
-    items = queue.work_queue(user, today, caseload)
+    caseload, items = queue.work_queue(user, today)
     return {"candidates": len(caseload.all), "queue_items": len(items),
             "overdue": sum(1 for item in items if item.overdue(today))}
 
