@@ -91,8 +91,12 @@ def memoised_component(name: str) -> Callable[[dict], Markup]:
 
 # Fields whose parameters carry what someone typed (a reflection, a title, an email
 # address) are rendered each time: people's words are not kept in a process-wide memo.
+# Text areas always; one-line inputs and dates once they hold a value. Buttons, selects,
+# radios and checkboxes show only the portal's own labels and choices, whichever is chosen.
 _FREE_TEXT_WIDGETS = {"govuk_frontend_wtf/textarea.html",
-                      "govuk_frontend_wtf/charactercount.html"}
+                      "govuk_frontend_wtf/charactercount.html",
+                      "govuk_frontend_wtf/password.html"}
+_TYPED_WIDGETS = {"govuk_frontend_wtf/input.html", "govuk_frontend_wtf/date.html"}
 
 
 def _memoised_widget_render(widget, params: dict) -> Markup:
@@ -101,9 +105,11 @@ def _memoised_widget_render(widget, params: dict) -> Markup:
     def render() -> Markup:
         return Markup(render_template(widget.template, params=params))  # noqa: S704 (autoescaped)
 
-    if widget.template in _FREE_TEXT_WIDGETS or params.get("value") not in (None, ""):
+    template = widget.template
+    if template in _FREE_TEXT_WIDGETS or (
+            template in _TYPED_WIDGETS and params.get("value") not in (None, "")):
         return render()
-    return _remember(widget.template, repr(params), render)
+    return _remember(template, repr(params), render)
 
 
 def memoise_form_widgets() -> None:

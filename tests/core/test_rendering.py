@@ -205,3 +205,27 @@ def test_a_drawing_is_made_once_per_key_and_the_memo_is_bounded(monkeypatch):
     rendering.forget_drawings()
     draw((1, "a"))
     assert drawn == [(1, "a"), (2, "a"), 3, 4, (1, "a")]
+
+
+def test_buttons_and_chosen_options_are_memoised_but_typed_text_is_not(app):
+    """A submit button's label and a select's chosen option are the portal's own words;
+    text typed into an input is not kept."""
+    from flask_wtf import FlaskForm
+    from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
+    from wtforms import SelectField, StringField, SubmitField
+
+    class ChoiceForm(FlaskForm):
+        target = SelectField("For", choices=[("a", "Review A"), ("b", "Review B")],
+                             widget=GovSelect())
+        note = StringField("Note", widget=GovTextInput())
+        submit = SubmitField("Submit", widget=GovSubmitInput())
+
+    rendering.forget_all()
+    with app.test_request_context("/", method="POST",
+                                  data={"target": "b", "note": "Visit to the Smiths"}):
+        form = ChoiceForm(meta={"csrf": False})
+        assert form.submit() is form.submit()
+        assert form.target() is form.target()
+        assert "selected" in form.target()
+        assert form.note() is not form.note()
+    assert "Smiths" not in repr(rendering._rendered)
