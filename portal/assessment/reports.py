@@ -5,12 +5,8 @@ A report belongs to one submission (snapshot), so every round of return and
 resubmission keeps its own report. Once signed off a report never changes.
 """
 
-import functools
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-
-from sqlalchemy import and_, bindparam, select
-from sqlalchemy.orm import load_only
 
 from portal.accounts.models import User
 from portal.assessment.access import assesses, manages
@@ -234,31 +230,6 @@ def respond(actor: User, report: ReviewReport, response: str) -> None:
     if report.assessor_id:
         notify(report.assessor_id, f"{actor.name} has responded to a review report.",
                f"/reports/{report.id}")
-
-
-@functools.cache
-def _reports_statement():
-    # Each report with its support plan if one is still open (a report opens at most one):
-    # the portfolio page lists both, and a second query for the plans was a tenth of it.
-    return (
-        select(ReviewReport, SupportPlan)
-        .outerjoin(SupportPlan, and_(SupportPlan.report_id == ReviewReport.id,
-                                     SupportPlan.closed_on.is_(None)))
-        .where(ReviewReport.portfolio_id == bindparam("portfolio_id"))
-        .options(load_only(ReviewReport.id, ReviewReport.portfolio_id,
-                           ReviewReport.review_point_code, ReviewReport.created_at,
-                           ReviewReport.state, ReviewReport.outcome))
-        .order_by(ReviewReport.created_at, ReviewReport.id))
-
-
-def reports_and_open_plans(portfolio: Portfolio) -> tuple[list[ReviewReport], list[SupportPlan]]:
-    """The portfolio's reports for listing (what a list shows and who may open each; the
-    long texts load only if something reads them), and its open support plans, soonest
-    check first."""
-    rows = db.session.execute(_reports_statement(), {"portfolio_id": portfolio.id}).all()
-    plans = sorted((plan for _report, plan in rows if plan is not None),
-                   key=lambda plan: (plan.review_on, plan.id))
-    return [report for report, _plan in rows], plans
 
 
 def can_view_report(user: User, report: ReviewReport, portfolio: Portfolio) -> bool:

@@ -6,7 +6,6 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import defer
 
 from portal.accounts.forms import ConfirmForm
 from portal.accounts.roles import Role
@@ -22,6 +21,7 @@ from portal.evidence.models import EvidenceEntry
 from portal.portfolios import operations, snapshots, sufficiency
 from portal.portfolios.access import get_portfolio_or_404, portfolios_of
 from portal.portfolios.forms import IncludeEntryForm, SubmitForm
+from portal.portfolios.history import portfolio_history
 from portal.portfolios.included_rows import IncludedEntry, included_items
 from portal.portfolios.models import PortfolioEntry, PortfolioSnapshot, PortfolioState
 from portal.programmes.configuration import configuration
@@ -78,21 +78,6 @@ def _included(portfolio) -> list[IncludedEntry]:
             db.session.execute(_included_statement(), {"portfolio_id": portfolio.id})]
 
 
-@functools.cache
-def _snapshots_statement():
-    return (
-        select(PortfolioSnapshot)
-        .where(PortfolioSnapshot.portfolio_id == bindparam("portfolio_id"))
-        # The list shows dates and purposes; each frozen content is the whole portfolio.
-        .options(defer(PortfolioSnapshot.content))
-        .order_by(PortfolioSnapshot.submitted_at.desc(), PortfolioSnapshot.id.desc())
-    )
-
-
-def _snapshots(portfolio):
-    return db.session.scalars(_snapshots_statement(), {"portfolio_id": portfolio.id}).all()
-
-
 def sees_evidence(portfolio) -> bool:
     """The candidate and their assessors (current or previous) read the evidence itself."""
     return portfolio.candidate_id == current_user.id or assesses(
@@ -105,7 +90,7 @@ def _render_show(portfolio, form: SubmitForm, missing=None, status=200):
     evidence_visible = sees_evidence(portfolio)
     sections = {c.code: c.title for c in configuration(portfolio.programme).evidence_sections}
     included = _included(portfolio) if evidence_visible else []
-    listed_reports, open_plans = reports.reports_and_open_plans(portfolio)
+    history = portfolio_history(portfolio, all_submissions=evidence_visible)
     grouped = {}
     for item in included:
         grouped.setdefault(item.section, []).append(item)
@@ -113,12 +98,13 @@ def _render_show(portfolio, form: SubmitForm, missing=None, status=200):
         "portfolios/show.html", portfolio=portfolio, form=form, missing=missing or [],
         review_points=[(p, *review_point_status(p, today)) for p in portfolio.review_points],
         sections=sections, grouped=grouped, included_items=included_items,
-        snapshots=_snapshots(portfolio) if evidence_visible else [],
+        snapshots=history.submissions, current_snapshot=history.current,
         evidence_visible=evidence_visible,
         completeness=sufficiency.completeness(portfolio), confirm=ConfirmForm(),
         is_owner=portfolio.candidate_id == current_user.id,
-        reports=[r for r in listed_reports if reports.can_view_report(current_user, r, portfolio)],
-        support_plans=open_plans,
+        reports=[r for r in history.reports
+                 if reports.can_view_report(current_user, r, portfolio)],
+        support_plans=history.open_plans,
         can_start_assessment=assesses(current_user, portfolio.candidate_id) and
         PortfolioState(portfolio.state) in operations.TRANSITIONS["start_assessment"],
         can_submit=owner and PortfolioState(portfolio.state) in

@@ -122,13 +122,49 @@ def test_the_portfolio_page_has_bounded_queries(client, mine):
     db.session.commit()
     queries()  # the first request fills the per-process configuration caches
     few = queries()
-    # user, portfolio, completeness, evidence, submissions, reports with open plans
-    assert few <= 6, few
+    # user, portfolio, completeness, evidence, then submissions and reports in one
+    assert few <= 5, few
     for n in range(40):
         entry = factories.evidence_entry(mine.candidate, title=f"F{n}")
         db.session.add(PortfolioEntry(portfolio_id=mine.id, entry_id=entry.id))
     db.session.commit()
     assert queries() == few
+
+
+def test_submissions_newest_first_and_the_current_reference_for_a_line_manager(client, org):
+    """The candidate sees every submission, withdrawn ones marked; their line manager sees
+    the current submission's reference but not the list (nor the evidence)."""
+    from portal.assessment.models import AssignmentRole
+    from portal.assessment.operations import assign
+    from portal.portfolios import operations
+
+    portfolio = make_portfolio(org)
+    candidate = portfolio.candidate
+    first = operations.submit_for_review_point(candidate, portfolio, "three-month", [])
+    operations.withdraw_submission(candidate, portfolio)
+    entry = factories.evidence_entry(candidate, title="Added since")
+    db.session.add(PortfolioEntry(portfolio_id=portfolio.id, entry_id=entry.id))
+    db.session.flush()
+    second = operations.submit_for_review_point(candidate, portfolio, "three-month", [])
+    manager = factories.user(org, roles=["line_manager"])
+    assign(factories.user(org, roles=["programme_lead"]), candidate, manager,
+           AssignmentRole.LINE_MANAGER, date(2026, 1, 5))
+    db.session.commit()
+
+    sign_in(client, candidate)
+    soup = page(client.get(f"/portfolios/{portfolio.id}"))
+    rows = soup.select("table")[-1].select("tbody tr")
+    assert [row.select_one("code").get_text()[:16] for row in rows] == [
+        second.sha256[:16], first.sha256[:16]]
+    assert "Withdrawn" in rows[1].get_text() and "Withdrawn" not in rows[0].get_text()
+    assert second.sha256 in soup.select_one(".govuk-inset-text").get_text()
+
+    manager_client = client.application.test_client()
+    sign_in(manager_client, manager)
+    soup = page(manager_client.get(f"/portfolios/{portfolio.id}"))
+    assert second.sha256 in soup.select_one(".govuk-inset-text").get_text()
+    assert first.sha256 != second.sha256
+    assert not soup.find("h2", string="Submissions") and first.sha256[:16] not in str(soup)
 
 
 # Programme leads ------------------------------------------------------------------------
