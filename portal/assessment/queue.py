@@ -5,7 +5,7 @@ number of queries stays the same whatever the caseload.
 """
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -38,7 +38,7 @@ from portal.assessment.models import (
 from portal.core.db import db
 from portal.core.rendering import remember_drawing
 from portal.core.types import UTCDateTime
-from portal.core.urls import fast_url_for
+from portal.core.urls import fast_url_for, id_url_maker
 from portal.evidence.models import EvidenceEntry
 from portal.portfolios.models import (
     Portfolio,
@@ -418,6 +418,16 @@ def sort_queue(items: list[QueueItem], sort: str) -> list[QueueItem]:
 
 
 # The queue's rows, drawn in Python --------------------------------------------------------
+def _link_url(link: "Link | str", makers: dict) -> str:
+    if not isinstance(link, Link):
+        return str(link)
+    maker = makers.get((link.endpoint, link.arg))
+    if maker is None:
+        maker = makers[(link.endpoint, link.arg)] = id_url_maker(link.endpoint, link.arg)
+    return maker(link.value)
+
+
+
 def rows_html(items: list[QueueItem], today: date) -> Markup:
     """The table rows for a page of the queue. Fifty rows of a dozen values each made the
     template the queue's largest cost. Every value goes through `escape`, as Jinja's
@@ -427,11 +437,13 @@ def rows_html(items: list[QueueItem], today: date) -> Markup:
 
     overdue_tag = " " + memoised_component("govukTag")(
         {"text": "Overdue", "classes": "govuk-tag--red"})
+    candidate_url_of = id_url_maker("assess.candidate", "candidate_id")
+    makers: dict[tuple[str, str], Callable[[int], str]] = {}
     rows = []
     for item in items:
         name = escape(item.candidate.name)
-        candidate_url = escape(fast_url_for("assess.candidate", candidate_id=item.candidate.id))
-        href = escape(str(item.href))
+        candidate_url = escape(candidate_url_of(item.candidate.id))
+        href = escape(_link_url(item.href, makers))
         rows.append(
             f'    <tr class="govuk-table__row" data-kind="{escape(item.kind)}">\n'
             f'      <td class="govuk-table__cell"><a class="govuk-link" href="{candidate_url}">'

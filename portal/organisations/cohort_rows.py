@@ -5,25 +5,37 @@ most of the page's time. Every value goes through `escape`, as Jinja's autoescap
 would, and the markup is the same as the template's was.
 """
 
+from collections.abc import Callable
+from typing import NamedTuple
+
 from markupsafe import Markup, escape
 
 from portal.core.rendering import csrf_token
 from portal.core.template_helpers import uk_date
-from portal.core.urls import fast_url_for
+from portal.core.urls import id_url_maker
+
+
+class _Urls(NamedTuple):
+    assign: Callable[[int], str]
+    remove: Callable[[int], str]
+    dates: Callable[[int], str]
 
 
 def cohort_rows(members, cohort_id: int, portfolio_states: dict[str, str]) -> Markup:
     token = escape(csrf_token())
+    urls = _Urls(
+        id_url_maker("assignments.candidate", "candidate_id"),
+        id_url_maker("cohorts.remove_candidate", "membership_id", cohort_id=cohort_id),
+        id_url_maker("schedule.change_dates", "membership_id", cohort_id=cohort_id))
     return Markup("".join(  # noqa: S704 (every value is escaped)
-        _row(member, cohort_id, portfolio_states, token) for member in members))
+        _row(member, urls, portfolio_states, token) for member in members))
 
 
-def _row(member, cohort_id: int, portfolio_states: dict[str, str], token: str) -> str:
+def _row(member, urls: _Urls, portfolio_states: dict[str, str], token: str) -> str:
     name = escape(member.name)
     for_name = f'<span class="govuk-visually-hidden"> for {name}</span>'
-    assign_url = fast_url_for("assignments.candidate", candidate_id=member.candidate_id)
-    remove_url = fast_url_for("cohorts.remove_candidate", cohort_id=cohort_id,
-                              membership_id=member.membership_id)
+    assign_url = urls.assign(member.candidate_id)
+    remove_url = urls.remove(member.membership_id)
     state = (escape(portfolio_states[member.portfolio_state]) if member.portfolio_state
              else "Not started")
     plan = (' <strong class="govuk-tag govuk-tag--red">Support plan</strong>'
@@ -32,8 +44,7 @@ def _row(member, cohort_id: int, portfolio_states: dict[str, str], token: str) -
     if member.next_due_on:
         review = f'<span class="portal-nowrap">{escape(uk_date(member.next_due_on))}</span><br>'
     if member.portfolio_state:
-        dates_url = fast_url_for("schedule.change_dates", cohort_id=cohort_id,
-                                 membership_id=member.membership_id)
+        dates_url = urls.dates(member.membership_id)
         review += (f'<a class="govuk-link" href="{escape(dates_url)}">Change dates'
                    f'{for_name}</a>')
     return (

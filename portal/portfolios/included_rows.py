@@ -5,6 +5,7 @@ A portfolio holds a few dozen entries, each with a link, a date and (for its own
 through `escape`, as Jinja's autoescaping would, and the markup is the template's own.
 """
 
+from collections.abc import Callable
 from datetime import date
 from typing import NamedTuple
 
@@ -12,7 +13,7 @@ from markupsafe import Markup, escape
 
 from portal.core.rendering import csrf_token
 from portal.core.template_helpers import uk_date
-from portal.core.urls import fast_url_for
+from portal.core.urls import id_url_maker
 
 
 class IncludedEntry(NamedTuple):
@@ -27,20 +28,26 @@ class IncludedEntry(NamedTuple):
 
 def included_items(items: list[IncludedEntry], portfolio_id: int, is_owner: bool) -> Markup:
     token = escape(csrf_token()) if is_owner else ""
+    urls = _Urls(id_url_maker("evidence.show", "entry_id"),
+                 id_url_maker("portfolios.exclude", "item_id", portfolio_id=portfolio_id))
     return Markup("".join(  # noqa: S704 (every value is escaped)
-        _item(item, portfolio_id, is_owner, token) for item in items))
+        _item(item, urls, is_owner, token) for item in items))
 
 
-def _item(item: IncludedEntry, portfolio_id: int, is_owner: bool, token: str) -> str:
+class _Urls(NamedTuple):
+    entry: Callable[[int], str]
+    exclude: Callable[[int], str]
+
+
+def _item(item: IncludedEntry, urls: _Urls, is_owner: bool, token: str) -> str:
     title = escape(item.title)
-    entry_url = escape(fast_url_for("evidence.show", entry_id=item.entry_id))
+    entry_url = escape(urls.entry(item.entry_id))
     html = (
         '    <li class="portal-inline-item">\n'
         f'      <a class="govuk-link" href="{entry_url}">{title}</a> '
         f'<span class="govuk-body-s">({escape(uk_date(item.occurred_on))})</span>\n')
     if is_owner:
-        exclude_url = escape(fast_url_for("portfolios.exclude", portfolio_id=portfolio_id,
-                                          item_id=item.item_id))
+        exclude_url = escape(urls.exclude(item.item_id))
         html += (
             f'      <form method="post" action="{exclude_url}" class="portal-inline-form">\n'
             f'        <input type="hidden" name="csrf_token" value="{token}">\n'

@@ -71,3 +71,24 @@ def test_each_app_keeps_its_own_url_shapes(app):
         assert fast_url_for("evidence.show", entry_id=3) == "/evidence/3"
     with other.test_request_context("/"):
         assert fast_url_for("evidence.show", entry_id=3) == "/elsewhere/3"
+
+
+@pytest.mark.parametrize(("endpoint", "arg", "fixed", "values"), [
+    ("evidence.show", "entry_id", {}, [0, 42, MAX_DATABASE_ID]),
+    ("portfolios.exclude", "item_id", {"portfolio_id": 7}, [1, 123456789]),
+    ("cohorts.remove_candidate", "membership_id", {"cohort_id": 3}, [9]),
+    ("evidence.show", "entry_id", {}, [True, -1, "5"]),  # not ids: Flask's own answer
+])
+def test_an_id_url_maker_gives_flasks_urls(app, endpoint, arg, fixed, values):
+    from portal.core.urls import id_url_maker
+
+    with app.test_request_context("/"):
+        url = id_url_maker(endpoint, arg, **fixed)
+        for value in values:
+            try:
+                expected = url_for(endpoint, **fixed, **{arg: value})
+            except BuildError:
+                with pytest.raises(BuildError):
+                    url(value)
+            else:
+                assert url(value) == expected
