@@ -27,6 +27,10 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 migrate = Migrate(compare_type=True, render_as_batch=True)
 
 
+# The longest statement whose conversion psycopg keeps (see _cache_long_statements).
+LONGEST_KEPT_STATEMENT = 16384
+
+
 def utcnow() -> datetime:
     """Timezone-aware now; stored as UTC."""
     return datetime.now(UTC)
@@ -72,6 +76,19 @@ if psycopg is not None:
             if result.status != pq.ExecStatus.COMMAND_OK:
                 raise psycopg.OperationalError(
                     pq.error_message(result, encoding=self.info.encoding))
+
+    def _cache_long_statements() -> None:
+        """psycopg keeps the converted form of each statement it runs (its %(name)s
+        placeholders turned into $1, $2...) unless the statement is over 4 KB, when it
+        converts it again on every run. The portal's statements are built once and reused,
+        so the long ones (the work queue's UNION) are kept too."""
+        from psycopg import _queries
+
+        if getattr(_queries, "MAX_CACHED_STATEMENT_LENGTH", None) is not None:
+            _queries.MAX_CACHED_STATEMENT_LENGTH = max(_queries.MAX_CACHED_STATEMENT_LENGTH,
+                                                       LONGEST_KEPT_STATEMENT)
+
+    _cache_long_statements()
 
     @event.listens_for(Engine, "do_connect")
     def _keep_prepared_statements(dialect, _record, cargs, cparams):

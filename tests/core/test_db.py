@@ -75,3 +75,19 @@ def test_psycopgs_own_transaction_blocks_keep_their_rules(postgres):
             connection.rollback()
     finally:
         connection.close()
+
+
+def test_a_long_statement_is_converted_once_not_on_every_run(postgres):
+    """psycopg converts placeholders again for every run of a statement over 4 KB unless
+    told to keep it; the work queue's UNION is longer than that."""
+    from psycopg import _queries
+
+    padding = " ".join(f"AND {n} = {n}" for n in range(600))  # well over 4 KB
+    statement = f"SELECT count(*) FROM user_account WHERE id > :floor {padding}"
+    assert 4096 < len(statement) < _queries.MAX_CACHED_STATEMENT_LENGTH
+    with postgres.connect() as connection:
+        connection.execute(text(statement), {"floor": 0})
+        before = _queries._query2pg.cache_info().hits
+        for floor in range(3):
+            connection.execute(text(statement), {"floor": floor})
+        assert _queries._query2pg.cache_info().hits >= before + 3
