@@ -1,6 +1,7 @@
-"""The load benchmark: start the portal under gunicorn (2 workers), sign in many bench
-users of each role, drive every key page with wrk for a fixed time, measure the floor page
-in the same run, count SQL per request, time a 100 MB upload and watch the worker's memory.
+"""The load benchmark: start the portal under gunicorn (2 workers, each with the threads
+gunicorn.conf.py sets, as production runs it), sign in many bench users of each role,
+drive every key page with wrk for a fixed time, measure the floor page in the same run,
+count SQL per request, time a 100 MB upload and watch the worker's memory.
 
     .venv/bin/python -m bench.run --database-url postgresql://postgres@127.0.0.1/portal_bench
 
@@ -16,6 +17,7 @@ import os
 import platform
 import random
 import re
+import runpy
 import secrets
 import shutil
 import signal
@@ -394,7 +396,8 @@ def start_server(port: int, database_url: str, work_dir: Path) -> subprocess.Pop
     }
     gunicorn = shutil.which("gunicorn", path=str(ROOT / ".venv" / "bin")) or "gunicorn"
     server = subprocess.Popen(  # noqa: S603 (our own arguments)
-        [gunicorn, "--workers", "2", "--bind", f"127.0.0.1:{port}", "--timeout", "120",
+        [gunicorn, "--config", str(ROOT / "gunicorn.conf.py"), "--workers", "2",
+         "--bind", f"127.0.0.1:{port}", "--timeout", "120",
          "--log-level", "warning", "bench.wsgi:app"],
         cwd=ROOT, env=environment)
     deadline = time.monotonic() + 30
@@ -410,6 +413,11 @@ def start_server(port: int, database_url: str, work_dir: Path) -> subprocess.Pop
         time.sleep(0.3)
     server.terminate()
     raise RuntimeError("the portal did not start within 30 seconds")
+
+
+def _gunicorn_threads() -> int:
+    """The threads per worker gunicorn.conf.py sets (what production runs)."""
+    return int(runpy.run_path(str(ROOT / "gunicorn.conf.py")).get("threads", 1))
 
 
 def main(argv=None) -> int:
@@ -455,7 +463,8 @@ def main(argv=None) -> int:
         "date": datetime.now(UTC).isoformat(timespec="seconds"), "dataset": dataset,
         "seconds_per_page": args.seconds, "floor_seconds_after_each_page": args.floor_seconds,
         "connections": args.connections,
-        "threads": args.threads, "gunicorn_workers": 2, "users_per_role": args.users,
+        "threads": args.threads, "gunicorn_workers": 2,
+        "gunicorn_threads_per_worker": _gunicorn_threads(), "users_per_role": args.users,
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, {platform.python_version()}",
     }
     report.judge(results)

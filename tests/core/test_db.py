@@ -83,7 +83,7 @@ def test_a_long_statement_is_converted_once_not_on_every_run(postgres):
     from psycopg import _queries
 
     padding = " ".join(f"AND {n} = {n}" for n in range(600))  # well over 4 KB
-    statement = f"SELECT count(*) FROM user_account WHERE id > :floor {padding}"
+    statement = f"SELECT count(*) FROM user_account WHERE id > :floor {padding}"  # noqa: S608 (numbers only)
     assert 4096 < len(statement) < _queries.MAX_CACHED_STATEMENT_LENGTH
     with postgres.connect() as connection:
         connection.execute(text(statement), {"floor": 0})
