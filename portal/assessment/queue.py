@@ -360,6 +360,10 @@ def work_queue(staff: User, today: date) -> tuple[Caseload, list[QueueItem]]:
     return queue.caseload, list(map(_builder(queue.caseload), queue.rows))
 
 
+# Orders a worker keeps: one per person and choice of sort and filter, a few KB each.
+ORDERS_KEPT = 1024
+
+
 class QueuePage(NamedTuple):
     items: list[QueueItem]
     total: int  # every item, whatever the filter
@@ -380,10 +384,11 @@ def queue_page(staff: User, today: date, sort: str, kind: str, start: int,
     just read."""
     queue = read_queue(staff, today)
     caseload, rows = queue.caseload, queue.rows
-    key = (staff.id, today, sort, kind, hash(tuple(caseload.assessed.items())),
-           hash(tuple(caseload.managed.items())), len(rows), hash(tuple(rows)))
-    order = remember_drawing("queue order", key,
-                             lambda: _ordered_positions(rows, caseload, sort, kind))
+    fingerprint = (today, hash(tuple(caseload.assessed.items())),
+                   hash(tuple(caseload.managed.items())), len(rows), hash(tuple(rows)))
+    order = remember_drawing("queue order", (staff.id, sort, kind), fingerprint,
+                             lambda: _ordered_positions(rows, caseload, sort, kind),
+                             max_owners=ORDERS_KEPT)
     item = _builder(caseload)
     return QueuePage([item(rows[position]) for position in order[start:stop]],
                      total=len(rows), shown=len(order), caseload=caseload)

@@ -7,6 +7,8 @@ for identical output. `memoised_component` renders each distinct set of paramete
 per process and returns the same markup afterwards.
 """
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
@@ -33,8 +35,9 @@ MAX_KEY_CHARS = 2000
 # memoised component; the template swaps the real markup in afterwards.
 SIGN_OUT_SLOT = Markup("<!-- portal:sign-out -->")
 _rendered: dict[str, dict[str, Markup]] = {}
-# Parts of pages kept by `remember_drawing`, by name.
-_drawings: dict[str, dict] = {}
+# Parts of pages kept by `remember_drawing`, by name, then by owner (threads share them).
+_drawings: dict[str, OrderedDict] = {}
+_drawings_lock = threading.Lock()
 Drawn = TypeVar("Drawn")
 
 
@@ -51,20 +54,28 @@ def _remember(name: str, key: str, render: Callable[[], Markup]) -> Markup:
     return markup
 
 
-def remember_drawing(name: str, key: Hashable, draw: Callable[[], Drawn]) -> Drawn:
-    """`draw()` once per distinct `key` in this process, bounded like the components.
+def remember_drawing(name: str, owner: Hashable, fingerprint: Hashable,
+                     draw: Callable[[], Drawn], max_owners: int = 256) -> Drawn:
+    """`draw()` for `owner` (a portfolio, a person's queue), kept until its `fingerprint`
+    changes: one drawing per owner, the latest, and at most `max_owners` owners per
+    process, the least recently used going first.
 
     For a part of a page that is a pure function of data the request reads anyway: the
-    caller reads the data every time, so the drawing is never stale, and keys on all of
-    it. Neither the key nor the drawing may hold anyone's own words (see the widgets).
+    caller reads the data every time and makes the fingerprint from all of it, so the
+    drawing is never stale. Neither may hold anyone's own words (see the widgets).
     """
-    memo = _drawings.setdefault(name, {})
-    drawn = memo.get(key)
-    if drawn is None:
-        drawn = draw()
-        if len(memo) >= MAX_ENTRIES:
-            memo.clear()
-        memo[key] = drawn
+    with _drawings_lock:
+        memo = _drawings.setdefault(name, OrderedDict())
+        kept = memo.get(owner)
+        if kept is not None and kept[0] == fingerprint:
+            memo.move_to_end(owner)
+            return kept[1]
+    drawn = draw()
+    with _drawings_lock:
+        memo[owner] = (fingerprint, drawn)
+        memo.move_to_end(owner)
+        while len(memo) > max_owners:
+            memo.popitem(last=False)
     return drawn
 
 
@@ -89,14 +100,25 @@ def memoised_component(name: str) -> Callable[[dict], Markup]:
     return render
 
 
-# Fields whose parameters carry what someone typed (a reflection, a title, an email
-# address) are rendered each time: people's words are not kept in a process-wide memo.
-# Text areas always; one-line inputs and dates once they hold a value. Buttons, selects,
-# radios and checkboxes show only the portal's own labels and choices, whichever is chosen.
-_FREE_TEXT_WIDGETS = {"govuk_frontend_wtf/textarea.html",
-                      "govuk_frontend_wtf/charactercount.html",
-                      "govuk_frontend_wtf/password.html"}
-_TYPED_WIDGETS = {"govuk_frontend_wtf/input.html", "govuk_frontend_wtf/date.html"}
+# Only fields that show the portal's own words are memoised: people's words are not kept
+# in a process-wide memo. Selects, radios and checkboxes show the portal's labels and
+# choices whichever is chosen (their parameters carry no typed value); a button its label,
+# as long as its value is the one WTForms gives it (a crafted request can send any other);
+# a one-line input or a date only while empty. Everything else (text areas, passwords,
+# any widget added later) is rendered each time.
+_CHOICE_WIDGETS = {"govuk_frontend_wtf/select.html", "govuk_frontend_wtf/radios.html",
+                   "govuk_frontend_wtf/checkboxes.html", "govuk_frontend_wtf/file-upload.html"}
+_EMPTY_WHEN_MEMOISED = {"govuk_frontend_wtf/input.html", "govuk_frontend_wtf/date.html"}
+_BUTTON = "govuk_frontend_wtf/button.html"
+_BUTTON_VALUES = (None, "", "y")
+
+
+def _keeps_no_typed_text(template: str, params: dict) -> bool:
+    if template in _CHOICE_WIDGETS:
+        return True
+    if template == _BUTTON:
+        return params.get("value") in _BUTTON_VALUES
+    return template in _EMPTY_WHEN_MEMOISED and params.get("value") in (None, "")
 
 
 def _memoised_widget_render(widget, params: dict) -> Markup:
@@ -105,11 +127,9 @@ def _memoised_widget_render(widget, params: dict) -> Markup:
     def render() -> Markup:
         return Markup(render_template(widget.template, params=params))  # noqa: S704 (autoescaped)
 
-    template = widget.template
-    if template in _FREE_TEXT_WIDGETS or (
-            template in _TYPED_WIDGETS and params.get("value") not in (None, "")):
+    if not _keeps_no_typed_text(widget.template, params):
         return render()
-    return _remember(template, repr(params), render)
+    return _remember(widget.template, repr(params), render)
 
 
 def memoise_form_widgets() -> None:

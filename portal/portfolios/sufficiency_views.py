@@ -235,6 +235,10 @@ def checklist_rows(statuses) -> Markup:
     return Markup("".join(rows))  # noqa: S704 (every value is escaped)
 
 
+# Portfolios whose drawn figures a worker keeps (about 50 KB each, more for a long log).
+FIGURES_KEPT = 256
+
+
 class DrawnFigures(NamedTuple):
     """The page's figures as markup: everything before the late entries' table, and the
     weekly chart after it. `worst` are those entries without their titles."""
@@ -244,14 +248,14 @@ class DrawnFigures(NamedTuple):
     worst: list[sufficiency.LateEntry]
 
 
-def _figures_key(portfolio, counted: list[tuple], recorded: list[sufficiency.RecordedRow],
-                 ) -> tuple:
+def _figures_fingerprint(portfolio, counted: list[tuple],
+                         recorded: list[sufficiency.RecordedRow]) -> tuple:
     """Everything the figures are worked out from: the portfolio's schedule, programme
     configuration, frameworks and review points, and the two queries' rows. Rows are
     hashed (with their number) so a long log doesn't make a long key; entry titles are
     left out, as they are left out of the drawing."""
     return (
-        portfolio.id, portfolio.programme.config_key, portfolio.start_date,
+        portfolio.programme.config_key, portfolio.start_date,
         portfolio.extension_total,
         tuple((framework.id, framework.label) for framework in portfolio.frameworks),
         tuple((point.code, point.title, point.due_on) for point in portfolio.review_points),
@@ -301,8 +305,9 @@ def show(portfolio_id: int):
     counted = sufficiency.tally_rows(portfolio, with_links=True)  # one query for both
     recorded = sufficiency.recorded_rows(portfolio)
     figures = remember_drawing(
-        "sufficiency", _figures_key(portfolio, counted, recorded),
-        lambda: _draw_figures(portfolio, counted, recorded))
+        "sufficiency", portfolio.id, _figures_fingerprint(portfolio, counted, recorded),
+        lambda: _draw_figures(portfolio, counted, recorded), max_owners=FIGURES_KEPT)
     titles = {row.entry_id: row.title for row in recorded}
     return render("portfolios/sufficiency/show.html", portfolio=portfolio, figures=figures,
-                  worst=[(entry, titles[entry.entry_id]) for entry in figures.worst])
+                  worst=[(entry, titles.get(entry.entry_id, ""))
+                         for entry in figures.worst])

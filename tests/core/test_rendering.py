@@ -190,21 +190,27 @@ def test_back_links_are_memoised_and_not_shadowed_by_imports(app):
             assert "import govukBackLink" not in source, name
 
 
-def test_a_drawing_is_made_once_per_key_and_the_memo_is_bounded(monkeypatch):
-    monkeypatch.setattr(rendering, "MAX_ENTRIES", 3)
+def test_a_drawing_is_kept_per_owner_until_its_fingerprint_changes():
+    """One drawing per owner, the latest; the least recently used owner goes first."""
+    rendering.forget_drawings()
     drawn = []
 
-    def draw(key):
-        return rendering.remember_drawing("test", key, lambda: drawn.append(key) or [key])
+    def draw(owner, fingerprint):
+        return rendering.remember_drawing(
+            "test", owner, fingerprint, lambda: drawn.append((owner, fingerprint)) or fingerprint,
+            max_owners=2)
 
-    assert draw((1, "a")) == [(1, "a")] and draw((1, "a")) == [(1, "a")]
-    assert draw((2, "a")) == [(2, "a")]
-    assert drawn == [(1, "a"), (2, "a")]
-    draw(3), draw(4)  # the fourth finds the memo full and starts it again
-    assert len(rendering._drawings["test"]) == 1
+    assert draw("ann", 1) == 1 and draw("ann", 1) == 1
+    assert draw("ann", 2) == 2  # changed: drawn again, and the old drawing is gone
+    assert list(rendering._drawings["test"].values()) == [(2, 2)]
+    draw("bob", 1), draw("ann", 2)  # ann used last
+    draw("cat", 1)  # a third owner: bob, the least recently used, goes
+    assert set(rendering._drawings["test"]) == {"ann", "cat"}
+    draw("ann", 2)
+    assert drawn == [("ann", 1), ("ann", 2), ("bob", 1), ("cat", 1)]
     rendering.forget_drawings()
-    draw((1, "a"))
-    assert drawn == [(1, "a"), (2, "a"), 3, 4, (1, "a")]
+    draw("ann", 2)
+    assert drawn[-1] == ("ann", 2) and len(drawn) == 5
 
 
 def test_buttons_and_chosen_options_are_memoised_but_typed_text_is_not(app):
@@ -228,4 +234,8 @@ def test_buttons_and_chosen_options_are_memoised_but_typed_text_is_not(app):
         assert form.target() is form.target()
         assert "selected" in form.target()
         assert form.note() is not form.note()
+    with app.test_request_context("/", method="POST", data={"submit": "Crafted by hand"}):
+        crafted = ChoiceForm(meta={"csrf": False})
+        assert crafted.submit() is not crafted.submit()  # not the value WTForms gives it
     assert "Smiths" not in repr(rendering._rendered)
+    assert "Crafted" not in repr(rendering._rendered)

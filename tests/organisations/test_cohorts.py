@@ -208,3 +208,29 @@ def test_members_are_listed_by_name_a_page_at_a_time_and_follow_a_rename(client,
     db.session.commit()
     assert listed("?page=2")[-1] == "zara Member"
     assert listed()[0] == "Member 01"
+
+
+def test_refresh_copies_puts_right_sort_names_written_by_an_older_release(app, org):
+    """Between a migration and the workers' restart, the previous release adds members
+    without a sort name; the command corrects them and reports only a count."""
+    from sqlalchemy import text
+
+    from portal.assessment import feedback
+    from portal.organisations.commands import refresh_copies_command
+
+    cohort = factories.cohort(org)
+    kept = factories.membership(cohort, factories.user(org, name="Bea Khan"))
+    stale = factories.membership(cohort, factories.user(org, name="Zed Oduya"))
+    entry = factories.evidence_entry(stale.candidate)
+    feedback.add_message(stale.candidate, entry, "A question for my assessor")
+    db.session.commit()
+    db.session.execute(text("UPDATE cohort_membership SET sort_name = '' WHERE id = :id"),
+                       {"id": stale.id})
+    db.session.execute(text("UPDATE evidence_entry SET last_feedback_from = NULL"))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(refresh_copies_command)
+    assert result.exit_code == 0, result.output
+    assert "Sort names corrected: 1." in result.output and "Zed" not in result.output
+    db.session.expire_all()
+    assert (kept.sort_name, stale.sort_name) == ("bea khan", "zed oduya")
+    assert entry.last_feedback_from == "candidate"
