@@ -5,3 +5,7 @@ being flushed to disk (uploads are synced before they are acknowledged)."""
 
 worker_class = "gthread"
 threads = 4
+# No keep-alive: each request arrives on a new connection, so the workers share the load.
+# With keep-alive, one worker can hold all of a client's connections and serve them on
+# one CPU while the other worker idles.
+keepalive = 0
