@@ -423,11 +423,6 @@ def sort_key(sort: str, items: list[QueueItem]):
     return lambda position: by(items[position])
 
 
-def sort_queue(items: list[QueueItem], sort: str) -> list[QueueItem]:
-    return [items[position] for position in sorted(range(len(items)),
-                                                   key=sort_key(sort, items))]
-
-
 # The queue's rows, drawn in Python --------------------------------------------------------
 def _link_url(link: "Link | str", makers: dict) -> str:
     if not isinstance(link, Link):
