@@ -34,6 +34,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from bench import report
+from bench.uploads import uploads_undone
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_PASSWORD = "bench-portal-2026"  # noqa: S105 (synthetic accounts, see portal/bench)
@@ -447,18 +448,19 @@ def main(argv=None) -> int:
     if not sessions["candidate"]:
         sys.exit("No bench users found: run `flask --app portal bench-seed` first.")
     work_dir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
-    server = start_server(args.port, args.database_url, work_dir)
-    try:
-        with ThreadPoolExecutor(4) as pool:
-            for role, group in sessions.items():
-                sessions[role] = list(pool.map(lambda s: sign_in(args.port, s), group))
-        print(f"Signed in {sum(len(g) for g in sessions.values())} bench users "
-              f"({', '.join(f'{len(g)} {r}' for r, g in sessions.items())}).", flush=True)
-        results = measure(args, sessions, server.pid, work_dir, rng)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-        shutil.rmtree(work_dir, ignore_errors=True)
+    with uploads_undone(args.database_url):
+        server = start_server(args.port, args.database_url, work_dir)
+        try:
+            with ThreadPoolExecutor(4) as pool:
+                for role, group in sessions.items():
+                    sessions[role] = list(pool.map(lambda s: sign_in(args.port, s), group))
+            print(f"Signed in {sum(len(g) for g in sessions.values())} bench users "
+                  f"({', '.join(f'{len(g)} {r}' for r, g in sessions.items())}).", flush=True)
+            results = measure(args, sessions, server.pid, work_dir, rng)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+            shutil.rmtree(work_dir, ignore_errors=True)
     results["meta"] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"), "dataset": dataset,
         "seconds_per_page": args.seconds, "floor_seconds_after_each_page": args.floor_seconds,

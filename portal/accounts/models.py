@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, event
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.roles import Role
@@ -38,6 +38,12 @@ class User(UserMixin, db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The total size of the files this person has attached, for their quota: a running
+    # total kept by portal.evidence.attachments, so an upload checks the quota with one
+    # conditional UPDATE instead of summing every file they have ever attached.
+    # `flask refresh-copies` recomputes it.
+    attachment_bytes: Mapped[int] = mapped_column(
+        BigInteger, nullable=False, default=0, server_default="0")
 
     organisation = relationship("Organisation")
     team = relationship("Team")

@@ -38,6 +38,7 @@ from portal.accounts.passwords import hash_password
 from portal.accounts.roles import Role
 from portal.assessment.feedback import fill_last_feedback_from
 from portal.core.db import db
+from portal.evidence.attachments import recount_attachment_bytes
 from portal.frameworks.models import FrameworkElement, FrameworkLevel
 from portal.frameworks.queries import load_shipped_frameworks
 from portal.organisations.models import Cohort, EntryRoute, Organisation, Team, sort_name
@@ -1020,6 +1021,7 @@ def seed(candidates: int, entries: int, councils: int = 3, batch_size: int = 200
     writer.connection = db.session.connection()
     writer.finish()
     fill_last_feedback_from(db.session.connection())
+    recount_attachment_bytes()  # the attachment rows were copied in directly
     db.session.commit()
     if writer.postgres:
         _vacuum_analyze()

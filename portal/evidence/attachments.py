@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from flask import current_app, g
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import User
@@ -322,21 +323,49 @@ def upload_guard():
 # -- operations -----------------------------------------------------------------------------
 
 def used_bytes(owner: User) -> int:
-    return db.session.scalar(
-        select(func.coalesce(func.sum(Attachment.size_bytes), 0))
-        .where(Attachment.owner_id == owner.id))
+    """What the owner's files take up now, from their account's running total."""
+    return db.session.scalar(select(User.attachment_bytes).where(User.id == owner.id))
 
 
-def _lock_and_count_used_bytes(owner: User) -> int:
-    """Lock the owner's row, serialising their uploads so two at once cannot both slip
-    under the quota, then read what they already use.
+def recount_attachment_bytes() -> int:
+    """Set every account's running total from its files' sizes; the number corrected.
 
-    Two statements, not one: under READ COMMITTED a statement reads the data as it was
-    when the statement began, so a sum in the locking statement itself would miss the
-    files of the upload it had waited for.
+    For `flask refresh-copies` (uploads by workers still on a release that did not keep the
+    total) and for bulk loads that write attachment rows directly.
     """
-    db.session.execute(select(User.id).where(User.id == owner.id).with_for_update())
-    return used_bytes(owner)
+    total = (select(func.coalesce(func.sum(Attachment.size_bytes), 0))
+             .where(Attachment.owner_id == User.id).scalar_subquery())
+    return db.session.execute(
+        update(User).where(User.attachment_bytes != total).values(attachment_bytes=total)
+        .execution_options(synchronize_session=False)).rowcount
+
+
+def _reserve(owner: User, size: int, quota: int) -> bool:
+    """Add `size` bytes to the owner's running total if it stays within `quota`.
+
+    One conditional UPDATE: it holds the owner's row lock until commit, and a second upload
+    by the same person waits for that lock and then re-checks the condition against the
+    total the first one committed, so two uploads at once cannot both slip under the quota.
+    (On the table, not through the ORM: nothing in the session needs synchronising but the
+    owner's own total, set from what the statement returns.)
+    """
+    accounts = User.__table__
+    total = db.session.connection().execute(
+        update(accounts)
+        .where(accounts.c.id == owner.id, accounts.c.attachment_bytes + size <= quota)
+        .values(attachment_bytes=accounts.c.attachment_bytes + size)
+        .returning(accounts.c.attachment_bytes)).scalar_one_or_none()
+    if total is None:
+        return False
+    set_committed_value(owner, "attachment_bytes", total)
+    return True
+
+
+def _release(owner_id: int, size: int) -> None:
+    db.session.execute(
+        update(User).where(User.id == owner_id)
+        .values(attachment_bytes=User.attachment_bytes - size)
+        .execution_options(synchronize_session="evaluate"))
 
 
 def _limits() -> tuple[int, int, int, int]:
@@ -349,13 +378,35 @@ def _mb(size: int) -> str:
     return f"{size / MB:.1f}".removesuffix(".0")
 
 
+def _over_quota(name: str, used: int) -> str:
+    _per_file_mb, _per_file, quota_mb, _quota = _limits()
+    return (f"‘{name}’ cannot be uploaded because you have used {_mb(used)} MB of "
+            f"your {quota_mb} MB for files. Remove some files and try again")
+
+
+def _reserve_or_refuse(owner: User, accepted: list) -> None:
+    """Count the stored files against the owner's quota, or say which one does not fit.
+
+    The sizes were checked against the total read with the signed-in user's row; this is
+    the binding check, made under the row lock, against the total as committed now.
+    """
+    quota = _limits()[3]
+    if _reserve(owner, sum(stored.size for _name, _kind, stored in accepted), quota):
+        return
+    used = used_bytes(owner)  # another upload of theirs committed first
+    for name, _kind, stored in accepted:
+        if used + stored.size > quota:
+            raise AttachmentError(_over_quota(name, used), name)
+        used += stored.size
+    raise AttachmentError(_over_quota(accepted[-1][0], used), accepted[-1][0])
+
+
 def _store_one(storage: Storage, session: Session, upload: FileStorage, used: int):
     name = display_name(upload.filename)
     kind = file_kind(name)
-    per_file_mb, per_file, quota_mb, quota = _limits()
+    per_file_mb, per_file, _quota_mb, quota = _limits()
     remaining = quota - used
-    quota_message = (f"‘{name}’ cannot be uploaded because you have used {_mb(used)} MB of "
-                     f"your {quota_mb} MB for files. Remove some files and try again")
+    quota_message = _over_quota(name, used)
     if remaining <= 0:
         raise AttachmentError(quota_message, name)
     try:
@@ -398,7 +449,9 @@ def store_uploads(actor: User, entry: EvidenceEntry,
         raise AttachmentError(f"Choose {most} files or fewer at a time")
     storage = get_storage()
     session = db.session()
-    used = _lock_and_count_used_bytes(actor)
+    # Read with the signed-in user's row: it sets how much of each file to accept;
+    # _reserve_or_refuse makes the binding check once they are stored.
+    used = actor.attachment_bytes
     written: list[str] = []
     try:
         accepted = []
@@ -407,6 +460,7 @@ def store_uploads(actor: User, entry: EvidenceEntry,
             written.append(stored.stored_name)
             accepted.append((name, kind, stored))
             used += stored.size
+        _reserve_or_refuse(actor, accepted)
         attachments = [
             Attachment(entry_id=entry.id, owner_id=actor.id, original_name=name,
                        stored_name=stored.stored_name, content_type=kind.content_type,
@@ -432,6 +486,7 @@ def delete_attachment(actor: User, attachment: Attachment) -> None:
                  organisation_id=attachment.entry.organisation_id,
                  entry_id=attachment.entry_id)
     session = db.session()
+    _release(attachment.owner_id, attachment.size_bytes)
     session.delete(attachment)
     session.flush()
     session.info.setdefault(_DELETE_AFTER_COMMIT, []).append(

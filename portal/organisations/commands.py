@@ -1,9 +1,10 @@
 """`flask --app portal refresh-copies`: put right the values the portal keeps copies of.
 
-Two columns copy what could be worked out elsewhere, for speed: each cohort membership's
-sort name (the candidate's name, for the cohort list's order) and each evidence entry's
-last_feedback_from (who wrote last in its feedback thread, for the work queue). The
-application keeps both; workers still running the previous release between a migration
+Three columns copy what could be worked out elsewhere, for speed: each cohort membership's
+sort name (the candidate's name, for the cohort list's order), each evidence entry's
+last_feedback_from (who wrote last in its feedback thread, for the work queue) and each
+account's attachment_bytes (the total size of their files, for the upload quota). The
+application keeps all three; workers still running the previous release between a migration
 and their restart do not. Run this after such a restart; it is safe to run at any time.
 Output is counts only.
 """
@@ -39,10 +40,14 @@ def refresh_sort_names() -> int:
 @click.command("refresh-copies")
 @with_appcontext
 def refresh_copies_command() -> None:
-    """Recompute cohort sort names and who wrote last on each evidence entry."""
+    """Recompute cohort sort names, who wrote last on each evidence entry and each
+    person's attachment total."""
     from portal.assessment.feedback import fill_last_feedback_from
+    from portal.evidence.attachments import recount_attachment_bytes
 
     changed = refresh_sort_names()
     fill_last_feedback_from(db.session.connection())
+    totals = recount_attachment_bytes()
     db.session.commit()
-    click.echo(f"Sort names corrected: {changed}. Who wrote last: recomputed.")
+    click.echo(f"Sort names corrected: {changed}. Who wrote last: recomputed. "
+               f"Attachment totals corrected: {totals}.")

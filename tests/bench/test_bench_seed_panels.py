@@ -230,3 +230,17 @@ def test_seeded_entries_know_who_wrote_their_latest_feedback(seeded):
                 for id_, candidate_id, _side in entries}
     assert {id_: side for id_, _candidate, side in entries} == expected
     assert {"candidate", "staff", None} <= set(expected.values())
+
+
+def test_seeded_accounts_carry_the_total_of_their_files(seeded):
+    """The seed copies attachment rows in directly, then sets each account's running total
+    from them: the upload quota is checked against it."""
+    from portal.accounts.models import User
+    from portal.evidence.models import Attachment
+
+    sums = dict(db.session.execute(
+        select(Attachment.owner_id, func.sum(Attachment.size_bytes))
+        .group_by(Attachment.owner_id)).all())
+    totals = dict(db.session.execute(select(User.id, User.attachment_bytes)).all())
+    assert sums and all(total > 0 for total in sums.values())
+    assert totals == {user_id: sums.get(user_id, 0) for user_id in totals}

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
@@ -362,6 +362,44 @@ def test_the_quota_counts_every_file_a_person_has(app, client, entry, author, up
     assert attachment_count() == 1
 
 
+def stored_total(user) -> int:
+    return db.session.scalar(select(type(user).attachment_bytes).where(
+        type(user).id == user.id))
+
+
+def test_the_running_total_follows_uploads_and_removals(client, entry, author, upload_dir):
+    """The account keeps the total its quota is checked against: up with each upload, down
+    with each removal, matching the files' own sizes."""
+    first, second = PDF + b"1" * 3000, PDF + b"2" * 5000
+    upload(client, entry.id, ("first.pdf", first), ("second.pdf", second))
+    assert stored_total(author) == len(first) + len(second)
+    kept = db.session.scalar(select(Attachment).where(Attachment.original_name == "first.pdf"))
+    response = client.post(f"/evidence/{entry.id}/attachments/{kept.id}/delete")
+    assert response.status_code == 303
+    assert stored_total(author) == len(second)
+
+
+def test_an_upload_that_another_fills_the_quota_before_is_refused(app, entry, author,
+                                                                  upload_dir, monkeypatch):
+    """The signed-in user's row said there was room, but another upload of theirs had
+    committed since: the binding check refuses it, names the file and keeps nothing."""
+    monkeypatch.setitem(app.config, "ATTACHMENT_QUOTA_MB", 1)
+    db.session.execute(update(type(author)).where(type(author).id == author.id)
+                       .values(attachment_bytes=900_000)
+                       .execution_options(synchronize_session=False))
+    assert author.attachment_bytes == 0  # as read before the other upload committed
+    late = FileStorage(io.BytesIO(PDF + b"0" * 200_000), "late.pdf")
+    with app.test_request_context(), pytest.raises(attachments.AttachmentError) as refused, \
+            upload_guard():
+        store_uploads(author, entry, [late])
+    assert refused.value.message.startswith(
+        "‘late.pdf’ cannot be uploaded because you have used 0.9 MB of your 1 MB for files")
+    assert refused.value.filename == "late.pdf"
+    assert files_left(upload_dir) == []
+    assert attachment_count() == 0
+    assert stored_total(author) == 900_000
+
+
 def test_upload_by_htmx_returns_the_files_fragment(client, entry, upload_dir):
     response = upload(client, entry.id, ("notes.pdf", PDF), htmx=True)
     assert response.status_code == 200
@@ -671,33 +709,35 @@ def test_an_upload_reads_nothing_back_after_its_commit(client, entry, author, up
     assert statements[-1].lstrip().upper().startswith("INSERT INTO AUDIT_EVENT"), statements
 
 
-def test_a_waiting_upload_counts_the_files_of_the_one_it_waited_for(app, author):
-    """Two uploads by one person at once: the second waits for the first's lock, then
-    counts the first's committed files (checked on PostgreSQL; SQLite locks the file)."""
+@pytest.mark.parametrize(("first_commits", "second_fits"), [(True, False), (False, True)])
+def test_a_waiting_upload_is_checked_against_what_the_first_left(app, author, first_commits,
+                                                                  second_fits):
+    """Two uploads by one person at once: the second waits for the first's row lock, then
+    checks the quota against the total the first committed, or the old one if it rolled
+    back (checked on PostgreSQL; SQLite locks the whole file)."""
     import threading
 
-    from portal.evidence.attachments import _lock_and_count_used_bytes
+    from portal.evidence.attachments import _reserve
 
     if db.engine.dialect.name != "postgresql":
         pytest.skip("row locks are PostgreSQL's")
-    entry = make_entry(author)
     db.session.commit()
-    author_id, entry_id = author.id, entry.id
-    assert _lock_and_count_used_bytes(author) == 0  # this session holds the lock
+    author_id = author.id
+    assert _reserve(author, 600, 1000)  # this session now holds the lock
     seen = []
 
     def second_upload():
         with app.app_context():
-            seen.append(_lock_and_count_used_bytes(db.session.get(type(author), author_id)))
+            seen.append(_reserve(db.session.get(type(author), author_id), 600, 1000))
             db.session.rollback()
 
     waiting = threading.Thread(target=second_upload)
     waiting.start()
     waiting.join(timeout=0.5)
     assert waiting.is_alive() and seen == []  # blocked on the first upload's lock
-    db.session.add(Attachment(entry_id=entry_id, owner_id=author_id, original_name="a.pdf",
-                              stored_name="f" * 32, content_type="application/pdf",
-                              size_bytes=1234, sha256="0" * 64))
-    db.session.commit()
+    if first_commits:
+        db.session.commit()
+    else:
+        db.session.rollback()
     waiting.join(timeout=10)
-    assert seen == [1234]
+    assert seen == [second_fits]

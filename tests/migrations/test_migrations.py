@@ -188,3 +188,52 @@ def test_existing_memberships_get_their_sort_name(scratch_database_url):
             assert kept(connection) == (1, 1)
         db.session.remove()
         db.engine.dispose()
+
+
+def test_existing_accounts_get_their_attachment_total(scratch_database_url):
+    """The attachment_bytes migration totals each person's files (nobody's stays 0), keeps
+    the rows that hang off the account (no SQLite table rebuild), and its downgrade takes the
+    column away again, still keeping them."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": scratch_database_url})
+
+    def kept(connection) -> tuple:
+        return (connection.execute(text("SELECT count(*) FROM evidence_entry")).scalar(),
+                connection.execute(text("SELECT count(*) FROM attachment")).scalar())
+
+    with app.app_context():
+        upgrade(revision="a7d2c9e4f1b3")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO organisation (name, short_name) VALUES ('Northshire', 'N')"))
+            for name in ("Cara", "Asha"):
+                connection.execute(text(
+                    "INSERT INTO user_account (organisation_id, name, email, password_hash, "
+                    "active, session_token, created_at) SELECT id, :name, :email, 'x', TRUE, "
+                    ":name, '2026-09-01 09:00:00' FROM organisation"),
+                    {"name": name, "email": f"{name.lower()}@example.org"})
+            connection.execute(text(
+                "INSERT INTO evidence_entry (candidate_id, organisation_id, title, "
+                "occurred_on, evidence_type, reflection, anonymised_confirmed, created_at, "
+                "updated_at) SELECT u.id, u.organisation_id, 'Home visit', '2026-10-01', "
+                "'other', '', FALSE, '2026-10-01 09:00:00', '2026-10-01 09:00:00' "
+                "FROM user_account u WHERE u.name = 'Cara'"))
+            for number, size in enumerate((3_000_000_000, 1234)):  # beyond 32 bits
+                connection.execute(text(
+                    "INSERT INTO attachment (entry_id, owner_id, original_name, stored_name, "
+                    "content_type, size_bytes, sha256, uploaded_at) SELECT e.id, "
+                    "e.candidate_id, 'a.pdf', :stored, 'application/pdf', :size, :sha, "
+                    "'2026-10-01 09:00:00' FROM evidence_entry e"),
+                    {"stored": f"{number:032d}", "size": size, "sha": "0" * 64})
+        upgrade(revision="5b8e2f6a9c1d")
+        with db.engine.connect() as connection:
+            assert dict(connection.execute(text(
+                "SELECT name, attachment_bytes FROM user_account")).all()) == {
+                    "Cara": 3_000_001_234, "Asha": 0}
+            assert kept(connection) == (1, 2)
+        downgrade(revision="a7d2c9e4f1b3")
+        columns = {c["name"] for c in inspect(db.engine).get_columns("user_account")}
+        assert "attachment_bytes" not in columns
+        with db.engine.connect() as connection:
+            assert kept(connection) == (1, 2)
+        db.session.remove()
+        db.engine.dispose()
