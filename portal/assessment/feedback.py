@@ -15,6 +15,7 @@ from portal.core import audit
 from portal.core.db import db
 from portal.evidence.models import EvidenceEntry
 from portal.notifications.operations import notify
+from portal.portfolios.models import PortfolioEntry
 
 MESSAGE_MAX = 5000
 
@@ -95,12 +96,17 @@ def add_message(actor: User, entry: EvidenceEntry, body: str,
 
 
 def _record_last_author(entry: EvidenceEntry, side: str) -> None:
-    """Mark who wrote last, for the work queue. The entry's updated_at stays as it was:
-    it says when the candidate last changed their entry, and "Recently changed" sorts by
-    it."""
+    """Mark who wrote last, for the work queue: on the entry, and on each portfolio's copy
+    of it (the queue finds the entries awaiting feedback from those). The entry's
+    updated_at stays as it was: it says when the candidate last changed their entry, and
+    "Recently changed" sorts by it."""
     db.session.execute(
         update(EvidenceEntry).where(EvidenceEntry.id == entry.id)
         .values(last_feedback_from=side, updated_at=EvidenceEntry.updated_at))
+    db.session.execute(
+        update(PortfolioEntry).where(PortfolioEntry.entry_id == entry.id)
+        .values(awaiting_feedback=side != "staff")
+        .execution_options(synchronize_session=False))
 
 
 # The same rule as the last_feedback_from migration: the thread's latest message decides.
@@ -112,10 +118,20 @@ _FILL_LAST_FEEDBACK_FROM = text(
     "WHERE EXISTS (SELECT 1 FROM evidence_feedback f WHERE f.entry_id = evidence_entry.id)")
 
 
+# Only the rows that disagree with their entry are written: awaiting_feedback is wrong
+# exactly when it equals "staff wrote last".
+_FILL_AWAITING_FEEDBACK = text(
+    "UPDATE portfolio_entry SET awaiting_feedback = NOT awaiting_feedback "
+    "WHERE awaiting_feedback = EXISTS (SELECT 1 FROM evidence_entry e "
+    "WHERE e.id = portfolio_entry.entry_id AND e.last_feedback_from = 'staff')")
+
+
 def fill_last_feedback_from(connection) -> None:
-    """Set every entry's last_feedback_from from its thread, for threads written in bulk
-    without add_message (the benchmark's seed)."""
+    """Set every entry's last_feedback_from from its thread, and each portfolio entry's
+    copy from that, for threads written in bulk without add_message (the benchmark's
+    seed) or rows written by an older release (`flask refresh-copies`)."""
     connection.execute(_FILL_LAST_FEEDBACK_FROM)
+    connection.execute(_FILL_AWAITING_FEEDBACK)
 
 
 def _tell_the_other_party(actor: User, entry: EvidenceEntry, from_assessor: bool) -> None:

@@ -182,7 +182,7 @@ def _evidence_awaiting_feedback(assessed):
         select(PortfolioEntry.entry_id, Portfolio.candidate_id,
                func.min(PortfolioEntry.added_at).label("added_at"))
         .join(Portfolio, Portfolio.id == PortfolioEntry.portfolio_id)
-        .where(Portfolio.candidate_id.in_(assessed))
+        .where(Portfolio.candidate_id.in_(assessed), PortfolioEntry.awaiting_feedback)
         .group_by(PortfolioEntry.entry_id, Portfolio.candidate_id)
         .subquery()
     )

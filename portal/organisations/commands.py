@@ -1,12 +1,12 @@
 """`flask --app portal refresh-copies`: put right the values the portal keeps copies of.
 
-Three columns copy what could be worked out elsewhere, for speed: each cohort membership's
+Some columns copy what could be worked out elsewhere, for speed: each cohort membership's
 sort name (the candidate's name, for the cohort list's order), each evidence entry's
-last_feedback_from (who wrote last in its feedback thread, for the work queue) and each
-account's attachment_bytes (the total size of their files, for the upload quota). The
-application keeps all three; workers still running the previous release between a migration
-and their restart do not. Run this after such a restart; it is safe to run at any time.
-Output is counts only.
+last_feedback_from (who wrote last in its feedback thread) and each portfolio entry's
+awaiting_feedback (from that, for the work queue), and each account's attachment_bytes
+(the total size of their files, for the upload quota). The application keeps them all;
+workers still running the previous release between a migration and their restart do not.
+Run this after such a restart; it is safe to run at any time. Output is counts only.
 """
 
 import click
@@ -40,8 +40,8 @@ def refresh_sort_names() -> int:
 @click.command("refresh-copies")
 @with_appcontext
 def refresh_copies_command() -> None:
-    """Recompute cohort sort names, who wrote last on each evidence entry and each
-    person's attachment total."""
+    """Recompute cohort sort names, who wrote last on each evidence entry (and whether each
+    portfolio entry awaits feedback) and each person's attachment total."""
     from portal.assessment.feedback import fill_last_feedback_from
     from portal.evidence.attachments import recount_attachment_bytes
 

@@ -114,6 +114,39 @@ def test_evidence_appears_until_feedback_and_again_after_a_reply(client, council
     assert "reply" in row["needed"]
 
 
+def _awaiting(item) -> bool:
+    db.session.expire(item)
+    return item.awaiting_feedback
+
+
+def test_each_portfolio_copy_of_an_entry_follows_its_thread(client, council, assessor):
+    """The queue finds evidence awaiting feedback from each portfolio entry's own copy of
+    the thread's state: set from the entry when it joins a portfolio, then kept by every
+    message, in every portfolio that holds it."""
+    candidate, portfolio = council.candidate(assessor, name="Cara")
+    _nothing_but_review_points(portfolio)
+    answered = factories.evidence_entry(candidate, title="Answered before it was added")
+    feedback.add_message(assessor, answered, "Good")
+    waiting = factories.evidence_entry(candidate, title="Home visit")
+    late_item = council.include(portfolio, answered)
+    item = council.include(portfolio, waiting)
+    assert (_awaiting(late_item), _awaiting(item)) == (False, True)
+    db.session.commit()
+    [row] = _rows(_queue(client, assessor))
+    assert "Give feedback on ‘Home visit’" in row["needed"]
+
+    feedback.add_message(assessor, waiting, "Thank you")
+    db.session.commit()
+    assert _awaiting(item) is False
+    assert _rows(client.get("/assess/")) == []
+
+    feedback.add_message(candidate, answered, "A question about your feedback")
+    db.session.commit()
+    assert _awaiting(late_item) is True
+    [row] = _rows(client.get("/assess/"))
+    assert "Answered before it was added" in row["needed"] and "reply" in row["needed"]
+
+
 def test_review_points_due_within_four_weeks_or_overdue(client, council, assessor):
     _candidate, portfolio = council.candidate(assessor, name="Cara")
     _nothing_but_review_points(portfolio)
@@ -452,3 +485,21 @@ def test_the_order_kept_between_requests_follows_names_and_work(client, council,
     assert [row["needed"] for row in _rows(client.get(f"/assess/{by_name}"))][:2] == [
         "Evidence awaiting feedback Give feedback on ‘Second visit’",
         "Evidence awaiting feedback Give feedback on ‘Visit Bob Cole’"]
+
+
+def test_the_fill_puts_right_copies_written_without_the_thread(council, assessor):
+    """Rows written in bulk (the benchmark's seed) or by an older release can disagree
+    with their thread; fill_last_feedback_from sets each copy from it, in both directions."""
+    from sqlalchemy import update
+
+    candidate, portfolio = council.candidate(assessor, name="Cara")
+    answered = factories.evidence_entry(candidate, title="Answered")
+    waiting = factories.evidence_entry(candidate, title="Waiting")
+    feedback.add_message(assessor, answered, "Good")
+    answered_item = council.include(portfolio, answered)
+    waiting_item = council.include(portfolio, waiting)
+    db.session.execute(update(PortfolioEntry).values(  # both wrong
+        awaiting_feedback=PortfolioEntry.entry_id == answered.id))
+    assert (_awaiting(answered_item), _awaiting(waiting_item)) == (True, False)
+    feedback.fill_last_feedback_from(db.session.connection())
+    assert (_awaiting(answered_item), _awaiting(waiting_item)) == (False, True)

@@ -244,3 +244,16 @@ def test_seeded_accounts_carry_the_total_of_their_files(seeded):
     totals = dict(db.session.execute(select(User.id, User.attachment_bytes)).all())
     assert sums and all(total > 0 for total in sums.values())
     assert totals == {user_id: sums.get(user_id, 0) for user_id in totals}
+
+
+def test_seeded_portfolio_entries_know_whether_they_await_feedback(seeded):
+    """The seed copies portfolio entries in bulk; each one's copy of its thread's state
+    must match the entry's (the work queue reads the copy)."""
+    from portal.evidence.models import EvidenceEntry
+    from portal.portfolios.models import PortfolioEntry
+
+    rows = db.session.execute(
+        select(PortfolioEntry.awaiting_feedback, EvidenceEntry.last_feedback_from)
+        .join(EvidenceEntry, EvidenceEntry.id == PortfolioEntry.entry_id)).all()
+    assert {(awaiting, last) for awaiting, last in rows} >= {(False, "staff"), (True, None)}
+    assert all(awaiting == (last != "staff") for awaiting, last in rows)

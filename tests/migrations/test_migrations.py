@@ -237,3 +237,61 @@ def test_existing_accounts_get_their_attachment_total(scratch_database_url):
             assert kept(connection) == (1, 2)
         db.session.remove()
         db.engine.dispose()
+
+
+def test_existing_portfolio_entries_get_their_feedback_state(scratch_database_url):
+    """The awaiting_feedback migration marks a portfolio entry awaiting unless its entry's
+    thread ends with staff, and its downgrade takes the column and index away, keeping the
+    rows (no SQLite table rebuild)."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": scratch_database_url})
+    with app.app_context():
+        upgrade(revision="5b8e2f6a9c1d")
+        with db.engine.begin() as connection:
+            for statement in (
+                "INSERT INTO organisation (name, short_name) VALUES ('Northshire', 'N')",
+                "INSERT INTO user_account (organisation_id, name, email, password_hash, active, "
+                "session_token, created_at) SELECT id, 'Cara', 'c@example.org', 'x', TRUE, "
+                "'t', '2026-09-01 09:00:00' FROM organisation",
+                "INSERT INTO programme (organisation_id, code, name, kind, duration_months, "
+                "active, config_key) SELECT id, 'asye', 'ASYE', 'asye', 12, TRUE, 'k' "
+                "FROM organisation",
+                "INSERT INTO cohort (organisation_id, programme_id, name, start_date, "
+                "entry_route, active) SELECT organisation_id, id, 'September', '2026-09-07', "
+                "'university', TRUE FROM programme",
+                "INSERT INTO cohort_membership (cohort_id, candidate_id, joined_on, sort_name) "
+                "SELECT c.id, u.id, '2026-09-07', 'cara' FROM cohort c, user_account u",
+                "INSERT INTO portfolio (organisation_id, candidate_id, programme_id, "
+                "membership_id, start_date, state, created_at) SELECT u.organisation_id, "
+                "u.id, c.programme_id, m.id, '2026-09-07', 'draft', '2026-09-07 09:00:00' "
+                "FROM cohort_membership m JOIN user_account u ON u.id = m.candidate_id "
+                "JOIN cohort c ON c.id = m.cohort_id",
+            ):
+                connection.execute(text(statement))
+            for title, last in (("answered", "staff"), ("replied", "candidate"),
+                                ("untouched", None)):
+                connection.execute(text(
+                    "INSERT INTO evidence_entry (candidate_id, organisation_id, title, "
+                    "occurred_on, evidence_type, reflection, anonymised_confirmed, created_at, "
+                    "updated_at, last_feedback_from) SELECT u.id, u.organisation_id, :title, "
+                    "'2026-10-01', 'other', '', FALSE, '2026-10-01 09:00:00', "
+                    "'2026-10-01 09:00:00', :last FROM user_account u"),
+                    {"title": title, "last": last})
+            connection.execute(text(
+                "INSERT INTO portfolio_entry (portfolio_id, entry_id, added_at) "
+                "SELECT p.id, e.id, '2026-10-02 09:00:00' FROM portfolio p, evidence_entry e"))
+        upgrade(revision="c4f1a8d93e62")
+        with db.engine.connect() as connection:
+            found = {title: bool(awaiting) for title, awaiting in connection.execute(text(
+                "SELECT e.title, p.awaiting_feedback FROM portfolio_entry p "
+                "JOIN evidence_entry e ON e.id = p.entry_id")).all()}
+        assert found == {"answered": False, "replied": True, "untouched": True}
+        downgrade(revision="5b8e2f6a9c1d")
+        columns = {c["name"] for c in inspect(db.engine).get_columns("portfolio_entry")}
+        assert "awaiting_feedback" not in columns
+        assert "ix_portfolio_entry_awaiting" not in {
+            index["name"] for index in inspect(db.engine).get_indexes("portfolio_entry")}
+        with db.engine.connect() as connection:
+            assert connection.execute(text(
+                "SELECT count(*) FROM portfolio_entry")).scalar() == 3
+        db.session.remove()
+        db.engine.dispose()
