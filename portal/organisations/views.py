@@ -143,9 +143,10 @@ def _members_statement():
 
     The page is taken first, in name order, from the index on the membership's
     sort_name, so everything else is looked up for those 25 rows only: sorting on the
-    account's name read every member's account on each view. Each extra is a subquery
-    on the membership; an outer join to the portfolios had PostgreSQL hash all 20,000 of
-    them. A membership has at most one portfolio (membership_id is unique).
+    account's name read every member's account on each view. Each member's portfolio is
+    joined once (a membership has at most one: membership_id is unique), and its open plan
+    and next review point are subqueries on the portfolio's id; three subqueries that each
+    found the portfolio again cost PostgreSQL a quarter more.
     """
     from portal.assessment.models import Assignment, AssignmentRole, SupportPlan
     from portal.organisations.models import Team
@@ -161,21 +162,22 @@ def _members_statement():
         .subquery("member")
     )
 
-    def of_membership(statement):
-        return statement.where(Portfolio.membership_id == member.c.id).correlate(member)
-
-    state = of_membership(select(Portfolio.state)).scalar_subquery()
-    # An open plan's id, not EXISTS: PostgreSQL would hash every plan and portfolio for
-    # an EXISTS, but works out a scalar subquery for the page's rows alone.
-    open_plan = of_membership(
-        select(SupportPlan.id).join(Portfolio, SupportPlan.portfolio_id == Portfolio.id)
-        .where(SupportPlan.closed_on.is_(None)).limit(1)).scalar_subquery()
-    next_due = of_membership(
+    # The membership's portfolio, joined once for the page's rows (membership_id is
+    # unique), so the plan and review-point lookups start from its id.
+    portfolio = aliased(Portfolio, name="member_portfolio")
+    state = portfolio.state
+    # An open plan's id, not EXISTS: PostgreSQL would hash every plan for an EXISTS, but
+    # works out a scalar subquery for the page's rows alone.
+    open_plan = (
+        select(SupportPlan.id)
+        .where(SupportPlan.portfolio_id == portfolio.id, SupportPlan.closed_on.is_(None))
+        .limit(1).correlate(portfolio).scalar_subquery())
+    next_due = (
         select(PortfolioReviewPoint.due_on)
-        .join(Portfolio, PortfolioReviewPoint.portfolio_id == Portfolio.id)
-        .where(PortfolioReviewPoint.completed_on.is_(None))
+        .where(PortfolioReviewPoint.portfolio_id == portfolio.id,
+               PortfolioReviewPoint.completed_on.is_(None))
         .order_by(PortfolioReviewPoint.position)
-        .limit(1)).scalar_subquery()
+        .limit(1).correlate(portfolio).scalar_subquery())
     assessor = aliased(User)
     assessor_name = (
         select(assessor.name)
@@ -196,6 +198,7 @@ def _members_statement():
         .select_from(member)
         .join(User, member.c.candidate_id == User.id)
         .outerjoin(Team, Team.id == User.team_id)
+        .outerjoin(portfolio, portfolio.membership_id == member.c.id)
         .order_by(member.c.sort_name, member.c.candidate_id)
     )
 
