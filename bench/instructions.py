@@ -136,7 +136,12 @@ def _app_backend() -> int | None:
             return None
         pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
         db.session.remove()
-    return pid if Path(f"/proc/{pid}/schedstat").exists() else None
+    # Only a PostgreSQL server on this machine, seen as such: in a container the pid
+    # could belong to some other process here.
+    comm = Path(f"/proc/{pid}/comm")
+    if not comm.exists() or comm.read_text().strip() != "postgres":
+        return None
+    return pid
 
 
 def measure_database_share(database_url: str, requests: int, pages: str) -> None:

@@ -19,21 +19,38 @@ def _marks(connection) -> dict:
             for table in ("attachment", "audit_event")}
 
 
+# Only the bench accounts' files, and only the audit rows that recorded them: pointed at
+# a database that real people use, the clean-up must not touch anything of theirs.
+_ADDED_BY_BENCH = text(
+    "SELECT id, owner_id, size_bytes FROM attachment WHERE id > :attachment AND owner_id IN "
+    "(SELECT id FROM user_account WHERE email LIKE :bench)")
+_TAKE_OFF_TOTAL = text(
+    "UPDATE user_account SET attachment_bytes = attachment_bytes - :size WHERE id = :owner")
+_DELETE_AUDIT_ROW = text(
+    "DELETE FROM audit_event WHERE id > :audit AND action = 'attachment_added' "
+    "AND object_type = 'attachment' AND object_id = :attachment_id")
+_DELETE_ATTACHMENT = text("DELETE FROM attachment WHERE id = :attachment_id")
+
+
 def remove_uploads_since(connection, marks: dict) -> int:
-    """Delete the attachments added after `marks` (and their audit rows), taking their
-    sizes off their owners' running totals; the number removed."""
-    since = {"attachment": marks["attachment"], "audit": marks["audit_event"]}
-    added = connection.execute(text(
-        "SELECT owner_id, sum(size_bytes), count(*) FROM attachment WHERE id > :attachment "
-        "GROUP BY owner_id"), since).all()
-    for owner_id, size, _count in added:
-        connection.execute(text(
-            "UPDATE user_account SET attachment_bytes = attachment_bytes - :size "
-            "WHERE id = :owner"), {"size": size, "owner": owner_id})
-    connection.execute(text(
-        "DELETE FROM audit_event WHERE id > :audit AND action = 'attachment_added'"), since)
-    connection.execute(text("DELETE FROM attachment WHERE id > :attachment"), since)
-    return sum(count for _owner, _size, count in added)
+    """Delete the bench accounts' attachments added after `marks` (and the audit rows that
+    recorded them), taking their sizes off their owners' running totals; the number
+    removed."""
+    from bench.run import BENCH_EMAILS
+
+    added = connection.execute(_ADDED_BY_BENCH, {"attachment": marks["attachment"],
+                                                 "bench": BENCH_EMAILS}).all()
+    sizes: dict[int, int] = {}
+    for _id, owner_id, size in added:
+        sizes[owner_id] = sizes.get(owner_id, 0) + size
+    if sizes:
+        connection.execute(_TAKE_OFF_TOTAL, [{"owner": owner, "size": size}
+                                             for owner, size in sizes.items()])
+        rows = [{"attachment_id": attachment_id, "audit": marks["audit_event"]}
+                for attachment_id, _owner, _size in added]
+        connection.execute(_DELETE_AUDIT_ROW, rows)
+        connection.execute(_DELETE_ATTACHMENT, rows)
+    return len(added)
 
 
 @contextmanager

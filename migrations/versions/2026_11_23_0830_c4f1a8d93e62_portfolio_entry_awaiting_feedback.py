@@ -32,7 +32,7 @@ def upgrade():
     op.create_index('ix_portfolio_entry_awaiting', 'portfolio_entry',
                     ['portfolio_id', 'entry_id', 'added_at'], unique=False,
                     postgresql_where=sa.text('awaiting_feedback'),
-                    sqlite_where=sa.text('awaiting_feedback'))
+                    sqlite_where=sa.text('awaiting_feedback = 1'))
 
 
 def downgrade():

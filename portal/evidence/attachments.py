@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from flask import current_app, g
-from sqlalchemy import event, func, select, update
+from sqlalchemy import delete, event, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import FileStorage
@@ -327,17 +327,48 @@ def used_bytes(owner: User) -> int:
     return db.session.scalar(select(User.attachment_bytes).where(User.id == owner.id))
 
 
-def recount_attachment_bytes() -> int:
-    """Set every account's running total from its files' sizes; the number corrected.
+def _files_total(owner_id):
+    return (select(func.coalesce(func.sum(Attachment.size_bytes), 0))
+            .where(Attachment.owner_id == owner_id))
 
-    For `flask refresh-copies` (uploads by workers still on a release that did not keep the
-    total) and for bulk loads that write attachment rows directly.
-    """
-    total = (select(func.coalesce(func.sum(Attachment.size_bytes), 0))
-             .where(Attachment.owner_id == User.id).scalar_subquery())
+
+def recount_attachment_bytes() -> int:
+    """Set every account's running total from its files' sizes in one statement; the
+    number corrected. Only for bulk loads with no other writers (the benchmark's seed):
+    an upload committing while it runs could be missed (see recount_account)."""
+    total = _files_total(User.id).scalar_subquery()
     return db.session.execute(
         update(User).where(User.attachment_bytes != total).values(attachment_bytes=total)
         .execution_options(synchronize_session=False)).rowcount
+
+
+def accounts_off_their_total() -> list[int]:
+    """Accounts whose running total differs from their files' sizes just now (some may be
+    mid-upload: recount_account decides under the lock)."""
+    total = _files_total(User.id).scalar_subquery()
+    return list(db.session.scalars(select(User.id).where(User.attachment_bytes != total)))
+
+
+def recount_account(owner_id: int) -> bool:
+    """Put one account's total right while uploads and removals go on; True if it was wrong.
+
+    The account's row is locked first, as an upload's reservation and a removal's release
+    lock it, and the files are totalled in a second statement: under READ COMMITTED each
+    statement reads what was committed when it began, so the total then includes every
+    upload that held the lock before this one. (A removal whose DELETE is not yet
+    committed is still counted here, and takes its size off when it gets the lock.)
+    """
+    kept = db.session.scalar(select(User.attachment_bytes).where(User.id == owner_id)
+                             .with_for_update())
+    if kept is None:
+        return False
+    actual = db.session.scalar(_files_total(owner_id))
+    if kept == actual:
+        return False
+    accounts = User.__table__
+    db.session.execute(update(accounts).where(accounts.c.id == owner_id)
+                       .values(attachment_bytes=actual))
+    return True
 
 
 def _reserve(owner: User, size: int, quota: int) -> bool:
@@ -391,14 +422,18 @@ def _reserve_or_refuse(owner: User, accepted: list) -> None:
     the binding check, made under the row lock, against the total as committed now.
     """
     quota = _limits()[3]
-    if _reserve(owner, sum(stored.size for _name, _kind, stored in accepted), quota):
+    size = sum(stored.size for _name, _kind, stored in accepted)
+    if _reserve(owner, size, quota):
         return
-    used = used_bytes(owner)  # another upload of theirs committed first
+    used = used_bytes(owner)  # another upload or removal of theirs committed first
     for name, _kind, stored in accepted:
         if used + stored.size > quota:
             raise AttachmentError(_over_quota(name, used), name)
         used += stored.size
-    raise AttachmentError(_over_quota(accepted[-1][0], used), accepted[-1][0])
+    # A removal committed between the two reads: there is room now.
+    if not _reserve(owner, size, quota):
+        name = accepted[-1][0]
+        raise AttachmentError(_over_quota(name, used_bytes(owner)), name)
 
 
 def _store_one(storage: Storage, session: Session, upload: FileStorage, used: int):
@@ -481,13 +516,25 @@ def store_uploads(actor: User, entry: EvidenceEntry,
 
 
 def delete_attachment(actor: User, attachment: Attachment) -> None:
-    """Remove the row now (flushed, audited); its file is deleted once that is committed."""
-    audit.record(actor, "attachment_deleted", attachment,
-                 organisation_id=attachment.entry.organisation_id,
-                 entry_id=attachment.entry_id)
+    """Remove the row now (audited); its file is deleted once that is committed.
+
+    The DELETE comes first, and only a DELETE that removed the row takes its size off the
+    owner's total and writes the audit row: two removals of one file at once (a double
+    click) would otherwise count it twice and let the owner past their quota.
+    """
+    entry, stored_name = attachment.entry, attachment.stored_name
+    owner_id, size = attachment.owner_id, attachment.size_bytes
     session = db.session()
-    _release(attachment.owner_id, attachment.size_bytes)
-    session.delete(attachment)
-    session.flush()
-    session.info.setdefault(_DELETE_AFTER_COMMIT, []).append(
-        (get_storage(), attachment.stored_name))
+    removed = session.execute(
+        delete(Attachment).where(Attachment.id == attachment.id)
+        .execution_options(synchronize_session=False)).rowcount
+    if removed != 1:
+        return  # another request removed it first
+    _release(owner_id, size)
+    audit.record(actor, "attachment_deleted", attachment,
+                 organisation_id=entry.organisation_id, entry_id=entry.id)
+    session.expunge(attachment)
+    if "attachments" in entry.__dict__:  # the entry's loaded list no longer holds it
+        set_committed_value(entry, "attachments",
+                            [kept for kept in entry.attachments if kept is not attachment])
+    session.info.setdefault(_DELETE_AFTER_COMMIT, []).append((get_storage(), stored_name))

@@ -43,11 +43,14 @@ def refresh_copies_command() -> None:
     """Recompute cohort sort names, who wrote last on each evidence entry (and whether each
     portfolio entry awaits feedback) and each person's attachment total."""
     from portal.assessment.feedback import fill_last_feedback_from
-    from portal.evidence.attachments import recount_attachment_bytes
+    from portal.evidence.attachments import accounts_off_their_total, recount_account
 
     changed = refresh_sort_names()
     fill_last_feedback_from(db.session.connection())
-    totals = recount_attachment_bytes()
     db.session.commit()
+    totals = 0
+    for owner_id in accounts_off_their_total():
+        totals += recount_account(owner_id)
+        db.session.commit()  # one account's lock at a time: their uploads wait only briefly
     click.echo(f"Sort names corrected: {changed}. Who wrote last: recomputed. "
                f"Attachment totals corrected: {totals}.")

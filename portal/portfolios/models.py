@@ -174,10 +174,11 @@ class PortfolioEntry(db.Model):
     __tablename__ = "portfolio_entry"
     __table_args__ = (
         UniqueConstraint("portfolio_id", "entry_id"),
-        # The work queue's "evidence awaiting feedback" reads only these rows.
+        # The work queue's "evidence awaiting feedback" reads only these rows. (SQLite
+        # has no boolean type: its condition is written as the queue's query says it.)
         Index("ix_portfolio_entry_awaiting", "portfolio_id", "entry_id", "added_at",
               postgresql_where=text("awaiting_feedback"),
-              sqlite_where=text("awaiting_feedback")),
+              sqlite_where=text("awaiting_feedback = 1")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -200,11 +201,19 @@ class PortfolioEntry(db.Model):
 
 
 @event.listens_for(PortfolioEntry, "before_insert")
-def _copy_feedback_state(_mapper, _connection, target: PortfolioEntry) -> None:
+def _copy_feedback_state(_mapper, connection, target: PortfolioEntry) -> None:
     """Whichever code adds an entry to a portfolio, the row starts with the entry's own
-    state, read in the INSERT itself."""
+    state, read in the INSERT itself.
+
+    The entry's row is locked first, as a new message's update of it locks it: a reply
+    written while the entry is being added would otherwise update the portfolio entries
+    it can see, not this uncommitted one, and leave this copy saying the entry does not
+    await feedback, hiding it from the assessor's queue.
+    """
     from portal.evidence.models import EvidenceEntry
 
+    connection.execute(select(EvidenceEntry.id).where(EvidenceEntry.id == target.entry_id)
+                       .with_for_update(key_share=True))
     target.awaiting_feedback = (
         select(func.coalesce(EvidenceEntry.last_feedback_from, "candidate") != "staff")
         .where(EvidenceEntry.id == target.entry_id)

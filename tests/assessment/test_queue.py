@@ -503,3 +503,40 @@ def test_the_fill_puts_right_copies_written_without_the_thread(council, assessor
     assert (_awaiting(answered_item), _awaiting(waiting_item)) == (True, False)
     feedback.fill_last_feedback_from(db.session.connection())
     assert (_awaiting(answered_item), _awaiting(waiting_item)) == (False, True)
+
+
+def test_an_entry_added_while_a_reply_is_written_still_awaits_feedback(app, council, assessor):
+    """The candidate replies in one tab while adding the entry to their portfolio in
+    another: adding it waits for the reply, so its copy says it awaits feedback (otherwise
+    the reply could not see the new row and the entry would vanish from the queue).
+    PostgreSQL only: SQLite writes one transaction at a time."""
+    import threading
+
+    from portal.accounts.models import User
+    from portal.evidence.models import EvidenceEntry
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks are PostgreSQL's")
+    candidate, portfolio = council.candidate(assessor, name="Cara")
+    entry = factories.evidence_entry(candidate, title="Home visit")
+    feedback.add_message(assessor, entry, "Good")
+    db.session.commit()
+    entry_id, candidate_id = entry.id, candidate.id
+    replying, commit_reply = threading.Event(), threading.Event()
+
+    def reply_in_another_tab():
+        with app.app_context():
+            feedback.add_message(db.session.get(User, candidate_id),
+                                 db.session.get(EvidenceEntry, entry_id), "A question")
+            replying.set()
+            commit_reply.wait(timeout=10)
+            db.session.commit()
+
+    other_tab = threading.Thread(target=reply_in_another_tab)
+    other_tab.start()
+    assert replying.wait(timeout=10)
+    threading.Timer(0.5, commit_reply.set).start()
+    item = council.include(portfolio, entry)  # waits for the reply's lock
+    db.session.commit()
+    other_tab.join(timeout=10)
+    assert _awaiting(item) is True

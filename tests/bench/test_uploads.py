@@ -23,21 +23,26 @@ def _attach(entry, size: int, number: int) -> None:
 
 
 def test_a_run_leaves_the_attachments_as_it_found_them(org):
-    first = factories.evidence_entry(factories.user(org, name="Cara Ng"))
-    second = factories.evidence_entry(factories.user(org, name="Asha Bell"))
+    first = factories.evidence_entry(factories.user(org, name="Cara Ng",
+                                                    email="cara@bench.example.org"))
+    second = factories.evidence_entry(factories.user(org, name="Asha Bell",
+                                                     email="asha@bench2.example.org"))
+    someone = factories.evidence_entry(factories.user(org, name="Real Person",
+                                                      email="real@example.org"))
     _attach(first, 1000, 1)
     recount_attachment_bytes()
     db.session.commit()
     marks = _marks(db.session.connection())
-    for number, entry in enumerate((first, first, second), start=2):
-        _attach(entry, 300, number)
+    for number, entry in enumerate((first, first, second, someone), start=2):
+        _attach(entry, 300, number)  # the last: a real person uploading during the run
     recount_attachment_bytes()
     db.session.commit()
 
     assert remove_uploads_since(db.session.connection(), marks) == 3
     db.session.commit()
-    assert db.session.scalars(select(Attachment.stored_name)).all() == [f"{1:032d}"]
+    assert sorted(db.session.scalars(select(Attachment.stored_name))) == [
+        f"{1:032d}", f"{5:032d}"]
     assert db.session.scalar(select(func.count(AuditEvent.id)).where(
-        AuditEvent.action == "attachment_added")) == 1
+        AuditEvent.action == "attachment_added")) == 2
     assert dict(db.session.execute(select(User.name, User.attachment_bytes)).all()) == {
-        "Cara Ng": 1000, "Asha Bell": 0}
+        "Cara Ng": 1000, "Asha Bell": 0, "Real Person": 300}

@@ -367,6 +367,38 @@ def stored_total(user) -> int:
         type(user).id == user.id))
 
 
+def test_a_recount_waits_for_an_upload_in_progress(app, author, entry):
+    """refresh-copies runs beside live uploads: it waits for an upload holding the
+    account's lock, then counts that upload's file (PostgreSQL; SQLite locks the file)."""
+    import threading
+
+    from portal.evidence.attachments import _reserve, recount_account
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("row locks are PostgreSQL's")
+    author_id = author.id
+    assert _reserve(author, 1234, 10**9)  # an upload under way: reserved, row added
+    db.session.add(Attachment(entry_id=entry.id, owner_id=author_id, original_name="a.pdf",
+                              stored_name="f" * 32, content_type="application/pdf",
+                              size_bytes=1234, sha256="0" * 64))
+    db.session.flush()
+    corrected = []
+
+    def recount():
+        with app.app_context():
+            corrected.append(recount_account(author_id))
+            db.session.commit()
+
+    waiting = threading.Thread(target=recount)
+    waiting.start()
+    waiting.join(timeout=0.5)
+    assert waiting.is_alive() and corrected == []
+    db.session.commit()
+    waiting.join(timeout=10)
+    assert corrected == [False]  # the total was already right, file included
+    assert stored_total(author) == 1234
+
+
 def test_the_running_total_follows_uploads_and_removals(client, entry, author, upload_dir):
     """The account keeps the total its quota is checked against: up with each upload, down
     with each removal, matching the files' own sizes."""
@@ -502,6 +534,30 @@ def test_removing_a_file_deletes_its_row_then_its_file(client, entry, upload_dir
     assert files_left(upload_dir) == []
     assert db.session.scalar(select(func.count(AuditEvent.id)).where(
         AuditEvent.action == "attachment_deleted")) == 1
+
+
+def test_removing_one_file_twice_at_once_counts_it_once(client, entry, author, upload_dir):
+    """A double click sends two removals of the same file: only the one whose DELETE
+    removed the row takes its size off the total and writes an audit row, so repeating it
+    cannot push the total down and let the owner past their quota."""
+    upload(client, entry.id, ("notes.pdf", PDF), ("kept.pdf", PDF + b"more"))
+    removed = db.session.scalar(select(Attachment).where(Attachment.original_name == "notes.pdf"))
+    with current_app.test_request_context():
+        attachments.delete_attachment(author, removed)
+        attachments.delete_attachment(author, removed)  # the second request, too late
+    db.session.commit()
+    assert stored_total(author) == len(PDF + b"more")
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == "attachment_deleted")) == 1
+
+
+def test_deleting_an_entry_removes_its_files_first(client, entry, author, upload_dir):
+    upload(client, entry.id, ("notes.pdf", PDF))
+    response = client.post(f"/evidence/{entry.id}/delete")
+    assert response.status_code == 303
+    assert db.session.scalar(select(func.count(EvidenceEntry.id))) == 0
+    assert attachment_count() == 0 and files_left(upload_dir) == []
+    assert stored_total(author) == 0
 
 
 def test_a_failed_removal_keeps_the_file(client, entry, upload_dir, monkeypatch):
