@@ -32,6 +32,51 @@ def scratch_database_url(tmp_path):
     admin.dispose()
 
 
+def _council_with(connection, *names: str) -> None:
+    """A council and an account for each name, in raw SQL: these tests run at revisions
+    whose schema the models no longer describe (columns every revision has)."""
+    connection.execute(text(
+        "INSERT INTO organisation (name, short_name) VALUES ('Northshire', 'N')"))
+    for name in names:
+        connection.execute(text(
+            "INSERT INTO user_account (organisation_id, name, email, password_hash, "
+            "active, session_token, created_at) SELECT id, :name, :email, 'x', TRUE, "
+            ":name, '2026-09-01 09:00:00' FROM organisation"),
+            {"name": name, "email": f"{name.lower()}@example.org"})
+
+
+def _entry_by(connection, name: str, title: str) -> None:
+    connection.execute(text(
+        "INSERT INTO evidence_entry (candidate_id, organisation_id, title, occurred_on, "
+        "evidence_type, reflection, anonymised_confirmed, created_at, updated_at) "
+        "SELECT u.id, u.organisation_id, :title, '2026-10-01', 'other', '', FALSE, "
+        "'2026-10-01 09:00:00', '2026-10-01 09:00:00' FROM user_account u "
+        "WHERE u.name = :name"), {"name": name, "title": title})
+
+
+_ENROLMENT = (
+    "INSERT INTO programme (organisation_id, code, name, kind, duration_months, active, "
+    "config_key) SELECT id, 'asye', 'ASYE', 'asye', 12, TRUE, 'k' FROM organisation",
+    "INSERT INTO cohort (organisation_id, programme_id, name, start_date, entry_route, "
+    "active) SELECT organisation_id, id, 'September', '2026-09-07', 'university', TRUE "
+    "FROM programme",
+    "INSERT INTO cohort_membership (cohort_id, candidate_id, joined_on{columns}) "
+    "SELECT c.id, u.id, '2026-09-07'{values} FROM cohort c, user_account u",
+    "INSERT INTO portfolio (organisation_id, candidate_id, programme_id, membership_id, "
+    "start_date, state, created_at) SELECT u.organisation_id, u.id, c.programme_id, m.id, "
+    "'2026-09-07', 'draft', '2026-09-07 09:00:00' FROM cohort_membership m "
+    "JOIN user_account u ON u.id = m.candidate_id JOIN cohort c ON c.id = m.cohort_id",
+)
+
+
+def _enrol_everyone(connection, membership_columns: str, membership_values: str = "") -> None:
+    """A programme and cohort, and every account a member with a portfolio. A membership
+    has more columns at later revisions: the caller names them."""
+    for statement in _ENROLMENT:
+        connection.execute(text(statement.format(columns=membership_columns,
+                                                 values=membership_values)))
+
+
 def test_upgrade_downgrade_upgrade_and_models_match(scratch_database_url):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": scratch_database_url})
     with app.app_context():
@@ -104,21 +149,9 @@ def test_existing_threads_fill_in_who_wrote_last(scratch_database_url):
     with app.app_context():
         upgrade(revision="8c41d2e7b5a0")
         with db.engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO organisation (name, short_name) VALUES ('Northshire', 'N')"))
-            for name in ("Cara", "Asha"):
-                connection.execute(text(
-                    "INSERT INTO user_account (organisation_id, name, email, password_hash, "
-                    "active, session_token, created_at) SELECT id, :name, :email, 'x', TRUE, "
-                    ":name, '2026-09-01 09:00:00' FROM organisation"),
-                    {"name": name, "email": f"{name.lower()}@example.org"})
+            _council_with(connection, "Cara", "Asha")
             for title in ("replied", "answered", "untouched"):
-                connection.execute(text(
-                    "INSERT INTO evidence_entry (candidate_id, organisation_id, title, "
-                    "occurred_on, evidence_type, reflection, anonymised_confirmed, created_at, "
-                    "updated_at) SELECT u.id, u.organisation_id, :title, '2026-10-01', "
-                    "'other', '', FALSE, '2026-10-01 09:00:00', '2026-10-01 09:00:00' "
-                    "FROM user_account u WHERE u.name = 'Cara'"), {"title": title})
+                _entry_by(connection, "Cara", title)
             thread = [("replied", "Asha", "09:00"), ("replied", "Cara", "10:00"),
                       ("answered", "Cara", "09:00"), ("answered", "Asha", "09:00")]
             for title, author, time in thread:  # same time: the later id decides
@@ -161,21 +194,9 @@ def test_existing_memberships_get_their_sort_name(scratch_database_url):
                 "INSERT INTO user_account (organisation_id, name, email, password_hash, active, "
                 "session_token, created_at) SELECT id, '  Élodie Ng ', 'e@example.org', 'x', "
                 "TRUE, 't', '2026-09-01 09:00:00' FROM organisation",
-                "INSERT INTO programme (organisation_id, code, name, kind, duration_months, "
-                "active, config_key) SELECT id, 'asye', 'ASYE', 'asye', 12, TRUE, 'k' "
-                "FROM organisation",
-                "INSERT INTO cohort (organisation_id, programme_id, name, start_date, "
-                "entry_route, active) SELECT organisation_id, id, 'September', '2026-09-07', "
-                "'university', TRUE FROM programme",
-                "INSERT INTO cohort_membership (cohort_id, candidate_id, joined_on) "
-                "SELECT c.id, u.id, '2026-09-07' FROM cohort c, user_account u",
-                "INSERT INTO portfolio (organisation_id, candidate_id, programme_id, "
-                "membership_id, start_date, state, created_at) SELECT u.organisation_id, "
-                "u.id, c.programme_id, m.id, '2026-09-07', 'draft', '2026-09-07 09:00:00' "
-                "FROM cohort_membership m JOIN user_account u ON u.id = m.candidate_id "
-                "JOIN cohort c ON c.id = m.cohort_id",
             ):
                 connection.execute(text(statement))
+            _enrol_everyone(connection, membership_columns="")
         upgrade(revision="a7d2c9e4f1b3")
         with db.engine.connect() as connection:
             assert connection.execute(text(
@@ -203,20 +224,8 @@ def test_existing_accounts_get_their_attachment_total(scratch_database_url):
     with app.app_context():
         upgrade(revision="a7d2c9e4f1b3")
         with db.engine.begin() as connection:
-            connection.execute(text(
-                "INSERT INTO organisation (name, short_name) VALUES ('Northshire', 'N')"))
-            for name in ("Cara", "Asha"):
-                connection.execute(text(
-                    "INSERT INTO user_account (organisation_id, name, email, password_hash, "
-                    "active, session_token, created_at) SELECT id, :name, :email, 'x', TRUE, "
-                    ":name, '2026-09-01 09:00:00' FROM organisation"),
-                    {"name": name, "email": f"{name.lower()}@example.org"})
-            connection.execute(text(
-                "INSERT INTO evidence_entry (candidate_id, organisation_id, title, "
-                "occurred_on, evidence_type, reflection, anonymised_confirmed, created_at, "
-                "updated_at) SELECT u.id, u.organisation_id, 'Home visit', '2026-10-01', "
-                "'other', '', FALSE, '2026-10-01 09:00:00', '2026-10-01 09:00:00' "
-                "FROM user_account u WHERE u.name = 'Cara'"))
+            _council_with(connection, "Cara", "Asha")
+            _entry_by(connection, "Cara", "Home visit")
             for number, size in enumerate((3_000_000_000, 1234)):  # beyond 32 bits
                 connection.execute(text(
                     "INSERT INTO attachment (entry_id, owner_id, original_name, stored_name, "
@@ -247,34 +256,14 @@ def test_existing_portfolio_entries_get_their_feedback_state(scratch_database_ur
     with app.app_context():
         upgrade(revision="5b8e2f6a9c1d")
         with db.engine.begin() as connection:
-            for statement in (
-                "INSERT INTO organisation (name, short_name) VALUES ('Northshire', 'N')",
-                "INSERT INTO user_account (organisation_id, name, email, password_hash, active, "
-                "session_token, created_at) SELECT id, 'Cara', 'c@example.org', 'x', TRUE, "
-                "'t', '2026-09-01 09:00:00' FROM organisation",
-                "INSERT INTO programme (organisation_id, code, name, kind, duration_months, "
-                "active, config_key) SELECT id, 'asye', 'ASYE', 'asye', 12, TRUE, 'k' "
-                "FROM organisation",
-                "INSERT INTO cohort (organisation_id, programme_id, name, start_date, "
-                "entry_route, active) SELECT organisation_id, id, 'September', '2026-09-07', "
-                "'university', TRUE FROM programme",
-                "INSERT INTO cohort_membership (cohort_id, candidate_id, joined_on, sort_name) "
-                "SELECT c.id, u.id, '2026-09-07', 'cara' FROM cohort c, user_account u",
-                "INSERT INTO portfolio (organisation_id, candidate_id, programme_id, "
-                "membership_id, start_date, state, created_at) SELECT u.organisation_id, "
-                "u.id, c.programme_id, m.id, '2026-09-07', 'draft', '2026-09-07 09:00:00' "
-                "FROM cohort_membership m JOIN user_account u ON u.id = m.candidate_id "
-                "JOIN cohort c ON c.id = m.cohort_id",
-            ):
-                connection.execute(text(statement))
+            _council_with(connection, "Cara")
+            _enrol_everyone(connection, membership_columns=", sort_name",
+                            membership_values=", 'cara'")
             for title, last in (("answered", "staff"), ("replied", "candidate"),
                                 ("untouched", None)):
+                _entry_by(connection, "Cara", title)
                 connection.execute(text(
-                    "INSERT INTO evidence_entry (candidate_id, organisation_id, title, "
-                    "occurred_on, evidence_type, reflection, anonymised_confirmed, created_at, "
-                    "updated_at, last_feedback_from) SELECT u.id, u.organisation_id, :title, "
-                    "'2026-10-01', 'other', '', FALSE, '2026-10-01 09:00:00', "
-                    "'2026-10-01 09:00:00', :last FROM user_account u"),
+                    "UPDATE evidence_entry SET last_feedback_from = :last WHERE title = :title"),
                     {"title": title, "last": last})
             connection.execute(text(
                 "INSERT INTO portfolio_entry (portfolio_id, entry_id, added_at) "
