@@ -1,9 +1,10 @@
 """What has happened to a portfolio, for its page: its submissions (frozen snapshots), its
-review reports and the support plans still open, read in one query as plain rows.
+review reports, the support plans still open and its structured records (what the
+completeness count needs of them), read in one query as plain rows.
 
-Two lists of entities were two round trips and two sets of objects to build on the
-portal's busiest candidate page; the lists only show dates, codes and states. Both halves
-share the same eleven columns: (source, id, moment, later moment, three texts, a long
+Separate lists of entities were separate round trips and sets of objects to build on the
+portal's busiest candidate page; the lists only show dates, codes and states. Every part
+shares the same eleven columns: (source, id, moment, later moment, three texts, a long
 text, two days, and the open plan's id).
 """
 
@@ -32,6 +33,7 @@ from portal.core.types import UTCDateTime
 
 SNAPSHOT = "snapshot"
 REPORT = "report"
+RECORD = "record"
 
 
 class Submission(NamedTuple):
@@ -61,19 +63,29 @@ class OpenPlan(NamedTuple):
     concerns: str
 
 
+class RecordRow(NamedTuple):
+    """A structured record (supervision, a development plan...) as completeness counts it."""
+
+    kind: str
+    stage_code: str | None
+    day: date | None
+
+
 class History(NamedTuple):
     submissions: list[Submission]  # newest first; only the current one when not asked
     current: Submission | None  # the submission the portfolio stands on, if any
     reports: list[ReportRow]  # oldest first
     open_plans: list[OpenPlan]  # soonest check first
+    records: list[RecordRow]  # in no particular order
 
 
 @functools.cache
 def _history_statement():
-    """Snapshots (every one when :all_submissions, else only the current) and reports
-    with their open support plan, in one UNION ALL."""
+    """Snapshots (every one when :all_submissions, else only the current), reports with
+    their open support plan and the records' kinds, stages and days, in one UNION ALL."""
     from portal.assessment.models import ReviewReport, SupportPlan
     from portal.portfolios.models import PortfolioSnapshot
+    from portal.portfolios.record_sources import record_sources
 
     portfolio_id = bindparam("portfolio_id")
     no_day = cast(null(), Date)
@@ -101,8 +113,17 @@ def _history_statement():
                                      SupportPlan.closed_on.is_(None)))
         .where(ReviewReport.portfolio_id == portfolio_id)
     )
+    no_time, no_text, no_id = cast(null(), UTCDateTime()), cast(null(), String), \
+        cast(null(), Integer)
+    records = [
+        select(cast(literal(RECORD), String), no_id, no_time, no_time,
+               cast(literal(source.kind.value), String), source.stage, no_text,
+               cast(null(), Text), source.day, no_day, no_id)
+        .where(source.model.portfolio_id == portfolio_id)
+        for source in record_sources()
+    ]
     # Snapshots first: a UNION takes its column types from its first SELECT.
-    return union_all(snapshots, reports)
+    return union_all(snapshots, reports, *records)
 
 
 def portfolio_history(portfolio, all_submissions: bool) -> History:
@@ -111,11 +132,13 @@ def portfolio_history(portfolio, all_submissions: bool) -> History:
     rows = db.session.execute(_history_statement(), {
         "portfolio_id": portfolio.id, "all_submissions": all_submissions,
         "current_snapshot_id": portfolio.current_snapshot_id}).all()
-    submissions, reports, plans = [], [], []
+    submissions, reports, plans, records = [], [], [], []
     for (source, row_id, moment, later, text_1, text_2, text_3, concerns, opened_on,
          review_on, plan_id) in rows:
         if source == SNAPSHOT:
             submissions.append(Submission(row_id, moment, later, text_1, text_2, text_3))
+        elif source == RECORD:
+            records.append(RecordRow(text_1, text_2, opened_on))  # kind, stage, day
         else:
             reports.append(ReportRow(row_id, moment, text_1, text_2, text_3))
             if plan_id is not None:
@@ -124,4 +147,4 @@ def portfolio_history(portfolio, all_submissions: bool) -> History:
     reports.sort(key=lambda r: (r.created_at, r.id))
     plans.sort(key=lambda plan: (plan.review_on, plan.id))
     current = next((s for s in submissions if s.id == portfolio.current_snapshot_id), None)
-    return History(submissions if all_submissions else [], current, reports, plans)
+    return History(submissions if all_submissions else [], current, reports, plans, records)

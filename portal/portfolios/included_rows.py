@@ -24,6 +24,7 @@ class IncludedEntry(NamedTuple):
     entry_id: int
     title: str
     occurred_on: date
+    evidence_type: str  # what the completeness count goes by
 
 
 def included_items(items: list[IncludedEntry], portfolio_id: int, is_owner: bool) -> Markup:

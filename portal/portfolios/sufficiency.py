@@ -17,21 +17,14 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, String, and_, bindparam, cast, func, literal, null, select, union_all
+from sqlalchemy import String, and_, bindparam, cast, func, literal, null, select, union_all
 
 from portal.core.db import db
 from portal.evidence.models import EvidenceEntry, EvidenceLink
 from portal.frameworks.element_cache import Element, elements_of
-from portal.portfolios.models import (
-    DevelopmentPlan,
-    KssSelfAssessment,
-    Portfolio,
-    PortfolioEntry,
-    ProtectedTimeRecord,
-    SupervisionRecord,
-    SupportAgreement,
-)
+from portal.portfolios.models import Portfolio, PortfolioEntry
 from portal.portfolios.operations import PortfolioError
+from portal.portfolios.record_sources import record_sources
 from portal.portfolios.schedule import StageWindow, stage_of, stage_windows
 from portal.programmes.configuration import Component, configuration
 from portal.programmes.models import RecordKind
@@ -92,33 +85,24 @@ def _message(label: str, needed: int, have: int) -> str:
 
 
 @functools.cache
-def _counts_statement(with_links: bool = False):
-    """Entries in the portfolio by type and day, and records by kind and stage or day: one
-    UNION ALL, tagged with where each row came from. `with_links` adds the entries' links
-    by element and day (the heat map), so a page showing both asks once."""
+def _counts_statement(with_links: bool = False, with_records: bool = True):
+    """Entries in the portfolio by type and day, and (`with_records`) records by kind and
+    stage or day: one UNION ALL, tagged with where each row came from. `with_links` adds
+    the entries' links by element and day (the heat map), so a page showing both asks
+    once."""
     portfolio_id = bindparam("portfolio_id")
-    no_stage, no_day = cast(null(), String), cast(null(), Date)
-
-    def record(kind: RecordKind, model, stage=no_stage, day=no_day):
-        return select(cast(literal("record"), String).label("source"),
-                      cast(literal(kind.value), String).label("kind"),
-                      stage.label("stage"), day.label("day")
-                      ).where(model.portfolio_id == portfolio_id)
-
+    no_stage = cast(null(), String)
     branches = [
         select(cast(literal("evidence"), String).label("source"),
                cast(EvidenceEntry.evidence_type, String).label("kind"),
                no_stage.label("stage"), EvidenceEntry.occurred_on.label("day"))
         .join(PortfolioEntry, PortfolioEntry.entry_id == EvidenceEntry.id)
         .where(PortfolioEntry.portfolio_id == portfolio_id),
-        record(RecordKind.SUPPORT_AGREEMENT, SupportAgreement),
-        record(RecordKind.DEVELOPMENT_PLAN, DevelopmentPlan,
-               stage=cast(DevelopmentPlan.stage_code, String)),
-        record(RecordKind.SUPERVISION, SupervisionRecord, day=SupervisionRecord.held_on),
-        record(RecordKind.PROTECTED_TIME, ProtectedTimeRecord,
-               day=ProtectedTimeRecord.taken_on),
-        record(RecordKind.KSS_SELF_ASSESSMENT, KssSelfAssessment,
-               stage=cast(KssSelfAssessment.stage_code, String)),
+        *(select(cast(literal("record"), String).label("source"),
+                 cast(literal(source.kind.value), String).label("kind"),
+                 source.stage.label("stage"), source.day.label("day"))
+          .where(source.model.portfolio_id == portfolio_id)
+          for source in (record_sources() if with_records else ())),
     ]
     if with_links:
         branches.append(
@@ -143,10 +127,11 @@ class Tallies:
     links: dict[tuple[int, str | None], int] | None = None
 
 
-def tally_rows(portfolio: Portfolio, with_links: bool = False) -> Sequence[tuple]:
+def tally_rows(portfolio: Portfolio, with_links: bool = False,
+               with_records: bool = True) -> Sequence[tuple]:
     """The counting query's rows, (source, kind, stage code, day, count): the sufficiency
     page keys its drawings on them. (all(): iterating a result fetches row by row.)"""
-    return db.session.execute(_counts_statement(with_links),
+    return db.session.execute(_counts_statement(with_links, with_records),
                               {"portfolio_id": portfolio.id}).all()
 
 
@@ -254,8 +239,21 @@ def percent_complete(statuses: list[ComponentStatus]) -> int:
     return 100 * sum(min(status.have, status.needed) for status in statuses) // needed
 
 
-def completeness(portfolio: Portfolio) -> int:
-    return percent_complete(component_status(portfolio))
+def completeness(portfolio: Portfolio, rows: Sequence[tuple] | None = None) -> int:
+    """Share of the required parts present: counted by one query, or from `rows` shaped
+    like `tally_rows`' (a page that has read the entries and records already)."""
+    counted = None if rows is None else tallies(portfolio, rows=rows)
+    return percent_complete(component_status(portfolio, counted=counted))
+
+
+def evidence_row(evidence_type: str, occurred_on: date) -> tuple:
+    """One entry as a row of `tally_rows`."""
+    return "evidence", evidence_type, None, occurred_on, 1
+
+
+def record_row(kind: str, stage_code: str | None, day: date | None) -> tuple:
+    """One record as a row of `tally_rows`."""
+    return "record", kind, stage_code, day, 1
 
 
 # Heat map -----------------------------------------------------------------------------

@@ -66,7 +66,7 @@ def _included_statement():
     # table). A join, not selectinload, whatever the portfolio's length.
     return (
         select(PortfolioEntry.id, PortfolioEntry.section, EvidenceEntry.id,
-               EvidenceEntry.title, EvidenceEntry.occurred_on)
+               EvidenceEntry.title, EvidenceEntry.occurred_on, EvidenceEntry.evidence_type)
         .join(EvidenceEntry, EvidenceEntry.id == PortfolioEntry.entry_id)
         .where(PortfolioEntry.portfolio_id == bindparam("portfolio_id"))
         .order_by(PortfolioEntry.added_at, PortfolioEntry.id)
@@ -84,15 +84,27 @@ def sees_evidence(portfolio) -> bool:
         current_user, portfolio.candidate_id, include_past=True)
 
 
+def _completeness(portfolio, included: list[IncludedEntry] | None, history) -> int:
+    """The page's completeness from the entries and records it has read already; only
+    someone who may not see the evidence costs a count of the entries' types."""
+    if included is None:
+        rows = list(sufficiency.tally_rows(portfolio, with_records=False))
+    else:
+        rows = [sufficiency.evidence_row(item.evidence_type, item.occurred_on)
+                for item in included]
+    rows += [sufficiency.record_row(*record) for record in history.records]
+    return sufficiency.completeness(portfolio, rows=rows)
+
+
 def _render_show(portfolio, form: SubmitForm, missing=None, status=200):
     today = today_in_england()
     owner = portfolio.candidate_id == current_user.id
     evidence_visible = sees_evidence(portfolio)
     sections = {c.code: c.title for c in configuration(portfolio.programme).evidence_sections}
-    included = _included(portfolio) if evidence_visible else []
+    included = _included(portfolio) if evidence_visible else None
     history = portfolio_history(portfolio, all_submissions=evidence_visible)
     grouped = {}
-    for item in included:
+    for item in included or ():
         grouped.setdefault(item.section, []).append(item)
     return render(
         "portfolios/show.html", portfolio=portfolio, form=form, missing=missing or [],
@@ -100,7 +112,7 @@ def _render_show(portfolio, form: SubmitForm, missing=None, status=200):
         sections=sections, grouped=grouped, included_items=included_items,
         snapshots=history.submissions, current_snapshot=history.current,
         evidence_visible=evidence_visible,
-        completeness=sufficiency.completeness(portfolio), confirm=ConfirmForm(),
+        completeness=_completeness(portfolio, included, history), confirm=ConfirmForm(),
         is_owner=portfolio.candidate_id == current_user.id,
         reports=[r for r in history.reports
                  if reports.can_view_report(current_user, r, portfolio)],

@@ -492,3 +492,61 @@ def test_entry_titles_are_drawn_on_each_request_and_never_kept(client, org):
     db.session.commit()
     html = client.get(url(portfolio)).get_data(as_text=True)
     assert "Visit to the Jones family" in html and "Smith" not in html
+
+
+def _required_parts(soup) -> str:
+    row = next(row for row in soup.select(".govuk-summary-list__row")
+               if row.select_one("dt").get_text(strip=True) == "Required parts")
+    return row.select_one("dd").get_text(" ", strip=True).split("%")[0]
+
+
+def test_portfolio_page_counts_completeness_from_what_it_reads(client, org):
+    """The portfolio page counts the entries it lists and the records its history query
+    reads; a line manager, who is not shown the entries, gets the same figure from a
+    count of their types. Both ask the same number of queries, whatever the portfolio
+    holds."""
+    from portal.assessment.models import AssignmentRole
+    from portal.assessment.operations import assign
+
+    portfolio = make_portfolio(org, start=START)
+    manager = factories.user(org, roles=["line_manager"])
+    assign(factories.user(org, roles=["programme_lead"]), portfolio.candidate, manager,
+           AssignmentRole.LINE_MANAGER, START)
+    add_agreement(portfolio)
+    add_stage_records(portfolio, ["beginning", "middle"])
+    add_entry(portfolio, "direct_observation", title="Observed visit")
+    add_entry(portfolio, "direct_observation", title="Not chosen", in_portfolio=False)
+    db.session.add(SupervisionRecord(portfolio_id=portfolio.id, held_on=START,
+                                     supervisor_name="Sam", topics="Caseload"))
+    db.session.add(ProtectedTimeRecord(portfolio_id=portfolio.id, taken_on=START,
+                                       minutes=210, activity="Reading"))
+    db.session.commit()
+    expected = sufficiency.completeness(portfolio)
+    assert 0 < expected < 100
+    url = f"/portfolios/{portfolio.id}"  # read now: a commit expires `portfolio`
+
+    def seen_by(user) -> tuple[str, int]:
+        viewer = client.application.test_client()
+        sign_in(viewer, user)
+        viewer.get(url)  # the first request fills the per-process caches
+        with count_queries() as statements:
+            soup = page(viewer.get(url))
+        return _required_parts(soup), len(statements)
+
+    owner_sees, owner_queries = seen_by(portfolio.candidate)
+    manager_sees, manager_queries = seen_by(manager)
+    assert owner_sees == manager_sees == str(expected)
+    # The owner: user, portfolio, the evidence, then the history with the records. The
+    # line manager also costs the access checks, the count and the candidate's name.
+    assert owner_queries <= 4, owner_queries
+    assert manager_queries <= 7, manager_queries
+
+    add_stage_records(portfolio, ["early", "final"])
+    for n in range(5):
+        db.session.add(SupervisionRecord(portfolio_id=portfolio.id,
+                                         held_on=START + timedelta(days=14 * n),
+                                         supervisor_name="Sam", topics="Risk"))
+    db.session.commit()
+    expected = sufficiency.completeness(portfolio)
+    assert seen_by(portfolio.candidate) == (str(expected), owner_queries)
+    assert seen_by(manager) == (str(expected), manager_queries)
