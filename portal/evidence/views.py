@@ -1,12 +1,10 @@
 """The candidate's evidence log: list, create, view, edit, delete, autosave, coverage."""
 
-import functools
 import re
 
 from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_login import current_user
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import select
 
 from portal.accounts.roles import Role
 from portal.core.access import requires_role, signed_in
@@ -17,10 +15,12 @@ from portal.core.urls import id_argument
 from portal.evidence import attachments, operations
 from portal.evidence.access import can_edit_entry, get_entry_or_404
 from portal.evidence.forms import DeleteEntryForm, EvidenceForm
-from portal.evidence.models import EvidenceEntry, EvidenceType
+from portal.evidence.models import EvidenceType
 from portal.evidence.queries import (
     SORTS,
     coverage,
+    entries_count,
+    evidence_params,
     evidence_statement,
     listed_entries,
     parse_filters,
@@ -35,14 +35,6 @@ candidates_only = requires_role(Role.CANDIDATE)
 def _offered_elements():
     """The frameworks (and their elements) the candidate's programme uses."""
     return element_choices(frameworks_for_candidate(current_user))
-
-
-@functools.cache
-def _all_entries_count():
-    """The candidate's entries, whatever the filters say (built once: an alias is costly)."""
-    every = aliased(EvidenceEntry)  # not the filtered query's own table
-    return (select(func.count(every.id)).where(every.candidate_id == bindparam("everything_of"))
-            .scalar_subquery().label("all_entries"))
 
 
 def _link_limit() -> int:
@@ -75,17 +67,16 @@ def _allowed_ids(grouped) -> set[int]:
 def index():
     filters = parse_filters(request.args)
     grouped = _offered_elements()  # first: it caches the elements the entries link to
-    statement = evidence_statement(current_user.id, filters)
+    params = evidence_params(current_user.id, filters)
     if filters.active:
         # "n of your m entries": m comes with the page, as one more column.
-        everything_of = {"everything_of": current_user.id}
-        page = paginate(statement.add_columns(_all_entries_count()), rows=True,
-                        params=everything_of)
+        page = paginate(evidence_statement(filters, with_total=True), rows=True,
+                        params=params)
         total = page.items[0][-1] if page.items else db.session.scalar(
-            select(_all_entries_count()), everything_of)
+            select(entries_count()), {"candidate_id": current_user.id})
         page.items = listed_entries(row[:-1] for row in page.items)
     else:
-        page = paginate(statement, rows=True)
+        page = paginate(evidence_statement(filters), rows=True, params=params)
         page.items = listed_entries(page.items)
         total = page.total
     return render("evidence/index.html", page=page, filters=filters, grouped=grouped,

@@ -102,7 +102,9 @@ def _history_statement():
                or_(bindparam("all_submissions", type_=Boolean),
                    PortfolioSnapshot.id == bindparam("current_snapshot_id", type_=Integer)))
     )
-    # A report opens at most one support plan; only an open one is listed.
+    # A report opens at most one support plan; only an open one is listed. The plan's
+    # own portfolio id (always its report's) lets PostgreSQL find it by index: joined on
+    # the report alone, it read every open plan in the country to hash them.
     reports = (
         select(cast(literal(REPORT), String), ReviewReport.id, ReviewReport.created_at,
                cast(null(), UTCDateTime()), cast(ReviewReport.state, String),
@@ -110,6 +112,7 @@ def _history_statement():
                cast(ReviewReport.outcome, String), SupportPlan.concerns,
                SupportPlan.opened_on, SupportPlan.review_on, SupportPlan.id)
         .outerjoin(SupportPlan, and_(SupportPlan.report_id == ReviewReport.id,
+                                     SupportPlan.portfolio_id == portfolio_id,
                                      SupportPlan.closed_on.is_(None)))
         .where(ReviewReport.portfolio_id == portfolio_id)
     )
