@@ -112,7 +112,7 @@ def _render_show(portfolio, form: SubmitForm, missing=None, status=200):
         sections=sections, grouped=grouped, included_items=included_items,
         snapshots=history.submissions, current_snapshot=history.current,
         evidence_visible=evidence_visible,
-        completeness=_completeness(portfolio, included, history), confirm=ConfirmForm(),
+        completeness=_completeness(portfolio, included, history),
         is_owner=portfolio.candidate_id == current_user.id,
         reports=[r for r in history.reports
                  if reports.can_view_report(current_user, r, portfolio)],
