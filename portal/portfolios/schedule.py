@@ -57,7 +57,7 @@ def stage_of(day: date, windows: list[StageWindow]) -> str | None:
     dates after the programme count towards the last stage, before it towards the first."""
     if not windows:
         return None
-    holding = [w for w in windows if w.contains(day)]
-    if holding:
-        return holding[-1].code
+    for window in reversed(windows):  # compared inline: this runs once an entry a page
+        if window.starts_on <= day < window.ends_on:
+            return window.code
     return windows[0].code if day < windows[0].starts_on else windows[-1].code

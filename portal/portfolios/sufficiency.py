@@ -62,13 +62,17 @@ class ComponentStatus:
     needed: int
     have: int
     met: bool
-    message: str
 
     @property
     def label(self) -> str:
         if self.stage_title:
             return f"{self.requirement.title}, {self.stage_title}"
         return self.requirement.title
+
+    @property
+    def message(self) -> str:
+        # Written when asked for: the portfolio page counts every status and shows none.
+        return _message(self.label, self.needed, self.have)
 
     @property
     def still_needed(self) -> int:
@@ -183,10 +187,9 @@ def component_status(portfolio: Portfolio, stage_codes: set[str] | None = None,
 def _status(requirement: Component, stage_code, stage_title,
             have: int) -> ComponentStatus:
     needed = requirement.min_count
-    label = f"{requirement.title}, {stage_title}" if stage_title else requirement.title
     return ComponentStatus(requirement=requirement, stage_code=stage_code,
                            stage_title=stage_title, needed=needed, have=have,
-                           met=have >= needed, message=_message(label, needed, have))
+                           met=have >= needed)
 
 
 def _needed_by(portfolio: Portfolio, due_month: int, status: ComponentStatus) -> bool:
