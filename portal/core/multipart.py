@@ -35,6 +35,11 @@ class BoundarySearch:
             return None
         return self.pattern.search(data, max(pos, found - LONGEST_LINE_BREAK))
 
+    def __getattr__(self, name: str):
+        # Anything else a later Werkzeug asks of its pattern (match, finditer...) is the
+        # pattern's own: only `search` is made faster.
+        return getattr(self.pattern, name)
+
 
 class BoundaryFirstDecoder(MultipartDecoder):
     def __init__(self, boundary: bytes, *args, **kwargs):

@@ -101,5 +101,14 @@ def test_the_search_starts_beside_the_boundary_not_at_the_start():
     assert pattern.positions == [45_000]
 
 
+def test_everything_but_search_is_the_patterns_own():
+    import re
+
+    pattern = re.compile(rb"\r\n--x")
+    search = BoundarySearch(pattern, b"--x")
+    assert search.match(b"\r\n--x").span() == (0, 5)
+    assert search.pattern is pattern and search.flags == pattern.flags
+
+
 def test_the_app_parses_forms_with_it(app):
     assert formparser.MultipartDecoder is BoundaryFirstDecoder
