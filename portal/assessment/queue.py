@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import (
     Date,
     Integer,
@@ -36,6 +36,7 @@ from portal.assessment.models import (
     ObservationState,
 )
 from portal.core.db import db
+from portal.core.html_text import escape_text
 from portal.core.rendering import remember_drawing
 from portal.core.types import UTCDateTime
 from portal.core.urls import fast_url_for, id_url_maker
@@ -447,21 +448,21 @@ def rows_html(items: list[QueueItem], today: date) -> Markup:
     makers: dict[tuple[str, str], Callable[[int], str]] = {}
     rows = []
     for item in items:
-        name = escape(item.candidate.name)
-        candidate_url = escape(candidate_url_of(item.candidate.id))
-        href = escape(_link_url(item.href, makers))
+        name = escape_text(item.candidate.name)
+        candidate_url = escape_text(candidate_url_of(item.candidate.id))
+        href = escape_text(_link_url(item.href, makers))
         rows.append(
-            f'    <tr class="govuk-table__row" data-kind="{escape(item.kind)}">\n'
+            f'    <tr class="govuk-table__row" data-kind="{escape_text(item.kind)}">\n'
             f'      <td class="govuk-table__cell"><a class="govuk-link" href="{candidate_url}">'
             f'{name}</a></td>\n'
             '      <td class="govuk-table__cell"><span class="govuk-body-s govuk-!-display-block '
-            f'govuk-!-margin-bottom-1">{escape(item.kind_label)}</span>{escape(item.needed)}'
+            f'govuk-!-margin-bottom-1">{escape_text(item.kind_label)}</span>{escape_text(item.needed)}'
             '</td>\n'
             '      <td class="govuk-table__cell"><span class="portal-nowrap">'
-            f'{escape(uk_date(item.due_on))}</span>'
+            f'{escape_text(uk_date(item.due_on))}</span>'
             f'{overdue_tag if item.overdue(today) else ""}</td>\n'
             f'      <td class="govuk-table__cell"><a class="govuk-link" href="{href}">'
-            f'{escape(item.link_text)}<span class="govuk-visually-hidden"> for {name}</span>'
+            f'{escape_text(item.link_text)}<span class="govuk-visually-hidden"> for {name}</span>'
             '</a></td>\n'
             '    </tr>\n')
     return Markup("".join(rows))  # noqa: S704 (every value above is escaped)

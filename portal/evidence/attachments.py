@@ -8,6 +8,7 @@ The operations flush and audit; the view commits.
 """
 
 import codecs
+import functools
 import logging
 import re
 import unicodedata
@@ -18,14 +19,14 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from flask import current_app, g
-from sqlalchemy import delete, event, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import BigInteger, bindparam, delete, event, func, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import FileStorage
 
 from portal.accounts.models import User
 from portal.core import audit
-from portal.core.db import db
+from portal.core.db import db, utcnow
 from portal.core.storage import FileTooLarge, Storage, get_storage
 from portal.evidence.models import Attachment, EvidenceEntry
 
@@ -371,6 +372,19 @@ def recount_account(owner_id: int) -> bool:
     return True
 
 
+@functools.cache
+def _reserve_statement():
+    """Built once with bound values: building it, and its cache key, each upload cost
+    as much as the rest of the reservation."""
+    accounts = User.__table__
+    size = bindparam("size", type_=BigInteger)
+    return (update(accounts)
+            .where(accounts.c.id == bindparam("owner_id"),
+                   accounts.c.attachment_bytes + size <= bindparam("quota", type_=BigInteger))
+            .values(attachment_bytes=accounts.c.attachment_bytes + size)
+            .returning(accounts.c.attachment_bytes))
+
+
 def _reserve(owner: User, size: int, quota: int) -> bool:
     """Add `size` bytes to the owner's running total if it stays within `quota`.
 
@@ -380,12 +394,9 @@ def _reserve(owner: User, size: int, quota: int) -> bool:
     (On the table, not through the ORM: nothing in the session needs synchronising but the
     owner's own total, set from what the statement returns.)
     """
-    accounts = User.__table__
     total = db.session.connection().execute(
-        update(accounts)
-        .where(accounts.c.id == owner.id, accounts.c.attachment_bytes + size <= quota)
-        .values(attachment_bytes=accounts.c.attachment_bytes + size)
-        .returning(accounts.c.attachment_bytes)).scalar_one_or_none()
+        _reserve_statement(), {"owner_id": owner.id, "size": size, "quota": quota},
+    ).scalar_one_or_none()
     if total is None:
         return False
     set_committed_value(owner, "attachment_bytes", total)
@@ -467,6 +478,22 @@ def _store_one(storage: Storage, session: Session, upload: FileStorage, used: in
     return name, kind, stored
 
 
+@functools.cache
+def _attachment_insert():
+    table = Attachment.__table__
+    return table.insert().returning(table.c.id)
+
+
+def _insert_attachment(session: Session, **values) -> Attachment:
+    """One attachment row, straight to the table, then its object in the session as if
+    loaded: the unit of work's flush of one new row cost as much as storing the file."""
+    new_id = session.connection().execute(_attachment_insert(), values).scalar_one()
+    attachment = Attachment(id=new_id, **values)
+    make_transient_to_detached(attachment)
+    session.add(attachment)
+    return attachment
+
+
 def store_uploads(actor: User, entry: EvidenceEntry,
                   files: Iterable[FileStorage]) -> list[Attachment]:
     """Store each chosen file and add its Attachment row (flushed and audited).
@@ -496,14 +523,14 @@ def store_uploads(actor: User, entry: EvidenceEntry,
             accepted.append((name, kind, stored))
             used += stored.size
         _reserve_or_refuse(actor, accepted)
+        session.flush()  # anything pending (a new entry) before its files' rows
         attachments = [
-            Attachment(entry_id=entry.id, owner_id=actor.id, original_name=name,
-                       stored_name=stored.stored_name, content_type=kind.content_type,
-                       size_bytes=stored.size, sha256=stored.sha256)
+            _insert_attachment(session, entry_id=entry.id, owner_id=actor.id,
+                               original_name=name, stored_name=stored.stored_name,
+                               content_type=kind.content_type, size_bytes=stored.size,
+                               sha256=stored.sha256, uploaded_at=utcnow())
             for name, kind, stored in accepted
         ]
-        session.add_all(attachments)
-        session.flush()
         for attachment in attachments:
             audit.record(actor, "attachment_added", attachment,
                          organisation_id=entry.organisation_id, entry_id=entry.id,

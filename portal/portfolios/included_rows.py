@@ -9,8 +9,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import NamedTuple
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from portal.core.html_text import escape_text
 from portal.core.rendering import csrf_token
 from portal.core.template_helpers import uk_date
 from portal.core.urls import id_url_maker
@@ -28,7 +29,7 @@ class IncludedEntry(NamedTuple):
 
 
 def included_items(items: list[IncludedEntry], portfolio_id: int, is_owner: bool) -> Markup:
-    token = escape(csrf_token()) if is_owner else ""
+    token = escape_text(csrf_token()) if is_owner else ""
     urls = _Urls(id_url_maker("evidence.show", "entry_id"),
                  id_url_maker("portfolios.exclude", "item_id", portfolio_id=portfolio_id))
     # Every value is escaped but the dates, which uk_date writes from digits and month
@@ -43,14 +44,14 @@ class _Urls(NamedTuple):
 
 
 def _item(item: IncludedEntry, urls: _Urls, is_owner: bool, token: str) -> str:
-    title = escape(item.title)
-    entry_url = escape(urls.entry(item.entry_id))
+    title = escape_text(item.title)
+    entry_url = escape_text(urls.entry(item.entry_id))
     html = (
         '    <li class="portal-inline-item">\n'
         f'      <a class="govuk-link" href="{entry_url}">{title}</a> '
         f'<span class="govuk-body-s">({uk_date(item.occurred_on)})</span>\n')
     if is_owner:
-        exclude_url = escape(urls.exclude(item.item_id))
+        exclude_url = escape_text(urls.exclude(item.item_id))
         html += (
             f'      <form method="post" action="{exclude_url}" class="portal-inline-form">\n'
             f'        <input type="hidden" name="csrf_token" value="{token}">\n'

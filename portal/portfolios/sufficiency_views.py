@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from flask import Blueprint, current_app
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from portal.accounts.roles import Role
 from portal.core.access import requires_role
+from portal.core.html_text import escape_text
 from portal.core.htmx import render
 from portal.core.rendering import remember_drawing
 from portal.core.template_helpers import uk_date
@@ -151,10 +152,10 @@ def heat_map_svg(d: dict) -> Markup:
     parts = []
     for group in d["groups"]:
         parts.append(f'<text x="4" y="{group["heading_y"]}" font-weight="bold" font-size="16" '
-                     f'fill="#0b0c0c">{escape(group["heading"])}</text>')
+                     f'fill="#0b0c0c">{escape_text(group["heading"])}</text>')
         for row in group["rows"]:
             parts.append(f'<text x="{row["indent"]}" y="{row["text_y"]}" fill="#0b0c0c">'
-                         f'{escape(row["label"])}</text>')
+                         f'{escape_text(row["label"])}</text>')
             for cell in row["cells"]:
                 level = cell["level"]
                 parts.append(
@@ -188,7 +189,7 @@ def heat_table_rows(rows) -> Markup:
     return Markup("".join(  # noqa: S704 (numbers and escaped labels only)
         '        <tr class="govuk-table__row">\n'
         '          <th scope="row" class="govuk-table__header govuk-!-font-weight-regular">'
-        f'{escape(row.element.code)} {escape(row.element.title)}</th>\n          '
+        f'{escape_text(row.element.code)} {escape_text(row.element.title)}</th>\n          '
         + "".join(f"{cell}{int(count)}</td>" for count in row.counts)
         + f"\n          {cell}{int(row.total)}</td>\n        </tr>\n"
         for row in rows))
@@ -201,11 +202,11 @@ def weeks_table_rows(weeks) -> Markup:
     return Markup("".join(  # noqa: S704 (numbers, dates and escaped text only)
         '        <tr class="govuk-table__row">\n'
         '          <th scope="row" class="govuk-table__header govuk-!-font-weight-regular">'
-        f"{escape(uk_date(week.starts_on))}</th>\n"
+        f"{escape_text(uk_date(week.starts_on))}</th>\n"
         f"          {numeric}{int(week.logged)}</td>\n"
         f"          {numeric}{int(week.late)}</td>\n"
         '          <td class="govuk-table__cell">'
-        f'{escape(week.before_review_point or "")}</td>\n'
+        f'{escape_text(week.before_review_point or "")}</td>\n'
         "        </tr>\n"
         for week in weeks if week.logged))
 
@@ -214,22 +215,22 @@ def checklist_rows(statuses) -> Markup:
     """The required components' rows, with their status tags."""
     rows = []
     for status in statuses:
-        stage = (f'<br><span class="govuk-body-s">{escape(status.stage_title)}</span>'
+        stage = (f'<br><span class="govuk-body-s">{escape_text(status.stage_title)}</span>'
                  if status.stage_title else "")
         if status.met:
             tag = '<strong class="govuk-tag govuk-tag--green">Complete</strong>'
         elif status.have:
             tag = ('<strong class="govuk-tag govuk-tag--yellow">'
-                   f"{escape(status.still_needed)} more needed</strong>")
+                   f"{escape_text(status.still_needed)} more needed</strong>")
         else:
             tag = '<strong class="govuk-tag govuk-tag--red">None yet</strong>'
         numeric = '<td class="govuk-table__cell govuk-table__cell--numeric">'
         rows.append(
             '    <tr class="govuk-table__row">\n'
             '      <th scope="row" class="govuk-table__header govuk-!-font-weight-regular">'
-            f"{escape(status.requirement.title)}{stage}</th>\n"
-            f"      {numeric}{escape(status.have)}</td>\n"
-            f"      {numeric}{escape(status.needed)}</td>\n"
+            f"{escape_text(status.requirement.title)}{stage}</th>\n"
+            f"      {numeric}{escape_text(status.have)}</td>\n"
+            f"      {numeric}{escape_text(status.needed)}</td>\n"
             f'      <td class="govuk-table__cell">{tag}</td>\n'
             "    </tr>\n")
     return Markup("".join(rows))  # noqa: S704 (every value is escaped)

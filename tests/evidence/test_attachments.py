@@ -10,9 +10,8 @@ from datetime import date
 
 import pytest
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, inspect, select, update
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 
 from portal.core.audit import AuditEvent
@@ -288,16 +287,12 @@ def test_a_database_failure_at_commit_leaves_no_file(client, entry, upload_dir, 
     assert attachment_count() == 0
 
 
-def test_a_database_failure_at_flush_leaves_no_file(app, author, entry, upload_dir,
-                                                     monkeypatch):
-    real_flush = Session.flush
+def test_a_database_failure_writing_the_row_leaves_no_file(app, author, entry, upload_dir,
+                                                          monkeypatch):
+    def failing_insert(*_args, **_kwargs):
+        raise OperationalError("INSERT", {}, Exception("disk I/O error"))
 
-    def flaky_flush(self, *args, **kwargs):
-        if any(isinstance(obj, Attachment) for obj in self.new):
-            raise OperationalError("INSERT", {}, Exception("disk I/O error"))
-        return real_flush(self, *args, **kwargs)
-
-    monkeypatch.setattr(Session, "flush", flaky_flush)
+    monkeypatch.setattr(attachments, "_insert_attachment", failing_insert)
     with app.test_request_context(), pytest.raises(OperationalError), upload_guard():
         store_uploads(author, entry, [FileStorage(io.BytesIO(PDF), "plan.pdf")])
         db.session.commit()
@@ -305,6 +300,18 @@ def test_a_database_failure_at_flush_leaves_no_file(app, author, entry, upload_d
     db.session.rollback()
     assert files_left(upload_dir) == []
     assert attachment_count() == 0
+
+
+def test_a_stored_attachment_is_in_the_session_as_saved(app, author, entry, upload_dir):
+    with app.test_request_context(), upload_guard():
+        [added] = store_uploads(author, entry, [FileStorage(io.BytesIO(PDF), "plan.pdf")])
+        db.session.commit()
+    assert inspect(added).persistent
+    assert added.entry is entry
+    saved = db.session.execute(select(Attachment.__table__).where(
+        Attachment.id == added.id)).one()
+    assert (saved.original_name, saved.size_bytes, saved.uploaded_at) == (
+        added.original_name, len(PDF), added.uploaded_at)
 
 
 @pytest.mark.parametrize("failing", ["fsync", "write"])
