@@ -17,7 +17,7 @@ def escape_in_python(text: str) -> str:
 
 try:  # markupsafe's own C escaper for str, which `escape` calls after its checks
     from markupsafe import _escape_inner as _escape_str
-except ImportError:  # pragma: no cover (not in markupsafe 3.0)
+except ImportError:  # pragma: no cover (a private name a later release might drop)
     _escape_str = escape_in_python
 
 

@@ -246,6 +246,7 @@ def matches_signature(storage: Storage, stored_name: str, kind: FileKind) -> boo
 # -- keeping files and rows in step ---------------------------------------------------------
 
 _UNCOMMITTED = "portal.attachments.uncommitted"
+_INSERTED = "portal.attachments.inserted"
 _DELETE_AFTER_COMMIT = "portal.attachments.delete_after_commit"
 
 
@@ -277,6 +278,7 @@ def _discard(session: Session, stored_names: Iterable[str] | None = None) -> Non
 @event.listens_for(Session, "after_commit")
 def _files_follow_commit(session: Session) -> None:
     session.info.pop(_UNCOMMITTED, None)  # their rows are saved: the files stay
+    session.info.pop(_INSERTED, None)
     for storage, stored_name in session.info.pop(_DELETE_AFTER_COMMIT, []):
         _delete_quietly(storage, stored_name)
 
@@ -284,6 +286,9 @@ def _files_follow_commit(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _files_follow_rollback(session: Session) -> None:
     _discard(session)  # their rows are gone, so the files go too
+    for attachment in session.info.pop(_INSERTED, []):  # and so do their objects
+        if attachment in session:
+            session.expunge(attachment)
     session.info.pop(_DELETE_AFTER_COMMIT, None)  # the rows are back: keep their files
 
 
@@ -491,6 +496,9 @@ def _insert_attachment(session: Session, **values) -> Attachment:
     attachment = Attachment(id=new_id, **values)
     make_transient_to_detached(attachment)
     session.add(attachment)
+    # The unit of work would drop its own new objects on rollback; this one it sees as
+    # loaded, so _files_follow_rollback does (its id may be given out again on SQLite).
+    session.info.setdefault(_INSERTED, []).append(attachment)
     return attachment
 
 

@@ -287,6 +287,18 @@ def test_a_database_failure_at_commit_leaves_no_file(client, entry, upload_dir, 
     assert attachment_count() == 0
 
 
+def test_a_rolled_back_attachment_leaves_the_session(app, author, entry, upload_dir):
+    with app.test_request_context(), upload_guard():
+        [gone] = store_uploads(author, entry, [FileStorage(io.BytesIO(PDF), "a.pdf")])
+        db.session.rollback()
+        assert gone not in db.session
+        # SQLite may give the same id again: the session must take the new row.
+        [kept] = store_uploads(author, entry, [FileStorage(io.BytesIO(PDF), "b.pdf")])
+        db.session.commit()
+    assert inspect(kept).persistent and attachment_count() == 1
+    assert [name.name for name in files_left(upload_dir)] == [kept.stored_name]
+
+
 def test_a_database_failure_writing_the_row_leaves_no_file(app, author, entry, upload_dir,
                                                           monkeypatch):
     def failing_insert(*_args, **_kwargs):
@@ -305,7 +317,9 @@ def test_a_database_failure_writing_the_row_leaves_no_file(app, author, entry, u
 def test_a_stored_attachment_is_in_the_session_as_saved(app, author, entry, upload_dir):
     with app.test_request_context(), upload_guard():
         [added] = store_uploads(author, entry, [FileStorage(io.BytesIO(PDF), "plan.pdf")])
+        held = added.uploaded_at
         db.session.commit()
+    assert held == added.uploaded_at  # what the object held is what was saved
     assert inspect(added).persistent
     assert added.entry is entry
     saved = db.session.execute(select(Attachment.__table__).where(
