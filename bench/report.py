@@ -2,7 +2,7 @@
 the suite can test it)."""
 
 # The issue's targets, relative to the floor page measured in the same run.
-MIN_THROUGHPUT_RATIO = 0.5
+MIN_THROUGHPUT_RATIO = 0.35  # issue 17: at least 0.35 x the floor at 8 connections
 MAX_P95_RATIO = 3.0
 MAX_QUERIES = 10
 MAX_UPLOAD_GROWTH_MB = 16.0

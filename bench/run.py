@@ -428,7 +428,7 @@ def main(argv=None) -> int:
     parser.add_argument("--warmup", type=float, default=3, help="per page, not measured")
     parser.add_argument("--floor-seconds", type=float, default=6,
                         help="the floor measured again after each page")
-    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--users", type=int, default=60, help="per role")
     parser.add_argument("--port", type=int, default=8765)

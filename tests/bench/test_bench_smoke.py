@@ -182,3 +182,12 @@ def test_each_page_is_compared_with_the_floor_measured_beside_it():
     assert (fast["ratio"], slow["ratio"], slow["p95_ratio"]) == (0.75, 0.5, 3.0)
     assert "slow" in summary["missed"]  # still over ten queries
     assert not any("throughput" in reason for reason in slow["reasons"])
+
+
+def test_throughput_target_is_a_third_of_the_floor_and_a_bit():
+    """Issue 17's target: at least 0.35 x the floor's throughput (0.34 misses, 0.36 meets)."""
+    floor = {"rps": 100.0, "p50_ms": 10.0, "p95_ms": 20.0}
+    page = {"page": "p", "p50_ms": 10.0, "p95_ms": 20.0, "queries_max": 3}
+    assert report.page_verdict({**page, "rps": 36.0}, floor) == ("met", [])
+    verdict, reasons = report.page_verdict({**page, "rps": 34.0}, floor)
+    assert verdict == "missed" and "throughput 0.34x floor" in reasons[0]
