@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := PORTAL_ENV=development $(BIN)/flask --app portal
 GOVUK := node_modules/govuk-frontend/dist/govuk
 
-.PHONY: run test test-sqlite test-postgres lint install assets clean bench-check bench \
+.PHONY: run test test-sqlite test-postgres lint install lock assets clean bench-check bench \
 	bench-smoke bench-instructions wrk
 
 run: install assets
@@ -30,11 +30,23 @@ lint: install
 
 install: $(VENV)/.installed node_modules/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the versions in the lock, each checked against its hash; then the portal itself.
+LOCK := requirements/lock.txt
+
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
+
+# Rewrites the lock from pyproject.toml (runtime and dev dependencies). Versions already
+# locked stay as they are unless asked for, e.g. make lock LOCK_ARGS="--upgrade-package flask"
+# (or LOCK_ARGS=--upgrade for everything); tests/test_dependencies.py checks the two agree.
+LOCK_ARGS ?=
+lock: $(VENV)/.installed
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --extra dev \
+		--generate-hashes --strip-extras --allow-unsafe --no-emit-find-links \
+		--no-emit-index-url $(LOCK_ARGS) --output-file $(LOCK) pyproject.toml
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund

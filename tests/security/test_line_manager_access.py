@@ -1,12 +1,6 @@
-"""Second review: a line manager sees their candidate's portfolio, not the evidence log's
-reflections (portal/assessment/access.py, portal/evidence/access.py, and the assessor's
-candidate page, where `sees_evidence` is False for line managers).
-
-The submitted snapshot holds the reflections themselves, and
-/portfolios/<id>/snapshots/<snapshot_id> uses `can_view_portfolio`, which lets the line
-manager in, so the manager reads every reflection (and attachment name) that was
-submitted.
-"""
+"""A line manager sees their candidate's portfolio, but not the reflections in the evidence
+log (portal/assessment/access.py, portal/evidence/access.py): neither the live entry nor
+the copy of it frozen in a submitted snapshot, which holds the reflections themselves."""
 
 from datetime import date
 
@@ -34,9 +28,11 @@ def test_a_line_manager_cannot_read_reflections_through_a_submitted_snapshot(app
 
     client = app.test_client()
     sign_in(client, manager)
-    # The policy: the live entry is refused to the line manager...
-    assert client.get(f"/evidence/{entry.id}").status_code == 404
-    # ...but the frozen copy of the same reflection is shown.
-    response = client.get(f"/portfolios/{portfolio.id}/snapshots/{snapshot.id}")
-    assert SECRET not in response.get_data(as_text=True), (
-        "the line manager reads the candidate's reflection in the snapshot")
+    overview = client.get(f"/portfolios/{portfolio.id}")
+    assert overview.status_code == 200  # the manager follows the portfolio...
+    assert SECRET not in overview.get_data(as_text=True)
+    # ...but neither the live entry nor its frozen copy in the submission opens.
+    for url in (f"/evidence/{entry.id}", f"/portfolios/{portfolio.id}/snapshots/{snapshot.id}"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert SECRET not in response.get_data(as_text=True)
