@@ -25,10 +25,7 @@ def create_app(config_override: dict | None = None) -> Flask:
     app.config.update(config_override or {})
     portal_config.finalise(app.config, instance_path)
 
-    from portal.core import multipart
     from portal.core.urls import DatabaseIdConverter
-
-    multipart.install()
 
     # Every <int:...> in a URL is a database id: one too large for the database is a 404.
     app.url_map.converters["int"] = DatabaseIdConverter
