@@ -55,9 +55,7 @@ def _configure_templates(app: Flask) -> None:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    from portal.core import rendering, template_helpers
-
-    rendering.init_rendering(app)
+    from portal.core import template_helpers
 
     template_helpers.init_template_helpers(app)
 
@@ -73,9 +71,6 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
-    from portal.core.rendering import use_request_csrf_token
-
-    use_request_csrf_token(app)
     limiter.init_app(app)
     htmx.init_app(app)
     wtforms_helpers.init_app(app)
