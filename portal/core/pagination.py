@@ -68,7 +68,7 @@ def paginate(statement, per_page: int | None = None, *, rows: bool = False,
     offset = (page - 1) * per_page
     params = params or {}
     if distinct:
-        return _paginate_distinct(statement, page, per_page, rows, params)
+        return _paginate_counted_apart(statement, page, per_page, rows, params)
     paged = (statement.add_columns(func.count().over().label("total_rows"))
              .limit(per_page).offset(offset))
     found = db.session.execute(paged, params).all()
@@ -100,7 +100,7 @@ def paginate_self_paged(build_statement, count_statement,
     return Page(items=[row[:-1] for row in found], page=page, per_page=per_page, total=total)
 
 
-def _paginate_distinct(statement, page: int, per_page: int, rows: bool, params: dict) -> Page:
+def _paginate_counted_apart(statement, page: int, per_page: int, rows: bool, params: dict) -> Page:
     offset = (page - 1) * per_page
     total = _count(statement, params)
     found = db.session.execute(statement.limit(per_page).offset(offset), params).all()
