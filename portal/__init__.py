@@ -25,10 +25,7 @@ def create_app(config_override: dict | None = None) -> Flask:
     app.config.update(config_override or {})
     portal_config.finalise(app.config, instance_path)
 
-    from portal.core import multipart
     from portal.core.urls import DatabaseIdConverter
-
-    multipart.install()
 
     # Every <int:...> in a URL is a database id: one too large for the database is a 404.
     app.url_map.converters["int"] = DatabaseIdConverter
@@ -58,9 +55,7 @@ def _configure_templates(app: Flask) -> None:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    from portal.core import rendering, template_helpers
-
-    rendering.init_rendering(app)
+    from portal.core import template_helpers
 
     template_helpers.init_template_helpers(app)
 
@@ -76,9 +71,6 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
-    from portal.core.rendering import use_request_csrf_token
-
-    use_request_csrf_token(app)
     limiter.init_app(app)
     htmx.init_app(app)
     wtforms_helpers.init_app(app)

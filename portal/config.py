@@ -110,12 +110,32 @@ def settings_from_environment(instance_path: Path) -> dict:
         # A session ends SESSION_HOURS after sign-in (accounts.session checks the sign-in
         # time), so the cookie need not be re-signed and re-sent with every page.
         "SESSION_REFRESH_EACH_REQUEST": False,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }
+
+
+# gunicorn.conf.py runs 4 threads per worker: a connection each, and a little room for
+# work a request leaves to run after its response (emails) before the pool makes one wait.
+POSTGRES_POOL = {"pool_size": 4, "max_overflow": 2}
+
+
+def engine_options(database_url: str) -> dict:
+    """SQLAlchemy's engine settings for `database_url`: every pooled connection is checked
+    before use (a restarted database is not an error page), and PostgreSQL's pool is sized
+    for the threads that share it. psycopg keeps its own defaults (it prepares a statement
+    on a connection once it has run five times)."""
+    options: dict = {"pool_pre_ping": True}
+    if database_url.startswith("postgresql"):
+        options.update(POSTGRES_POOL)
+    return options
 
 
 def finalise(config, instance_path: Path) -> None:
     """Check the merged configuration and fill in development-only defaults."""
+    # Settings given explicitly (instance file, tests) win over the defaults.
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **engine_options(config["SQLALCHEMY_DATABASE_URI"]),
+        **config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+    }
     if config.get("TESTING"):
         if not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = secrets.token_hex(32)

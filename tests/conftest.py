@@ -19,7 +19,6 @@ from sqlalchemy import event, text
 
 from portal import create_app
 from portal.config import normalise_database_url
-from portal.core import rendering
 from portal.core.db import db
 from portal.core.extensions import limiter
 from portal.frameworks import element_cache
@@ -135,7 +134,6 @@ def _clean_database(app):
         # Ids come round again once the tables are empty; cached copies must not.
         element_cache.forget_all()
         programme_configuration.forget_all()
-        rendering.forget_drawings()
 
 
 @pytest.fixture

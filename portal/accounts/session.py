@@ -1,53 +1,18 @@
 """Wiring Flask-Login to the user table, with per-user session tokens."""
 
-import functools
 import secrets
 import time
 
 from flask import current_app, g, request, url_for
 from flask import session as flask_session
 from flask_login import login_user
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import lazyload
 
-from portal.accounts.models import User, UserRole
-from portal.core.db import db
+from portal.accounts import queries
+from portal.accounts.models import User
 from portal.core.extensions import login_manager
 from portal.core.htmx import render
-from portal.notifications.models import Notification
-from portal.organisations.models import Organisation, Team
 
 SIGNED_IN_AT = "signed_in_at"  # session key: when this session began (seconds)
-
-
-@functools.cache
-def _user_statement():
-    """The signed-in user's query, built once: it runs on every request, and a statement
-    object reused keeps its SQL cache key instead of computing it each time.
-
-    Every page shows the user's council and unread notifications, home pages their team,
-    and every access check reads their roles: all come in this one row, as plain values
-    (objects for the council, team and each role cost more to build than the query).
-    """
-    unread = (
-        select(func.count(Notification.id))
-        .where(Notification.recipient_id == User.id, Notification.read_at.is_(None))
-        .correlate(User)
-        .scalar_subquery()
-    )
-    roles = (
-        select(func.aggregate_strings(UserRole.role, ","))
-        .where(UserRole.user_id == User.id)
-        .correlate(User)
-        .scalar_subquery()
-    )
-    return (
-        select(User, unread, roles, Organisation.name, Team.name)
-        .join(Organisation, Organisation.id == User.organisation_id)
-        .outerjoin(Team, Team.id == User.team_id)
-        .where(User.id == bindparam("user_id"))
-        .options(lazyload(User.role_grants))
-    )
 
 
 @login_manager.user_loader
@@ -56,7 +21,7 @@ def load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(".")
     if not user_id.isdigit() or not token or not _within_session_hours():
         return None
-    row = db.session.execute(_user_statement(), {"user_id": int(user_id)}).first()
+    row = queries.signed_in_user(int(user_id))
     if row is None:
         return None
     user, unread_count, roles, organisation_name, team_name = row

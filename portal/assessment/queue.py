@@ -11,7 +11,9 @@ from datetime import date, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from flask import get_template_attribute, url_for
 from markupsafe import Markup
+from markupsafe import escape as escape_text
 from sqlalchemy import (
     Date,
     Integer,
@@ -36,10 +38,7 @@ from portal.assessment.models import (
     ObservationState,
 )
 from portal.core.db import db
-from portal.core.html_text import escape_text
-from portal.core.rendering import remember_drawing
 from portal.core.types import UTCDateTime
-from portal.core.urls import fast_url_for, id_url_maker
 from portal.evidence.models import EvidenceEntry
 from portal.portfolios.models import (
     Portfolio,
@@ -98,7 +97,7 @@ class Link(NamedTuple):
     value: int
 
     def __str__(self) -> str:
-        return fast_url_for(self.endpoint, **{self.arg: self.value})
+        return url_for(self.endpoint, **{self.arg: self.value})
 
 
 class QueueItem(NamedTuple):
@@ -385,11 +384,7 @@ def queue_page(staff: User, today: date, sort: str, kind: str, start: int,
     just read."""
     queue = read_queue(staff, today)
     caseload, rows = queue.caseload, queue.rows
-    fingerprint = (today, hash(tuple(caseload.assessed.items())),
-                   hash(tuple(caseload.managed.items())), len(rows), hash(tuple(rows)))
-    order = remember_drawing("queue order", (staff.id, sort, kind), fingerprint,
-                             lambda: _ordered_positions(rows, caseload, sort, kind),
-                             max_owners=ORDERS_KEPT)
+    order = _ordered_positions(rows, caseload, sort, kind)
     item = _builder(caseload)
     return QueuePage([item(rows[position]) for position in order[start:stop]],
                      total=len(rows), shown=len(order), caseload=caseload)
@@ -430,7 +425,8 @@ def _link_url(link: "Link | str", makers: dict) -> str:
         return str(link)
     maker = makers.get((link.endpoint, link.arg))
     if maker is None:
-        maker = makers[(link.endpoint, link.arg)] = id_url_maker(link.endpoint, link.arg)
+        maker = makers[(link.endpoint, link.arg)] = (
+            lambda value, link=link: url_for(link.endpoint, **{link.arg: value}))
     return maker(link.value)
 
 
@@ -439,12 +435,13 @@ def rows_html(items: list[QueueItem], today: date) -> Markup:
     """The table rows for a page of the queue. Fifty rows of a dozen values each made the
     template the queue's largest cost. Every value goes through `escape`, as Jinja's
     autoescaping would; the Overdue tag is the GOV.UK macro's own (memoised) output."""
-    from portal.core.rendering import memoised_component
     from portal.core.template_helpers import uk_date
 
-    overdue_tag = " " + memoised_component("govukTag")(
+    overdue_tag = " " + get_template_attribute(
+        "govuk_frontend_jinja/components/tag/macro.html", "govukTag")(
         {"text": "Overdue", "classes": "govuk-tag--red"})
-    candidate_url_of = id_url_maker("assess.candidate", "candidate_id")
+    candidate_url_of = lambda candidate_id: url_for(  # noqa: E731
+        "assess.candidate", candidate_id=candidate_id)
     makers: dict[tuple[str, str], Callable[[int], str]] = {}
     rows = []
     for item in items:

@@ -1,10 +1,9 @@
 """Pagination for lists, rendered with the GOV.UK pagination component."""
 
-import weakref
 from dataclasses import dataclass
 
 from flask import current_app, request, url_for
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 
 from portal.core.db import db
 
@@ -52,39 +51,27 @@ def requested_page() -> int:
     return min(max(1, int(text)), MAX_PAGE)
 
 
-# The paged form of each statement a caller keeps (built once, with bound parameters),
-# so that a list built once per process is not rebuilt and re-keyed on every request.
-_paged_statements: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
-def _paged(statement):
-    paged = _paged_statements.get(statement)
-    if paged is None:
-        paged = (statement.add_columns(func.count().over().label("total_rows"))
-                 .limit(bindparam("page_limit")).offset(bindparam("page_offset")))
-        _paged_statements[statement] = paged
-    return paged
-
-
 def paginate(statement, per_page: int | None = None, *, rows: bool = False,
-             params: dict | None = None) -> Page:
+             distinct: bool = False, params: dict | None = None) -> Page:
     """Run `statement` for one page, in one query whatever the size of the list.
 
     The total comes in the same query as a window count, so a page costs one round trip
     instead of a count and a fetch; only a page past the end (no rows to carry it) counts
     separately. `rows=True` keeps every selected column (for statements that read extra
-    values beside the entity); otherwise items are the first column. `params` fills the
-    statement's own bound parameters (for statements built once and kept).
+    values beside the entity); otherwise items are the first column. A statement that
+    selects DISTINCT must say so (`distinct=True`): a window count counts rows before
+    DISTINCT removes any, so its list is counted separately. `params` fills the
+    statement's own bound parameters, if it has any.
     """
     per_page = per_page or current_app.config["PAGE_SIZE"]
     page = requested_page()
     offset = (page - 1) * per_page
     params = params or {}
-    if getattr(statement, "_distinct", False):
-        # A window count counts rows before DISTINCT removes any: count separately.
-        return _paginate_distinct(statement, page, per_page, rows, params)
-    found = db.session.execute(
-        _paged(statement), {**params, "page_limit": per_page, "page_offset": offset}).all()
+    if distinct:
+        return _paginate_counted_apart(statement, page, per_page, rows, params)
+    paged = (statement.add_columns(func.count().over().label("total_rows"))
+             .limit(per_page).offset(offset))
+    found = db.session.execute(paged, params).all()
     if found:
         total = found[-1][-1]
     elif page == 1:
@@ -95,24 +82,25 @@ def paginate(statement, per_page: int | None = None, *, rows: bool = False,
     return Page(items=items, page=page, per_page=per_page, total=total)
 
 
-def paginate_self_paged(statement, count_statement, params: dict,
+def paginate_self_paged(build_statement, count_statement,
                         per_page: int | None = None) -> Page:
-    """Run a statement that takes its own page (it binds `page_limit` and `page_offset`,
-    say in a subquery an index serves, so the rest of the query works on one page's
-    rows) and carries the list's total as its last column. `count_statement` counts the
-    list when a page past the end has no rows to carry the total."""
+    """One page of a list whose statement takes its own page: `build_statement(limit,
+    offset)` limits the rows in a subquery an index serves, so the rest of the query works
+    on one page's rows, and carries the list's total as its last column.
+    `count_statement` counts the list when a page past the end has no rows to carry it."""
     per_page = per_page or current_app.config["PAGE_SIZE"]
     page = requested_page()
-    found = db.session.execute(statement, {**params, "page_limit": per_page,
-                                           "page_offset": (page - 1) * per_page}).all()
+    found = db.session.execute(build_statement(per_page, (page - 1) * per_page)).all()
     if found:
         total = found[-1][-1]
+    elif page == 1:
+        total = 0
     else:
-        total = 0 if page == 1 else db.session.scalar(count_statement, params) or 0
+        total = db.session.scalar(count_statement) or 0
     return Page(items=[row[:-1] for row in found], page=page, per_page=per_page, total=total)
 
 
-def _paginate_distinct(statement, page: int, per_page: int, rows: bool, params: dict) -> Page:
+def _paginate_counted_apart(statement, page: int, per_page: int, rows: bool, params: dict) -> Page:
     offset = (page - 1) * per_page
     total = _count(statement, params)
     found = db.session.execute(statement.limit(per_page).offset(offset), params).all()

@@ -1,10 +1,9 @@
 """Globals and filters available in every template."""
 
-import functools
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g, get_flashed_messages, request
+from flask import Flask, current_app, g, get_flashed_messages, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -15,15 +14,7 @@ def uk_date(value: date | datetime | None) -> str:
     """'1 September 2026', the GOV.UK style for dates."""
     if value is None:
         return ""
-    if type(value) is date:
-        return _uk_day(value)
-    # A datetime is written in its own time zone; equal instants in two zones compare
-    # equal, so they must not share a cache entry.
-    return f"{value.day} {value:%B %Y}"
-
-
-@functools.lru_cache(maxsize=4096)  # lists show the same few dates many times over
-def _uk_day(value: date) -> str:
+    # A datetime is written in its own time zone.
     return f"{value.day} {value:%B %Y}"
 
 
@@ -94,16 +85,6 @@ def _menu_for(roles: frozenset[Role]) -> list[tuple[str, str]]:
     return items
 
 
-@functools.lru_cache(maxsize=256)
-def _menu_links(roles: frozenset[Role], app_id: int, script_root: str):
-    """(text, href, section) per menu item: built once per set of roles, since every
-    signed-in page shows the menu and building its URLs was a tenth of a light page."""
-    from flask import url_for
-
-    return tuple((text, url_for(endpoint), endpoint.split(".")[0])
-                 for text, endpoint in _menu_for(roles))
-
-
 def navigation_items(active_endpoint: str | None) -> list[dict]:
     """The header navigation for the signed-in person's roles."""
     if not current_user.is_authenticated:
@@ -111,10 +92,9 @@ def navigation_items(active_endpoint: str | None) -> list[dict]:
     active_prefix = (active_endpoint or "").split(".")[0]
     active_prefix = MENU_SECTION_OF.get(active_prefix, active_prefix)
     navigation = []
-    app_id = id(current_app._get_current_object())  # the app, not the proxy
-    for text, href, section in _menu_links(frozenset(current_user.roles), app_id,
-                                           request.script_root):
-        item = {"text": text, "href": href, "active": section == active_prefix}
+    for text, endpoint in _menu_for(current_user.roles):
+        section = endpoint.split(".")[0]
+        item = {"text": text, "href": url_for(endpoint), "active": section == active_prefix}
         if section == "notifications":
             unread = unread_notification_count()
             item["text"] = f"Notifications ({unread} unread)"

@@ -1,9 +1,8 @@
 """Reading frameworks: the shipped files, and which elements a candidate can evidence."""
 
-import functools
 from pathlib import Path
 
-from sqlalchemy import bindparam, inspect, select
+from sqlalchemy import inspect, select
 
 from portal.core.db import db
 from portal.frameworks.element_cache import Element, elements_of
@@ -45,31 +44,25 @@ def load_shipped_frameworks() -> list[Framework]:
     return added
 
 
-@functools.cache
-def _candidate_frameworks_statement():
-    programme_ids = (
-        select(Cohort.programme_id)
-        .join(CohortMembership, CohortMembership.cohort_id == Cohort.id)
-        .where(CohortMembership.candidate_id == bindparam("candidate_id"))
-    )
-    framework_ids = select(programme_framework.c.framework_id).where(
-        programme_framework.c.programme_id.in_(programme_ids)
-    )
-    return (
-        select(Framework)
-        .where(Framework.id.in_(framework_ids), Framework.status != FrameworkStatus.RETIRED.value)
-        .order_by(Framework.code, Framework.version)
-    )
-
-
 def frameworks_for_candidate(user) -> list[Framework]:
     """The frameworks of the programmes the candidate's cohorts follow, retired ones left out.
 
     A candidate in no cohort (or whose programmes have no frameworks yet) is offered every
     active framework, so evidence can still be linked to something.
     """
-    frameworks = db.session.scalars(_candidate_frameworks_statement(),
-                                    {"candidate_id": user.id}).all()
+    programme_ids = (
+        select(Cohort.programme_id)
+        .join(CohortMembership, CohortMembership.cohort_id == Cohort.id)
+        .where(CohortMembership.candidate_id == user.id)
+    )
+    framework_ids = select(programme_framework.c.framework_id).where(
+        programme_framework.c.programme_id.in_(programme_ids)
+    )
+    frameworks = db.session.scalars(
+        select(Framework)
+        .where(Framework.id.in_(framework_ids), Framework.status != FrameworkStatus.RETIRED.value)
+        .order_by(Framework.code, Framework.version)
+    ).all()
     if frameworks:
         return list(frameworks)
     return list(

@@ -1,24 +1,20 @@
 """Administrators and programme leads manage cohorts and who is in them."""
 
-import functools
 from datetime import date
-from typing import NamedTuple
 
 from flask import Blueprint, abort, flash, url_for
 from flask_login import current_user
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal.accounts.forms import ConfirmForm
-from portal.accounts.models import User
 from portal.accounts.operations import find_by_email
 from portal.accounts.roles import Role
 from portal.core.access import requires_role
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render
 from portal.core.pagination import paginate_self_paged
-from portal.organisations import operations
-from portal.organisations.cohort_rows import cohort_rows
+from portal.organisations import operations, queries
 from portal.organisations.forms import AddCandidateForm, CohortForm
 from portal.organisations.models import Cohort, CohortMembership, EntryRoute
 from portal.programmes.models import Programme
@@ -101,138 +97,24 @@ def show(cohort_id: int):
     return _render_cohort(cohort_id, AddCandidateForm())
 
 
-class CohortHeading(NamedTuple):
-    """What the cohort's page shows above its list, as plain values: loading the cohort
-    and its programme as objects cost a tenth of the page."""
-
-    id: int
-    organisation_id: int
-    name: str
-    programme_name: str
-    start_date: date
-    entry_route: str
-    active: bool
-
-    @property
-    def entry_route_label(self) -> str:
-        return EntryRoute(self.entry_route).label
-
-
-@functools.cache
-def _heading_statement():
-    return (select(Cohort.id, Cohort.organisation_id, Cohort.name, Programme.name,
-                   Cohort.start_date, Cohort.entry_route, Cohort.active)
-            .join(Programme, Programme.id == Cohort.programme_id)
-            .where(Cohort.id == bindparam("cohort_id")))
-
-
-def cohort_heading_in_my_organisation(cohort_id: int) -> CohortHeading:
-    row = db.session.execute(_heading_statement(), {"cohort_id": cohort_id}).first()
-    if row is None or row.organisation_id != current_user.organisation_id:
+def cohort_heading_in_my_organisation(cohort_id: int) -> queries.CohortHeading:
+    cohort = queries.cohort_heading(cohort_id)
+    if cohort is None or cohort.organisation_id != current_user.organisation_id:
         abort(404)
-    return CohortHeading(*row)
+    return cohort
 
 
 def _render_cohort(cohort_id: int, form: AddCandidateForm, status: int = 200):
     from portal.portfolios.models import PortfolioState
 
     cohort = cohort_heading_in_my_organisation(cohort_id)
-    page = paginate_self_paged(_members_statement(), _member_count_statement(),
-                               {"cohort_id": cohort.id})
-    page.items = [CohortMember(*row) for row in page.items]
+    page = paginate_self_paged(
+        lambda limit, offset: queries.members_page_statement(cohort.id, limit, offset),
+        queries.member_count_statement(cohort.id))
+    page.items = [queries.CohortMember(*row) for row in page.items]
     return render("organisations/cohort.html", cohort=cohort, page=page,
                   portfolio_states={state.value: state.label for state in PortfolioState},
-                  cohort_rows=cohort_rows, form=form, status=status)
-
-
-class CohortMember(NamedTuple):
-    """A row of the cohort's list, as plain values: a page of 25 candidates used to load
-    memberships, people, teams and every portfolio with its review points as objects."""
-
-    membership_id: int
-    candidate_id: int
-    joined_on: date
-    name: str
-    team_name: str | None
-    portfolio_state: str | None  # None: no portfolio yet
-    next_due_on: date | None
-    open_plan_id: int | None
-    assessor_name: str | None
-
-
-@functools.cache
-def _member_count_statement():
-    return select(func.count()).select_from(CohortMembership).where(
-        CohortMembership.cohort_id == bindparam("cohort_id"))
-
-
-@functools.cache
-def _members_statement():
-    """A page of the cohort's members with what the list shows of each: their team,
-    portfolio state, next review date, whether a support plan is open and their current
-    assessor's name, all in one query with the cohort's total. Built once: constructing
-    it was a tenth of the page.
-
-    The page is taken first, in name order, from the index on the membership's
-    sort_name, so everything else is looked up for those 25 rows only: sorting on the
-    account's name read every member's account on each view. Each member's portfolio is
-    joined once (a membership has at most one: membership_id is unique), and its open plan
-    and next review point are subqueries on the portfolio's id; three subqueries that each
-    found the portfolio again cost PostgreSQL a quarter more.
-    """
-    from portal.assessment.models import Assignment, AssignmentRole, SupportPlan
-    from portal.organisations.models import Team
-    from portal.portfolios.models import Portfolio, PortfolioReviewPoint
-
-    cohort_id = bindparam("cohort_id")
-    member = (
-        select(CohortMembership.id, CohortMembership.candidate_id,
-               CohortMembership.joined_on, CohortMembership.sort_name)
-        .where(CohortMembership.cohort_id == cohort_id)
-        .order_by(CohortMembership.sort_name, CohortMembership.candidate_id)
-        .limit(bindparam("page_limit")).offset(bindparam("page_offset"))
-        .subquery("member")
-    )
-
-    # The membership's portfolio, joined once for the page's rows (membership_id is
-    # unique), so the plan and review-point lookups start from its id.
-    portfolio = aliased(Portfolio, name="member_portfolio")
-    state = portfolio.state
-    # An open plan's id, not EXISTS: PostgreSQL would hash every plan for an EXISTS, but
-    # works out a scalar subquery for the page's rows alone.
-    open_plan = (
-        select(SupportPlan.id)
-        .where(SupportPlan.portfolio_id == portfolio.id, SupportPlan.closed_on.is_(None))
-        .limit(1).correlate(portfolio).scalar_subquery())
-    next_due = (
-        select(PortfolioReviewPoint.due_on)
-        .where(PortfolioReviewPoint.portfolio_id == portfolio.id,
-               PortfolioReviewPoint.completed_on.is_(None))
-        .order_by(PortfolioReviewPoint.position)
-        .limit(1).correlate(portfolio).scalar_subquery())
-    assessor = aliased(User)
-    assessor_name = (
-        select(assessor.name)
-        .join(Assignment, Assignment.staff_id == assessor.id)
-        .where(Assignment.candidate_id == member.c.candidate_id,
-               Assignment.role == AssignmentRole.ASSESSOR.value,
-               Assignment.ended_on.is_(None))
-        .order_by(Assignment.id.desc())
-        .limit(1)
-        .correlate(member)
-        .scalar_subquery()
-    )
-    total = (select(func.count()).select_from(CohortMembership)
-             .where(CohortMembership.cohort_id == cohort_id).scalar_subquery())
-    return (
-        select(member.c.id, member.c.candidate_id, member.c.joined_on, User.name, Team.name,
-               state, next_due, open_plan, assessor_name, total.label("total_rows"))
-        .select_from(member)
-        .join(User, member.c.candidate_id == User.id)
-        .outerjoin(Team, Team.id == User.team_id)
-        .outerjoin(portfolio, portfolio.membership_id == member.c.id)
-        .order_by(member.c.sort_name, member.c.candidate_id)
-    )
+                  form=form, status=status)
 
 
 @bp.route("/<int:cohort_id>/edit", methods=["GET", "POST"])

@@ -7,7 +7,6 @@ candidate is, after the panel has decided. Every name that could identify the ca
 and is also blanked out of free text the members read.
 """
 
-import functools
 import re
 from datetime import date
 
@@ -22,8 +21,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from sqlalchemy import and_, bindparam, case, func, or_, select
-from sqlalchemy.orm import aliased, joinedload, selectinload
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.routing import BuildError
 from wtforms import (
     HiddenField,
@@ -49,8 +48,7 @@ from portal.core.forms import GovDateField
 from portal.core.htmx import redirect_to, render, wants_fragment
 from portal.core.urls import id_argument
 from portal.evidence.forms import today_in_england
-from portal.organisations.models import Team
-from portal.panels import operations
+from portal.panels import operations, queries
 from portal.panels.models import (
     AgendaItem,
     DecisionReviewRequest,
@@ -304,54 +302,12 @@ def mine():
                   item_counts=_open_items([p.id for p in panels]))
 
 
-# The agenda is one statement, built once with bound parameters: each row carries what the
-# table shows as plain values. Loading items, portfolios, people, notes and decisions as
-# objects (three queries) was most of the page's time.
-@functools.cache
-def _agenda_statement():
-    candidate, assessor = aliased(User), aliased(User)
-    revealed = AgendaItem.identity_revealed_at.is_not(None)
-
-    def once_revealed(column):
-        """Names leave the database only for an item whose identity has been revealed."""
-        return case((revealed, column), else_=None)
-
-    latest_decision = (
-        select(PanelDecision.decision_label)
-        .where(PanelDecision.agenda_item_id == AgendaItem.id)
-        .order_by(PanelDecision.id.desc()).limit(1)
-        .correlate(AgendaItem).scalar_subquery())
-    my_view = (
-        select(MemberNote.provisional_view)
-        .where(MemberNote.agenda_item_id == AgendaItem.id,
-               MemberNote.member_id == bindparam("member_id"))
-        .correlate(AgendaItem).scalar_subquery())
-    return (
-        select(AgendaItem.id, AgendaItem.reference, AgendaItem.state,
-               Programme.name.label("programme_name"),
-               once_revealed(candidate.name).label("candidate_name"),
-               once_revealed(Team.name).label("team_name"),
-               once_revealed(assessor.name).label("assessor_name"),
-               latest_decision.label("decision_label"),
-               my_view.label("provisional_view"))
-        .join(Portfolio, Portfolio.id == AgendaItem.portfolio_id)
-        .join(Programme, Programme.id == Portfolio.programme_id)
-        .join(candidate, candidate.id == Portfolio.candidate_id)
-        .outerjoin(Team, Team.id == candidate.team_id)
-        .outerjoin(ReviewReport, ReviewReport.id == AgendaItem.report_id)
-        .outerjoin(assessor, assessor.id == ReviewReport.assessor_id)
-        .where(AgendaItem.panel_id == bindparam("panel_id"), AgendaItem.state != "removed")
-        .order_by(AgendaItem.position, AgendaItem.id)
-    )
-
-
 @bp.route("/<int:panel_id>")
 @signed_in
 def show(panel_id: int):
     """The agenda as members see it: references only until the chair reveals identity."""
     panel = get_panel_for_member(panel_id)
-    items = db.session.execute(_agenda_statement(),
-                               {"panel_id": panel.id, "member_id": current_user.id}).all()
+    items = queries.agenda_rows(panel.id, current_user.id)
     return render("panels/show.html", panel=panel, items=items,
                   outcome_labels=OUTCOME_LABELS, item_states=ITEM_STATES,
                   is_chair=panel.chair_id == current_user.id)

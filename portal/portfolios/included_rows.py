@@ -9,12 +9,12 @@ from collections.abc import Callable
 from datetime import date
 from typing import NamedTuple
 
+from flask import url_for
+from flask_wtf.csrf import generate_csrf as csrf_token
 from markupsafe import Markup
+from markupsafe import escape as escape_text
 
-from portal.core.html_text import escape_text
-from portal.core.rendering import csrf_token
 from portal.core.template_helpers import uk_date
-from portal.core.urls import id_url_maker
 
 
 class IncludedEntry(NamedTuple):
@@ -30,8 +30,9 @@ class IncludedEntry(NamedTuple):
 
 def included_items(items: list[IncludedEntry], portfolio_id: int, is_owner: bool) -> Markup:
     token = escape_text(csrf_token()) if is_owner else ""
-    urls = _Urls(id_url_maker("evidence.show", "entry_id"),
-                 id_url_maker("portfolios.exclude", "item_id", portfolio_id=portfolio_id))
+    urls = _Urls(lambda entry_id: url_for("evidence.show", entry_id=entry_id),
+                 lambda item_id: url_for("portfolios.exclude", item_id=item_id,
+                                         portfolio_id=portfolio_id))
     # Every value is escaped but the dates, which uk_date writes from digits and month
     # names.
     return Markup("".join(  # noqa: S704

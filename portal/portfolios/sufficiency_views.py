@@ -12,12 +12,11 @@ from typing import NamedTuple
 
 from flask import Blueprint, current_app
 from markupsafe import Markup
+from markupsafe import escape as escape_text
 
 from portal.accounts.roles import Role
 from portal.core.access import requires_role
-from portal.core.html_text import escape_text
 from portal.core.htmx import render
-from portal.core.rendering import remember_drawing
 from portal.core.template_helpers import uk_date
 from portal.portfolios import sufficiency
 from portal.portfolios.access import get_portfolio_or_404
@@ -305,9 +304,7 @@ def show(portfolio_id: int):
     portfolio = get_portfolio_or_404(portfolio_id)
     counted = sufficiency.tally_rows(portfolio, with_links=True)  # one query for both
     recorded = sufficiency.recorded_rows(portfolio)
-    figures = remember_drawing(
-        "sufficiency", portfolio.id, _figures_fingerprint(portfolio, counted, recorded),
-        lambda: _draw_figures(portfolio, counted, recorded), max_owners=FIGURES_KEPT)
+    figures = _draw_figures(portfolio, counted, recorded)
     titles = {row.entry_id: row.title for row in recorded}
     return render("portfolios/sufficiency/show.html", portfolio=portfolio, figures=figures,
                   worst=[(entry, titles.get(entry.entry_id, ""))

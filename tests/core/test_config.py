@@ -70,6 +70,30 @@ def test_settings_come_from_the_environment(monkeypatch, tmp_path):
     assert app.config["MAX_CONTENT_LENGTH"] == (10 * 5 + 1) * 1024 * 1024
 
 
+def test_postgresql_gets_a_pool_for_the_threads_and_a_ping(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_ENV", "development")
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@db/portal")
+    options = create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options == {"pool_pre_ping": True, "pool_size": 4, "max_overflow": 2}
+
+
+def test_sqlite_keeps_sqlalchemys_own_pool(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_ENV", "development")
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert create_app().config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
+
+
+def test_engine_options_given_in_the_instance_file_win(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_ENV", "development")
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@db/portal")
+    (tmp_path / "portal.cfg").write_text('SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 10}\n')
+    options = create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options == {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 2}
+
+
 def test_the_default_database_is_sqlite_in_the_instance_folder(monkeypatch, tmp_path):
     monkeypatch.setenv("PORTAL_ENV", "development")
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
