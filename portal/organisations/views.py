@@ -173,9 +173,8 @@ def _members_statement():
     assessor's name, all in one query with the cohort's total. Built once: constructing
     it was a tenth of the page.
 
-    The page is taken first, in name order, from the index on the membership's
-    sort_name, so everything else is looked up for those 25 rows only: sorting on the
-    account's name read every member's account on each view. Each member's portfolio is
+    The page is taken first, in name order (the account's name, without case), so
+    everything else is looked up for those 25 rows only. Each member's portfolio is
     joined once (a membership has at most one: membership_id is unique), and its open plan
     and next review point are subqueries on the portfolio's id; three subqueries that each
     found the portfolio again cost PostgreSQL a quarter more.
@@ -187,9 +186,10 @@ def _members_statement():
     cohort_id = bindparam("cohort_id")
     member = (
         select(CohortMembership.id, CohortMembership.candidate_id,
-               CohortMembership.joined_on, CohortMembership.sort_name)
+               CohortMembership.joined_on, func.lower(User.name).label("name_order"))
+        .join(User, User.id == CohortMembership.candidate_id)
         .where(CohortMembership.cohort_id == cohort_id)
-        .order_by(CohortMembership.sort_name, CohortMembership.candidate_id)
+        .order_by(func.lower(User.name), CohortMembership.candidate_id)
         .limit(bindparam("page_limit")).offset(bindparam("page_offset"))
         .subquery("member")
     )
@@ -231,7 +231,7 @@ def _members_statement():
         .join(User, member.c.candidate_id == User.id)
         .outerjoin(Team, Team.id == User.team_id)
         .outerjoin(portfolio, portfolio.membership_id == member.c.id)
-        .order_by(member.c.sort_name, member.c.candidate_id)
+        .order_by(member.c.name_order, member.c.candidate_id)
     )
 
 
