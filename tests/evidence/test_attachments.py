@@ -299,16 +299,19 @@ def test_a_rolled_back_attachment_leaves_the_session(app, author, entry, upload_
     assert [name.name for name in files_left(upload_dir)] == [kept.stored_name]
 
 
-def test_a_database_failure_writing_the_row_leaves_no_file(app, author, entry, upload_dir,
-                                                          monkeypatch):
+def test_a_database_failure_writing_the_row_leaves_no_file(app, author, entry, upload_dir):
+    from sqlalchemy import event
+
     def failing_insert(*_args, **_kwargs):
         raise OperationalError("INSERT", {}, Exception("disk I/O error"))
 
-    monkeypatch.setattr(attachments, "_insert_attachment", failing_insert)
-    with app.test_request_context(), pytest.raises(OperationalError), upload_guard():
-        store_uploads(author, entry, [FileStorage(io.BytesIO(PDF), "plan.pdf")])
-        db.session.commit()
-    monkeypatch.undo()
+    event.listen(Attachment, "before_insert", failing_insert)
+    try:
+        with app.test_request_context(), pytest.raises(OperationalError), upload_guard():
+            store_uploads(author, entry, [FileStorage(io.BytesIO(PDF), "plan.pdf")])
+            db.session.commit()
+    finally:
+        event.remove(Attachment, "before_insert", failing_insert)
     db.session.rollback()
     assert files_left(upload_dir) == []
     assert attachment_count() == 0
