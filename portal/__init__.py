@@ -125,11 +125,9 @@ def _register_commands(app: Flask) -> None:
     from portal.demo.commands import seed_demo_command
     from portal.evidence.commands import attachments_cli
     from portal.frameworks.commands import frameworks_cli
-    from portal.organisations.commands import refresh_copies_command
 
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(frameworks_cli)
     app.cli.add_command(attachments_cli)
-    app.cli.add_command(refresh_copies_command)
     app.cli.add_command(__import__("portal.bench.bench_seed").bench.bench_seed.bench_seed_command)
     import portal.portfolios.snapshots  # noqa: F401  (registers the snapshot immutability guard)

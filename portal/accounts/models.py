@@ -41,7 +41,7 @@ class User(UserMixin, db.Model):
     # The total size of the files this person has attached, for their quota: a running
     # total kept by portal.evidence.attachments, so an upload checks the quota with one
     # conditional UPDATE instead of summing every file they have ever attached.
-    # `flask refresh-copies` recomputes it.
+    # `flask attachments reconcile` recounts it.
     attachment_bytes: Mapped[int] = mapped_column(
         BigInteger, nullable=False, default=0, server_default="0")
 

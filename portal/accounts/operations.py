@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from portal.accounts.models import PasswordResetToken, User, UserRole, new_session_token
 from portal.accounts.passwords import hash_password, needs_rehash, verify_password
@@ -171,15 +171,6 @@ def create_user(actor: User, details: UserDetails) -> User:
     return user
 
 
-def _resort_memberships(user: User) -> None:
-    """Cohort lists sort on a copy of the name kept on each membership."""
-    from portal.organisations.models import CohortMembership, sort_name
-
-    db.session.execute(update(CohortMembership)
-                       .where(CohortMembership.candidate_id == user.id)
-                       .values(sort_name=sort_name(user.name)))
-
-
 def update_user(actor: User, user: User, details: UserDetails) -> User:
     email = normalise_email(details.email)
     _check_email_free(email, except_user=user)
@@ -191,7 +182,6 @@ def update_user(actor: User, user: User, details: UserDetails) -> User:
     changed = []
     if user.name != details.name.strip():
         user.name, changed = details.name.strip(), [*changed, "name"]
-        _resort_memberships(user)
     if user.email != email:
         user.email, changed = email, [*changed, "email"]
         # A link already sent to the old address must not take over the account.

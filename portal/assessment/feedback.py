@@ -13,9 +13,8 @@ from portal.assessment.access import assesses, current_staff
 from portal.assessment.models import AssignmentRole, EvidenceFeedback, FeedbackKind
 from portal.core import audit
 from portal.core.db import db
-from portal.evidence.models import EvidenceEntry
+from portal.evidence.models import EvidenceEntry, FeedbackStatus
 from portal.notifications.operations import notify
-from portal.portfolios.models import PortfolioEntry
 
 MESSAGE_MAX = 5000
 
@@ -82,8 +81,9 @@ def add_message(actor: User, entry: EvidenceEntry, body: str,
     else:
         element_id = None
     # The entry's row first: its update locks the row, so two people writing at once take
-    # turns, and the later message (stamped after the lock) is the one recorded as last.
-    _record_last_author(entry, "staff" if from_assessor else "candidate")
+    # turns, and the later message (stamped after the lock) sets the status that stays.
+    _record_feedback_status(entry, FeedbackStatus.AWAITING_CANDIDATE if from_assessor
+                            else FeedbackStatus.AWAITING_ASSESSOR)
     message = EvidenceFeedback(entry_id=entry.id, author_id=actor.id, kind=kind.value,
                                element_id=element_id, body=body)
     db.session.add(message)
@@ -95,43 +95,28 @@ def add_message(actor: User, entry: EvidenceEntry, body: str,
     return message
 
 
-def _record_last_author(entry: EvidenceEntry, side: str) -> None:
-    """Mark who wrote last, for the work queue: on the entry, and on each portfolio's copy
-    of it (the queue finds the entries awaiting feedback from those). The entry's
-    updated_at stays as it was: it says when the candidate last changed their entry, and
-    "Recently changed" sorts by it."""
+def _record_feedback_status(entry: EvidenceEntry, status: FeedbackStatus) -> None:
+    """Whose turn it is now, for the work queue. The entry's updated_at stays as it was:
+    it says when the candidate last changed their entry, and "Recently changed" sorts by
+    it."""
     db.session.execute(
         update(EvidenceEntry).where(EvidenceEntry.id == entry.id)
-        .values(last_feedback_from=side, updated_at=EvidenceEntry.updated_at))
-    db.session.execute(
-        update(PortfolioEntry).where(PortfolioEntry.entry_id == entry.id)
-        .values(awaiting_feedback=side != "staff")
-        .execution_options(synchronize_session=False))
+        .values(feedback_status=status.value, updated_at=EvidenceEntry.updated_at))
 
 
-# The same rule as the last_feedback_from migration: the thread's latest message decides.
-_FILL_LAST_FEEDBACK_FROM = text(
-    "UPDATE evidence_entry SET last_feedback_from = CASE WHEN ("
+# The migration's rule: the thread's latest message (by time, then id) decides.
+_FILL_FEEDBACK_STATUS = text(
+    "UPDATE evidence_entry SET feedback_status = CASE WHEN ("
     "SELECT f.author_id FROM evidence_feedback f WHERE f.entry_id = evidence_entry.id "
     "ORDER BY f.created_at DESC, f.id DESC LIMIT 1) = evidence_entry.candidate_id "
-    "THEN 'candidate' ELSE 'staff' END "
+    "THEN 'awaiting_assessor' ELSE 'awaiting_candidate' END "
     "WHERE EXISTS (SELECT 1 FROM evidence_feedback f WHERE f.entry_id = evidence_entry.id)")
 
 
-# Only the rows that disagree with their entry are written: awaiting_feedback is wrong
-# exactly when it equals "staff wrote last".
-_FILL_AWAITING_FEEDBACK = text(
-    "UPDATE portfolio_entry SET awaiting_feedback = NOT awaiting_feedback "
-    "WHERE awaiting_feedback = EXISTS (SELECT 1 FROM evidence_entry e "
-    "WHERE e.id = portfolio_entry.entry_id AND e.last_feedback_from = 'staff')")
-
-
-def fill_last_feedback_from(connection) -> None:
-    """Set every entry's last_feedback_from from its thread, and each portfolio entry's
-    copy from that, for threads written in bulk without add_message (the benchmark's
-    seed) or rows written by an older release (`flask refresh-copies`)."""
-    connection.execute(_FILL_LAST_FEEDBACK_FROM)
-    connection.execute(_FILL_AWAITING_FEEDBACK)
+def fill_feedback_status(connection) -> None:
+    """Set every entry's feedback_status from its thread, for threads written in bulk
+    without add_message (the benchmark's seed)."""
+    connection.execute(_FILL_FEEDBACK_STATUS)
 
 
 def _tell_the_other_party(actor: User, entry: EvidenceEntry, from_assessor: bool) -> None:

@@ -50,15 +50,15 @@ def index():
     # Line managers only ever see review points, so offer them nothing else to filter by.
     kinds = (queue.KIND_LABELS if current_user.has_role(Role.ASSESSOR)
              else {queue.Kind.REVIEW: queue.KIND_LABELS[queue.Kind.REVIEW]})
-    # A large caseload renders a page at a time (the caseload and its queue are one query).
-    page_number = requested_page()
-    found = queue.queue_page(current_user, today, filters.sort, filters.kind,
-                             (page_number - 1) * QUEUE_PAGE_SIZE, page_number * QUEUE_PAGE_SIZE)
-    page = Page(items=found.items, page=page_number, per_page=QUEUE_PAGE_SIZE,
-                total=found.shown)
-    return render("assess/queue.html", page=page, queue_rows=queue.rows_html,
-                  total=found.total, filters=filters, sorts=queue.SORTS, kinds=kinds,
-                  today=today, caseload=found.caseload)
+    caseload, items = queue.work_queue(current_user, today)
+    shown = queue.sort_queue([item for item in items
+                              if not filters.kind or item.kind == filters.kind], filters.sort)
+    # A large caseload is shown a page at a time.
+    number = requested_page()
+    page = Page(items=shown[(number - 1) * QUEUE_PAGE_SIZE:number * QUEUE_PAGE_SIZE],
+                page=number, per_page=QUEUE_PAGE_SIZE, total=len(shown))
+    return render("assess/queue.html", page=page, total=len(items), filters=filters,
+                  sorts=queue.SORTS, kinds=kinds, today=today, caseload=caseload)
 
 
 @bp.route("/candidates")

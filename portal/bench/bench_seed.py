@@ -36,12 +36,12 @@ from sqlalchemy import func, insert, select, text
 
 from portal.accounts.passwords import hash_password
 from portal.accounts.roles import Role
-from portal.assessment.feedback import fill_last_feedback_from
+from portal.assessment.feedback import fill_feedback_status
 from portal.core.db import db
 from portal.evidence.attachments import recount_attachment_bytes
 from portal.frameworks.models import FrameworkElement, FrameworkLevel
 from portal.frameworks.queries import load_shipped_frameworks
-from portal.organisations.models import Cohort, EntryRoute, Organisation, Team, sort_name
+from portal.organisations.models import Cohort, EntryRoute, Organisation, Team
 from portal.panels.models import AgendaItem, Outcome
 from portal.panels.operations import decision_codes
 from portal.portfolios.schedule import due_date
@@ -464,7 +464,7 @@ class Seeder:
                                  rng.choice(council.team_ids))
         joined = start + timedelta(days=rng.choice([0, 0, 0, 7, 14]))
         membership_id = add("cohort_membership", cohort_id=cohort_id, candidate_id=candidate_id,
-                            joined_on=joined, sort_name=sort_name(self.last_name))
+                            joined_on=joined)
         portfolio_id = add("portfolio", organisation_id=council.id, candidate_id=candidate_id,
                            programme_id=programme.id, membership_id=membership_id,
                            start_date=joined, state="draft", current_snapshot_id=None,
@@ -1020,7 +1020,7 @@ def seed(candidates: int, entries: int, councils: int = 3, batch_size: int = 200
         seeder.panels(council, panel_staff)
     writer.connection = db.session.connection()
     writer.finish()
-    fill_last_feedback_from(db.session.connection())
+    fill_feedback_status(db.session.connection())
     recount_attachment_bytes()  # the attachment rows were copied in directly
     db.session.commit()
     if writer.postgres:

@@ -8,7 +8,6 @@ The operations flush and audit; the view commits.
 """
 
 import codecs
-import functools
 import logging
 import re
 import unicodedata
@@ -19,8 +18,8 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from flask import current_app, g
-from sqlalchemy import BigInteger, bindparam, delete, event, func, select, update
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy import delete, event, func, select, update
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.datastructures import FileStorage
 
@@ -246,7 +245,6 @@ def matches_signature(storage: Storage, stored_name: str, kind: FileKind) -> boo
 # -- keeping files and rows in step ---------------------------------------------------------
 
 _UNCOMMITTED = "portal.attachments.uncommitted"
-_INSERTED = "portal.attachments.inserted"
 _DELETE_AFTER_COMMIT = "portal.attachments.delete_after_commit"
 
 
@@ -278,7 +276,6 @@ def _discard(session: Session, stored_names: Iterable[str] | None = None) -> Non
 @event.listens_for(Session, "after_commit")
 def _files_follow_commit(session: Session) -> None:
     session.info.pop(_UNCOMMITTED, None)  # their rows are saved: the files stay
-    session.info.pop(_INSERTED, None)
     for storage, stored_name in session.info.pop(_DELETE_AFTER_COMMIT, []):
         _delete_quietly(storage, stored_name)
 
@@ -286,9 +283,6 @@ def _files_follow_commit(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _files_follow_rollback(session: Session) -> None:
     _discard(session)  # their rows are gone, so the files go too
-    for attachment in session.info.pop(_INSERTED, []):  # and so do their objects
-        if attachment in session:
-            session.expunge(attachment)
     session.info.pop(_DELETE_AFTER_COMMIT, None)  # the rows are back: keep their files
 
 
@@ -377,19 +371,6 @@ def recount_account(owner_id: int) -> bool:
     return True
 
 
-@functools.cache
-def _reserve_statement():
-    """Built once with bound values: building it, and its cache key, each upload cost
-    as much as the rest of the reservation."""
-    accounts = User.__table__
-    size = bindparam("size", type_=BigInteger)
-    return (update(accounts)
-            .where(accounts.c.id == bindparam("owner_id"),
-                   accounts.c.attachment_bytes + size <= bindparam("quota", type_=BigInteger))
-            .values(attachment_bytes=accounts.c.attachment_bytes + size)
-            .returning(accounts.c.attachment_bytes))
-
-
 def _reserve(owner: User, size: int, quota: int) -> bool:
     """Add `size` bytes to the owner's running total if it stays within `quota`.
 
@@ -399,8 +380,12 @@ def _reserve(owner: User, size: int, quota: int) -> bool:
     (On the table, not through the ORM: nothing in the session needs synchronising but the
     owner's own total, set from what the statement returns.)
     """
+    accounts = User.__table__
     total = db.session.connection().execute(
-        _reserve_statement(), {"owner_id": owner.id, "size": size, "quota": quota},
+        update(accounts)
+        .where(accounts.c.id == owner.id, accounts.c.attachment_bytes + size <= quota)
+        .values(attachment_bytes=accounts.c.attachment_bytes + size)
+        .returning(accounts.c.attachment_bytes)
     ).scalar_one_or_none()
     if total is None:
         return False
@@ -483,25 +468,6 @@ def _store_one(storage: Storage, session: Session, upload: FileStorage, used: in
     return name, kind, stored
 
 
-@functools.cache
-def _attachment_insert():
-    table = Attachment.__table__
-    return table.insert().returning(table.c.id)
-
-
-def _insert_attachment(session: Session, **values) -> Attachment:
-    """One attachment row, straight to the table, then its object in the session as if
-    loaded: the unit of work's flush of one new row cost as much as storing the file."""
-    new_id = session.connection().execute(_attachment_insert(), values).scalar_one()
-    attachment = Attachment(id=new_id, **values)
-    make_transient_to_detached(attachment)
-    session.add(attachment)
-    # The unit of work would drop its own new objects on rollback; this one it sees as
-    # loaded, so _files_follow_rollback does (its id may be given out again on SQLite).
-    session.info.setdefault(_INSERTED, []).append(attachment)
-    return attachment
-
-
 def store_uploads(actor: User, entry: EvidenceEntry,
                   files: Iterable[FileStorage]) -> list[Attachment]:
     """Store each chosen file and add its Attachment row (flushed and audited).
@@ -531,14 +497,14 @@ def store_uploads(actor: User, entry: EvidenceEntry,
             accepted.append((name, kind, stored))
             used += stored.size
         _reserve_or_refuse(actor, accepted)
-        session.flush()  # anything pending (a new entry) before its files' rows
         attachments = [
-            _insert_attachment(session, entry_id=entry.id, owner_id=actor.id,
-                               original_name=name, stored_name=stored.stored_name,
-                               content_type=kind.content_type, size_bytes=stored.size,
-                               sha256=stored.sha256, uploaded_at=utcnow())
+            Attachment(entry=entry, owner_id=actor.id, original_name=name,
+                       stored_name=stored.stored_name, content_type=kind.content_type,
+                       size_bytes=stored.size, sha256=stored.sha256, uploaded_at=utcnow())
             for name, kind, stored in accepted
         ]
+        session.add_all(attachments)
+        session.flush()
         for attachment in attachments:
             audit.record(actor, "attachment_added", attachment,
                          organisation_id=entry.organisation_id, entry_id=entry.id,

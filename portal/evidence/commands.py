@@ -1,7 +1,8 @@
-"""`flask --app portal attachments ...`: check that stored files and attachment rows agree.
+"""`flask --app portal attachments ...`: check that stored files and attachment rows agree,
+and that each person's running total of their files' sizes (their quota) is right.
 
-Output names only stored (random) file names and attachment ids, never what people called
-their files.
+Output names only stored (random) file names, attachment and account ids, never what people
+called their files.
 """
 
 import time
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from portal.core.db import db
 from portal.core.storage import get_storage
+from portal.evidence.attachments import accounts_off_their_total, recount_account
 from portal.evidence.models import Attachment
 
 attachments_cli = click.Group("attachments", help="Check stored attachment files.")
@@ -25,7 +27,9 @@ attachments_cli = click.Group("attachments", help="Check stored attachment files
               help="Ignore files newer than this: they may belong to an upload in progress.")
 @with_appcontext
 def reconcile(quarantine: bool, min_age_minutes: int) -> None:
-    """Report files without rows, rows without files and files whose SHA-256 changed.
+    """Report files without rows, rows without files and files whose SHA-256 changed;
+    put right each account whose total of file sizes is wrong (rows written by an older
+    release, or by hand), while uploads go on.
 
     Exits 0 when everything agrees and 1 when problems were found.
     """
@@ -65,6 +69,12 @@ def reconcile(quarantine: bool, min_age_minutes: int) -> None:
             click.echo(f"Stale temp file {temp_file.name}: removed")
         else:
             click.echo(f"Stale temp file {temp_file.name}")
+
+    for owner_id in accounts_off_their_total():
+        if recount_account(owner_id):
+            problems += 1
+            click.echo(f"Attachment total of account {owner_id} was wrong: corrected")
+        db.session.commit()  # one account's lock at a time: their uploads wait only briefly
 
     if problems:
         click.echo(f"{problems} problem(s) found.")

@@ -36,6 +36,13 @@ class EvidenceType(enum.StrEnum):
         return EVIDENCE_TYPE_LABELS[self]
 
 
+class FeedbackStatus(enum.StrEnum):
+    """Whose turn it is in an entry's feedback thread; an entry without one has none."""
+
+    AWAITING_ASSESSOR = "awaiting_assessor"  # the candidate wrote last
+    AWAITING_CANDIDATE = "awaiting_candidate"  # the assessor wrote last
+
+
 EVIDENCE_TYPE_LABELS = {
     EvidenceType.DIRECT_OBSERVATION: "Direct observation",
     EvidenceType.SUPERVISION: "Supervision",
@@ -56,8 +63,14 @@ class EvidenceEntry(db.Model):
             "evidence_type IN (" + ", ".join(f"'{t.value}'" for t in EvidenceType) + ")",
             name="evidence_type_known",
         ),
+        CheckConstraint(
+            "feedback_status IN (" + ", ".join(f"'{s.value}'" for s in FeedbackStatus) + ")",
+            name="feedback_status_known",
+        ),
         # The evidence list filters and sorts by date within one candidate's log.
         Index("ix_evidence_entry_candidate_date", "candidate_id", "occurred_on", "id"),
+        # The work queue: a caseload's entries with no feedback yet or a reply to read.
+        Index("ix_evidence_entry_feedback_status", "candidate_id", "feedback_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,10 +86,9 @@ class EvidenceEntry(db.Model):
     reflection: Mapped[str] = mapped_column(Text, nullable=False, default="")
     # The candidate confirms nothing in the entry identifies the people they work with.
     anonymised_confirmed: Mapped[bool] = mapped_column(nullable=False, default=False)
-    # Who wrote the latest message in the entry's feedback thread: None (no feedback yet),
-    # "candidate" or "staff". Kept by assessment.feedback.add_message, so the work queue
-    # finds entries awaiting a reply without reading every thread.
-    last_feedback_from: Mapped[str | None] = mapped_column(String(10))
+    # A FeedbackStatus, or None while the feedback thread is empty. Written only by
+    # portal.assessment.feedback.add_message.
+    feedback_status: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime(), nullable=False, default=utcnow, onupdate=utcnow

@@ -1,11 +1,10 @@
 """Finding evidence: the filtered, sorted list and the per-element coverage."""
 
-import functools
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import String, bindparam, cast, func, or_, select
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.orm import aliased
 
 from portal.core.db import db
@@ -97,7 +96,6 @@ class ListedEntry(NamedTuple):
         return EvidenceType(self.evidence_type).label
 
 
-@functools.cache
 def _listed_columns():
     """What the list shows of an entry, in the entries' own query: loading links and
     files as objects took two more queries and most of the page's time. Links come as
@@ -115,74 +113,48 @@ def _listed_columns():
 
 
 def listed_entries(rows) -> list[ListedEntry]:
-    """ListedEntry values from rows of evidence_statement."""
-    rows = list(rows)
+    """ListedEntry values from rows of evidence_statement (without its total)."""
+    rows = [tuple(row) for row in rows]
     linked = []
-    for row in rows:
-        pairs = sorted(tuple(map(int, pair.split(":"))) for pair in (row[6] or "").split(",")
+    for *_shown, links in rows:
+        pairs = sorted(tuple(map(int, pair.split(":"))) for pair in (links or "").split(",")
                        if pair)
         linked.append([element_id for _link_id, element_id in pairs])
     elements = element_cache.elements_by_id({e for ids in linked for e in ids})
-    return [ListedEntry(*row[:6], tuple(elements[e] for e in ids if e in elements))
-            for row, ids in zip(rows, linked, strict=True)]
+    return [ListedEntry(*shown, tuple(elements[e] for e in ids if e in elements))
+            for (*shown, _links), ids in zip(rows, linked, strict=True)]
 
 
-def evidence_statement(filters: EvidenceFilters, with_total: bool = False):
-    """The candidate's entries matching the filters, as rows for listed_entries, run with
-    `evidence_params`. `with_total` adds a last column: how many entries the candidate
-    has, whatever the filters say. One statement per combination of filters, built
-    once."""
-    return _statement_for(_shape(filters), with_total)
-
-
-def evidence_params(candidate_id: int, filters: EvidenceFilters) -> dict:
-    """The values for evidence_statement's bound parameters."""
-    given = {"candidate_id": candidate_id, "evidence_type": filters.evidence_type,
-             "element_id": filters.element_id, "date_from": filters.date_from,
-             "date_to": filters.date_to,
-             "text_pattern": _like_pattern(filters.text) if filters.text else None}
-    return {name: value for name, value in given.items() if value}
-
-
-def _shape(filters: EvidenceFilters) -> tuple:
-    """Which filters are in use and the sort: what the statement's SQL depends on."""
-    return (bool(filters.text), bool(filters.evidence_type), bool(filters.element_id),
-            bool(filters.date_from), bool(filters.date_to), filters.sort)
-
-
-@functools.cache
-def entries_count():
-    """How many entries the candidate (bound as :candidate_id) has, as a column."""
+def entries_count(candidate_id: int):
+    """How many entries the candidate has, as a column."""
     every = aliased(EvidenceEntry)  # not the filtered query's own table
-    return (select(func.count(every.id)).where(every.candidate_id == bindparam("candidate_id"))
+    return (select(func.count(every.id)).where(every.candidate_id == candidate_id)
             .scalar_subquery().label("all_entries"))
 
 
-# A few hundred shapes at most. Building the statement and working out its cache key on
-# every request cost more than PostgreSQL's part of the list.
-@functools.cache
-def _statement_for(shape: tuple, with_total: bool):
-    text, evidence_type, element, date_from, date_to, sort = shape
-    statement = select(*_listed_columns()).where(
-        EvidenceEntry.candidate_id == bindparam("candidate_id"))
-    if text:
-        pattern = bindparam("text_pattern", type_=String)
+def evidence_statement(candidate_id: int, filters: EvidenceFilters, with_total: bool = False):
+    """The candidate's entries matching the filters, as rows for listed_entries.
+    `with_total` adds a last column: how many entries the candidate has, whatever the
+    filters say."""
+    statement = select(*_listed_columns()).where(EvidenceEntry.candidate_id == candidate_id)
+    if filters.text:
+        pattern = _like_pattern(filters.text)
         statement = statement.where(or_(
             func.lower(EvidenceEntry.title).like(pattern, escape="\\"),
             func.lower(EvidenceEntry.reflection).like(pattern, escape="\\"),
         ))
-    if evidence_type:
-        statement = statement.where(EvidenceEntry.evidence_type == bindparam("evidence_type"))
-    if element:
+    if filters.evidence_type:
+        statement = statement.where(EvidenceEntry.evidence_type == filters.evidence_type)
+    if filters.element_id:
         statement = statement.where(
-            EvidenceEntry.links.any(EvidenceLink.element_id == bindparam("element_id")))
-    if date_from:
-        statement = statement.where(EvidenceEntry.occurred_on >= bindparam("date_from"))
-    if date_to:
-        statement = statement.where(EvidenceEntry.occurred_on <= bindparam("date_to"))
+            EvidenceEntry.links.any(EvidenceLink.element_id == filters.element_id))
+    if filters.date_from:
+        statement = statement.where(EvidenceEntry.occurred_on >= filters.date_from)
+    if filters.date_to:
+        statement = statement.where(EvidenceEntry.occurred_on <= filters.date_to)
     if with_total:
-        statement = statement.add_columns(entries_count())
-    return statement.order_by(*SORTS[sort][1])
+        statement = statement.add_columns(entries_count(candidate_id))
+    return statement.order_by(*SORTS[filters.sort][1])
 
 
 @dataclass

@@ -20,7 +20,6 @@ from portal.evidence.queries import (
     SORTS,
     coverage,
     entries_count,
-    evidence_params,
     evidence_statement,
     listed_entries,
     parse_filters,
@@ -67,16 +66,15 @@ def _allowed_ids(grouped) -> set[int]:
 def index():
     filters = parse_filters(request.args)
     grouped = _offered_elements()  # first: it caches the elements the entries link to
-    params = evidence_params(current_user.id, filters)
     if filters.active:
         # "n of your m entries": m comes with the page, as one more column.
-        page = paginate(evidence_statement(filters, with_total=True), rows=True,
-                        params=params)
+        page = paginate(evidence_statement(current_user.id, filters, with_total=True),
+                        rows=True)
         total = page.items[0][-1] if page.items else db.session.scalar(
-            select(entries_count()), {"candidate_id": current_user.id})
+            select(entries_count(current_user.id)))
         page.items = listed_entries(row[:-1] for row in page.items)
     else:
-        page = paginate(evidence_statement(filters), rows=True, params=params)
+        page = paginate(evidence_statement(current_user.id, filters), rows=True)
         page.items = listed_entries(page.items)
         total = page.total
     return render("evidence/index.html", page=page, filters=filters, grouped=grouped,

@@ -7,11 +7,8 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
-    Index,
     String,
     UniqueConstraint,
-    event,
-    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -115,21 +112,11 @@ class Cohort(db.Model):
         return EntryRoute(self.entry_route).label
 
 
-def sort_name(name: str) -> str:
-    """How a person's name sorts in lists: without case."""
-    return name.strip().lower()[:200]
-
-
 class CohortMembership(db.Model):
     """A candidate belonging to a cohort (issue 4 hangs their portfolio off this)."""
 
     __tablename__ = "cohort_membership"
-    __table_args__ = (
-        UniqueConstraint("cohort_id", "candidate_id"),
-        # A page of a cohort's list straight from the index, in name order, without
-        # reading every member's account to sort them.
-        Index("ix_cohort_membership_by_name", "cohort_id", "sort_name", "candidate_id"),
-    )
+    __table_args__ = (UniqueConstraint("cohort_id", "candidate_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(
@@ -139,18 +126,6 @@ class CohortMembership(db.Model):
         ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True
     )
     joined_on: Mapped[date] = mapped_column(Date, nullable=False)
-    # The candidate's name as it sorts (`sort_name`), set when the membership is made and
-    # kept when the name changes (accounts.operations.update_user).
-    sort_name: Mapped[str] = mapped_column(String(200), nullable=False, server_default="")
 
     cohort = relationship("Cohort", back_populates="memberships")
     candidate = relationship("User")
-
-
-@event.listens_for(CohortMembership, "before_insert")
-def _fill_sort_name(_mapper, connection, membership: CohortMembership) -> None:
-    if not membership.sort_name:
-        from portal.accounts.models import User
-
-        name = connection.scalar(select(User.name).where(User.id == membership.candidate_id))
-        membership.sort_name = sort_name(name or "")

@@ -66,9 +66,8 @@ def members_page_statement(cohort_id: int, limit: int, offset: int):
     portfolio state, next review date, whether a support plan is open and their current
     assessor's name, all in one query with the cohort's total as the last column.
 
-    The page is taken first, in name order, from the index on the membership's
-    sort_name, so everything else is looked up for those rows only: sorting on the
-    account's name read every member's account on each view. Each member's portfolio is
+    The page is taken first, in name order (the account's name, without case), so
+    everything else is looked up for those rows only. Each member's portfolio is
     joined once (a membership has at most one: membership_id is unique), and its open plan
     and next review point are subqueries on the portfolio's id; three subqueries that each
     found the portfolio again cost PostgreSQL a quarter more.
@@ -78,9 +77,10 @@ def members_page_statement(cohort_id: int, limit: int, offset: int):
 
     member = (
         select(CohortMembership.id, CohortMembership.candidate_id,
-               CohortMembership.joined_on, CohortMembership.sort_name)
+               CohortMembership.joined_on, func.lower(User.name).label("name_order"))
+        .join(User, User.id == CohortMembership.candidate_id)
         .where(CohortMembership.cohort_id == cohort_id)
-        .order_by(CohortMembership.sort_name, CohortMembership.candidate_id)
+        .order_by(func.lower(User.name), CohortMembership.candidate_id)
         .limit(limit).offset(offset)
         .subquery("member")
     )
@@ -117,5 +117,5 @@ def members_page_statement(cohort_id: int, limit: int, offset: int):
         .join(User, member.c.candidate_id == User.id)
         .outerjoin(Team, Team.id == User.team_id)
         .outerjoin(portfolio, portfolio.membership_id == member.c.id)
-        .order_by(member.c.sort_name, member.c.candidate_id)
+        .order_by(member.c.name_order, member.c.candidate_id)
     )

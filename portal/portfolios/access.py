@@ -1,10 +1,8 @@
 """Who may see and change a portfolio. Loaders own the 404 decision."""
 
-import functools
-
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, undefer
 
 from portal.accounts.models import User
@@ -36,17 +34,10 @@ PAGE_OPTIONS = (joinedload(Portfolio.programme), undefer(Portfolio.extension_tot
                 joinedload(Portfolio.frameworks), joinedload(Portfolio.review_points))
 
 
-@functools.cache
-def _page_statement():
-    # Built once: keying four loader options afresh on every request cost more than the
-    # query itself.
-    return select(Portfolio).where(Portfolio.id == bindparam("portfolio_id")).options(
-        *PAGE_OPTIONS)
-
-
 def get_portfolio_or_404(portfolio_id: int, for_edit: bool = False) -> Portfolio:
     portfolio = db.session.execute(
-        _page_statement(), {"portfolio_id": portfolio_id}).unique().scalar_one_or_none()
+        select(Portfolio).where(Portfolio.id == portfolio_id).options(*PAGE_OPTIONS)
+    ).unique().scalar_one_or_none()
     if portfolio is None:
         abort(404)
     allowed = can_edit_portfolio if for_edit else can_view_portfolio

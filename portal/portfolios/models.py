@@ -9,16 +9,12 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
-    Index,
     String,
     Table,
     Text,
     UniqueConstraint,
-    event,
     func,
     select,
-    text,
-    true,
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
@@ -172,14 +168,7 @@ class PortfolioEntry(db.Model):
     """An evidence entry the candidate has put in their portfolio, in a chosen section."""
 
     __tablename__ = "portfolio_entry"
-    __table_args__ = (
-        UniqueConstraint("portfolio_id", "entry_id"),
-        # The work queue's "evidence awaiting feedback" reads only these rows. (SQLite
-        # has no boolean type: its condition is written as the queue's query says it.)
-        Index("ix_portfolio_entry_awaiting", "portfolio_id", "entry_id", "added_at",
-              postgresql_where=text("awaiting_feedback"),
-              sqlite_where=text("awaiting_feedback = 1")),
-    )
+    __table_args__ = (UniqueConstraint("portfolio_id", "entry_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     portfolio_id: Mapped[int] = mapped_column(
@@ -191,33 +180,7 @@ class PortfolioEntry(db.Model):
     # A ComponentRequirement code, or NULL for general evidence.
     section: Mapped[str | None] = mapped_column(String(60))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
-    # A copy of the entry's feedback state, for the work queue: its thread is empty or the
-    # candidate wrote last. Set from the entry as the row is written (below) and kept by
-    # portal.assessment.feedback; `flask refresh-copies` recomputes it.
-    awaiting_feedback: Mapped[bool] = mapped_column(nullable=False, default=True,
-                                                    server_default=true())
-
     entry = relationship("EvidenceEntry")
-
-
-@event.listens_for(PortfolioEntry, "before_insert")
-def _copy_feedback_state(_mapper, connection, target: PortfolioEntry) -> None:
-    """Whichever code adds an entry to a portfolio, the row starts with the entry's own
-    state, read in the INSERT itself.
-
-    The entry's row is locked first, as a new message's update of it locks it: a reply
-    written while the entry is being added would otherwise update the portfolio entries
-    it can see, not this uncommitted one, and leave this copy saying the entry does not
-    await feedback, hiding it from the assessor's queue.
-    """
-    from portal.evidence.models import EvidenceEntry
-
-    connection.execute(select(EvidenceEntry.id).where(EvidenceEntry.id == target.entry_id)
-                       .with_for_update(key_share=True))
-    target.awaiting_feedback = (
-        select(func.coalesce(EvidenceEntry.last_feedback_from, "candidate") != "staff")
-        .where(EvidenceEntry.id == target.entry_id)
-        .scalar_subquery())
 
 
 class PortfolioSnapshot(db.Model):

@@ -185,13 +185,15 @@ class ProtectedTimeForm(FlaskForm):
         return hours * 60 + minutes
 
     def validate(self, extra_validators=None):
-        valid = super().validate(extra_validators)
+        """Each box on its own first, then the length they make together (its error goes
+        on the hours box, before anyone reads the form's errors)."""
+        if not super().validate(extra_validators):
+            return False
         total = self.total_minutes()
-        if valid and total is not None and not 0 < total <= MINUTES_MAX:
+        if total is not None and not 0 < total <= MINUTES_MAX:
             self.hours.errors.append("Enter a length of time between 1 minute and 24 hours")
-            self._errors = None  # the form caches its errors; let it see this one
-            valid = False
-        return valid
+            return False
+        return True
 
     def show_minutes(self, minutes: int) -> None:
         self.hours.data = str(minutes // 60)

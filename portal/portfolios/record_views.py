@@ -58,7 +58,6 @@ def _stage_or_404(stages, stage_code: str):
 def _refused(form, error: records.RecordError) -> None:
     db.session.rollback()
     form.form_errors.append(str(error))
-    form._errors = None  # the form caches its errors; let the summary see this one
 
 
 def _on_get(record):

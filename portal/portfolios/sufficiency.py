@@ -4,27 +4,21 @@ whether recording was contemporaneous.
 Every function here runs a small, fixed number of queries whatever the size of the
 portfolio. Counts are grouped by day in the database and each day is placed in its
 programme stage here with `schedule.stage_of` and the candidate's own stage windows, so
-extensions for part-time working or absence move entries between stages. The statements
-are built once per process with bound parameters: these pages are among the busiest, and
-building and keying a large statement on every request cost more than running it.
+extensions for part-time working or absence move entries between stages. The queries
+themselves are in portal.portfolios.queries.
 """
 
-import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, and_, bindparam, cast, func, literal, null, select, union_all
-
-from portal.core.db import db
-from portal.evidence.models import EvidenceEntry, EvidenceLink
 from portal.frameworks.element_cache import Element, elements_of
-from portal.portfolios.models import Portfolio, PortfolioEntry
+from portal.portfolios import queries
+from portal.portfolios.models import Portfolio
 from portal.portfolios.operations import PortfolioError
-from portal.portfolios.record_sources import record_sources
 from portal.portfolios.schedule import StageWindow, stage_of, stage_windows
 from portal.programmes.configuration import Component, configuration
 from portal.programmes.models import RecordKind
@@ -42,14 +36,25 @@ def _windows(portfolio: Portfolio) -> list[StageWindow]:
                          portfolio.extension_total)
 
 
-def _staged(rows, windows: list[StageWindow]) -> dict[tuple, int]:
-    """Sum (key..., stage code, day, count) rows into (key..., stage) counts. A row with a
-    stage code of its own keeps it; a dated row goes to the stage holding its day."""
-    counts: dict[tuple, int] = defaultdict(int)
-    for *key, stage_code, day, count in rows:
-        stage = stage_code if stage_code is not None else (
-            stage_of(day, windows) if day is not None else None)
-        counts[(*key, stage)] += count
+class CountRow(NamedTuple):
+    """A row shaped like those of `queries.counted`."""
+
+    source: str  # "evidence", "record" or "link"
+    kind: str  # the evidence type, record kind or element id
+    stage: str | None  # its own stage, or None when its day decides
+    day: date | None
+    number: int
+
+
+def _staged(rows, windows: list[StageWindow]) -> dict[tuple[str, str, str | None], int]:
+    """Sum counted rows into (source, kind, stage) counts. A row with a stage of its own
+    keeps it; a dated row goes to the stage holding its day."""
+    counts: dict[tuple[str, str, str | None], int] = defaultdict(int)
+    for row in rows:
+        stage = row.stage
+        if stage is None and row.day is not None:
+            stage = stage_of(row.day, windows)
+        counts[(row.source, row.kind, stage)] += row.number
     return counts
 
 
@@ -88,39 +93,6 @@ def _message(label: str, needed: int, have: int) -> str:
     return f"{label}: {have} of {needed} ({needed - have} more needed)"
 
 
-@functools.cache
-def _counts_statement(with_links: bool = False, with_records: bool = True):
-    """Entries in the portfolio by type and day, and (`with_records`) records by kind and
-    stage or day: one UNION ALL, tagged with where each row came from. `with_links` adds
-    the entries' links by element and day (the heat map), so a page showing both asks
-    once."""
-    portfolio_id = bindparam("portfolio_id")
-    no_stage = cast(null(), String)
-    branches = [
-        select(cast(literal("evidence"), String).label("source"),
-               cast(EvidenceEntry.evidence_type, String).label("kind"),
-               no_stage.label("stage"), EvidenceEntry.occurred_on.label("day"))
-        .join(PortfolioEntry, PortfolioEntry.entry_id == EvidenceEntry.id)
-        .where(PortfolioEntry.portfolio_id == portfolio_id),
-        *(select(cast(literal("record"), String).label("source"),
-                 cast(literal(source.kind.value), String).label("kind"),
-                 source.stage.label("stage"), source.day.label("day"))
-          .where(source.model.portfolio_id == portfolio_id)
-          for source in (record_sources() if with_records else ())),
-    ]
-    if with_links:
-        branches.append(
-            select(cast(literal("link"), String).label("source"),
-                   cast(EvidenceLink.element_id, String).label("kind"),
-                   no_stage.label("stage"), EvidenceEntry.occurred_on.label("day"))
-            .join(EvidenceEntry, EvidenceEntry.id == EvidenceLink.entry_id)
-            .join(PortfolioEntry, PortfolioEntry.entry_id == EvidenceEntry.id)
-            .where(PortfolioEntry.portfolio_id == portfolio_id))
-    rows = union_all(*branches).subquery()
-    return (select(rows.c.source, rows.c.kind, rows.c.stage, rows.c.day, func.count())
-            .group_by(rows.c.source, rows.c.kind, rows.c.stage, rows.c.day))
-
-
 @dataclass(frozen=True)
 class Tallies:
     """A portfolio's counts by stage: evidence by type, records by kind and, when asked
@@ -131,21 +103,13 @@ class Tallies:
     links: dict[tuple[int, str | None], int] | None = None
 
 
-def tally_rows(portfolio: Portfolio, with_links: bool = False,
-               with_records: bool = True) -> Sequence[tuple]:
-    """The counting query's rows, (source, kind, stage code, day, count): the sufficiency
-    page keys its drawings on them. (all(): iterating a result fetches row by row.)"""
-    return db.session.execute(_counts_statement(with_links, with_records),
-                              {"portfolio_id": portfolio.id}).all()
-
-
 def tallies(portfolio: Portfolio, with_links: bool = False,
-            rows: Sequence[tuple] | None = None) -> Tallies:
+            rows: Sequence[CountRow] | None = None) -> Tallies:
     """Every count the sufficiency checks (and, `with_links`, the heat map) need: one
-    query, or the `rows` of `tally_rows` already read. Pass the result on to
-    `component_status` and `heat_map` on the same page."""
+    query, or `rows` shaped like its rows that the page has read already. Pass the result
+    on to `component_status` and `heat_map` on the same page."""
     if rows is None:
-        rows = tally_rows(portfolio, with_links)
+        rows = queries.counted(portfolio, with_links)
     counted = _staged(rows, _windows(portfolio))
     found: dict[str, dict] = {"evidence": {}, "record": {}, "link": {}}
     for (source, kind, stage), count in counted.items():
@@ -242,21 +206,21 @@ def percent_complete(statuses: list[ComponentStatus]) -> int:
     return 100 * sum(min(status.have, status.needed) for status in statuses) // needed
 
 
-def completeness(portfolio: Portfolio, rows: Sequence[tuple] | None = None) -> int:
+def completeness(portfolio: Portfolio, rows: Sequence[CountRow] | None = None) -> int:
     """Share of the required parts present: counted by one query, or from `rows` shaped
-    like `tally_rows`' (a page that has read the entries and records already)."""
+    like `queries.counted`'s (a page that has read the entries and records already)."""
     counted = None if rows is None else tallies(portfolio, rows=rows)
     return percent_complete(component_status(portfolio, counted=counted))
 
 
-def evidence_row(evidence_type: str, occurred_on: date) -> tuple:
-    """One entry as a row of `tally_rows`."""
-    return "evidence", evidence_type, None, occurred_on, 1
+def evidence_row(evidence_type: str, occurred_on: date) -> CountRow:
+    """One entry as a counted row."""
+    return CountRow("evidence", evidence_type, None, occurred_on, 1)
 
 
-def record_row(kind: str, stage_code: str | None, day: date | None) -> tuple:
-    """One record as a row of `tally_rows`."""
-    return "record", kind, stage_code, day, 1
+def record_row(kind: str, stage: str | None, day: date | None) -> CountRow:
+    """One structured record as a counted row."""
+    return CountRow("record", kind, stage, day, 1)
 
 
 # Heat map -----------------------------------------------------------------------------
@@ -401,47 +365,13 @@ def _weeks(entries: list[LateEntry], threshold_days: int, portfolio: Portfolio,
     return weeks
 
 
-@functools.cache
-def _recording_statement():
-    """Every entry the candidate logged, with whether it is in the portfolio."""
-    return (
-        select(EvidenceEntry.id, EvidenceEntry.title, EvidenceEntry.occurred_on,
-               EvidenceEntry.created_at, PortfolioEntry.id.is_not(None))
-        .outerjoin(PortfolioEntry, and_(
-            PortfolioEntry.entry_id == EvidenceEntry.id,
-            PortfolioEntry.portfolio_id == bindparam("portfolio_id")))
-        .where(EvidenceEntry.candidate_id == bindparam("candidate_id"))
-    )
-
-
-class RecordedRow(NamedTuple):
-    entry_id: int
-    title: str
-    occurred_on: date
-    created_at: datetime
-    in_portfolio: bool
-
-
-def recorded_rows(portfolio: Portfolio) -> list[RecordedRow]:
-    """Every entry the candidate logged: when it happened, when it was recorded and
-    whether it is in this portfolio."""
-    return [RecordedRow(entry_id, title, occurred_on, created_at, bool(in_portfolio))
-            for entry_id, title, occurred_on, created_at, in_portfolio in db.session.execute(
-                _recording_statement(), {"portfolio_id": portfolio.id,
-                                         "candidate_id": portfolio.candidate_id}).all()]
-
-
-def late_recording(portfolio: Portfolio, threshold_days: int = 28,
-                   rows: list[RecordedRow] | None = None) -> LateRecording:
+def late_recording(portfolio: Portfolio, threshold_days: int = 28) -> LateRecording:
     """Entries logged more than `threshold_days` after they happened, in the portfolio and
-    across the candidate's whole log, and how many entries were logged each week. Works
-    from the `rows` of `recorded_rows` when given, else reads them."""
-    if rows is None:
-        rows = recorded_rows(portfolio)
+    across the candidate's whole log, and how many entries were logged each week."""
     entries = [
         LateEntry(row.entry_id, row.title, row.occurred_on,
-                  row.created_at.astimezone(UK).date(), row.in_portfolio)
-        for row in rows
+                  row.created_at.astimezone(UK).date(), bool(row.in_portfolio))
+        for row in queries.recorded_entries(portfolio)
     ]
     return LateRecording(
         threshold_days=threshold_days,

@@ -1,11 +1,10 @@
 """The candidate's portfolio: overview, choosing evidence, submission, snapshots."""
 
-import functools
 from datetime import timedelta
 
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from portal.accounts.forms import ConfirmForm
 from portal.accounts.roles import Role
@@ -18,11 +17,9 @@ from portal.core.pagination import paginate
 from portal.evidence.access import get_entry_or_404
 from portal.evidence.forms import today_in_england
 from portal.evidence.models import EvidenceEntry
-from portal.portfolios import operations, snapshots, sufficiency
+from portal.portfolios import operations, queries, snapshots, sufficiency
 from portal.portfolios.access import get_portfolio_or_404, portfolios_of
 from portal.portfolios.forms import IncludeEntryForm, SubmitForm
-from portal.portfolios.history import portfolio_history
-from portal.portfolios.included_rows import IncludedEntry, included_items
 from portal.portfolios.models import PortfolioEntry, PortfolioSnapshot, PortfolioState
 from portal.programmes.configuration import configuration
 
@@ -58,41 +55,21 @@ def _submit_choices(portfolio) -> list[tuple[str, str]]:
     return [*choices, ("panel", "The final panel (your whole portfolio)")]
 
 
-# Built once with bound parameters: building a statement with loader options on every
-# request cost more than running it.
-@functools.cache
-def _included_statement():
-    # Plain values, not objects: the list shows titles and dates (reflections stay in the
-    # table). A join, not selectinload, whatever the portfolio's length.
-    return (
-        select(PortfolioEntry.id, PortfolioEntry.section, EvidenceEntry.id,
-               EvidenceEntry.title, EvidenceEntry.occurred_on, EvidenceEntry.evidence_type)
-        .join(EvidenceEntry, EvidenceEntry.id == PortfolioEntry.entry_id)
-        .where(PortfolioEntry.portfolio_id == bindparam("portfolio_id"))
-        .order_by(PortfolioEntry.added_at, PortfolioEntry.id)
-    )
-
-
-def _included(portfolio) -> list[IncludedEntry]:
-    return [IncludedEntry(*row) for row in
-            db.session.execute(_included_statement(), {"portfolio_id": portfolio.id})]
-
-
 def sees_evidence(portfolio) -> bool:
     """The candidate and their assessors (current or previous) read the evidence itself."""
     return portfolio.candidate_id == current_user.id or assesses(
         current_user, portfolio.candidate_id, include_past=True)
 
 
-def _completeness(portfolio, included: list[IncludedEntry] | None, history) -> int:
-    """The page's completeness from the entries and records it has read already; only
-    someone who may not see the evidence costs a count of the entries' types."""
+def _completeness(portfolio, included) -> int:
+    """The page's completeness from the entries it lists and the records; someone who
+    may not see the evidence gets the same figure from a count of the entries' types."""
     if included is None:
-        rows = list(sufficiency.tally_rows(portfolio, with_records=False))
-    else:
-        rows = [sufficiency.evidence_row(item.evidence_type, item.occurred_on)
-                for item in included]
-    rows += [sufficiency.record_row(*record) for record in history.records]
+        return sufficiency.completeness(portfolio)
+    rows = [sufficiency.evidence_row(item.evidence_type, item.occurred_on)
+            for item in included]
+    rows += [sufficiency.record_row(record.kind, record.stage, record.day)
+             for record in queries.records(portfolio)]
     return sufficiency.completeness(portfolio, rows=rows)
 
 
@@ -101,22 +78,26 @@ def _render_show(portfolio, form: SubmitForm, missing=None, status=200):
     owner = portfolio.candidate_id == current_user.id
     evidence_visible = sees_evidence(portfolio)
     sections = {c.code: c.title for c in configuration(portfolio.programme).evidence_sections}
-    included = _included(portfolio) if evidence_visible else None
-    history = portfolio_history(portfolio, all_submissions=evidence_visible)
+    included = queries.included_entries(portfolio) if evidence_visible else None
     grouped = {}
     for item in included or ():
         grouped.setdefault(item.section, []).append(item)
+    # Line managers see only the submission the portfolio stands on, not the others.
+    submissions = queries.submissions(portfolio, every_one=evidence_visible)
+    report_rows = queries.reports(portfolio)
     return render(
         "portfolios/show.html", portfolio=portfolio, form=form, missing=missing or [],
         review_points=[(p, *review_point_status(p, today)) for p in portfolio.review_points],
-        sections=sections, grouped=grouped, included_items=included_items,
-        snapshots=history.submissions, current_snapshot=history.current,
+        sections=sections, grouped=grouped,
+        snapshots=submissions if evidence_visible else [],
+        current_snapshot=next((s for s in submissions
+                               if s.id == portfolio.current_snapshot_id), None),
         evidence_visible=evidence_visible,
-        completeness=_completeness(portfolio, included, history),
+        completeness=_completeness(portfolio, included),
         is_owner=portfolio.candidate_id == current_user.id,
-        reports=[r for r in history.reports
+        reports=[r for r in report_rows
                  if reports.can_view_report(current_user, r, portfolio)],
-        support_plans=history.open_plans,
+        support_plans=queries.open_support_plans(report_rows),
         can_start_assessment=assesses(current_user, portfolio.candidate_id) and
         PortfolioState(portfolio.state) in operations.TRANSITIONS["start_assessment"],
         can_submit=owner and PortfolioState(portfolio.state) in

@@ -249,17 +249,30 @@ def test_what_is_typed_is_escaped_in_the_thread(client, people):
         assert "&lt;script&gt;alert" in html
 
 
-def test_the_entry_records_who_wrote_last_and_keeps_its_changed_time(people):
-    """The work queue reads last_feedback_from instead of every thread; the entry's own
-    "changed" time is the candidate's, so feedback leaves it alone."""
+def test_each_message_sets_whose_turn_it_is_and_keeps_the_changed_time(people):
+    """The work queue reads the entry's feedback_status instead of every thread; the
+    entry's own "changed" time is the candidate's, so feedback leaves it alone."""
     from portal.assessment import feedback
 
     entry, candidate, assessor = people["entry"], people["candidate"], people["assessor"]
     db.session.commit()
     changed = entry.updated_at
-    assert entry.last_feedback_from is None
-    for author, side in [(assessor, "staff"), (candidate, "candidate"), (assessor, "staff")]:
+    assert entry.feedback_status is None
+    for author, status in [(assessor, "awaiting_candidate"), (candidate, "awaiting_assessor"),
+                           (assessor, "awaiting_candidate")]:
         feedback.add_message(author, entry, "A message")
         db.session.commit()
         db.session.refresh(entry)
-        assert (entry.last_feedback_from, entry.updated_at) == (side, changed)
+        assert (entry.feedback_status, entry.updated_at) == (status, changed)
+
+
+def test_the_database_refuses_an_unknown_feedback_status(people):
+    from sqlalchemy import update
+    from sqlalchemy.exc import IntegrityError
+
+    from portal.evidence.models import EvidenceEntry
+
+    with pytest.raises(IntegrityError):
+        db.session.execute(update(EvidenceEntry).where(EvidenceEntry.id == people["entry"].id)
+                           .values(feedback_status="staff"))
+    db.session.rollback()

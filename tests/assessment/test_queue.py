@@ -114,35 +114,27 @@ def test_evidence_appears_until_feedback_and_again_after_a_reply(client, council
     assert "reply" in row["needed"]
 
 
-def _awaiting(item) -> bool:
-    db.session.expire(item)
-    return item.awaiting_feedback
-
-
-def test_each_portfolio_copy_of_an_entry_follows_its_thread(client, council, assessor):
-    """The queue finds evidence awaiting feedback from each portfolio entry's own copy of
-    the thread's state: set from the entry when it joins a portfolio, then kept by every
-    message, in every portfolio that holds it."""
+def test_an_entry_follows_its_thread_in_every_portfolio_that_holds_it(client, council,
+                                                                     assessor):
+    """The queue reads the entry's own feedback status, whenever the entry joined the
+    portfolio: one answered before it was added stays out until the candidate replies."""
     candidate, portfolio = council.candidate(assessor, name="Cara")
     _nothing_but_review_points(portfolio)
     answered = factories.evidence_entry(candidate, title="Answered before it was added")
     feedback.add_message(assessor, answered, "Good")
     waiting = factories.evidence_entry(candidate, title="Home visit")
-    late_item = council.include(portfolio, answered)
-    item = council.include(portfolio, waiting)
-    assert (_awaiting(late_item), _awaiting(item)) == (False, True)
+    council.include(portfolio, answered)
+    council.include(portfolio, waiting)
     db.session.commit()
     [row] = _rows(_queue(client, assessor))
     assert "Give feedback on ‘Home visit’" in row["needed"]
 
     feedback.add_message(assessor, waiting, "Thank you")
     db.session.commit()
-    assert _awaiting(item) is False
     assert _rows(client.get("/assess/")) == []
 
     feedback.add_message(candidate, answered, "A question about your feedback")
     db.session.commit()
-    assert _awaiting(late_item) is True
     [row] = _rows(client.get("/assess/"))
     assert "Answered before it was added" in row["needed"] and "reply" in row["needed"]
 
@@ -393,8 +385,8 @@ def test_queue_query_count_does_not_grow_with_the_caseload(client, council, asse
     assert "150 items in your queue" in response.get_data(as_text=True)  # 30 * (3 + 1 + 1)
     assert len(_rows(response)) == 50  # shown a page at a time
     assert many == few
-    # The user, then their caseload and every kind of work in one.
-    assert few == 2
+    # The user, their caseload, then one query for each of the four kinds of work.
+    assert few == 6
     assert _queries(client, "/home")[0] == home_few
 
 
@@ -407,13 +399,13 @@ def test_a_long_queue_is_shown_a_page_at_a_time(monkeypatch, client, org):
     staff = factories.user(org, roles=["assessor"])
     sign_in(client, staff)
     candidate = factories.user(org, roles=["candidate"], name="Long Queue")
-    caseload = queue_module.Caseload(
-        assessed={}, managed={candidate.id: queue_module.CandidateRef(candidate.id,
-                                                                      candidate.name)})
-    fake = [(queue_module.Kind.REVIEW, candidate.id, 1, f"Review {n}", None,
-             _date(2027, 1, 1), None) for n in range(queue_views.QUEUE_PAGE_SIZE + 5)]
-    monkeypatch.setattr(queue_module, "read_queue",
-                        lambda *args, **kwargs: queue_module.Queue(caseload, fake))
+    ref = queue_module.CandidateRef(candidate.id, candidate.name)
+    caseload = queue_module.Caseload(assessed={}, managed={candidate.id: ref})
+    fake = [queue_module.QueueItem(queue_module.Kind.REVIEW, ref, f"Review {n}",
+                                   _date(2027, 1, 1), "portfolios.show",
+                                   (("portfolio_id", 1),), "Open portfolio")
+            for n in range(queue_views.QUEUE_PAGE_SIZE + 5)]
+    monkeypatch.setattr(queue_module, "work_queue", lambda *args, **kwargs: (caseload, fake))
     first = page(client.get("/assess/"))
     assert len(first.select("tbody tr")) == queue_views.QUEUE_PAGE_SIZE
     second = page(client.get("/assess/?page=2"))
@@ -441,29 +433,29 @@ def test_an_assessor_reading_an_entry_is_led_back_to_the_candidate(client, org):
 def test_queue_rows_escape_every_value_and_mark_overdue_work(app):
     from datetime import date as _date
 
+    from flask import render_template
+
     from portal.assessment import queue as queue_module
 
-    today = _date(2026, 11, 22)
-    items = [queue_module.QueueItem(
+    item = queue_module.QueueItem(
         queue_module.Kind.EVIDENCE, queue_module.CandidateRef(7, "<b>Sam</b> & Co"),
-        "Give feedback on \u2018<i>visit</i>\u2019", _date(2026, 11, 1),
-        queue_module.Link("evidence.show", "entry_id", 42), "Open \u2018<i>visit</i>\u2019")]
+        "Give feedback on \u2018<i>visit</i>\u2019", _date(2026, 11, 1), "evidence.show",
+        (("entry_id", 42),), "Open \u2018<i>visit</i>\u2019")
     with app.test_request_context("/"):
-        html = str(queue_module.rows_html(items, today))
-        later = str(queue_module.rows_html(items, _date(2026, 10, 1)))
+        html = render_template("assess/_queue_row.html", item=item, today=_date(2026, 11, 22))
+        later = render_template("assess/_queue_row.html", item=item, today=_date(2026, 10, 1))
     assert "<b>" not in html and "<i>" not in html
     assert "&lt;b&gt;Sam&lt;/b&gt; &amp; Co" in html
     assert 'href="/assess/candidates/7"' in html and 'href="/evidence/42"' in html
     assert 'data-kind="evidence"' in html and "1 November 2026" in html
-    assert "govuk-tag--red" in html and "Overdue" in html
+    assert '<strong class="govuk-tag govuk-tag--red">Overdue</strong>' in html
+    assert '<span class="govuk-visually-hidden"> for &lt;b&gt;Sam&lt;/b&gt; &amp; Co</span>' in html
     assert "Overdue" not in later
 
 
-def test_the_order_kept_between_requests_follows_names_and_work(client, council, assessor):
-    """The queue's order is kept per set of rows and caseload, as positions: renaming a
-    candidate re-sorts it, and no title or name is kept."""
-    from portal.core import rendering
-
+def test_the_order_follows_names_and_work(client, council, assessor):
+    """The queue is sorted on each request: renaming a candidate re-sorts it, and new
+    work takes its place at once."""
     ann, ann_portfolio = council.candidate(assessor, name="Ann Lee")
     bob, bob_portfolio = council.candidate(assessor, name="Bob Cole")
     for person, portfolio in ((ann, ann_portfolio), (bob, bob_portfolio)):
@@ -473,8 +465,6 @@ def test_the_order_kept_between_requests_follows_names_and_work(client, council,
     by_name = "?sort=candidate"
     assert [row["candidate"] for row in _rows(_queue(client, assessor, by_name))] == [
         "Ann Lee", "Bob Cole"]
-    kept = repr(rendering._drawings["queue order"])
-    assert "Ann" not in kept and "Visit" not in kept
 
     ann.name = "Zoe Lee"
     db.session.commit()
@@ -487,28 +477,32 @@ def test_the_order_kept_between_requests_follows_names_and_work(client, council,
         "Evidence awaiting feedback Give feedback on ‘Visit Bob Cole’"]
 
 
-def test_the_fill_puts_right_copies_written_without_the_thread(council, assessor):
-    """Rows written in bulk (the benchmark's seed) or by an older release can disagree
-    with their thread; fill_last_feedback_from sets each copy from it, in both directions."""
+def test_the_fill_sets_each_status_from_its_thread(council, assessor):
+    """Threads written in bulk (the benchmark's seed) carry no status until
+    fill_feedback_status reads each one's latest message, in both directions."""
     from sqlalchemy import update
 
-    candidate, portfolio = council.candidate(assessor, name="Cara")
+    from portal.evidence.models import EvidenceEntry
+
+    candidate, _portfolio = council.candidate(assessor, name="Cara")
     answered = factories.evidence_entry(candidate, title="Answered")
-    waiting = factories.evidence_entry(candidate, title="Waiting")
+    replied = factories.evidence_entry(candidate, title="Replied")
+    factories.evidence_entry(candidate, title="Untouched")
     feedback.add_message(assessor, answered, "Good")
-    answered_item = council.include(portfolio, answered)
-    waiting_item = council.include(portfolio, waiting)
-    db.session.execute(update(PortfolioEntry).values(  # both wrong
-        awaiting_feedback=PortfolioEntry.entry_id == answered.id))
-    assert (_awaiting(answered_item), _awaiting(waiting_item)) == (True, False)
-    feedback.fill_last_feedback_from(db.session.connection())
-    assert (_awaiting(answered_item), _awaiting(waiting_item)) == (False, True)
+    feedback.add_message(assessor, replied, "Good")
+    feedback.add_message(candidate, replied, "A question")
+    db.session.execute(update(EvidenceEntry).values(feedback_status=None))
+    feedback.fill_feedback_status(db.session.connection())
+    statuses = dict(db.session.execute(select(EvidenceEntry.title,
+                                              EvidenceEntry.feedback_status)).all())
+    assert statuses == {"Answered": "awaiting_candidate", "Replied": "awaiting_assessor",
+                        "Untouched": None}
 
 
-def test_an_entry_added_while_a_reply_is_written_still_awaits_feedback(app, council, assessor):
+def test_an_entry_added_while_a_reply_is_written_still_awaits_feedback(app, client, council,
+                                                                       assessor):
     """The candidate replies in one tab while adding the entry to their portfolio in
-    another: adding it waits for the reply, so its copy says it awaits feedback (otherwise
-    the reply could not see the new row and the entry would vanish from the queue).
+    another: once both are saved, the assessor's queue asks them to read the reply.
     PostgreSQL only: SQLite writes one transaction at a time."""
     import threading
 
@@ -518,6 +512,7 @@ def test_an_entry_added_while_a_reply_is_written_still_awaits_feedback(app, coun
     if db.engine.dialect.name != "postgresql":
         pytest.skip("row locks are PostgreSQL's")
     candidate, portfolio = council.candidate(assessor, name="Cara")
+    _nothing_but_review_points(portfolio)
     entry = factories.evidence_entry(candidate, title="Home visit")
     feedback.add_message(assessor, entry, "Good")
     db.session.commit()
@@ -536,7 +531,8 @@ def test_an_entry_added_while_a_reply_is_written_still_awaits_feedback(app, coun
     other_tab.start()
     assert replying.wait(timeout=10)
     threading.Timer(0.5, commit_reply.set).start()
-    item = council.include(portfolio, entry)  # waits for the reply's lock
+    council.include(portfolio, entry)
     db.session.commit()
     other_tab.join(timeout=10)
-    assert _awaiting(item) is True
+    [row] = _rows(_queue(client, assessor))
+    assert row["needed"] == "Evidence awaiting feedback Read the reply about ‘Home visit’"

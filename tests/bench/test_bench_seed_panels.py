@@ -212,8 +212,8 @@ def test_a_second_bench_set_gets_its_own_agenda_references(app):
         first["panel_member"] + second["panel_member"]
 
 
-def test_seeded_entries_know_who_wrote_their_latest_feedback(seeded):
-    """The seed writes threads in bulk, then fills last_feedback_from as the operation
+def test_seeded_entries_know_whose_turn_it_is_in_their_feedback(seeded):
+    """The seed writes threads in bulk, then fills feedback_status as the operation
     would: the work queue reads it."""
     from portal.assessment.models import EvidenceFeedback
     from portal.evidence.models import EvidenceEntry
@@ -224,12 +224,12 @@ def test_seeded_entries_know_who_wrote_their_latest_feedback(seeded):
             .order_by(EvidenceFeedback.created_at, EvidenceFeedback.id)):
         latest[entry_id] = author_id
     entries = db.session.execute(select(
-        EvidenceEntry.id, EvidenceEntry.candidate_id, EvidenceEntry.last_feedback_from)).all()
+        EvidenceEntry.id, EvidenceEntry.candidate_id, EvidenceEntry.feedback_status)).all()
     expected = {id_: None if id_ not in latest else
-                "candidate" if latest[id_] == candidate_id else "staff"
-                for id_, candidate_id, _side in entries}
-    assert {id_: side for id_, _candidate, side in entries} == expected
-    assert {"candidate", "staff", None} <= set(expected.values())
+                "awaiting_assessor" if latest[id_] == candidate_id else "awaiting_candidate"
+                for id_, candidate_id, _status in entries}
+    assert {id_: status for id_, _candidate, status in entries} == expected
+    assert {"awaiting_assessor", "awaiting_candidate", None} <= set(expected.values())
 
 
 def test_seeded_accounts_carry_the_total_of_their_files(seeded):
@@ -244,16 +244,3 @@ def test_seeded_accounts_carry_the_total_of_their_files(seeded):
     totals = dict(db.session.execute(select(User.id, User.attachment_bytes)).all())
     assert sums and all(total > 0 for total in sums.values())
     assert totals == {user_id: sums.get(user_id, 0) for user_id in totals}
-
-
-def test_seeded_portfolio_entries_know_whether_they_await_feedback(seeded):
-    """The seed copies portfolio entries in bulk; each one's copy of its thread's state
-    must match the entry's (the work queue reads the copy)."""
-    from portal.evidence.models import EvidenceEntry
-    from portal.portfolios.models import PortfolioEntry
-
-    rows = db.session.execute(
-        select(PortfolioEntry.awaiting_feedback, EvidenceEntry.last_feedback_from)
-        .join(EvidenceEntry, EvidenceEntry.id == PortfolioEntry.entry_id)).all()
-    assert {(awaiting, last) for awaiting, last in rows} >= {(False, "staff"), (True, None)}
-    assert all(awaiting == (last != "staff") for awaiting, last in rows)

@@ -299,16 +299,19 @@ def test_a_rolled_back_attachment_leaves_the_session(app, author, entry, upload_
     assert [name.name for name in files_left(upload_dir)] == [kept.stored_name]
 
 
-def test_a_database_failure_writing_the_row_leaves_no_file(app, author, entry, upload_dir,
-                                                          monkeypatch):
+def test_a_database_failure_writing_the_row_leaves_no_file(app, author, entry, upload_dir):
+    from sqlalchemy import event
+
     def failing_insert(*_args, **_kwargs):
         raise OperationalError("INSERT", {}, Exception("disk I/O error"))
 
-    monkeypatch.setattr(attachments, "_insert_attachment", failing_insert)
-    with app.test_request_context(), pytest.raises(OperationalError), upload_guard():
-        store_uploads(author, entry, [FileStorage(io.BytesIO(PDF), "plan.pdf")])
-        db.session.commit()
-    monkeypatch.undo()
+    event.listen(Attachment, "before_insert", failing_insert)
+    try:
+        with app.test_request_context(), pytest.raises(OperationalError), upload_guard():
+            store_uploads(author, entry, [FileStorage(io.BytesIO(PDF), "plan.pdf")])
+            db.session.commit()
+    finally:
+        event.remove(Attachment, "before_insert", failing_insert)
     db.session.rollback()
     assert files_left(upload_dir) == []
     assert attachment_count() == 0
@@ -389,7 +392,7 @@ def stored_total(user) -> int:
 
 
 def test_a_recount_waits_for_an_upload_in_progress(app, author, entry):
-    """refresh-copies runs beside live uploads: it waits for an upload holding the
+    """reconcile runs beside live uploads: it waits for an upload holding the
     account's lock, then counts that upload's file (PostgreSQL; SQLite locks the file)."""
     import threading
 
@@ -735,11 +738,36 @@ def test_reconcile_reports_and_quarantines_orphans_and_missing_files(app, client
                                  "--quarantine"])
     assert f"Orphan file {fresh}" in result.output
     storage.delete(changed.stored_name)
-    db.session.delete(lost)
-    db.session.delete(changed)
+    for attachment in (lost, changed):
+        attachments.delete_attachment(entry.candidate, attachment)
     db.session.commit()
     result = runner.invoke(args=["attachments", "reconcile", "--min-age-minutes", "0"])
     assert result.exit_code == 0, result.output
+
+
+def test_reconcile_puts_right_a_wrong_attachment_total(app, client, entry, author,
+                                                       upload_dir):
+    """Rows written without counting them (by hand, or by an older release) leave a
+    person's total wrong: reconcile says whose (by account id) and corrects it."""
+    other = factories.user(entry.candidate.organisation, roles=["candidate"])
+    db.session.commit()
+    upload(client, entry.id, ("kept.pdf", PDF))
+    db.session.add(Attachment(entry_id=entry.id, owner_id=author.id, original_name="a.pdf",
+                              stored_name=LocalFileStorage(upload_dir).save_stream(
+                                  io.BytesIO(PDF), 100).stored_name,
+                              content_type="application/pdf", size_bytes=len(PDF),
+                              sha256=hashlib.sha256(PDF).hexdigest()))
+    db.session.execute(update(type(other)).where(type(other).id == other.id)
+                       .values(attachment_bytes=99))
+    db.session.commit()
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["attachments", "reconcile"])
+    assert result.exit_code == 1
+    assert f"Attachment total of account {author.id} was wrong: corrected" in result.output
+    assert f"Attachment total of account {other.id} was wrong: corrected" in result.output
+    assert "a.pdf" not in result.output and "2 problem(s) found." in result.output
+    assert (stored_total(author), stored_total(other)) == (2 * len(PDF), 0)
+    assert runner.invoke(args=["attachments", "reconcile"]).exit_code == 0
 
 
 def test_reconcile_removes_stale_temp_files(app, upload_dir):

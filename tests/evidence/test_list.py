@@ -182,17 +182,7 @@ def test_each_entry_shows_its_elements_in_the_order_linked(client, candidate):
         "Not linked": []}
 
 
-def test_each_combination_of_filters_is_built_once_and_filled_per_request(client, log):
-    """The statement for a shape of filters is kept (building and keying it on every
-    request was most of the list's own cost); the values come with each request."""
-    from portal.evidence.queries import evidence_statement, parse_filters
-
-    def statement(**args):
-        return evidence_statement(parse_filters(args), with_total=True)
-
-    assert statement(q="risk", type="supervision") is statement(q="court", type="reading")
-    assert statement(q="risk") is not statement(q="risk", type="supervision")
-    assert statement(q="risk", sort="oldest") is not statement(q="risk")
+def test_each_request_filters_by_its_own_values(client, log):
     assert _titles(client.get("/evidence/?q=chronology")) == ["Supervision on risk"]
     assert _titles(client.get("/evidence/?q=chairing")) == ["Observation at a core group"]
     assert _titles(client.get(f"/evidence/?element={log.elements[1].id}&sort=oldest")) == [

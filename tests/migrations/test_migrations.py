@@ -6,6 +6,7 @@ import pytest
 from flask_migrate import check, downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 from portal import create_app
 from portal.config import normalise_database_url
@@ -282,5 +283,93 @@ def test_existing_portfolio_entries_get_their_feedback_state(scratch_database_ur
         with db.engine.connect() as connection:
             assert connection.execute(text(
                 "SELECT count(*) FROM portfolio_entry")).scalar() == 3
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_the_copied_columns_give_way_to_one_feedback_status(scratch_database_url):
+    """The no-copied-columns migration sets each entry's feedback_status from its thread's
+    latest message (by time, then id; none without a thread, whatever the old copy said)
+    and drops the three copies, keeping every row (no SQLite table rebuild). Its downgrade
+    puts the copies back, filled from the names and threads, and drops the status."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": scratch_database_url})
+
+    counts = [text("SELECT count(*) FROM cohort_membership"),
+              text("SELECT count(*) FROM portfolio"), text("SELECT count(*) FROM evidence_entry"),
+              text("SELECT count(*) FROM portfolio_entry"),
+              text("SELECT count(*) FROM evidence_feedback")]
+
+    def kept(connection) -> tuple:
+        return tuple(connection.execute(count).scalar() for count in counts)
+
+    def columns(table: str) -> set[str]:
+        return {c["name"] for c in inspect(db.engine).get_columns(table)}
+
+    def indexes(table: str) -> set[str]:
+        return {index["name"] for index in inspect(db.engine).get_indexes(table)}
+
+    with app.app_context():
+        upgrade(revision="c4f1a8d93e62")
+        with db.engine.begin() as connection:
+            _council_with(connection, "Cara", "Asha")
+            connection.execute(text("UPDATE user_account SET name = ' Élodie Cara' "
+                                    "WHERE name = 'Cara'"))
+            _enrol_everyone(connection, membership_columns=", sort_name",
+                            membership_values=", 'stale'")
+            for title in ("replied", "answered", "untouched"):
+                connection.execute(text(
+                    "INSERT INTO evidence_entry (candidate_id, organisation_id, title, "
+                    "occurred_on, evidence_type, reflection, anonymised_confirmed, "
+                    "created_at, updated_at, last_feedback_from) SELECT u.id, "
+                    "u.organisation_id, :title, '2026-10-01', 'other', '', FALSE, "
+                    "'2026-10-01 09:00:00', '2026-10-01 09:00:00', 'staff' "
+                    "FROM user_account u WHERE u.name = ' Élodie Cara'"), {"title": title})
+            thread = [("replied", "Asha", "09:00"), ("replied", " Élodie Cara", "10:00"),
+                      ("answered", " Élodie Cara", "09:00"), ("answered", "Asha", "09:00")]
+            for title, author, time in thread:  # same time: the later id decides
+                connection.execute(text(
+                    "INSERT INTO evidence_feedback (entry_id, author_id, kind, body, "
+                    "created_at) SELECT e.id, u.id, 'comment', 'A message', :at "
+                    "FROM evidence_entry e, user_account u WHERE e.title = :title "
+                    "AND u.name = :author"),
+                    {"title": title, "author": author, "at": f"2026-10-02 {time}:00"})
+            connection.execute(text(
+                "INSERT INTO portfolio_entry (portfolio_id, entry_id, added_at, "
+                "awaiting_feedback) SELECT p.id, e.id, '2026-10-02 09:00:00', FALSE "
+                "FROM portfolio p, evidence_entry e WHERE p.candidate_id = e.candidate_id"))
+            before = kept(connection)
+        assert before == (2, 2, 3, 3, 4)
+
+        upgrade(revision="3a6cda5d73f4")
+        with db.engine.connect() as connection:
+            assert dict(connection.execute(text(
+                "SELECT title, feedback_status FROM evidence_entry")).all()) == {
+                    "replied": "awaiting_assessor", "answered": "awaiting_candidate",
+                    "untouched": None}
+            assert kept(connection) == before
+        assert "last_feedback_from" not in columns("evidence_entry")
+        assert "awaiting_feedback" not in columns("portfolio_entry")
+        assert "sort_name" not in columns("cohort_membership")
+        assert "ix_evidence_entry_feedback_status" in indexes("evidence_entry")
+        with pytest.raises(IntegrityError), db.engine.begin() as connection:
+            connection.execute(text("UPDATE evidence_entry SET feedback_status = 'staff'"))
+
+        downgrade(revision="c4f1a8d93e62")
+        with db.engine.connect() as connection:
+            assert kept(connection) == before
+            assert dict(connection.execute(text(
+                "SELECT title, last_feedback_from FROM evidence_entry")).all()) == {
+                    "replied": "candidate", "answered": "staff", "untouched": None}
+            assert {title: bool(awaiting) for title, awaiting in connection.execute(text(
+                "SELECT e.title, p.awaiting_feedback FROM portfolio_entry p "
+                "JOIN evidence_entry e ON e.id = p.entry_id")).all()} == {
+                    "replied": True, "answered": False, "untouched": True}
+            assert sorted(connection.execute(text(
+                "SELECT sort_name FROM cohort_membership")).scalars()) == ["asha", "élodie cara"]
+        assert "feedback_status" not in columns("evidence_entry")
+        assert "ix_evidence_entry_feedback_status" not in indexes("evidence_entry")
+        assert "ix_portfolio_entry_awaiting" in indexes("portfolio_entry")
+        assert "ix_cohort_membership_by_name" in indexes("cohort_membership")
+        upgrade()
         db.session.remove()
         db.engine.dispose()

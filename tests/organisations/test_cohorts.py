@@ -6,7 +6,6 @@ import pytest
 
 from portal.core.audit import AuditEvent
 from portal.core.db import db
-from portal.evidence.models import Attachment
 from portal.organisations.models import Cohort, CohortMembership
 from tests import factories
 from tests.conftest import assert_no_duplicate_ids, count_queries, error_summary, page, sign_in
@@ -209,36 +208,3 @@ def test_members_are_listed_by_name_a_page_at_a_time_and_follow_a_rename(client,
     db.session.commit()
     assert listed("?page=2")[-1] == "zara Member"
     assert listed()[0] == "Member 01"
-
-
-def test_refresh_copies_puts_right_what_an_older_release_wrote(app, org):
-    """Between a migration and the workers' restart, the previous release adds members
-    without a sort name and files without counting them; the command corrects both and
-    reports only counts."""
-    from sqlalchemy import text
-
-    from portal.assessment import feedback
-    from portal.organisations.commands import refresh_copies_command
-
-    cohort = factories.cohort(org)
-    kept = factories.membership(cohort, factories.user(org, name="Bea Khan"))
-    stale = factories.membership(cohort, factories.user(org, name="Zed Oduya"))
-    entry = factories.evidence_entry(stale.candidate)
-    feedback.add_message(stale.candidate, entry, "A question for my assessor")
-    db.session.commit()
-    db.session.execute(text("UPDATE cohort_membership SET sort_name = '' WHERE id = :id"),
-                       {"id": stale.id})
-    db.session.execute(text("UPDATE evidence_entry SET last_feedback_from = NULL"))
-    db.session.add(Attachment(entry_id=entry.id, owner_id=stale.candidate_id,
-                              original_name="a.pdf", stored_name="f" * 32,
-                              content_type="application/pdf", size_bytes=1234,
-                              sha256="0" * 64))  # by a release that kept no total
-    db.session.commit()
-    result = app.test_cli_runner().invoke(refresh_copies_command)
-    assert result.exit_code == 0, result.output
-    assert "Sort names corrected: 1." in result.output and "Zed" not in result.output
-    assert "Attachment totals corrected: 1." in result.output
-    db.session.expire_all()
-    assert (kept.sort_name, stale.sort_name) == ("bea khan", "zed oduya")
-    assert entry.last_feedback_from == "candidate"
-    assert (kept.candidate.attachment_bytes, stale.candidate.attachment_bytes) == (0, 1234)

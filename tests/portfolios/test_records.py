@@ -196,6 +196,25 @@ def test_agreement_problems_are_explained_and_input_kept(client, portfolio, over
     assert _count(SupportAgreement) == 0
 
 
+
+def test_a_refusal_by_the_operation_is_shown_in_the_error_summary(client, portfolio,
+                                                                  monkeypatch):
+    """A form that passes its own checks can still be refused when saved: the refusal is
+    one of the form's errors, so the page says it (400, "Error: " title) and keeps what
+    was typed."""
+    def refuse(*_args, **_kwargs):
+        raise records.RecordError("This record belongs to another portfolio")
+
+    monkeypatch.setattr(records, "save_support_agreement", refuse)
+    response = client.post(_url(portfolio, "/agreement"), data=_agreement_form())
+    assert response.status_code == 400
+    soup = page(response)
+    assert error_summary(soup) == ["This record belongs to another portfolio"]
+    assert soup.title.text.startswith("Error: ")
+    assert soup.select_one("#development_priorities").get_text() == "Court skills."
+    assert _count(SupportAgreement) == 0
+
+
 # Development plans -------------------------------------------------------------------------
 def test_development_plans_are_kept_per_stage(client, portfolio):
     soup = page(client.get(_url(portfolio, "/development-plans")))

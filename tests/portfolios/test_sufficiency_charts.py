@@ -1,16 +1,15 @@
-"""The chart bodies drawn in Python: every cell and bar, and labels escaped."""
+"""The charts' templates: a cell and count for every element and stage, a bar for every
+week, and labels escaped."""
 
+import re
 from datetime import date, timedelta
+
+from flask import render_template
 
 from portal.frameworks.element_cache import Element
 from portal.portfolios import sufficiency
 from portal.portfolios.schedule import StageWindow
-from portal.portfolios.sufficiency_views import (
-    heat_map_drawing,
-    heat_map_svg,
-    week_bars_svg,
-    weeks_drawing,
-)
+from portal.portfolios.sufficiency_views import heat_map_drawing, weeks_drawing
 
 
 class _Framework:
@@ -26,17 +25,33 @@ def _heat() -> sufficiency.HeatMap:
     return sufficiency.HeatMap(stages=stages, groups=[sufficiency.HeatGroup(_Framework(), rows)])
 
 
-def test_the_heat_map_draws_a_cell_and_count_for_every_element_and_stage():
-    svg = str(heat_map_svg(heat_map_drawing(_heat())))
+def _heat_map_svg(app, heat: sufficiency.HeatMap) -> str:
+    """The heat map's SVG, without its legend."""
+    with app.test_request_context("/"):
+        html = render_template("portfolios/sufficiency/_heat_map.html", heat=heat,
+                               heat_drawing=heat_map_drawing(heat))
+    return html.split("<svg", 1)[1].split("Entries in a square:")[0]
+
+
+def _weeks_svg(app, recording: sufficiency.LateRecording) -> str:
+    """The weekly chart's bars and counts: the SVG between its axes and its labels."""
+    with app.test_request_context("/"):
+        html = render_template("portfolios/sufficiency/_late_weeks.html",
+                               recording=recording, weeks_drawing=weeks_drawing(recording))
+    return html.split('text-anchor="end" fill="#0b0c0c">0</text>', 1)[1].split("Week of")[0]
+
+
+def test_the_heat_map_draws_a_cell_and_count_for_every_element_and_stage(app):
+    svg = _heat_map_svg(app, _heat())
     assert svg.count("<rect ") == 4
-    assert [part.split("<")[0] for part in svg.split('font-weight="bold">')[1:]] == [
-        "0", "7", "2", "0"]
+    counts = re.findall(r'text-anchor="middle" fill="#\w+" font-weight="bold">(\d+)</text>', svg)
+    assert counts == ["0", "7", "2", "0"]
     assert 'fill="#003078"' in svg  # 7 is in the darkest band
     assert 'fill="#f3f2f1"' in svg  # none
 
 
-def test_heat_map_labels_are_escaped():
-    svg = str(heat_map_svg(heat_map_drawing(_heat())))
+def test_heat_map_labels_are_escaped(app):
+    svg = _heat_map_svg(app, _heat())
     assert "<script>" not in svg
     assert "&lt;script&gt;" in svg
     assert "PCF &lt;2018&gt; &amp; more" in svg
@@ -52,8 +67,8 @@ def _recording(logged_per_week: list[int]) -> sufficiency.LateRecording:
                                      all_entries=summary, weeks=weeks)
 
 
-def test_week_bars_draw_a_bar_per_week_with_entries_and_mark_run_ups():
-    svg = str(week_bars_svg(weeks_drawing(_recording([3, 2, 0, 5]))))
+def test_week_bars_draw_a_bar_per_week_with_entries_and_mark_run_ups(app):
+    svg = _weeks_svg(app, _recording([3, 2, 0, 5]))
     assert svg.count("<rect ") == 3  # the empty week has no bar
     assert svg.count('fill="#d4351c"') == 1  # the run-up week's bar is red
     assert svg.count("<path ") == 1  # and marked with a triangle
