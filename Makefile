@@ -15,6 +15,7 @@ run: install assets
 
 test: install assets
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(MAKE) test-sqlite
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) test-postgres; \
 	else echo "TEST_DATABASE_URL is not set: PostgreSQL run skipped (.ci/run sets it)."; fi
@@ -27,6 +28,7 @@ test-postgres:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -82,13 +84,14 @@ BENCH_DATABASE_URL ?= $(BENCH_SERVER)/portal_bench
 BENCH_CANDIDATES ?= 20000
 BENCH_ENTRIES ?= 1000000
 BENCH_SECONDS ?= 20
-BENCH_FLASK = PORTAL_ENV=development PORTAL_INSTANCE_PATH=$(CURDIR)/instance/bench \
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/flask --app portal
+BENCH_ENV = PORTAL_ENV=development PORTAL_INSTANCE_PATH=$(CURDIR)/instance/bench \
+	DATABASE_URL=$(BENCH_DATABASE_URL)
+BENCH_FLASK = $(BENCH_ENV) $(BIN)/flask --app portal
 
 bench: install wrk
 	$(BIN)/python -m bench.database $(BENCH_DATABASE_URL)
 	$(BENCH_FLASK) db upgrade
-	$(BENCH_FLASK) bench-seed --skip-if-seeded --candidates $(BENCH_CANDIDATES) \
+	$(BENCH_ENV) $(BIN)/python -m bench.seed --skip-if-seeded --candidates $(BENCH_CANDIDATES) \
 		--entries $(BENCH_ENTRIES)
 	$(BIN)/python -m bench.run --database-url $(BENCH_DATABASE_URL) --seconds $(BENCH_SECONDS)
 
@@ -99,13 +102,14 @@ bench-instructions: install
 
 # A few seconds per page on a tiny SQLite database: proves the benchmark still runs.
 SMOKE_DIR := $(CURDIR)/instance/bench-smoke
-SMOKE_FLASK = PORTAL_ENV=development PORTAL_INSTANCE_PATH=$(SMOKE_DIR) \
-	DATABASE_URL=sqlite:///$(SMOKE_DIR)/portal.db $(BIN)/flask --app portal
+SMOKE_ENV = PORTAL_ENV=development PORTAL_INSTANCE_PATH=$(SMOKE_DIR) \
+	DATABASE_URL=sqlite:///$(SMOKE_DIR)/portal.db
+SMOKE_FLASK = $(SMOKE_ENV) $(BIN)/flask --app portal
 
 bench-smoke: install wrk
 	rm -rf $(SMOKE_DIR) && mkdir -p $(SMOKE_DIR)
 	$(SMOKE_FLASK) db upgrade
-	$(SMOKE_FLASK) bench-seed --candidates 20 --entries 500
+	$(SMOKE_ENV) $(BIN)/python -m bench.seed --candidates 20 --entries 500
 	$(BIN)/python -m bench.run --database-url sqlite:///$(SMOKE_DIR)/portal.db --seconds 3 \
 		--warmup 0 --floor-seconds 1 --users 5 --port 8799 --out $(SMOKE_DIR)/latest.json
 	test -s $(SMOKE_DIR)/latest.json

@@ -6,7 +6,7 @@ count SQL per request, time a 100 MB upload and watch the worker's memory.
     .venv/bin/python -m bench.run --database-url postgresql://postgres@127.0.0.1/portal_bench
 
 Prints the table and writes bench/results/latest.json. Needs wrk (Debian package `wrk`)
-and a database filled by `flask --app portal bench-seed`.
+and a database filled by `python -m bench.seed`.
 """
 
 import argparse
@@ -37,7 +37,7 @@ from bench import report
 from bench.uploads import uploads_undone
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_PASSWORD = "bench-portal-2026"  # noqa: S105 (synthetic accounts, see portal/bench)
+BENCH_PASSWORD = "bench-portal-2026"  # noqa: S105 (synthetic accounts, see bench/seed.py)
 BENCH_EMAILS = "%@bench%.example.org"
 CSRF_IN_FORM = re.compile(
     r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
@@ -446,7 +446,7 @@ def main(argv=None) -> int:
     rng = random.Random(args.seed)  # noqa: S311 (choosing users, not secrets)
     sessions, dataset = discover(args.database_url, args.users, rng)
     if not sessions["candidate"]:
-        sys.exit("No bench users found: run `flask --app portal bench-seed` first.")
+        sys.exit("No bench users found: run `python -m bench.seed` first.")
     work_dir = Path(tempfile.mkdtemp(prefix="portal-bench-"))
     with uploads_undone(args.database_url):
         server = start_server(args.port, args.database_url, work_dir)

@@ -58,6 +58,9 @@ def _configure_templates(app: Flask) -> None:
     from portal.core import template_helpers
 
     template_helpers.init_template_helpers(app)
+    from portal.home.navigation import init_navigation
+
+    init_navigation(app)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -129,5 +132,4 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(frameworks_cli)
     app.cli.add_command(attachments_cli)
-    app.cli.add_command(__import__("portal.bench.bench_seed").bench.bench_seed.bench_seed_command)
     import portal.portfolios.snapshots  # noqa: F401  (registers the snapshot immutability guard)

@@ -9,8 +9,8 @@ from flask_login import login_user
 
 from portal.accounts import queries
 from portal.accounts.models import User
+from portal.core.errors import session_ended_fragment
 from portal.core.extensions import login_manager
-from portal.core.htmx import render
 
 SIGNED_IN_AT = "signed_in_at"  # session key: when this session began (seconds)
 
@@ -49,19 +49,6 @@ def unauthorised():
 
     next_path = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(url_for("accounts.sign_in", next=next_path), code=303)
-
-
-def session_ended_fragment(status: int):
-    """Tell an htmx user their session ended, in the live region, leaving the form as it is.
-
-    Retargeting to the notification area means the text someone was writing is not
-    replaced by the message.
-    """
-    response = render("accounts/_session_ended.html", status=status,
-                      sign_in_url=url_for("accounts.sign_in"))
-    response.headers["HX-Retarget"] = "#notifications"
-    response.headers["HX-Reswap"] = "innerHTML"
-    return response
 
 
 def start_session(user: User) -> None:

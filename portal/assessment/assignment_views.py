@@ -15,10 +15,10 @@ from portal.accounts.roles import Role
 from portal.assessment import operations
 from portal.assessment.models import Assignment, AssignmentRole
 from portal.core.access import requires_role
+from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render
 from portal.core.urls import id_argument
-from portal.evidence.forms import today_in_england
 
 bp = Blueprint("assignments", __name__, url_prefix="/assignments")
 assigners = requires_role(Role.PROGRAMME_LEAD, Role.ADMINISTRATOR)

@@ -12,8 +12,9 @@ from wtforms import FieldList, Form, FormField, SelectField, StringField, Submit
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.assessment.observations import OBSERVATION_MAX_LINKS
+from portal.core.dates import today_in_england
 from portal.core.forms import GovDateField
-from portal.evidence.forms import HTML_TAG, REASON_MAX, today_in_england
+from portal.evidence.forms import HTML_TAG, REASON_MAX
 from portal.frameworks.link_rows import check_link_rows
 
 # Together (with headings) these stay under the evidence log's 20,000-character

@@ -17,8 +17,8 @@ from sqlalchemy import select, update
 from portal.accounts.models import User
 from portal.assessment.models import FeedbackRequest
 from portal.core import audit
+from portal.core.dates import today_in_england
 from portal.core.db import db, utcnow
-from portal.evidence.forms import today_in_england
 from portal.evidence.models import EvidenceEntry, EvidenceType
 from portal.notifications.operations import notify
 from portal.portfolios import operations as portfolio_operations

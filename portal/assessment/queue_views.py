@@ -13,10 +13,10 @@ from portal.assessment import queue
 from portal.assessment.access import assesses, manages
 from portal.assessment.models import Assignment, AssignmentRole, Observation
 from portal.core.access import requires_role
+from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.core.htmx import render
 from portal.core.pagination import Page, requested_page
-from portal.evidence.forms import today_in_england
 from portal.evidence.models import EvidenceEntry
 from portal.portfolios.models import Portfolio, PortfolioEntry
 from portal.portfolios.views import review_point_status

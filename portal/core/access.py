@@ -5,12 +5,11 @@ before-request hook refuses any endpoint without a rule (fail closed), and a tes
 `app.url_map` so a forgotten rule is caught before it ships.
 """
 
+from enum import StrEnum
 from functools import wraps
 
 from flask import abort, current_app, request
 from flask_login import current_user
-
-from portal.accounts.roles import Role
 
 
 def _mark(view, rule: str):
@@ -35,7 +34,7 @@ def signed_in(view):
     return _mark(wrapper, "signed_in")
 
 
-def requires_role(*roles: Role):
+def requires_role(*roles: StrEnum):
     """A signed-in user holding at least one of `roles`; others get 403."""
 
     def decorator(view):

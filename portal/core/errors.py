@@ -1,6 +1,6 @@
 """Friendly, accessible error pages (and fragments for htmx) for every error status."""
 
-from flask import Flask, request
+from flask import Flask, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -27,13 +27,24 @@ def _error_page(status: int, title: str | None = None, detail: str | None = None
                   error_detail=detail or default_detail)
 
 
+def session_ended_fragment(status: int):
+    """Tell an htmx user their session ended, in the live region, leaving the form as it is.
+
+    Retargeting to the notification area means the text someone was writing is not
+    replaced by the message.
+    """
+    response = render("accounts/_session_ended.html", status=status,
+                      sign_in_url=url_for("accounts.sign_in"))
+    response.headers["HX-Retarget"] = "#notifications"
+    response.headers["HX-Reswap"] = "innerHTML"
+    return response
+
+
 def init_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
         if getattr(request, "htmx", None):
             # Usually an expired session: keep the page (and any text) and explain.
-            from portal.accounts.session import session_ended_fragment
-
             return session_ended_fragment(400)
         return _error_page(
             400,

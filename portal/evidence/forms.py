@@ -1,8 +1,6 @@
 """The evidence entry form and the list filters."""
 
 import re
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -25,6 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from portal.core.dates import today_in_england
 from portal.core.forms import GovDateField
 from portal.evidence.models import EvidenceType
 from portal.frameworks.link_rows import check_link_rows
@@ -32,11 +31,6 @@ from portal.frameworks.link_rows import check_link_rows
 REFLECTION_MAX = 20000
 REASON_MAX = 200
 HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?/?\s*>")
-UK = ZoneInfo("Europe/London")
-
-
-def today_in_england() -> date:
-    return datetime.now(UK).date()
 
 
 class LinkForm(Form):

@@ -22,7 +22,7 @@ def root():
 
 def _review_points_to_come(user: User):
     """The candidate's outstanding review points with their status, soonest first."""
-    from portal.evidence.forms import today_in_england
+    from portal.core.dates import today_in_england
     from portal.portfolios.views import review_point_status
 
     today = today_in_england()
@@ -33,7 +33,7 @@ def _review_points_to_come(user: User):
 def _assessor_summary(user: User) -> dict:
     """How many candidates the person has now and how much work waits in their queue."""
     from portal.assessment import queue
-    from portal.evidence.forms import today_in_england
+    from portal.core.dates import today_in_england
 
     today = today_in_england()
     caseload, items = queue.work_queue(user, today)

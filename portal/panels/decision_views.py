@@ -18,10 +18,10 @@ from portal.accounts.forms import ConfirmForm
 from portal.accounts.roles import Role
 from portal.assessment.access import assesses
 from portal.core.access import requires_role, signed_in
+from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render
 from portal.core.urls import id_argument, small_number
-from portal.evidence.forms import today_in_england
 from portal.organisations.models import Organisation
 from portal.panels import operations as panels
 from portal.panels.models import (

@@ -43,11 +43,11 @@ from portal.assessment import reports
 from portal.assessment.models import DomainProgress, ReviewReport, SupportPlan
 from portal.core.access import requires_role, signed_in
 from portal.core.audit import AuditEvent
+from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.core.forms import GovDateField
 from portal.core.htmx import redirect_to, render, wants_fragment
 from portal.core.urls import id_argument
-from portal.evidence.forms import today_in_england
 from portal.panels import operations, queries
 from portal.panels.models import (
     AgendaItem,

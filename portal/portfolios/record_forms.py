@@ -12,9 +12,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from portal.core.dates import today_in_england
 from portal.core.forms import GovDateField
 from portal.core.urls import small_number
-from portal.evidence.forms import today_in_england
 from portal.portfolios.records import (
     KSS_COMMENT_MAX,
     LONG_TEXT_MAX,

@@ -11,11 +11,11 @@ from portal.accounts.roles import Role
 from portal.assessment import reports
 from portal.assessment.access import assesses
 from portal.core.access import requires_role, signed_in
+from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render
 from portal.core.pagination import paginate
 from portal.evidence.access import get_entry_or_404
-from portal.evidence.forms import today_in_england
 from portal.evidence.models import EvidenceEntry
 from portal.portfolios import operations, queries, snapshots, sufficiency
 from portal.portfolios.access import get_portfolio_or_404, portfolios_of

@@ -13,8 +13,8 @@ from portal.assessment.models import (
     ObservationState,
 )
 from portal.assessment.operations import assign
+from portal.core.dates import today_in_england
 from portal.core.db import db
-from portal.evidence.forms import today_in_england
 from portal.frameworks.queries import load_shipped_frameworks
 from portal.portfolios import operations as portfolio_ops
 from portal.portfolios.models import PortfolioEntry

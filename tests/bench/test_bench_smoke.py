@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bench import report
+from bench.seed import BENCH_PASSWORD, bench_seed_command, seed
 from portal.accounts.models import User
-from portal.bench.bench_seed import BENCH_PASSWORD, bench_seed_command, seed
 from portal.core.db import db
 from portal.evidence.models import Attachment, EvidenceEntry
 from portal.portfolios.models import Portfolio
@@ -191,3 +191,9 @@ def test_throughput_target_is_a_third_of_the_floor_and_a_bit():
     assert report.page_verdict({**page, "rps": 36.0}, floor) == ("met", [])
     verdict, reasons = report.page_verdict({**page, "rps": 34.0}, floor)
     assert verdict == "missed" and "throughput 0.34x floor" in reasons[0]
+
+
+def test_the_application_knows_nothing_of_the_benchmark(app):
+    """The seeder and the floor page live in bench/: create_app registers neither."""
+    assert "bench-seed" not in app.cli.commands
+    assert "bench" not in app.blueprints

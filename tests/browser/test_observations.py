@@ -9,9 +9,9 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from portal.accounts.models import User
+from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.demo import data
-from portal.evidence.forms import today_in_england
 from tests.browser.conftest import assert_no_axe_violations
 from tests.browser.test_sign_in_journeys import sign_in
 

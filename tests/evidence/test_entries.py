@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 
 from portal.core.audit import AuditEvent
+from portal.core.dates import today_in_england
 from portal.core.db import db
-from portal.evidence.forms import today_in_england
 from portal.evidence.models import EvidenceEntry, EvidenceLink
 from tests import factories
 from tests.conftest import assert_no_duplicate_ids, error_summary, page, sign_in

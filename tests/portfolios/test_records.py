@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from portal.accounts.roles import Role
 from portal.core.audit import AuditEvent
+from portal.core.dates import today_in_england
 from portal.core.db import db
-from portal.evidence.forms import today_in_england
 from portal.frameworks.queries import load_shipped_frameworks
 from portal.portfolios import records
 from portal.portfolios.models import (

@@ -1,4 +1,5 @@
-"""`flask --app portal bench-seed`: realistic synthetic councils at scale, for the benchmark.
+"""`python -m bench.seed`: realistic synthetic councils at scale, for the benchmark (never part
+of the application: `create_app` does not register it).
 
 Small reference data (frameworks, councils, teams, programmes, cohorts) goes through the
 normal operations; everything per person is written in bulk: PostgreSQL COPY, or Core
@@ -1101,3 +1102,15 @@ def bench_seed_command(candidates, entries, councils, batch_size, random_seed, f
                     "chairN-0001", "leadN-0001", "adminN-0001", "moderatorN-0001"):
         click.echo(f"  {pattern}@{domain}")
     click.echo(f"Uploads go to {current_app.config['UPLOAD_DIR']}.")
+
+
+def main() -> None:
+    """Run the seeder against the portal the environment describes (DATABASE_URL...)."""
+    from portal import create_app
+
+    with create_app().app_context():
+        bench_seed_command.main(prog_name="python -m bench.seed")
+
+
+if __name__ == "__main__":
+    main()
