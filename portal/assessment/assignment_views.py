@@ -3,16 +3,14 @@
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
-from wtforms import SelectField, SubmitField
-from wtforms.validators import InputRequired
 
 from portal.accounts.forms import ConfirmForm
 from portal.accounts.models import User, UserRole
 from portal.accounts.roles import Role
 from portal.assessment import operations
+from portal.assessment.assignment_forms import FORMS
 from portal.assessment.models import Assignment, AssignmentRole
 from portal.core.access import requires_role
 from portal.core.dates import today_in_england
@@ -26,33 +24,6 @@ assigners = requires_role(Role.PROGRAMME_LEAD, Role.ADMINISTRATOR)
 ROLE_WORDS = {AssignmentRole.ASSESSOR: "assessor", AssignmentRole.LINE_MANAGER: "line manager"}
 WITH_ARTICLE = {AssignmentRole.ASSESSOR: "an assessor",
                 AssignmentRole.LINE_MANAGER: "a line manager"}
-
-
-class _AssignForm(FlaskForm):
-    class Meta:
-        # CSRFProtect checks every POST for the unprefixed csrf_token the template sends;
-        # a per-form token would be renamed by the prefix.
-        csrf = False
-
-
-# The choice is checked by operations.assign (same council, right role, active), which
-# says what is wrong; WTForms' own "Not a valid choice" would not.
-class AssignAssessorForm(_AssignForm):
-    staff_id = SelectField("New assessor", widget=GovSelect(), coerce=str,
-                           validate_choice=False,
-                           validators=[InputRequired("Select an assessor")])
-    submit = SubmitField("Assign assessor", widget=GovSubmitInput())
-
-
-class AssignLineManagerForm(_AssignForm):
-    staff_id = SelectField("New line manager", widget=GovSelect(), coerce=str,
-                           validate_choice=False,
-                           validators=[InputRequired("Select a line manager")])
-    submit = SubmitField("Assign line manager", widget=GovSubmitInput())
-
-
-FORMS = {AssignmentRole.ASSESSOR: AssignAssessorForm,
-         AssignmentRole.LINE_MANAGER: AssignLineManagerForm}
 
 
 def _make_form(role: AssignmentRole, formdata=None) -> FlaskForm:

@@ -2,12 +2,9 @@
 
 from flask import Blueprint, abort, flash, make_response, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovSubmitInput
-from wtforms import RadioField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.assessment import feedback
+from portal.assessment.feedback_forms import FeedbackForm
 from portal.assessment.models import FeedbackKind
 from portal.core.access import signed_in
 from portal.core.db import db
@@ -17,36 +14,6 @@ from portal.evidence.access import can_edit_entry, get_entry_or_404
 from portal.evidence.models import EvidenceEntry
 
 bp = Blueprint("feedback", __name__, url_prefix="/evidence")
-
-KIND_CHOICES = [
-    (FeedbackKind.COMMENT.value, "A comment or question"),
-    (FeedbackKind.ACCEPTED.value, "Accept this entry as evidence"),
-    (FeedbackKind.MORE_NEEDED.value, "Ask for more evidence"),
-]
-
-
-class FeedbackForm(FlaskForm):
-    body = TextAreaField(
-        "Your message",
-        widget=GovCharacterCount(),
-        validators=[
-            InputRequired("Enter a message"),
-            Length(max=feedback.MESSAGE_MAX,
-                   message=f"Message must be {feedback.MESSAGE_MAX:,} characters or fewer"),
-        ],
-    )
-    # Assessor-only fields: removed from the form for anyone else, so whatever a candidate
-    # sends under these names is never read.
-    kind = RadioField("What is this message?", widget=GovRadioInput(), choices=KIND_CHOICES,
-                      default=FeedbackKind.COMMENT.value, validate_choice=False)
-    element_id = RadioField("Accepted as evidence of", widget=GovRadioInput(),
-                            validate_choice=False)
-    submit = SubmitField("Add message", widget=GovSubmitInput())
-
-    def validate_kind(self, field):
-        if field.data not in {k.value for k in FeedbackKind}:
-            raise ValidationError("Select what this message is")
-
 
 def feedback_form(entry: EvidenceEntry, is_assessor: bool, fresh: bool = False) -> FeedbackForm:
     """The form for this viewer; `fresh` ignores what was just posted (after a success)."""
