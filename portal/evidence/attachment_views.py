@@ -17,7 +17,7 @@ from portal.core.access import requires_role, signed_in
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render, wants_fragment
 from portal.core.storage import get_storage
-from portal.evidence import attachments
+from portal.evidence import attachments, file_kinds
 from portal.evidence.access import can_edit_entry, get_entry_or_404
 from portal.evidence.models import Attachment, EvidenceEntry
 
@@ -41,15 +41,15 @@ def file_size(size_bytes: int) -> str:
 
 @bp.app_template_filter("file_type_label")
 def file_type_label(content_type: str) -> str:
-    return attachments.type_label(content_type)
+    return file_kinds.type_label(content_type)
 
 
 @bp.app_template_global("attachment_rules")
 def attachment_rules() -> dict:
     """What the upload fields tell people (and the browser) about allowed files."""
     return {
-        "accept": attachments.ACCEPT_ATTRIBUTE,
-        "types_text": attachments.ALLOWED_TYPES_TEXT,
+        "accept": file_kinds.ACCEPT_ATTRIBUTE,
+        "types_text": file_kinds.ALLOWED_TYPES_TEXT,
         "types_hint": TYPES_HINT,
         "max_mb": current_app.config["MAX_UPLOAD_MB"],
     }
@@ -73,7 +73,7 @@ def _entry_page(entry: EvidenceEntry) -> str:
     return url_for("evidence.show", entry_id=entry.id)
 
 
-def _files_page(entry: EvidenceEntry, error: attachments.AttachmentError | None = None,
+def _files_page(entry: EvidenceEntry, error: file_kinds.AttachmentError | None = None,
                 status: int = 200):
     return render("evidence/attachments.html", entry=entry,
                   can_edit=can_edit_entry(current_user, entry), upload_error=error,
@@ -97,7 +97,7 @@ def download(entry_id: int, attachment_id: int):
     except FileNotFoundError:
         logger.error("Attachment %s has no stored file", attachment.id)
         abort(404)
-    response = send_file(stored, mimetype=attachments.download_mimetype(attachment.content_type),
+    response = send_file(stored, mimetype=file_kinds.download_mimetype(attachment.content_type),
                          as_attachment=True, download_name="download", etag=False,
                          conditional=False, max_age=0)
     response.content_length = attachment.size_bytes
@@ -122,12 +122,12 @@ def upload(entry_id: int):
         try:
             added = attachments.store_uploads(current_user, entry,
                                               request.files.getlist("files"))
-        except attachments.AttachmentError as problem:
+        except file_kinds.AttachmentError as problem:
             error = problem
         else:
             db.session.commit()
     if error is None and not added:
-        error = attachments.AttachmentError("Select a file to upload")
+        error = file_kinds.AttachmentError("Select a file to upload")
     if error is not None:
         db.session.rollback()
         return _files_page(entry, error, status=400)

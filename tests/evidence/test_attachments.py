@@ -17,15 +17,10 @@ from werkzeug.datastructures import FileStorage
 from portal.core.audit import AuditEvent
 from portal.core.db import db
 from portal.core.storage import LocalFileStorage
-from portal.evidence import attachments
+from portal.evidence import attachments, file_kinds
 from portal.evidence.attachment_views import content_disposition
-from portal.evidence.attachments import (
-    ALLOWED_EXTENSIONS,
-    AttachmentError,
-    display_name,
-    store_uploads,
-    upload_guard,
-)
+from portal.evidence.attachments import store_uploads, upload_guard
+from portal.evidence.file_kinds import ALLOWED_EXTENSIONS, AttachmentError, display_name
 from portal.evidence.models import Attachment, EvidenceEntry
 from tests import factories
 from tests.conftest import assert_no_duplicate_ids, count_queries, error_summary, page, sign_in
@@ -786,8 +781,8 @@ def test_reconcile_removes_stale_temp_files(app, upload_dir):
 def test_allowed_extensions_exclude_anything_a_browser_would_run():
     for dangerous in ("html", "htm", "svg", "js", "mjs", "xhtml", "xml", "exe", "bat", "sh"):
         assert dangerous not in ALLOWED_EXTENSIONS
-    assert attachments.download_mimetype("text/plain") == "application/octet-stream"
-    assert attachments.download_mimetype("text/html") == "application/octet-stream"
+    assert file_kinds.download_mimetype("text/plain") == "application/octet-stream"
+    assert file_kinds.download_mimetype("text/html") == "application/octet-stream"
 
 
 def test_the_evidence_list_counts_each_entrys_files(client, entry, author, upload_dir):
