@@ -16,7 +16,6 @@ from werkzeug.routing import BuildError
 
 from portal.accounts.forms import ConfirmForm
 from portal.accounts.roles import Role
-from portal.assessment.access import assesses
 from portal.core.access import requires_role, signed_in
 from portal.core.dates import today_in_england
 from portal.core.db import db
@@ -24,6 +23,12 @@ from portal.core.htmx import redirect_to, render
 from portal.core.urls import id_argument, small_number
 from portal.organisations.models import Organisation
 from portal.panels import operations as panels
+from portal.panels.access import (
+    get_decision_or_404,
+    get_item_for_chair_or_404,
+    get_review_request_or_404,
+    is_council_lead,
+)
 from portal.panels.models import (
     AgendaItem,
     CareerLevelRecord,
@@ -43,46 +48,6 @@ CONFLICT_MESSAGE = ("Another decision was recorded for this portfolio while you 
 APPROVALS = {Outcome.APPROVED.value, Outcome.APPROVED_WITH_ACTIONS.value}
 REVIEW_OUTCOMES = {"upheld": "The decision is upheld",
                    "changed": "The decision is to be changed (record a correction)"}
-
-
-# Loaders: each one owns the 404 decision ----------------------------------------------
-def _is_council_lead(user, organisation_id: int, *, admins: bool = True) -> bool:
-    roles = (Role.PROGRAMME_LEAD, Role.ADMINISTRATOR) if admins else (Role.PROGRAMME_LEAD,)
-    return user.organisation_id == organisation_id and user.has_any_role(*roles)
-
-
-def get_item_for_chair_or_404(panel_id: int, item_id: int) -> AgendaItem:
-    """The agenda item, for the panel's chair only (members and everyone else get 404)."""
-    item = db.session.get(AgendaItem, item_id)
-    if (item is None or item.panel_id != panel_id
-            or item.panel.organisation_id != current_user.organisation_id
-            or item.panel.chair_id != current_user.id):
-        abort(404)
-    return item
-
-
-def get_decision_or_404(decision_id: int) -> PanelDecision:
-    """The decision, for the panel, the candidate, their assessor and the council's leads."""
-    decision = db.session.get(PanelDecision, decision_id)
-    if decision is None:
-        abort(404)
-    panel = decision.agenda_item.panel
-    if panel.organisation_id != current_user.organisation_id:
-        abort(404)
-    candidate_id = decision.agenda_item.portfolio.candidate_id
-    if not (panels.is_member(current_user, panel) or current_user.id == candidate_id
-            or _is_council_lead(current_user, panel.organisation_id)
-            or assesses(current_user, candidate_id)):
-        abort(404)
-    return decision
-
-
-def get_review_request_or_404(request_id: int) -> DecisionReviewRequest:
-    review = db.session.get(DecisionReviewRequest, request_id)
-    if review is None or not _is_council_lead(
-            current_user, review.decision.agenda_item.panel.organisation_id, admins=False):
-        abort(404)
-    return review
 
 
 # Reading the decision form --------------------------------------------------------------
@@ -242,7 +207,7 @@ def _can_correct(decision: PanelDecision, corrected_by) -> bool:
     return (corrected_by is None and panels.can_be_corrected(decision)
             and PortfolioState(decision.agenda_item.portfolio.state) == PortfolioState.DECIDED
             and (current_user.id == panel.chair_id
-                 or _is_council_lead(current_user, panel.organisation_id, admins=False)))
+                 or is_council_lead(current_user, panel.organisation_id, admins=False)))
 
 
 def redactor(item: AgendaItem):
@@ -275,10 +240,10 @@ def _render_decision(decision: PanelDecision, *, errors=None, status=200):
         review=review, review_closes=closes,
         can_request_review=is_candidate and review is None and corrected_by is None
         and today_in_england() <= closes,
-        can_download=(is_candidate or _is_council_lead(current_user, item.panel.organisation_id))
+        can_download=(is_candidate or is_council_lead(current_user, item.panel.organisation_id))
         and corrected_by is None,
         can_correct=_can_correct(decision, corrected_by),
-        is_lead=_is_council_lead(current_user, item.panel.organisation_id, admins=False),
+        is_lead=is_council_lead(current_user, item.panel.organisation_id, admins=False),
         earlier=_earlier_decisions(portfolio.id, item.id), approvals=APPROVALS,
         submitted=request.form if request.method == "POST" else None,
         redact=redactor(item), status=status)
@@ -316,7 +281,7 @@ def letter(decision_id: int):
     decision = get_decision_or_404(decision_id)
     item = decision.agenda_item
     portfolio = item.portfolio
-    if portfolio.candidate_id != current_user.id and not _is_council_lead(
+    if portfolio.candidate_id != current_user.id and not is_council_lead(
             current_user, item.panel.organisation_id):
         abort(404)
     if _chain(decision)[1] is not None:
@@ -435,7 +400,7 @@ def correct(decision_id: int):
     """The chair or a programme lead corrects a decision with a new, linked record."""
     decision = get_decision_or_404(decision_id)
     panel = decision.agenda_item.panel
-    if current_user.id != panel.chair_id and not _is_council_lead(
+    if current_user.id != panel.chair_id and not is_council_lead(
             current_user, panel.organisation_id, admins=False):
         abort(404)
     if request.method == "GET":

@@ -12,7 +12,7 @@ import re
 from flask import Blueprint, abort, flash, make_response, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
 from portal.accounts.forms import ConfirmForm
@@ -27,6 +27,7 @@ from portal.core.db import db
 from portal.core.htmx import redirect_to, render, wants_fragment
 from portal.core.urls import id_argument
 from portal.panels import operations, queries
+from portal.panels.access import get_item_or_404, get_panel_for_member, get_panel_in_my_organisation
 from portal.panels.forms import OUTCOME_LABELS, AgendaForm, NoteForm, PanelForm
 from portal.panels.models import (
     AgendaItem,
@@ -44,33 +45,6 @@ bp = Blueprint("panels", __name__, url_prefix="/panels")
 panel_organisers = requires_role(Role.PROGRAMME_LEAD, Role.ADMINISTRATOR)
 
 ITEM_STATES = {"waiting": "Waiting for the panel", "decided": "Decided", "removed": "Removed"}
-
-
-# Loaders: each owns its 404 -------------------------------------------------------------
-def get_panel_in_my_organisation(panel_id: int) -> Panel:
-    panel = db.session.get(Panel, panel_id)
-    if panel is None or panel.organisation_id != current_user.organisation_id:
-        abort(404)
-    return panel
-
-
-def get_panel_for_member(panel_id: int) -> Panel:
-    """The panel, for its members (the chair included); anyone else gets 404."""
-    # Members are read for the check and programmes for the heading: one query for all.
-    panel = db.session.get(Panel, panel_id, options=[joinedload(Panel.members),
-                                                     joinedload(Panel.programmes)])
-    if panel is None or panel.organisation_id != current_user.organisation_id:
-        abort(404)
-    if not operations.is_member(current_user, panel):
-        abort(404)
-    return panel
-
-
-def get_item_or_404(panel: Panel, item_id: int) -> AgendaItem:
-    item = db.session.get(AgendaItem, item_id)
-    if item is None or item.panel_id != panel.id or item.state == "removed":
-        abort(404)
-    return item
 
 
 def _upcoming_first(panels: list[Panel]) -> list[Panel]:
