@@ -128,7 +128,7 @@ def _render_form(item: AgendaItem, *, errors=None, status=200, version=None, con
 
 
 def _pcf_domains(portfolio: Portfolio):
-    from portal.assessment.reports import pcf_domains
+    from portal.assessment.reports.operations import pcf_domains
 
     return pcf_domains(portfolio)
 

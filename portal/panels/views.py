@@ -18,8 +18,8 @@ from werkzeug.routing import BuildError
 from portal.accounts.forms import ConfirmForm
 from portal.accounts.models import User, UserRole
 from portal.accounts.roles import Role
-from portal.assessment import reports
 from portal.assessment.models import DomainProgress, ReviewReport, SupportPlan
+from portal.assessment.reports import operations as reports
 from portal.core.access import requires_role, signed_in
 from portal.core.audit import AuditEvent
 from portal.core.dates import today_in_england
