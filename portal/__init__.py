@@ -95,19 +95,19 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.admin_views import bp as users_bp
     from portal.accounts.views import bp as accounts_bp
-    from portal.assessment.assignments.views import bp as assignments_bp
     from portal.assessment.feedback.views import bp as feedback_bp
     from portal.assessment.observations.views import bp as observations_bp
     from portal.assessment.outside_feedback.views import bp as outside_bp
     from portal.assessment.queue.views import bp as assess_bp
     from portal.assessment.reports.views import bp as reports_bp
+    from portal.assignments.views import bp as assignments_bp
+    from portal.cohorts.views import bp as cohorts_bp
     from portal.core.views import bp as core_bp
     from portal.evidence.attachment_views import bp as attachments_bp
     from portal.evidence.views import bp as evidence_bp
     from portal.frameworks.views import bp as frameworks_bp
     from portal.home.views import bp as home_bp
     from portal.notifications.views import bp as notifications_bp
-    from portal.organisations.views import bp as cohorts_bp
     from portal.panels.decision_views import bp as decisions_bp
     from portal.panels.views import bp as panels_bp
     from portal.portfolios.records.views import bp as records_bp

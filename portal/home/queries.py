@@ -4,11 +4,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, load_only
 
 from portal.accounts.models import User
-from portal.assessment.models import SupportPlan
 from portal.core.db import db
 from portal.evidence.models import EvidenceEntry
 from portal.organisations.models import Cohort, CohortMembership
 from portal.portfolios.models import Portfolio, PortfolioReviewPoint
+from portal.portfolios.reviews.models import SupportPlan
 
 
 def candidate_memberships(candidate_id: int) -> list[CohortMembership]:

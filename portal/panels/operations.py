@@ -13,10 +13,10 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.accounts.models import User
+from portal.accounts.models import User, UserRole
 from portal.accounts.roles import Role
-from portal.assessment.access import current_staff
-from portal.assessment.models import AssignmentRole, ReviewReport
+from portal.assignments.access import current_staff
+from portal.assignments.models import AssignmentRole
 from portal.core import audit
 from portal.core.db import db, utcnow
 from portal.frameworks.models import FrameworkLevel
@@ -36,6 +36,7 @@ from portal.panels.models import (
 )
 from portal.portfolios import operations as portfolio_operations
 from portal.portfolios.models import Portfolio, PortfolioState
+from portal.portfolios.reviews.models import ReviewReport
 from portal.programmes.models import Programme
 
 DEFAULT_DECISION_CODES = [
@@ -422,8 +423,6 @@ def record_review_outcome(lead: User, request: DecisionReviewRequest, outcome: s
 def notify_programme_leads(organisation_id: int, message: str, link: str) -> None:
     """Tell the council's active programme leads (the views call this after a decision or
     a review request; the functions above leave leads out)."""
-    from portal.accounts.models import UserRole
-
     leads = db.session.scalars(select(User.id).join(UserRole, UserRole.user_id == User.id).where(
         User.organisation_id == organisation_id, User.active.is_(True),
         UserRole.role == Role.PROGRAMME_LEAD.value)).all()

@@ -7,11 +7,11 @@ from typing import NamedTuple
 
 from sqlalchemy import Row, String, and_, cast, func, literal, null, select, union_all
 
-from portal.assessment.models import ReviewReport, SupportPlan
 from portal.core.db import db
 from portal.evidence.models import EvidenceEntry, EvidenceLink
 from portal.portfolios.models import Portfolio, PortfolioEntry, PortfolioSnapshot
 from portal.portfolios.records.sources import record_sources
+from portal.portfolios.reviews.models import ReviewReport, SupportPlan
 
 
 def included_entries(portfolio: Portfolio) -> Sequence[Row]:

@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
-from portal.assessment.access import assesses
 from portal.assessment.models import FeedbackRequest
 from portal.assessment.outside_feedback import operations as outside
 from portal.assessment.outside_feedback.forms import (
@@ -18,6 +17,7 @@ from portal.assessment.outside_feedback.forms import (
     LivedExperienceForm,
     answer_text,
 )
+from portal.assignments.access import assesses
 from portal.core.access import public, requires_role
 from portal.core.db import db
 from portal.core.extensions import limiter

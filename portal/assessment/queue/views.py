@@ -9,9 +9,10 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
-from portal.assessment.access import assesses, manages
-from portal.assessment.models import Assignment, AssignmentRole, Observation
+from portal.assessment.models import Observation
 from portal.assessment.queue import work_queue as queue
+from portal.assignments.access import assesses, manages
+from portal.assignments.models import Assignment, AssignmentRole
 from portal.core.access import requires_role
 from portal.core.dates import today_in_england
 from portal.core.db import db

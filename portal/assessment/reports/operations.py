@@ -9,18 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from portal.accounts.models import User
-from portal.assessment.access import assesses, manages
-from portal.assessment.models import (
-    AgreedAction,
-    DomainProgress,
-    ReviewReport,
-    SupportPlan,
-)
+from portal.assignments.access import assesses, manages
 from portal.core import audit
 from portal.core.db import db, utcnow
 from portal.notifications.operations import notify
 from portal.portfolios import operations as portfolio_operations
 from portal.portfolios.models import Portfolio, PortfolioState
+from portal.portfolios.reviews.models import AgreedAction, DomainProgress, ReviewReport, SupportPlan
 
 RATINGS = {"on_track": "On track", "some_concerns": "Some concerns",
            "not_on_track": "Not on track"}
@@ -230,14 +225,6 @@ def respond(actor: User, report: ReviewReport, response: str) -> None:
     if report.assessor_id:
         notify(report.assessor_id, f"{actor.name} has responded to a review report.",
                f"/reports/{report.id}")
-
-
-def can_view_report(user: User, report: ReviewReport, portfolio: Portfolio) -> bool:
-    """Assessor (current or past), line manager, and the candidate once it is signed off."""
-    if portfolio.candidate_id == user.id:
-        return report.state == "signed_off"
-    return assesses(user, portfolio.candidate_id, include_past=True) or manages(
-        user, portfolio.candidate_id)
 
 
 def under_assessment(portfolio: Portfolio) -> bool:

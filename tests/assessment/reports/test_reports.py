@@ -5,12 +5,13 @@ from datetime import date
 
 import pytest
 
-from portal.assessment.assignments.operations import assign
-from portal.assessment.models import AssignmentRole, ReviewReport, SupportPlan
+from portal.assignments.models import AssignmentRole
+from portal.assignments.operations import assign
 from portal.core.db import db
 from portal.notifications.models import Notification
 from portal.portfolios import operations
 from portal.portfolios.models import Portfolio, PortfolioSnapshot
+from portal.portfolios.reviews.models import ReviewReport, SupportPlan
 from tests import factories
 from tests.conftest import error_summary, page, sign_in
 from tests.portfolios.conftest import make_portfolio
