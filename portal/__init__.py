@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.assessment.outside_views import bp as outside_bp
     from portal.assessment.queue_views import bp as assess_bp
     from portal.assessment.report_views import bp as reports_bp
+    from portal.assessment.support_plans.views import bp as support_plans_bp
     from portal.core.views import bp as core_bp
     from portal.evidence.attachment_views import bp as attachments_bp
     from portal.evidence.views import bp as evidence_bp
@@ -120,7 +121,7 @@ def _register_blueprints(app: Flask) -> None:
                       evidence_bp, attachments_bp, portfolios_bp, records_bp, sufficiency_bp,
                       programmes_bp, schedule_bp, assignments_bp, assess_bp, notifications_bp,
                       feedback_bp, outside_bp, observations_bp, reports_bp, panels_bp,
-                      decisions_bp):
+                      decisions_bp, support_plans_bp):
         app.register_blueprint(blueprint)
 
 
