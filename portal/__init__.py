@@ -100,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.assessment.outside_feedback.views import bp as outside_bp
     from portal.assessment.queue.views import bp as assess_bp
     from portal.assessment.reports.views import bp as reports_bp
+    from portal.assessment.support_plans.views import bp as support_plans_bp
     from portal.assignments.views import bp as assignments_bp
     from portal.cohorts.views import bp as cohorts_bp
     from portal.core.views import bp as core_bp
@@ -120,7 +121,7 @@ def _register_blueprints(app: Flask) -> None:
                       evidence_bp, attachments_bp, portfolios_bp, records_bp, sufficiency_bp,
                       programmes_bp, schedule_bp, assignments_bp, assess_bp, notifications_bp,
                       feedback_bp, outside_bp, observations_bp, reports_bp, panels_bp,
-                      decisions_bp):
+                      decisions_bp, support_plans_bp):
         app.register_blueprint(blueprint)
 
 

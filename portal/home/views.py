@@ -10,6 +10,7 @@ from portal.core.access import public, signed_in
 from portal.core.dates import today_in_england
 from portal.core.htmx import render
 from portal.home import queries
+from portal.home.candidate_status import candidate_status
 from portal.portfolios.views import review_point_status
 
 bp = Blueprint("home", __name__)
@@ -62,7 +63,7 @@ def index():
         context["memberships"] = queries.candidate_memberships(current_user.id)
         context["recent_entries"] = queries.recent_entries(current_user.id)
         context["review_points"] = _review_points_to_come(current_user)
-        context["support_plans"] = queries.open_support_plans(current_user.id)
+        context["candidate_status"] = candidate_status(current_user.id, today_in_england())
     if roles & {Role.ASSESSOR, Role.LINE_MANAGER}:
         context["assessor_summary"] = _assessor_summary(current_user)
     if roles & {Role.PROGRAMME_LEAD, Role.ADMINISTRATOR}:

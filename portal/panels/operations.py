@@ -21,6 +21,7 @@ from portal.core import audit
 from portal.core.db import db, utcnow
 from portal.frameworks.models import FrameworkLevel
 from portal.notifications.operations import notify
+from portal.panels import deferrals
 from portal.panels.models import (
     AgendaItem,
     CareerLevelRecord,
@@ -312,6 +313,8 @@ def _apply_outcome(decision: PanelDecision, portfolio: Portfolio, today: date) -
                                          level_title=title, achieved_on=today,
                                          decision_id=decision.id))
         db.session.flush()
+    elif decision.outcome == Outcome.DEFERRED.value:
+        deferrals.open_support_plan(decision, portfolio, today)
 
 
 def _tell_everyone(decision: PanelDecision, portfolio: Portfolio, message: str) -> None:

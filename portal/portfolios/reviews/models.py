@@ -119,11 +119,36 @@ class AgreedAction(db.Model):
     owner: Mapped[str] = mapped_column(String(200), nullable=False, default="")
 
 
+class SupportPlanState(enum.StrEnum):
+    """A support plan opens automatically (after a review finds the candidate not on track,
+    or after a panel defers its decision); the assessor then records the objectives agreed
+    with the candidate; it closes when it is no longer needed."""
+
+    OPEN = "open"
+    AGREED = "agreed"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return {"open": "Open: objectives not agreed yet", "agreed": "Agreed",
+                "closed": "Closed"}[self.value]
+
+
 class SupportPlan(db.Model):
-    """Opened when a review finds the candidate not on track; visible to the candidate
-    and the programme lead until it is closed."""
+    """Opened when a review finds the candidate not on track, or when a panel defers its
+    decision (`decision_id`; `report_id` is then the final report the panel read); visible
+    to the candidate, their assessor and line manager and the programme lead until it is
+    closed."""
 
     __tablename__ = "support_plan"
+    __table_args__ = (
+        CheckConstraint("state IN ('open', 'agreed', 'closed')", name="state_known"),
+        # A closed plan has its closing date (and only a closed one); an agreed plan has
+        # the date it was agreed.
+        CheckConstraint("(state = 'closed') = (closed_on IS NOT NULL) AND "
+                        "(state != 'agreed' OR agreed_on IS NOT NULL)",
+                        name="state_has_its_dates"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     portfolio_id: Mapped[int] = mapped_column(
@@ -132,8 +157,30 @@ class SupportPlan(db.Model):
     report_id: Mapped[int] = mapped_column(
         ForeignKey("review_report.id", ondelete="CASCADE"), nullable=False, unique=True
     )
+    # The panel's deferral that opened the plan; NULL when a review opened it.
+    decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel_decision.id", ondelete="CASCADE")
+    )
+    state: Mapped[str] = mapped_column(String(20), nullable=False, default="open",
+                                       server_default="open")
     opened_on: Mapped[date] = mapped_column(Date, nullable=False)
     review_on: Mapped[date] = mapped_column(Date, nullable=False)
     concerns: Mapped[str] = mapped_column(Text, nullable=False)
+    objectives: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+    agreed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    agreed_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
+
     report = relationship("ReviewReport")
+    portfolio = relationship("Portfolio")
+    agreed_by = relationship("User")
+
+    @property
+    def opened_by_deferral(self) -> bool:
+        return self.decision_id is not None
+
+    @property
+    def state_label(self) -> str:
+        return SupportPlanState(self.state).label
