@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from portal.core.storage import FileTooLarge, InvalidStoredName, LocalFileStorage
+from portal.core.storage import FileTooLarge, InvalidStoredName, LocalFileStorage, StaleUpload
 
 
 def files_in(root) -> list:
@@ -111,3 +111,12 @@ def test_iteration_ignores_temp_quarantine_and_foreign_files(storage):
 def test_an_empty_store_has_nothing(storage):
     assert list(storage.iter_stored_names()) == []
     assert storage.stale_uploads(0) == []
+
+
+def test_only_this_stores_temp_files_can_be_removed(storage, tmp_path):
+    outside = tmp_path / "upload-x.part"
+    outside.write_bytes(b"not ours")
+    for reference in ("../upload-x.part", "notes.txt", "upload-x.part/../../x.part"):
+        with pytest.raises(ValueError):
+            storage.remove_stale_upload(StaleUpload(description="x", reference=reference))
+    assert outside.exists()

@@ -23,7 +23,7 @@ from portal.core.storage.s3 import S3FileStorage, encryption_arguments, make_cli
 __all__ = [
     "FileTooLarge", "InvalidStoredName", "LocalFileStorage", "S3FileStorage", "StaleUpload",
     "Storage", "StorageError", "StorageUnavailable", "StoredFile", "check_stored_name",
-    "get_storage",
+    "encryption_arguments", "get_storage", "make_client",
 ]
 
 S3_SETTINGS = ("S3_BUCKET", "S3_PREFIX", "S3_ENDPOINT_URL", "S3_REGION",
