@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 import redis
@@ -44,19 +44,34 @@ def answers_http(port: int, path: str = "/") -> Callable[[], bool]:
 def running(command: list[str], ready: Callable[[], bool], env: dict | None = None
             ) -> Iterator[subprocess.Popen]:
     """Start `command`, wait until `ready()` is true, and stop it (and wait) afterwards."""
-    with tempfile.TemporaryFile() as output:
-        process = subprocess.Popen(  # noqa: S603 (our own arguments)
-            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
-        try:
+    with running_together([(command, ready, env)]) as [process]:
+        yield process
+
+
+@contextmanager
+def running_together(launches: list[tuple[list[str], Callable[[], bool], dict | None]]
+                     ) -> Iterator[list[subprocess.Popen]]:
+    """`running` for several commands, started at once (so they start in parallel)."""
+    with ExitStack() as stack:
+        started = []
+        for command, ready, env in launches:
+            output = stack.enter_context(tempfile.TemporaryFile())
+            process = subprocess.Popen(  # noqa: S603 (our own arguments)
+                command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+            stack.callback(_stop, process)
+            started.append((process, ready, output))
+        for process, ready, output in started:
             _wait_until_ready(process, ready, output)
-            yield process
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        yield [process for process, _ready, _output in started]
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _wait_until_ready(process: subprocess.Popen, ready: Callable[[], bool], output) -> None:
@@ -95,17 +110,22 @@ def redis_server() -> Iterator[str]:
 
 
 @contextmanager
-def portal_server(settings: dict[str, str], workers: int = 1) -> Iterator[tuple[int, int]]:
-    """The portal under gunicorn (as in production) with `settings` as its environment, on
-    this checkout's code; yields (port, gunicorn's master process id)."""
-    port = free_port()
-    env = {**os.environ, **settings,
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    command = [str(VENV_BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"),
-               "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--timeout", "120",
-               "--log-level", "warning", "portal:create_app()"]
-    with running(command, answers_http(port, "/healthz"), env=env) as master:
-        yield port, master.pid
+def portal_servers(*settings: dict[str, str]) -> Iterator[list[tuple[int, int]]]:
+    """The portal under gunicorn (as in production, one worker each), once per `settings`
+    (its environment), on this checkout's code; yields each one's (port, gunicorn master's
+    process id)."""
+    launches, ports = [], []
+    for environment in settings:
+        port = free_port()
+        env = {**os.environ, **environment, "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+        command = [str(VENV_BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"),
+                   "--workers", "1", "--bind", f"127.0.0.1:{port}", "--timeout", "120",
+                   "--log-level", "warning", "portal:create_app()"]
+        launches.append((command, answers_http(port, "/healthz"), env))
+        ports.append(port)
+    with running_together(launches) as masters:
+        yield [(port, master.pid) for port, master in zip(ports, masters, strict=True)]
 
 
 def worker_pids(master: int) -> list[int]:
