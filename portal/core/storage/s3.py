@@ -83,14 +83,14 @@ class S3FileStorage:
     """Objects at `<prefix><first two characters>/<name>` in one bucket (the local layout,
     so a disk's files can be copied across as they are)."""
 
-    def __init__(self, client, bucket: str, prefix: str = "", encryption: dict | None = None,
-                 part_size: int = PART_SIZE):
+    part_size = PART_SIZE
+
+    def __init__(self, client, bucket: str, prefix: str = "", encryption: dict | None = None):
         self.client = client
         self.bucket = bucket
         # "portal", "/portal/" and "portal/" are one folder; "" is the bucket's root.
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
         self.encryption = dict(encryption or {})
-        self.part_size = part_size
 
     def key(self, stored_name: str) -> str:
         return self.prefix + sharded(stored_name)
