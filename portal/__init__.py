@@ -90,10 +90,14 @@ def _init_extensions(app: Flask) -> None:
     app.before_request(access.refuse_unruled_endpoints)
     security.init_security(app)
     errors.init_errors(app)
+    from portal.core.jobs import init_jobs
+
+    init_jobs(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.admin_views import bp as users_bp
+    from portal.accounts.invitation_views import bp as invitations_bp
     from portal.accounts.views import bp as accounts_bp
     from portal.assessment.assignment_views import bp as assignments_bp
     from portal.assessment.feedback_views import bp as feedback_bp
@@ -106,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.evidence.views import bp as evidence_bp
     from portal.frameworks.views import bp as frameworks_bp
     from portal.home.views import bp as home_bp
+    from portal.notifications.outbox_views import bp as outbox_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.organisations.views import bp as cohorts_bp
     from portal.panels.decision_views import bp as decisions_bp
@@ -120,7 +125,7 @@ def _register_blueprints(app: Flask) -> None:
                       evidence_bp, attachments_bp, portfolios_bp, records_bp, sufficiency_bp,
                       programmes_bp, schedule_bp, assignments_bp, assess_bp, notifications_bp,
                       feedback_bp, outside_bp, observations_bp, reports_bp, panels_bp,
-                      decisions_bp):
+                      decisions_bp, invitations_bp, outbox_bp):
         app.register_blueprint(blueprint)
 
 
@@ -132,4 +137,7 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(frameworks_cli)
     app.cli.add_command(attachments_cli)
+    from portal.core.commands import worker_command
+
+    app.cli.add_command(worker_command)
     import portal.portfolios.snapshots  # noqa: F401  (registers the snapshot immutability guard)

@@ -1,5 +1,6 @@
 """Import every model so SQLAlchemy's metadata (and Alembic) sees the whole schema."""
 
+from portal.accounts.invitations import Invitation
 from portal.accounts.models import PasswordResetToken, User, UserRole
 from portal.assessment.models import (
     AgreedAction,
@@ -21,6 +22,7 @@ from portal.frameworks.models import (
     FrameworkLevel,
     programme_framework,
 )
+from portal.notifications.email_models import OutgoingEmail
 from portal.notifications.models import Notification
 from portal.organisations.models import Cohort, CohortMembership, Organisation, Team
 from portal.panels.models import (
@@ -81,6 +83,7 @@ __all__ = [
     "Framework",
     "FrameworkElement",
     "FrameworkLevel",
+    "Invitation",
     "KssRating",
     "KssSelfAssessment",
     "MemberNote",
@@ -88,6 +91,7 @@ __all__ = [
     "Observation",
     "ObservationLink",
     "Organisation",
+    "OutgoingEmail",
     "Panel",
     "PanelDecision",
     "PanelMember",
