@@ -120,12 +120,13 @@ def _register_blueprints(app: Flask) -> None:
     from portal.portfolios.sufficiency_views import bp as sufficiency_bp
     from portal.portfolios.views import bp as portfolios_bp
     from portal.programmes.views import bp as programmes_bp
+    from portal.reminders.views import bp as reminders_bp
 
     for blueprint in (core_bp, accounts_bp, users_bp, home_bp, cohorts_bp, frameworks_bp,
                       evidence_bp, attachments_bp, portfolios_bp, records_bp, sufficiency_bp,
                       programmes_bp, schedule_bp, assignments_bp, assess_bp, notifications_bp,
                       feedback_bp, outside_bp, observations_bp, reports_bp, panels_bp,
-                      decisions_bp, invitations_bp, outbox_bp):
+                      decisions_bp, invitations_bp, outbox_bp, reminders_bp):
         app.register_blueprint(blueprint)
 
 
@@ -140,4 +141,8 @@ def _register_commands(app: Flask) -> None:
     from portal.core.commands import worker_command
 
     app.cli.add_command(worker_command)
+    import portal.reminders.jobs
+    from portal.reminders.commands import reminders_cli
+
+    app.cli.add_command(reminders_cli)
     import portal.portfolios.snapshots  # noqa: F401  (registers the snapshot immutability guard)

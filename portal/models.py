@@ -57,6 +57,7 @@ from portal.programmes.models import (
     ProgrammeStage,
     ReviewPointDefinition,
 )
+from portal.reminders.models import ReminderOptOut, ReminderSent
 
 __all__ = [
     "AgendaItem",
@@ -103,6 +104,8 @@ __all__ = [
     "Programme",
     "ProgrammeStage",
     "ProtectedTimeRecord",
+    "ReminderOptOut",
+    "ReminderSent",
     "ReviewPointDefinition",
     "ReviewReport",
     "ScheduleChange",
