@@ -1,15 +1,23 @@
-"""Real peers the tests start on 127.0.0.1 and stop themselves: an SMTP server (aiosmtpd)
-and a stub of GOV.UK Notify's HTTP API."""
+"""Real peers the tests start on 127.0.0.1 and stop themselves: an SMTP server (aiosmtpd),
+a stub of GOV.UK Notify's HTTP API, and job workers (`flask --app portal worker`)."""
 
 import json
+import os
+import signal
 import socket
+import subprocess
+import sys
 import threading
+import time
 from contextlib import contextmanager
 from email import message_from_bytes, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
+
+from portal import PROJECT_ROOT
+from portal.core.db import db
 
 
 def free_port() -> int:
@@ -119,3 +127,38 @@ def notify(app):
         app.config.update(saved)
         server.shutdown()
         server.server_close()
+
+
+def start_worker(tmp_path, smtp_port: int, *extra: str) -> subprocess.Popen:
+    """`flask --app portal worker` in a process of its own, on the suite's database, sending
+    to the test's SMTP server."""
+    environment = {
+        **os.environ, "PORTAL_ENV": "development", "PORTAL_INSTANCE_PATH": str(tmp_path),
+        "DATABASE_URL": db.engine.url.render_as_string(hide_password=False),
+        "PORTAL_BASE_URL": "https://portal.council.example", "MAIL_PROVIDER": "smtp",
+        "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_port), "MAIL_USE_TLS": "0",
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
+    return subprocess.Popen(  # noqa: S603 (our own interpreter and fixed arguments)
+        [sys.executable, "-m", "flask", "--app", "portal", "worker", "--concurrency", "2",
+         *extra], cwd=PROJECT_ROOT, env=environment,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def stop_worker(worker: subprocess.Popen) -> str:
+    worker.send_signal(signal.SIGTERM)  # a graceful stop: jobs in hand are finished
+    try:
+        output, _ = worker.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        output, _ = worker.communicate()
+    return output.decode(errors="replace")
+
+
+def wait_for(condition, seconds: float = 30) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False

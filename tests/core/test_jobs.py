@@ -1,24 +1,17 @@
 """Background jobs: through Procrastinate's in-memory connector, in this process after a
 commit (JOBS_INLINE), and on PostgreSQL in the same transaction as the change."""
 
-import os
-import signal
-import subprocess
-import sys
-import time
-
 import pytest
 from procrastinate.testing import InMemoryConnector
 from sqlalchemy import select, text
 
-from portal import PROJECT_ROOT
 from portal.core import jobs
 from portal.core.db import db
 from portal.core.mail import outbox
 from portal.notifications.email_models import EmailState, OutgoingEmail
 from portal.notifications.emails import deliver_email, queue_email
 from tests import factories
-from tests.peers import smtp_server
+from tests.peers import smtp_server, start_worker, stop_worker, wait_for
 
 
 def _queued_email(org, app) -> int:
@@ -126,41 +119,6 @@ def test_on_postgresql_a_rolled_back_change_leaves_no_job(org, postgres_queue):
     queue_email(person, "password_reset")
     db.session.rollback()
     assert _procrastinate_jobs() == []
-
-
-def start_worker(tmp_path, smtp_port: int, *extra: str) -> subprocess.Popen:
-    """`flask --app portal worker` in a process of its own, on the suite's database, sending
-    to the test's SMTP server."""
-    environment = {
-        **os.environ, "PORTAL_ENV": "development", "PORTAL_INSTANCE_PATH": str(tmp_path),
-        "DATABASE_URL": db.engine.url.render_as_string(hide_password=False),
-        "PORTAL_BASE_URL": "https://portal.council.example", "MAIL_PROVIDER": "smtp",
-        "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_port), "MAIL_USE_TLS": "0",
-        "PYTHONPATH": str(PROJECT_ROOT),
-    }
-    return subprocess.Popen(  # noqa: S603 (our own interpreter and fixed arguments)
-        [sys.executable, "-m", "flask", "--app", "portal", "worker", "--concurrency", "2",
-         *extra], cwd=PROJECT_ROOT, env=environment,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-
-
-def stop_worker(worker: subprocess.Popen) -> str:
-    worker.send_signal(signal.SIGTERM)  # a graceful stop: jobs in hand are finished
-    try:
-        output, _ = worker.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        output, _ = worker.communicate()
-    return output.decode(errors="replace")
-
-
-def wait_for(condition, seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 @pytest.mark.postgres_only

@@ -2,10 +2,11 @@
 day, the optional ones switched off by choice, in batched queries."""
 
 import threading
+import time
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from portal.assessment.models import AssignmentRole, Observation
 from portal.assessment.operations import assign
@@ -13,10 +14,12 @@ from portal.core import jobs
 from portal.core.db import db
 from portal.core.mail import outbox
 from portal.notifications.models import Notification
+from portal.reminders.jobs import daily_reminders
 from portal.reminders.models import ReminderSent
 from portal.reminders.operations import send_daily_reminders
 from tests import factories
 from tests.conftest import count_queries, page, sign_in
+from tests.peers import smtp_server, start_worker, stop_worker, wait_for
 from tests.portfolios.conftest import make_portfolio
 
 
@@ -156,3 +159,36 @@ def test_two_runs_at_once_send_each_reminder_once(app, people, emailed):
     assert sorted(counts) == [0, 2]
     assert sorted(e.to for e in outbox()) == sorted(
         [people["candidate"].email, people["assessor"].email])
+
+
+@pytest.mark.postgres_only
+def test_two_worker_processes_running_the_daily_reminders_send_each_once(app, people,
+                                                                         tmp_path):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("workers need PostgreSQL")
+    day = (_first_point(people).due_on - timedelta(days=14)).isoformat()
+    with smtp_server() as (port, inbox):
+        workers = [start_worker(tmp_path / str(n), port) for n in range(2)]
+        try:
+            app.config["JOBS_INLINE"] = False
+            jobs.defer_many(daily_reminders, [{"day": day}, {"day": day}])
+            db.session.commit()
+            finished = wait_for(lambda: _job_states("reminders.daily") == ["succeeded"] * 2
+                                and len(inbox.messages) >= 2, seconds=60)
+            time.sleep(1)  # room for a wrong third email to arrive
+        finally:
+            app.config["JOBS_INLINE"] = True
+            output = "\n".join(stop_worker(worker) for worker in workers)
+            with db.engine.begin() as connection:
+                connection.execute(text("DELETE FROM procrastinate_jobs"))
+        assert finished, output[-3000:]
+    assert sorted(message["To"] for message in inbox.messages) == sorted(
+        [people["candidate"].email, people["assessor"].email])
+    assert db.session.scalar(select(func.count()).select_from(ReminderSent)) == 2
+
+
+def _job_states(task_name: str) -> list[str]:
+    with db.engine.connect() as connection:
+        return list(connection.execute(text(
+            "SELECT status FROM procrastinate_jobs WHERE task_name = :name ORDER BY id"),
+            {"name": task_name}).scalars())
