@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal.accounts import operations
+from portal.accounts import invitations, operations
 from portal.accounts.forms import ImportUsersForm, UserForm
 from portal.accounts.imports import import_users
 from portal.accounts.models import User, UserRole
@@ -75,12 +75,13 @@ def new():
     if form.validate_on_submit():
         try:
             user = operations.create_user(current_user, _details(form))
+            invitations.invite(current_user, user)
         except operations.AccountError as error:
             _apply_error(form, error)
         else:
             db.session.commit()
-            flash(f"{user.name} has been added. They can set a password with "
-                  "'Forgotten your password?' on the sign-in page.", "success")
+            flash(f"{user.name} has been added and sent an invitation to set their "
+                  "password.", "success")
             return redirect_to(url_for("users.index"))
     return render("accounts/admin/user_form.html", form=form, user=None,
                   status=400 if form.errors else 200)
@@ -157,7 +158,8 @@ def import_csv():
                 ]
             else:
                 db.session.commit()
-                flash(f"{len(result.created)} people were imported.", "success")
+                flash(f"{len(result.created)} people were imported and sent invitations.",
+                      "success")
                 return redirect_to(url_for("users.index"))
     return render("accounts/admin/import.html", form=form, result=result,
                   status=400 if form.errors else 200)
