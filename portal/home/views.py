@@ -6,8 +6,10 @@ from flask_login import current_user
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.core.access import public, signed_in
+from portal.core.dates import today_in_england
 from portal.core.htmx import render
 from portal.home import queries
+from portal.panels.queries import member_panels
 
 bp = Blueprint("home", __name__)
 
@@ -68,6 +70,9 @@ def index():
         context["support_plans"] = queries.open_support_plans(current_user.id)
     if roles & {Role.ASSESSOR, Role.LINE_MANAGER}:
         context["assessor_summary"] = _assessor_summary(current_user)
+    if roles & {Role.PANEL_MEMBER, Role.PANEL_CHAIR}:
+        context["upcoming_panels"], context["recent_panels"] = member_panels(
+            current_user.id, current_user.organisation_id, today_in_england())
     if roles & {Role.PROGRAMME_LEAD, Role.ADMINISTRATOR}:
         context["cohort_rows"] = queries.cohort_overview(current_user.organisation_id)
     if Role.ADMINISTRATOR in roles:
