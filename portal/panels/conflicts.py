@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.assessment.models import Assignment, AssignmentRole
+from portal.assessment.models import Assignment, AssignmentRole, ReviewReport
 from portal.core.db import db
 from portal.panels.models import AgendaItem, Panel
+from portal.portfolios.models import Portfolio
 
 REASONS = {
     "candidate": "is the candidate",
@@ -81,6 +82,13 @@ def conflict_for(item: AgendaItem, person: User) -> str | None:
 
 
 def conflicted_item_ids(panel: Panel, person: User) -> set[int]:
-    """The panel's agenda items `person` may not sit on (whatever their state)."""
-    items = [item for item in panel.agenda if item.state != "removed"]
-    return {conflict.item.id for conflict in item_conflicts(items, [person])}
+    """The panel's agenda items (taken off or not) `person` may not sit on, in two queries
+    whatever the agenda's length: the agenda page lists them without a link."""
+    rows = db.session.execute(
+        select(AgendaItem.id, Portfolio.candidate_id, ReviewReport.assessor_id)
+        .join(Portfolio, Portfolio.id == AgendaItem.portfolio_id)
+        .join(ReviewReport, ReviewReport.id == AgendaItem.report_id)
+        .where(AgendaItem.panel_id == panel.id)).all()
+    conflicted = conflicted_people({candidate for _, candidate, _ in rows},
+                                   {candidate: author for _, candidate, author in rows})
+    return {item_id for item_id, candidate, _ in rows if person.id in conflicted[candidate]}

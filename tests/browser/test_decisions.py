@@ -11,6 +11,7 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal.core.db import db
 from portal.demo import data
+from portal.panels import agenda
 from portal.panels import operations as panels
 from tests import factories
 from tests.browser.conftest import assert_no_axe_violations
@@ -33,7 +34,7 @@ def _portfolio_on_an_agenda(app) -> dict:
             title="ASYE panel, browser test", sits_on=date.today(), chair_id=chair.id,
             member_ids=[_demo("panel").id, _demo("david.mensah").id],
             programme_ids=[portfolio.programme_id]))
-        item = panels.place_on_agenda(lead, panel, portfolio)
+        item = agenda.place_on_agenda(lead, panel, portfolio)
         db.session.commit()
         return {"panel_id": panel.id, "item_id": item.id,
                 "candidate_email": portfolio.candidate.email}
