@@ -76,10 +76,11 @@ def place_on_agenda(actor: User, panel: Panel, portfolio: Portfolio) -> AgendaIt
         AgendaItem.portfolio_id == portfolio.id, AgendaItem.state == "waiting"))
     if open_item is not None:
         raise PanelError("This portfolio is already on an open agenda")
-    item = AgendaItem(panel_id=panel.id, portfolio_id=portfolio.id,
-                      snapshot_id=portfolio.current_snapshot_id, report_id=report.id,
-                      reference=_new_reference(), position=len(panel.agenda))
-    db.session.add(item)
+    # Through the relationship, so the panel's agenda in this session includes it.
+    item = AgendaItem(portfolio_id=portfolio.id, snapshot_id=portfolio.current_snapshot_id,
+                      report_id=report.id, reference=_new_reference(),
+                      position=len(panel.agenda))
+    panel.agenda.append(item)
     db.session.flush()
     portfolio_operations.place_on_panel(actor, portfolio, item.id)
     audit.record(actor, "agenda_item_added", item, organisation_id=panel.organisation_id,
