@@ -114,23 +114,25 @@ class NoteForm(FlaskForm):
             raise ValidationError("Choose a provisional view")
 
 
+def _reason_field(label: str, description: str, missing: str) -> TextAreaField:
+    """Why something irreversible is done: kept with the record, never in the audit row."""
+    return TextAreaField(label, widget=GovTextArea(), description=description, validators=[
+        DataRequired(missing),
+        Length(max=2000, message="The reason must be 2,000 characters or fewer")])
+
+
 class CancelPanelForm(FlaskForm):
-    reason = TextAreaField(
-        "Why the panel is cancelled", widget=GovTextArea(),
-        description="Its members are told. Portfolios on its agenda go back to waiting for "
-                    "a panel.",
-        validators=[DataRequired("Explain why the panel is cancelled"),
-                    Length(max=2000, message="The reason must be 2,000 characters or fewer")])
+    reason = _reason_field(
+        "Why the panel is cancelled", "Its members are told. Portfolios on its agenda go back "
+        "to waiting for a panel.", "Explain why the panel is cancelled")
     submit = SubmitField("Cancel the panel", widget=GovSubmitInput())
 
 
 class RemoveItemForm(FlaskForm):
-    reason = TextAreaField(
-        "Why the portfolio is taken off the agenda", widget=GovTextArea(),
-        description="The candidate and their assessor are told that it will go to a later "
-                    "panel.",
-        validators=[DataRequired("Explain why the portfolio is taken off the agenda"),
-                    Length(max=2000, message="The reason must be 2,000 characters or fewer")])
+    reason = _reason_field(
+        "Why the portfolio is taken off the agenda", "The candidate and their assessor are "
+        "told that it will go to a later panel.",
+        "Explain why the portfolio is taken off the agenda")
     submit = SubmitField("Take it off the agenda", widget=GovSubmitInput())
 
 

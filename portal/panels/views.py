@@ -88,6 +88,11 @@ def _panel_form(**kwargs) -> PanelForm:
     return form
 
 
+def _show_refusal(form: PanelForm, error: PanelError) -> None:
+    field = getattr(form, error.field or "title")
+    field.errors = [*field.errors, str(error)]
+
+
 def _warn_about_conflicts(panel: Panel) -> None:
     for conflict in conflicts.panel_conflicts(panel):
         flash(f"Conflict of interest: {conflict.explained}. They cannot sit on or decide "
@@ -103,8 +108,7 @@ def new():
             panel = operations.create_panel(current_user, form.details())
         except PanelError as error:
             db.session.rollback()
-            field = getattr(form, error.field or "title")
-            field.errors = [*field.errors, str(error)]
+            _show_refusal(form, error)
         else:
             db.session.commit()
             flash(f"The panel '{panel.title}' has been created. Its members have been told.",
@@ -131,8 +135,7 @@ def edit(panel_id: int):
         except PanelError as error:
             db.session.rollback()
             panel = get_panel_in_my_organisation(panel_id)
-            field = getattr(form, error.field or "title")
-            field.errors = [*field.errors, str(error)]
+            _show_refusal(form, error)
         else:
             db.session.commit()
             flash("The panel's changes have been saved." if changed

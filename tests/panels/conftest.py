@@ -11,10 +11,11 @@ from portal.assessment.models import AssignmentRole
 from portal.assessment.operations import assign
 from portal.core.dates import today_in_england
 from portal.core.db import db
-from portal.panels import agenda, attendance
+from portal.panels import agenda, attendance, decisions
 from portal.panels import operations as panels
 from portal.portfolios import operations
 from tests import factories
+from tests.conftest import sign_in
 from tests.portfolios.conftest import make_portfolio
 
 
@@ -43,6 +44,20 @@ def council(org):
     assessor = factories.user(org, roles=["assessor"], name="Helen Shaw")
     return {"org": org, "lead": lead, "chair": chair, "members": members,
             "assessor": assessor}
+
+
+def client_for(app, user):
+    """A fresh client signed in as `user`."""
+    client = app.test_client()
+    sign_in(client, user)
+    return client
+
+
+def approval(item) -> decisions.DecisionDetails:
+    """A plain approval of the item, naming two of its PCF domains."""
+    return decisions.DecisionDetails(
+        code="approved", rationale="Good.",
+        domain_ids=[d.id for d in reports.pcf_domains(item.portfolio)[:2]])
 
 
 def new_panel(council, programme_id: int, sits_on: date | None = None, **changes):

@@ -14,25 +14,12 @@ from portal.panels import attendance, decisions
 from portal.panels.errors import PanelError
 from portal.panels.models import PanelDecision, PanelMember
 from tests import factories
-from tests.conftest import error_summary, page, sign_in
-from tests.panels.conftest import new_panel, ready_for_panel
-
-
-def _client(app, user):
-    client = app.test_client()
-    sign_in(client, user)
-    return client
-
-
-def _approval(item):
-    from portal.assessment.reports import pcf_domains
-
-    return decisions.DecisionDetails(code="approved", rationale="Good.",
-                                     domain_ids=[d.id for d in pcf_domains(item.portfolio)[:2]])
+from tests.conftest import error_summary, page
+from tests.panels.conftest import approval, client_for, new_panel, ready_for_panel
 
 
 def _decide(council, item, today):
-    return decisions.record_decision(council["chair"], item, item.version, _approval(item),
+    return decisions.record_decision(council["chair"], item, item.version, approval(item),
                                      today)
 
 
@@ -49,13 +36,13 @@ def test_no_decision_before_the_panels_date(app, council, upcoming_panel_with_it
     with pytest.raises(PanelError, match="on or after the panel's date"):
         _decide(council, item, panel.sits_on - timedelta(days=1))
     db.session.rollback()
-    chair = _client(app, council["chair"])
+    chair = client_for(app, council["chair"])
     form = page(chair.get(f"/decisions/record/{panel.id}/{item.id}"))
     assert "on or after the panel's date" in form.select_one("#not-ready").get_text()
     assert form.select_one("#rationale") is None
     posted = chair.post(f"/decisions/record/{panel.id}/{item.id}", data={
         "version": str(item.version), "code": "approved", "rationale": "Kept words",
-        "domain_ids": [str(i) for i in _approval(item).domain_ids]})
+        "domain_ids": [str(i) for i in approval(item).domain_ids]})
     assert posted.status_code == 400
     soup = page(posted)
     assert any("on or after the panel's date" in e for e in error_summary(soup))
@@ -91,8 +78,8 @@ def test_the_attendance_page_is_the_chairs(app, council, panel_with_item):
     panel, item = panel_with_item
     url = f"/panels/{panel.id}/attendance"
     for person in [council["members"][0], council["lead"], council["assessor"]]:
-        assert _client(app, person).get(url).status_code == 404
-    chair = _client(app, council["chair"])
+        assert client_for(app, person).get(url).status_code == 404
+    chair = client_for(app, council["chair"])
     form = page(chair.get(url))
     assert len(form.select("input[name=present_ids][checked]")) == 3
     assert "at least 3 members are present" in form.get_text(" ")
@@ -150,7 +137,7 @@ def test_deactivating_a_member_warns_about_the_quorum(app, council, upcoming_pan
     admin = factories.user(council["org"], roles=["administrator"])
     member = council["members"][0]
     db.session.commit()
-    client = _client(app, admin)
+    client = client_for(app, admin)
     warning = (f"'{panel.title}' on {panel.sits_on.day} {panel.sits_on:%B %Y} would have 2 "
                "active members, fewer than its quorum of 3: add a member to it.")
     shown = page(client.get(f"/admin/users/{member.id}"))

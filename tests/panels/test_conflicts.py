@@ -15,8 +15,8 @@ from portal.panels import agenda, attendance, conflicts, decisions
 from portal.panels.errors import PanelError
 from portal.panels.models import PanelDecision
 from tests import factories
-from tests.conftest import page, sign_in
-from tests.panels.conftest import everyone_present, new_panel, ready_for_panel
+from tests.conftest import page
+from tests.panels.conftest import approval, client_for, everyone_present, new_panel, ready_for_panel
 
 
 def grant(user, role: str) -> None:
@@ -25,17 +25,6 @@ def grant(user, role: str) -> None:
     db.session.flush()
 
 
-def _client(app, user):
-    client = app.test_client()
-    sign_in(client, user)
-    return client
-
-
-def _approval(item):
-    from portal.assessment.reports import pcf_domains
-
-    return decisions.DecisionDetails(code="approved", rationale="Good.",
-                                     domain_ids=[d.id for d in pcf_domains(item.portfolio)[:2]])
 
 
 def test_who_has_a_conflict_with_a_candidate(council):
@@ -62,7 +51,7 @@ def test_a_conflicted_member_is_warned_of_when_the_item_is_added(app, council):
     panel = new_panel(council, portfolio.programme_id,
                       member_ids=[m.id for m in council["members"]] + [council["assessor"].id])
     db.session.commit()
-    lead = _client(app, council["lead"])
+    lead = client_for(app, council["lead"])
     # Once the panel is made, the portfolios ready for it show who would be conflicted.
     ready = page(lead.get(f"/panels/{panel.id}/manage"))
     row = ready.select_one(f"input[name=portfolio_id][value='{portfolio.id}']").find_parent("tr")
@@ -81,7 +70,7 @@ def test_a_conflict_is_warned_of_when_the_panel_changes(app, council, panel_with
     panel, item = panel_with_item
     grant(council["assessor"], "panel_member")
     db.session.commit()
-    response = _client(app, council["lead"]).post(f"/panels/{panel.id}/edit", data={
+    response = client_for(app, council["lead"]).post(f"/panels/{panel.id}/edit", data={
         "title": panel.title, "sits_on": [str(panel.sits_on.day), str(panel.sits_on.month),
                                           str(panel.sits_on.year)],
         "programme_ids": [str(item.portfolio.programme_id)], "chair_id": str(panel.chair_id),
@@ -99,7 +88,7 @@ def test_a_conflicted_member_does_not_sit_on_the_item(app, council):
                       member_ids=[m.id for m in council["members"]] + [council["assessor"].id])
     item = agenda.place_on_agenda(council["lead"], panel, portfolio)
     db.session.commit()
-    assessor = _client(app, council["assessor"])
+    assessor = client_for(app, council["assessor"])
     agenda_page = page(assessor.get(f"/panels/{panel.id}"))
     assert "You have a conflict of interest" in agenda_page.get_text(" ")
     assert agenda_page.find("a", href=f"/panels/{panel.id}/items/{item.id}") is None
@@ -109,7 +98,7 @@ def test_a_conflicted_member_does_not_sit_on_the_item(app, council):
     with pytest.raises(PanelError, match="conflict of interest"):
         agenda.save_member_note(council["assessor"], item, "x", None)
     # Other members sit on it as usual.
-    member = _client(app, council["members"][0])
+    member = client_for(app, council["members"][0])
     assert member.get(f"/panels/{panel.id}/items/{item.id}").status_code == 200
 
 
@@ -124,10 +113,10 @@ def test_a_conflicted_chair_cannot_decide(app, council):
     everyone_present(panel)
     db.session.commit()
     with pytest.raises(PanelError, match="Margaret Doyle is the candidate's line manager"):
-        decisions.record_decision(council["chair"], item, item.version, _approval(item),
+        decisions.record_decision(council["chair"], item, item.version, approval(item),
                                   panel.sits_on)
     db.session.rollback()
-    chair = _client(app, council["chair"])
+    chair = client_for(app, council["chair"])
     form = page(chair.get(f"/decisions/record/{panel.id}/{item.id}"))
     assert "conflict of interest" in form.select_one("#not-ready").get_text()
     assert form.select_one("form textarea#rationale") is None
@@ -146,5 +135,5 @@ def test_conflicted_members_do_not_count_towards_the_quorum(council):
     assert (quorum.sitting, quorum.needed, quorum.met) == (2, 3, False)
     with pytest.raises(PanelError, match="needs 3 members present without a conflict of "
                                          "interest, including the chair, and has 2"):
-        decisions.record_decision(council["chair"], item, item.version, _approval(item),
+        decisions.record_decision(council["chair"], item, item.version, approval(item),
                                   panel.sits_on)

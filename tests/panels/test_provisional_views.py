@@ -3,15 +3,10 @@ the item and on the decision form; members see only their own."""
 
 from portal.core.db import db
 from portal.panels import agenda
-from tests.conftest import page, sign_in
+from tests.conftest import page
+from tests.panels.conftest import client_for
 
 DEFER = "Defer: more evidence needed by a date"
-
-
-def _client(app, user):
-    client = app.test_client()
-    sign_in(client, user)
-    return client
 
 
 def _views_table(soup) -> dict[str, str]:
@@ -26,7 +21,7 @@ def test_the_chair_sees_members_provisional_views(app, council, panel_with_item)
     first, second = council["members"]
     agenda.save_member_note(first, item, "Private: the observations are thin", "deferred")
     db.session.commit()
-    chair = _client(app, council["chair"])
+    chair = client_for(app, council["chair"])
     for url in (f"/panels/{panel.id}/items/{item.id}",
                 f"/decisions/record/{panel.id}/{item.id}"):
         soup = page(chair.get(url))
@@ -43,7 +38,7 @@ def test_members_see_only_their_own_view(app, council, panel_with_item):
     first, second = council["members"]
     agenda.save_member_note(first, item, "", "deferred")
     db.session.commit()
-    html = _client(app, second).get(f"/panels/{panel.id}/items/{item.id}").get_data(
+    html = client_for(app, second).get(f"/panels/{panel.id}/items/{item.id}").get_data(
         as_text=True)
     assert "provisional-views-heading" not in html and DEFER not in html.split(
         'id="member-notes"')[0]
