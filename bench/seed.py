@@ -37,7 +37,7 @@ from sqlalchemy import func, insert, select, text
 
 from portal.accounts.passwords import hash_password
 from portal.accounts.roles import Role
-from portal.assessment.feedback import fill_feedback_status
+from portal.assessment.feedback.operations import fill_feedback_status
 from portal.core.db import db
 from portal.evidence.attachments import recount_attachment_bytes
 from portal.frameworks.models import FrameworkElement, FrameworkLevel
@@ -45,7 +45,7 @@ from portal.frameworks.queries import load_shipped_frameworks
 from portal.organisations.models import Cohort, EntryRoute, Organisation, Team
 from portal.panels.decisions import decision_codes
 from portal.panels.models import AgendaItem, Outcome
-from portal.portfolios.schedule import due_date
+from portal.portfolios.schedule.dates import due_date
 from portal.portfolios.snapshots import SNAPSHOT_FORMAT, content_hash
 from portal.programmes.models import Programme
 from portal.programmes.templates import install_template

@@ -95,12 +95,12 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.admin_views import bp as users_bp
     from portal.accounts.views import bp as accounts_bp
-    from portal.assessment.assignment_views import bp as assignments_bp
-    from portal.assessment.feedback_views import bp as feedback_bp
-    from portal.assessment.observation_views import bp as observations_bp
-    from portal.assessment.outside_views import bp as outside_bp
-    from portal.assessment.queue_views import bp as assess_bp
-    from portal.assessment.report_views import bp as reports_bp
+    from portal.assessment.assignments.views import bp as assignments_bp
+    from portal.assessment.feedback.views import bp as feedback_bp
+    from portal.assessment.observations.views import bp as observations_bp
+    from portal.assessment.outside_feedback.views import bp as outside_bp
+    from portal.assessment.queue.views import bp as assess_bp
+    from portal.assessment.reports.views import bp as reports_bp
     from portal.core.views import bp as core_bp
     from portal.evidence.attachment_views import bp as attachments_bp
     from portal.evidence.views import bp as evidence_bp
@@ -114,9 +114,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal.panels.decision_views import bp as decisions_bp
     from portal.panels.timeline_views import bp as timeline_bp
     from portal.panels.views import bp as panels_bp
-    from portal.portfolios.record_views import bp as records_bp
-    from portal.portfolios.schedule_views import bp as schedule_bp
-    from portal.portfolios.sufficiency_views import bp as sufficiency_bp
+    from portal.portfolios.records.views import bp as records_bp
+    from portal.portfolios.schedule.views import bp as schedule_bp
+    from portal.portfolios.sufficiency.views import bp as sufficiency_bp
     from portal.portfolios.views import bp as portfolios_bp
     from portal.programmes.views import bp as programmes_bp
 

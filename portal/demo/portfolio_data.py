@@ -134,7 +134,7 @@ def _records(portfolio: Portfolio, frameworks: dict) -> None:
 def seed_demo_panel(people: dict) -> bool:
     """Put one candidate's finished portfolio on a scheduled panel's agenda, so the panel
     journey can be tried straight away. Added once."""
-    from portal.assessment import reports
+    from portal.assessment.reports import operations as reports
     from portal.panels import agenda
     from portal.panels import operations as panels
     from portal.panels.models import Panel

@@ -128,7 +128,7 @@ def _file_or_form_error(form: EvidenceForm, error: Exception) -> None:
 @signed_in
 def show(entry_id: int):
     """The candidate's own entry, or one their assessor may read."""
-    from portal.assessment.feedback_views import feedback_context
+    from portal.assessment.feedback.views import feedback_context
 
     entry = get_entry_or_404(entry_id)
     return render("evidence/show.html", entry=entry,

@@ -34,7 +34,7 @@ def _review_points_to_come(user: User):
 
 def _assessor_summary(user: User) -> dict:
     """How many candidates the person has now and how much work waits in their queue."""
-    from portal.assessment import queue
+    from portal.assessment.queue import work_queue as queue
     from portal.core.dates import today_in_england
 
     today = today_in_england()

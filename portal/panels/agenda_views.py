@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.forms import ConfirmForm
-from portal.assessment import reports
 from portal.assessment.models import DomainProgress, ReviewReport
+from portal.assessment.reports import operations as reports
 from portal.core.access import signed_in
 from portal.core.dates import today_in_england
 from portal.core.db import db

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts.roles import Role
-from portal.assessment.reports import pcf_domains
+from portal.assessment.reports.operations import pcf_domains
 from portal.core.access import requires_role, signed_in
 from portal.core.dates import today_in_england
 from portal.core.db import db

@@ -11,7 +11,7 @@ from portal.assessment.models import ReviewReport, SupportPlan
 from portal.core.db import db
 from portal.evidence.models import EvidenceEntry, EvidenceLink
 from portal.portfolios.models import Portfolio, PortfolioEntry, PortfolioSnapshot
-from portal.portfolios.record_sources import record_sources
+from portal.portfolios.records.sources import record_sources
 
 
 def included_entries(portfolio: Portfolio) -> Sequence[Row]:

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from portal.accounts.forms import ConfirmForm
 from portal.accounts.roles import Role
-from portal.assessment import reports
 from portal.assessment.access import assesses
+from portal.assessment.reports import operations as reports
 from portal.core.access import requires_role, signed_in
 from portal.core.dates import today_in_england
 from portal.core.db import db
@@ -17,10 +17,11 @@ from portal.core.htmx import redirect_to, render
 from portal.core.pagination import paginate
 from portal.evidence.access import get_entry_or_404
 from portal.evidence.models import EvidenceEntry
-from portal.portfolios import operations, queries, snapshots, sufficiency
+from portal.portfolios import operations, queries, snapshots
 from portal.portfolios.access import get_portfolio_or_404, portfolios_of
 from portal.portfolios.forms import IncludeEntryForm, SubmitForm
 from portal.portfolios.models import PortfolioEntry, PortfolioSnapshot, PortfolioState
+from portal.portfolios.sufficiency import measures as sufficiency
 from portal.programmes.configuration import configuration
 
 bp = Blueprint("portfolios", __name__, url_prefix="/portfolios")

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 
 from portal.accounts.models import User
-from portal.assessment import reports
+from portal.assessment.assignments.operations import assign
 from portal.assessment.models import AssignmentRole
-from portal.assessment.operations import assign
+from portal.assessment.reports import operations as reports
 from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.panels import agenda, attendance, decisions

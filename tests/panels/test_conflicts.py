@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.accounts.models import UserRole
+from portal.assessment.assignments.operations import assign
 from portal.assessment.models import AssignmentRole
-from portal.assessment.operations import assign
 from portal.core.db import db
 from portal.panels import agenda, attendance, conflicts, decisions
 from portal.panels.errors import PanelError

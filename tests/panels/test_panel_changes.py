@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts.models import User
-from portal.assessment.reports import pcf_domains
+from portal.assessment.reports.operations import pcf_domains
 from portal.core.audit import AuditEvent
 from portal.core.dates import today_in_england
 from portal.core.db import db, utcnow

@@ -4,8 +4,8 @@ the copy of it frozen in a submitted snapshot, which holds the reflections thems
 
 from datetime import date
 
+from portal.assessment.assignments.operations import assign
 from portal.assessment.models import AssignmentRole
-from portal.assessment.operations import assign
 from portal.core.db import db
 from portal.portfolios import operations
 from tests import factories

@@ -1,0 +1,1 @@
+"""Who assesses and line-manages whom, with history."""
