@@ -45,8 +45,21 @@ def test_the_chair_decides_and_the_candidate_downloads_the_letter(page: Page, ap
     agenda = _portfolio_on_an_agenda(app)
     sign_in(page, data.email_for("chair"))
     expect(page).to_have_url(re.compile(r"/home$"))
+    # The chair's home lists the panel; on its day she records who is present.
+    page.get_by_role("link", name="ASYE panel, browser test").click()
+    page.get_by_role("link", name="Record who is present").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Who is present")
+    assert_no_axe_violations(page)
+    for name in ("Margaret Doyle (chair)", "Imran Khan", "David Mensah"):
+        page.get_by_label(name).check()
+    page.get_by_role("button", name="Record attendance").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Attendance has been recorded.")
+    expect(page.locator("main")).to_contain_text("3 of 3 members present")
+
     page.goto(f"/decisions/record/{agenda['panel_id']}/{agenda['item_id']}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Record the panel's decision")
+    expect(page.locator("#quorum")).to_contain_text("The panel is quorate for this portfolio.")
     assert_no_axe_violations(page)
 
     # A missing rationale is explained, and the choices made are kept.
