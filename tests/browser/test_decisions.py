@@ -106,7 +106,9 @@ def test_a_member_reads_the_anonymised_portfolio_and_records_a_view(page: Page, 
         candidate_name = db.session.scalar(
             select(User.name).where(User.email == agenda["candidate_email"]))
     sign_in(page, data.email_for("panel"))
-    page.get_by_role("link", name="Your panels").click()
+    expect(page.locator("section[aria-labelledby=your-panels]")).to_contain_text(
+        "ASYE panel, browser test")
+    page.get_by_role("link", name="Your panels", exact=True).click()
     page.get_by_role("link", name=re.compile("ASYE panel, browser test")).click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert candidate_name not in page.content()

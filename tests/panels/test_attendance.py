@@ -82,6 +82,7 @@ def test_the_attendance_page_is_the_chairs(app, council, panel_with_item):
     chair = client_for(app, council["chair"])
     form = page(chair.get(url))
     assert len(form.select("input[name=present_ids][checked]")) == 3
+    assert form.select_one("legend").get_text(strip=True) == "Who is present"
     assert "at least 3 members are present" in form.get_text(" ")
     outsider = factories.user(council["org"], roles=["panel_member"])
     db.session.commit()

@@ -102,6 +102,10 @@ def test_the_chair_records_each_kind_of_decision(app, council, panel_with_item, 
     assert_no_duplicate_ids(soup)
     assert soup.select_one("input[name=version]")["value"] == str(item.version)
     assert len(soup.select("input[name=domain_ids]")) == 9
+    # Every group of fields has its question above it.
+    legends = {legend.get_text(strip=True) for legend in soup.select("legend")}
+    assert {"Decision", "If deferred: further evidence due by", "Action 1", "By when",
+            "PCF domains the rationale refers to"} <= legends
     response = chair.post(_record_url(item), data=_form(item, code=code, **extra))
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
     decision = db.session.scalar(select(PanelDecision))
@@ -363,6 +367,8 @@ def test_the_programme_lead_records_the_review_outcome(app, council, panel_with_
     assert listing.status_code == 200
     assert item.portfolio.candidate.name in listing.get_data(as_text=True)
     assert "Waiting" in listing.get_data(as_text=True)
+    assert page(lead.get(f"/decisions/reviews/{review.id}")).select_one(
+        "legend").get_text(strip=True) == "Outcome"
     no_choice = lead.post(f"/decisions/reviews/{review.id}", data={"outcome_notes": "Hmm"})
     assert no_choice.status_code == 400
     assert error_summary(page(no_choice)) == ["Choose the outcome of the review"]
