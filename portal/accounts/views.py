@@ -16,6 +16,7 @@ from portal.core.db import db
 from portal.core.extensions import limiter
 from portal.core.htmx import redirect_to, render
 from portal.core.mail import send_after_response
+from portal.core.template_helpers import plural
 from portal.core.urls import is_safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -117,7 +118,7 @@ def request_reset():
                 user.email,
                 "Reset your password",
                 f"Hello {user.name},\n\nUse this link to choose a new password. It works once "
-                f"and expires in {hours} hours:\n\n{_reset_link(secret)}\n\n"
+                f"and expires in {plural(hours, 'hour')}:\n\n{_reset_link(secret)}\n\n"
                 "If you did not ask for this, you can ignore this email.",
             )
         # The same answer whether or not the address has an account.
