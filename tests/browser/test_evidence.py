@@ -50,7 +50,7 @@ def test_a_candidate_records_an_entry_with_a_file_and_links(page: Page, seeded_d
     page.get_by_label("Day").fill("12")
     page.get_by_label("Month").fill("10")
     page.get_by_label("Year").fill("2026")
-    page.get_by_label("Element 1", exact=True).select_option(label="1 Professionalism")
+    page.get_by_label("Element 1", exact=True).select_option(label="PCF 1 Professionalism")
     page.get_by_label("Why this entry shows element 1").fill(
         "I explained my role and its limits to the young person")
     page.get_by_label("Element 2", exact=True).select_option(index=12)
