@@ -7,6 +7,7 @@ import pytest
 from portal.core.db import db
 from portal.portfolios import operations
 from portal.portfolios.models import Portfolio, PortfolioSnapshot, PortfolioState
+from tests.conftest import error_summary, page, sign_in
 from tests.portfolios.conftest import make_portfolio
 from tests.races import in_another_request, postgres_only, run_at_once
 
@@ -85,3 +86,30 @@ def test_two_submissions_at_once_give_one_snapshot(app, portfolio):
     assert any("already been submitted" in outcome for outcome in outcomes)
     assert _snapshots() == 1
     assert _other(portfolio_id).state == PortfolioState.SUBMITTED_FOR_PANEL
+
+
+def test_the_withdraw_button_after_assessment_started_explains(client, portfolio):
+    operations.submit_for_panel(portfolio.candidate, portfolio, [])
+    operations.start_assessment(None, portfolio)
+    sign_in(client, portfolio.candidate)
+    response = client.post(f"/portfolios/{portfolio.id}/withdraw")
+    assert response.status_code == 303
+    assert "can no longer be withdrawn" in page(
+        client.get(response.headers["Location"])).get_text()
+    db.session.expire_all()
+    assert _other(portfolio.id).state == PortfolioState.UNDER_ASSESSMENT
+
+
+def test_submitting_again_after_a_submission_is_refused_with_a_message(client, portfolio,
+                                                                       monkeypatch):
+    from portal.portfolios.sufficiency import measures as sufficiency
+
+    monkeypatch.setattr(sufficiency, "missing_for_panel", lambda p: [])
+    sign_in(client, portfolio.candidate)
+    assert client.post(f"/portfolios/{portfolio.id}/submit",
+                       data={"target": "panel"}).status_code == 303
+    second = client.post(f"/portfolios/{portfolio.id}/submit", data={"target": "panel"})
+    assert second.status_code == 400
+    assert error_summary(page(second)) == [
+        "Your portfolio has already been submitted or is being assessed"]
+    assert _snapshots() == 1
