@@ -7,7 +7,7 @@ decision's existence is not given away); the domain rules live in `operations.py
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, make_response, render_template, request, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +22,7 @@ from portal.core.db import db
 from portal.core.forms import ConfirmForm
 from portal.core.htmx import redirect_to, render
 from portal.core.urls import id_argument, small_number
-from portal.organisations.models import Organisation
+from portal.panels import letters
 from portal.panels import operations as panels
 from portal.panels.access import (
     get_decision_or_404,
@@ -30,9 +30,10 @@ from portal.panels.access import (
     get_review_request_or_404,
     is_council_lead,
 )
+from portal.panels.letter_views import may_have_letter
+from portal.panels.letters import APPROVALS
 from portal.panels.models import (
     AgendaItem,
-    CareerLevelRecord,
     DecisionReviewRequest,
     Outcome,
     Panel,
@@ -47,7 +48,6 @@ TEXT_MAX = 10000
 OWNER_MAX = 200
 CONFLICT_MESSAGE = ("Another decision was recorded for this portfolio while you were "
                     "writing. Your text is below; nothing was saved.")
-APPROVALS = {Outcome.APPROVED.value, Outcome.APPROVED_WITH_ACTIONS.value}
 REVIEW_OUTCOMES = {"upheld": "The decision is upheld",
                    "changed": "The decision is to be changed (record a correction)"}
 
@@ -192,11 +192,6 @@ def _chain(decision: PanelDecision) -> tuple[PanelDecision | None, PanelDecision
     return decision.corrects, corrected_by
 
 
-def _level_for(decision: PanelDecision) -> CareerLevelRecord | None:
-    return db.session.scalar(select(CareerLevelRecord).where(
-        CareerLevelRecord.decision_id == decision.id))
-
-
 def _review_request(decision: PanelDecision) -> DecisionReviewRequest | None:
     return db.session.scalar(select(DecisionReviewRequest).where(
         DecisionReviewRequest.decision_id == decision.id))
@@ -234,12 +229,11 @@ def _render_decision(decision: PanelDecision, *, errors=None, status=200):
         "panels/decisions/show.html", decision=decision, item=item, portfolio=portfolio,
         errors=errors or {}, is_candidate=is_candidate,
         show_name=item.identity_revealed_at is not None or (not member and not is_candidate),
-        corrects=corrects, corrected_by=corrected_by, level=_level_for(decision),
+        corrects=corrects, corrected_by=corrected_by, level=letters.level_for(decision),
         review=review, review_closes=closes,
         can_request_review=is_candidate and review is None and corrected_by is None
         and today_in_england() <= closes,
-        can_download=(is_candidate or is_council_lead(current_user, item.panel.organisation_id))
-        and corrected_by is None,
+        can_download=may_have_letter(decision), letter=letters.letter_for(decision),
         can_correct=_can_correct(decision, corrected_by),
         is_lead=is_council_lead(current_user, item.panel.organisation_id, admins=False),
         earlier=_earlier_decisions(portfolio.id, item.id), approvals=APPROVALS,
@@ -264,39 +258,6 @@ def mine():
         .order_by(PanelDecision.decided_at.desc(), PanelDecision.id.desc())).all()
     corrected = {d.corrects_id for d in decisions if d.corrects_id}
     return render("panels/decisions/mine.html", decisions=decisions, corrected=corrected)
-
-
-# The letter -----------------------------------------------------------------------------
-def _refuse_fetch(url: str, *args, **kwargs):
-    # The letter is self-contained: WeasyPrint must never reach a file or the network.
-    raise ValueError(f"the outcome letter does not load external resources ({url[:60]})")
-
-
-@bp.route("/<int:decision_id>/letter.pdf")
-@signed_in
-def letter(decision_id: int):
-    """The candidate's outcome letter as a PDF download."""
-    decision = get_decision_or_404(decision_id)
-    item = decision.agenda_item
-    portfolio = item.portfolio
-    if portfolio.candidate_id != current_user.id and not is_council_lead(
-            current_user, item.panel.organisation_id):
-        abort(404)
-    if _chain(decision)[1] is not None:
-        abort(404)  # superseded: only the latest decision has a letter
-    import weasyprint  # imported here so the portal starts without WeasyPrint's libraries
-
-    html = render_template(
-        "panels/letter.html", decision=decision, portfolio=portfolio,
-        council=db.session.get(Organisation, item.panel.organisation_id),
-        level=_level_for(decision), approvals=APPROVALS)
-    pdf = weasyprint.HTML(string=html, base_url=None, url_fetcher=_refuse_fetch).write_pdf()
-    response = make_response(pdf)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="panel-decision-{decision.id}.pdf"')
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 # Review requests ------------------------------------------------------------------------
