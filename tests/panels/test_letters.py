@@ -142,7 +142,8 @@ def test_a_corrected_decision_has_no_letter(app, council, panel_with_item):
 def _letter_jobs() -> list[tuple]:
     with db.engine.connect() as connection:
         return connection.execute(text(
-            "SELECT task_name, args FROM procrastinate_jobs ORDER BY id")).all()
+            "SELECT task_name, args FROM procrastinate_jobs "
+            "WHERE task_name = 'panels.build_letter' ORDER BY id")).all()
 
 
 def test_on_postgresql_the_request_queues_the_job_with_the_letter(
