@@ -116,6 +116,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.notifications.views import bp as notifications_bp
     from portal.panels.decision_views import bp as decisions_bp
     from portal.panels.views import bp as panels_bp
+    from portal.portfolios.records.agreeing_views import bp as agreeing_bp
     from portal.portfolios.records.views import bp as records_bp
     from portal.portfolios.schedule.views import bp as schedule_bp
     from portal.portfolios.sufficiency.views import bp as sufficiency_bp
@@ -128,7 +129,7 @@ def _register_blueprints(app: Flask) -> None:
                       programmes_bp, schedule_bp, assignments_bp, assess_bp, notifications_bp,
                       feedback_bp, outside_bp, observations_bp, reports_bp, panels_bp,
                       decisions_bp, support_plans_bp, invitations_bp, outbox_bp,
-                      reminders_bp):
+                      reminders_bp, agreeing_bp):
         app.register_blueprint(blueprint)
 
 
