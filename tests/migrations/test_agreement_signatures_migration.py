@@ -51,6 +51,7 @@ def test_existing_agreements_and_plans_are_kept_both_ways(
         with db.engine.connect() as connection:
             assert connection.execute(text(
                 "SELECT supervision_arrangements FROM support_agreement")).scalar() == "Weekly"
-            assert connection.execute(text("SELECT goals FROM development_plan")).scalar()                 == "Learn"
+            assert connection.execute(text(
+                "SELECT goals FROM development_plan")).scalar() == "Learn"
         db.session.remove()
         db.engine.dispose()

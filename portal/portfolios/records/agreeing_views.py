@@ -27,14 +27,15 @@ def _agreement_or_404(portfolio):
 
 
 def _agreement_page(portfolio, agreement, form=None, signing_role=None, status=200):
-    unsigned = agreeing.unsigned_roles(current_user, portfolio, agreement)
+    unsigned = (agreeing.unsigned_roles(current_user, portfolio, agreement)
+                if agreement is not None else [])
     if form is None and unsigned:
         form = SignAgreementForm(formdata=None, revision=agreement.revision)
     return render("portfolios/records/agreement_signatures.html", portfolio=portfolio,
                   agreement=agreement, signers=SIGNERS, labels=agreeing.SIGNER_LABELS,
                   unsigned=unsigned, signing_role=signing_role or (unsigned or [None])[0],
                   form=form if unsigned else None,
-                  versions=agreeing.signed_versions(agreement),
+                  versions=agreeing.signed_versions(agreement) if agreement else [],
                   is_candidate=current_user.id == portfolio.candidate_id, status=status)
 
 
@@ -43,7 +44,7 @@ def _agreement_page(portfolio, agreement, form=None, signing_role=None, status=2
 def agreement(portfolio_id: int):
     """The agreed wording, who has signed it, a signature form and the signed versions."""
     portfolio = get_portfolio_or_404(portfolio_id)
-    return _agreement_page(portfolio, _agreement_or_404(portfolio))
+    return _agreement_page(portfolio, record_queries.support_agreement_of(portfolio))
 
 
 @bp.route("/<int:portfolio_id>/records/agreement/sign/<role>", methods=["POST"])

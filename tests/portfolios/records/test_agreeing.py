@@ -11,7 +11,7 @@ from portal.assignments.models import AssignmentRole
 from portal.assignments.operations import assign
 from portal.core.audit import AuditEvent
 from portal.core.db import db
-from portal.portfolios.models import AgreementState, SupportAgreementVersion
+from portal.portfolios.models import AgreementState
 from portal.portfolios.records import agreeing
 from portal.portfolios.records import operations as records
 from portal.portfolios.records import queries as record_queries
@@ -246,3 +246,22 @@ def test_kss_ratings_side_by_side_in_a_labelled_scrolling_region(client, people)
     assert cells[0] == "1 Not yet" and cells[-1] == "3 Confident"
     assert all(cell == "Not rated" for cell in cells[1:-1])
     assert_no_duplicate_ids(soup)
+
+
+def test_staff_find_the_agreed_records_from_the_portfolio_page(client, people):
+    portfolio = people["portfolio"]
+    sign_in(client, people["assessor"])
+    links = [a["href"] for a in page(client.get(f"/portfolios/{portfolio.id}"))
+             .select("#agreed-records a")]
+    assert links == [_url(portfolio, "/agreement/signatures"),
+                     _url(portfolio, "/development-plans"), _url(portfolio, "/kss")]
+
+
+def test_before_the_agreement_is_recorded_its_page_says_so(client, org):
+    portfolio = make_portfolio(org)
+    sign_in(client, portfolio.candidate)
+    soup = page(client.get(_url(portfolio, "/agreement/signatures")))
+    assert soup.select_one("#agreement-state").get_text(strip=True) == (
+        "You have not recorded the agreement yet.")
+    assert client.post(_url(portfolio, "/agreement/sign/candidate"),
+                       data={"revision": 1, "confirm": "y"}).status_code == 404
