@@ -1,17 +1,19 @@
 """Records that are agreed, not just typed: the agreement's three signatures and its signed
 versions, the assessor's review of a development plan, and KSS ratings side by side."""
 
+import threading
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.assignments.models import AssignmentRole
 from portal.assignments.operations import assign
 from portal.core.audit import AuditEvent
 from portal.core.db import db
-from portal.portfolios.models import AgreementState
+from portal.portfolios.models import AgreementState, Portfolio, SupportAgreement
 from portal.portfolios.records import agreeing
 from portal.portfolios.records import operations as records
 from portal.portfolios.records import queries as record_queries
@@ -177,6 +179,38 @@ def test_someone_elses_agreement_and_a_role_they_do_not_hold_are_404(client, peo
     sign_in(client, people["manager"])
     assert client.post(_url(people["portfolio"], "/agreement/sign/assessor"),
                        data={"revision": 1, "confirm": "y"}).status_code == 404
+
+
+@pytest.mark.postgres_only
+def test_the_last_two_signing_at_once_keep_one_version(app, people):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("two transactions racing need PostgreSQL")
+    portfolio, agreement = people["portfolio"], people["agreement"]
+    agreeing.sign_agreement(people["candidate"], portfolio, agreement, "candidate", 1)
+    db.session.commit()
+    ids = (portfolio.id, agreement.id)
+    barrier = threading.Barrier(2)
+    kept = []
+
+    def sign(user_id, role):
+        with app.app_context():
+            signer = db.session.get(User, user_id)
+            mine = db.session.get(Portfolio, ids[0])
+            barrier.wait()
+            kept.append(agreeing.sign_agreement(signer, mine, db.session.get(
+                SupportAgreement, ids[1]), role, 1) is not None)
+            db.session.commit()
+
+    threads = [threading.Thread(target=sign, args=(people["assessor"].id, "assessor")),
+               threading.Thread(target=sign, args=(people["manager"].id, "line_manager"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(kept) == [False, True]
+    db.session.expire_all()
+    assert agreement.signing_state == AgreementState.SIGNED
+    assert len(agreeing.signed_versions(agreement)) == 1
 
 
 # Development plans -----------------------------------------------------------------------
