@@ -14,7 +14,12 @@ from portal.core.db import db
 from portal.core.htmx import redirect_to, render
 from portal.core.template_helpers import uk_date
 from portal.portfolios.access import get_portfolio_or_404
-from portal.portfolios.models import DevelopmentPlan, ProtectedTimeRecord, SupervisionRecord
+from portal.portfolios.models import (
+    AgreementState,
+    DevelopmentPlan,
+    ProtectedTimeRecord,
+    SupervisionRecord,
+)
 from portal.portfolios.records import operations as records
 from portal.portfolios.records import queries as record_queries
 from portal.portfolios.records.agreeing import can_review_plans
@@ -92,9 +97,11 @@ def agreement(portfolio_id: int):
     portfolio = get_portfolio_or_404(portfolio_id, for_edit=True)
     existing = record_queries.support_agreement_of(portfolio)
     form = SupportAgreementForm(obj=_on_get(existing))
+    was_signed = existing is not None and existing.signing_state != AgreementState.NOT_SIGNED
     if form.validate_on_submit():
         try:
-            records.save_support_agreement(current_user, portfolio, records.AgreementDetails(
+            saved = records.save_support_agreement(current_user, portfolio,
+                                                   records.AgreementDetails(
                 agreed_on=form.agreed_on.data,
                 supervision_arrangements=form.supervision_arrangements.data,
                 workload_reduction=form.workload_reduction.data,
@@ -105,6 +112,10 @@ def agreement(portfolio_id: int):
         except records.RecordError as error:
             _refused(form, error)
         else:
+            if was_signed and saved.signing_state == AgreementState.NOT_SIGNED:
+                flash("Your agreement has been saved. It has changed, so you, your assessor "
+                      "and your line manager need to sign it again.", "success")
+                return redirect_to(url_for("agreeing.agreement", portfolio_id=portfolio.id))
             flash("Your support and assessment agreement has been saved.", "success")
             return redirect_to(_index_url(portfolio))
     return render("portfolios/records/agreement.html", portfolio=portfolio, form=form,

@@ -299,3 +299,19 @@ def test_before_the_agreement_is_recorded_its_page_says_so(client, org):
         "You have not recorded the agreement yet.")
     assert client.post(_url(portfolio, "/agreement/sign/candidate"),
                        data={"revision": 1, "confirm": "y"}).status_code == 404
+
+
+def test_the_candidate_is_warned_and_told_to_sign_again_after_changing(client, people):
+    _sign_all(people)
+    portfolio = people["portfolio"]
+    sign_in(client, people["candidate"])
+    form = page(client.get(_url(portfolio, "/agreement")))
+    assert "the signatures are removed" in form.select_one(".govuk-warning-text").get_text()
+    response = client.post(_url(portfolio, "/agreement"), data={
+        "agreed_on": ["5", "1", "2026"],
+        "supervision_arrangements": "Fortnightly", "workload_reduction": "10% fewer cases",
+        "protected_time": "Friday afternoons", "development_priorities": ""})
+    assert response.status_code == 303
+    assert response.headers["Location"] == _url(portfolio, "/agreement/signatures")
+    db.session.expire_all()
+    assert people["agreement"].signing_state == AgreementState.NOT_SIGNED
