@@ -13,6 +13,7 @@ from portal.assessment.models import (
     SupportPlan,
 )
 from portal.core.audit import AuditEvent
+from portal.core.once import FormSubmission
 from portal.evidence.models import Attachment, EvidenceDraft, EvidenceEntry, EvidenceLink
 from portal.frameworks.models import (
     ElementMapping,
@@ -78,6 +79,7 @@ __all__ = [
     "EvidenceFeedback",
     "EvidenceLink",
     "FeedbackRequest",
+    "FormSubmission",
     "Framework",
     "FrameworkElement",
     "FrameworkLevel",
