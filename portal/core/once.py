@@ -64,8 +64,9 @@ def _insert_unless_claimed(user_id: int, form_key: str) -> bool:
         insert(FormSubmission)
         .values(user_id=user_id, form_key=form_key, created_at=utcnow())
         .on_conflict_do_nothing(index_elements=["user_id", "form_key"])
+        .returning(FormSubmission.id)  # a row only if inserted (rowcount is not reliable)
     )
-    return db.session.execute(statement).rowcount == 1
+    return db.session.execute(statement).first() is not None
 
 
 def claim(user_id: int, form_key: str) -> None:
