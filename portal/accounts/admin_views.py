@@ -6,12 +6,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts import operations
-from portal.accounts.forms import ConfirmForm, ImportUsersForm, UserForm
+from portal.accounts.forms import ImportUsersForm, UserForm
 from portal.accounts.imports import import_users
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.core.access import requires_role
+from portal.core.confirm import Confirmation, confirmation_page
 from portal.core.db import db
+from portal.core.forms import ConfirmForm
 from portal.core.htmx import redirect_to, render
 from portal.core.pagination import paginate
 from portal.organisations.models import Team
@@ -110,10 +112,13 @@ def edit(user_id: int):
                   confirm=ConfirmForm(), status=400 if form.errors else 200)
 
 
-@bp.route("/<int:user_id>/deactivate", methods=["POST"])
+@bp.route("/<int:user_id>/deactivate", methods=["GET", "POST"])
 @administrators_only
 def deactivate(user_id: int):
+    """GET asks 'are you sure?'; the POST from that page deactivates."""
     user = get_user_in_my_organisation(user_id)
+    if request.method == "GET":
+        return confirmation_page(_deactivation(user))
     if ConfirmForm().validate_on_submit():
         try:
             operations.deactivate_user(current_user, user)
@@ -123,6 +128,22 @@ def deactivate(user_id: int):
             db.session.commit()
             flash(f"{user.name} has been deactivated and signed out everywhere.", "success")
     return redirect_to(url_for("users.edit", user_id=user.id))
+
+
+def _deactivation(user: User) -> Confirmation:
+    back = url_for("users.edit", user_id=user.id)
+    return Confirmation(
+        question=f"Are you sure you want to deactivate {user.name}?",
+        caption="Deactivate an account",
+        consequences=(
+            f"{user.name} will be signed out everywhere and will not be able to sign in.",
+            "Any password reset link they have been sent will stop working.",
+            "Their records, and what they wrote in other people's, are kept.",
+        ),
+        warning="You can reactivate the account later, but they will have to sign in again.",
+        action_url=url_for("users.deactivate", user_id=user.id),
+        button=f"Yes, deactivate {user.name}", cancel_url=back,
+        cancel_text="No, keep the account active")
 
 
 @bp.route("/<int:user_id>/reactivate", methods=["POST"])

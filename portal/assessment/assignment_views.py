@@ -11,8 +11,10 @@ from portal.accounts.models import User, UserRole
 from portal.accounts.roles import Role
 from portal.assessment import operations
 from portal.assessment.assignment_forms import FORMS
+from portal.assessment.confirmations import end_assignment_confirmation
 from portal.assessment.models import Assignment, AssignmentRole
 from portal.core.access import requires_role
+from portal.core.confirm import confirmation_page
 from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render
@@ -107,13 +109,18 @@ def candidate(candidate_id: int):
 
 
 @bp.route("/candidates/<int:candidate_id>/assignments/<int:assignment_id>/end",
-          methods=["POST"])
+          methods=["GET", "POST"])
 @assigners
 def end(candidate_id: int, assignment_id: int):
+    """GET asks 'are you sure?'; the POST from that page ends the assignment."""
     candidate = get_candidate_in_my_organisation(candidate_id)
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None or assignment.candidate_id != candidate.id:
         abort(404)
+    if request.method == "GET":
+        if assignment.ended_on is not None:
+            return redirect_to(url_for("assignments.candidate", candidate_id=candidate.id))
+        return confirmation_page(end_assignment_confirmation(assignment))
     if ConfirmForm().validate_on_submit():
         try:
             operations.end_assignment(current_user, assignment, today_in_england())

@@ -9,8 +9,10 @@ from flask_login import current_user
 from portal.accounts.forms import ConfirmForm
 from portal.assessment import reports
 from portal.assessment.access import assesses, manages
+from portal.assessment.confirmations import report_sign_off_confirmation
 from portal.assessment.models import ReviewReport
 from portal.core.access import signed_in
+from portal.core.confirm import confirmation_page
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render
 from portal.portfolios.access import get_portfolio_or_404
@@ -113,20 +115,42 @@ def show(report_id: int):
         reports.save_draft(current_user, report, content)
         if request.form.get("action") == "sign_off":
             missing = reports.missing_for_sign_off(report, portfolio)
+            db.session.commit()  # keep what was written, complete or not
             if missing:
-                db.session.commit()  # keep what was written; explain what is still needed
                 return _render(report, portfolio, dict(missing), status=400)
-            plan = reports.sign_off(current_user, report)
-            db.session.commit()
-            flash("The report has been signed off and can no longer be changed."
-                  + (" A support plan has been opened." if plan else ""), "success")
-        else:
-            db.session.commit()
-            flash("Your draft report has been saved.", "success")
+            # Saved and complete: signing off locks it for good, so ask first.
+            return redirect_to(url_for("reports.sign_off", report_id=report.id))
+        db.session.commit()
+        flash("Your draft report has been saved.", "success")
     except reports.ReportError as error:
         db.session.rollback()
         report, portfolio = get_report_or_404(report_id)
         return _render(report, portfolio, {error.field or "summary": str(error)}, status=400)
+    return redirect_to(url_for("reports.show", report_id=report.id))
+
+
+@bp.route("/<int:report_id>/sign-off", methods=["GET", "POST"])
+@signed_in
+def sign_off(report_id: int):
+    """GET asks 'are you sure?' and says what signing off does; the POST signs off."""
+    report, portfolio = get_report_or_404(report_id)
+    if not assesses(current_user, portfolio.candidate_id):
+        abort(404)
+    if request.method == "GET":
+        if report.state != "draft":
+            return redirect_to(url_for("reports.show", report_id=report.id))
+        return confirmation_page(report_sign_off_confirmation(report, portfolio))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        plan = reports.sign_off(current_user, report)
+    except reports.ReportError as error:
+        db.session.rollback()
+        report, portfolio = get_report_or_404(report_id)
+        return _render(report, portfolio, {error.field or "summary": str(error)}, status=400)
+    db.session.commit()
+    flash("The report has been signed off and can no longer be changed."
+          + (" A support plan has been opened." if plan else ""), "success")
     return redirect_to(url_for("reports.show", report_id=report.id))
 
 

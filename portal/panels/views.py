@@ -9,7 +9,7 @@ and is also blanked out of free text the members read.
 
 import re
 
-from flask import Blueprint, abort, flash, make_response, render_template, url_for
+from flask import Blueprint, abort, flash, make_response, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -22,12 +22,14 @@ from portal.assessment import reports
 from portal.assessment.models import DomainProgress, ReviewReport, SupportPlan
 from portal.core.access import requires_role, signed_in
 from portal.core.audit import AuditEvent
+from portal.core.confirm import confirmation_page
 from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render, wants_fragment
 from portal.core.urls import id_argument
 from portal.panels import operations, queries
 from portal.panels.access import get_item_or_404, get_panel_for_member, get_panel_in_my_organisation
+from portal.panels.confirmations import reveal_confirmation
 from portal.panels.forms import OUTCOME_LABELS, AgendaForm, NoteForm, PanelForm
 from portal.panels.models import (
     AgendaItem,
@@ -322,12 +324,16 @@ def save_notes(panel_id: int, item_id: int):
     return _render_item(panel, agenda_item, form, status=400)
 
 
-@bp.route("/<int:panel_id>/items/<int:item_id>/reveal", methods=["POST"])
+@bp.route("/<int:panel_id>/items/<int:item_id>/reveal", methods=["GET", "POST"])
 @signed_in
 def reveal(panel_id: int, item_id: int):
-    """The chair reveals who the candidate is, once the panel has decided."""
+    """The chair reveals who the candidate is, once the panel has decided (GET asks first)."""
     panel = get_panel_for_member(panel_id)
     agenda_item = get_item_or_404(panel, item_id)
+    if request.method == "GET":
+        if panel.chair_id != current_user.id or agenda_item.identity_revealed_at is not None:
+            return redirect_to(url_for("panels.item", panel_id=panel.id, item_id=agenda_item.id))
+        return confirmation_page(reveal_confirmation(agenda_item))
     if ConfirmForm().validate_on_submit():
         try:
             operations.reveal_identity(current_user, agenda_item)

@@ -11,6 +11,7 @@ from portal.accounts.roles import Role
 from portal.assessment import reports
 from portal.assessment.access import assesses
 from portal.core.access import requires_role, signed_in
+from portal.core.confirm import confirmation_page
 from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render
@@ -19,6 +20,7 @@ from portal.evidence.access import get_entry_or_404
 from portal.evidence.models import EvidenceEntry
 from portal.portfolios import operations, queries, snapshots, sufficiency
 from portal.portfolios.access import get_portfolio_or_404, portfolios_of
+from portal.portfolios.confirmations import withdraw_confirmation
 from portal.portfolios.forms import IncludeEntryForm, SubmitForm
 from portal.portfolios.models import PortfolioEntry, PortfolioSnapshot, PortfolioState
 from portal.programmes.configuration import configuration
@@ -151,10 +153,15 @@ def _first_sentence(error: Exception) -> str:
     return str(error).split(":")[0]
 
 
-@bp.route("/<int:portfolio_id>/withdraw", methods=["POST"])
+@bp.route("/<int:portfolio_id>/withdraw", methods=["GET", "POST"])
 @candidates_only
 def withdraw(portfolio_id: int):
+    """GET asks 'are you sure?'; the POST from that page withdraws."""
     portfolio = get_portfolio_or_404(portfolio_id, for_edit=True)
+    if request.method == "GET":
+        if PortfolioState(portfolio.state) not in operations.TRANSITIONS["withdraw"]:
+            return redirect_to(url_for("portfolios.show", portfolio_id=portfolio.id))
+        return confirmation_page(withdraw_confirmation(portfolio))
     if ConfirmForm().validate_on_submit():
         try:
             operations.withdraw_submission(current_user, portfolio)

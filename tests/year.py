@@ -1,0 +1,117 @@
+"""A council part-way through its ASYE year, with someone in every role, for tests that go
+across packages (confirmation pages, create forms sent twice). Built through the
+operations, as the pages would build it; each builder commits what it makes."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from portal.accounts.models import User
+from portal.assessment import outside, reports
+from portal.assessment.models import Assignment, AssignmentRole, Observation
+from portal.assessment.observations import (
+    ObservationDetails,
+    complete_observation,
+    create_observation,
+)
+from portal.assessment.operations import assign
+from portal.core.db import db
+from portal.organisations.models import Organisation
+from portal.panels import operations as panels
+from portal.panels.models import AgendaItem
+from portal.portfolios import operations as portfolios
+from portal.portfolios.models import Portfolio
+from tests import factories
+from tests.panels.conftest import ready_for_panel
+from tests.portfolios.conftest import make_portfolio
+
+START = date(2026, 1, 5)
+
+
+@dataclass
+class Year:
+    org: Organisation
+    admin: User
+    lead: User
+    assessor: User
+    manager: User
+    chair: User
+    members: list[User]
+    candidate: User
+    portfolio: Portfolio
+
+    @property
+    def elements(self):
+        return [e for f in self.portfolio.frameworks for e in f.elements]
+
+    def assignment(self, role: AssignmentRole) -> Assignment:
+        return db.session.scalar(db.select(Assignment).where(
+            Assignment.candidate_id == self.candidate.id, Assignment.role == role.value))
+
+    def completed_observation(self) -> Observation:
+        details = ObservationDetails(
+            observed_on=date(2026, 2, 10), setting="Home visit", what_was_observed="A visit.",
+            analysis="Good analysis.", strengths="Warmth.", areas_to_develop="Pace.",
+            links=[(self.elements[0].id, "Role explained")])
+        observation = create_observation(self.assessor, self.candidate, self.assessor,
+                                         details, {e.id for e in self.elements})
+        complete_observation(self.assessor, observation)
+        db.session.commit()
+        return observation
+
+    def submitted(self, code: str = "three-month") -> Portfolio:
+        portfolios.submit_for_review_point(self.candidate, self.portfolio, code, [])
+        db.session.commit()
+        return self.portfolio
+
+    def draft_report(self, code: str = "three-month"):
+        self.submitted(code)
+        report = reports.start_assessment(self.assessor, self.portfolio)
+        db.session.commit()
+        return report
+
+    def feedback_link(self):
+        link, _secret = outside.create_request(self.candidate, self.candidate,
+                                               outside.OutsideKind.COLLEAGUE, "Ward nurse", 30)
+        db.session.commit()
+        return link
+
+    def panel(self, with_portfolio: bool = True):
+        """A panel sitting today; with an agenda item for another candidate's portfolio."""
+        panel = panels.create_panel(self.lead, panels.PanelDetails(
+            title="ASYE panel", sits_on=date.today(), chair_id=self.chair.id,
+            member_ids=[m.id for m in self.members],
+            programme_ids=[self.portfolio.programme_id]))
+        item = None
+        if with_portfolio:
+            ready = ready_for_panel(self.org, self.lead, self.assessor)
+            item = panels.place_on_agenda(self.lead, panel, ready)
+        db.session.commit()
+        return panel, item
+
+    def decided_item(self) -> AgendaItem:
+        _panel, item = self.panel()
+        details = panels.DecisionDetails(
+            code="approved", rationale="Consistent, reflective practice.",
+            domain_ids=[d.id for d in reports.pcf_domains(item.portfolio)[:2]])
+        panels.record_decision(self.chair, item, item.version, details, date.today())
+        db.session.commit()
+        return item
+
+
+def a_year(org: Organisation) -> Year:
+    lead = factories.user(org, roles=["programme_lead"], name="Grace Adeyemi")
+    assessor = factories.user(org, roles=["assessor"], name="Helen Shaw")
+    manager = factories.user(org, roles=["line_manager"], name="Rachel Green")
+    candidate = factories.user(org, roles=["candidate"], name="Amara Okafor")
+    portfolio = make_portfolio(org, candidate=candidate, start=START)
+    assign(lead, candidate, assessor, AssignmentRole.ASSESSOR, START)
+    assign(lead, candidate, manager, AssignmentRole.LINE_MANAGER, START)
+    year = Year(
+        org=org, admin=factories.user(org, roles=["administrator"], name="Ade Admin"),
+        lead=lead, assessor=assessor, manager=manager,
+        chair=factories.user(org, roles=["panel_chair", "panel_member"], name="Margaret Doyle"),
+        members=[factories.user(org, roles=["panel_member"], name=f"Member {n}")
+                 for n in range(2)],
+        candidate=candidate, portfolio=portfolio)
+    db.session.commit()
+    return year
