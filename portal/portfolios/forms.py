@@ -59,6 +59,3 @@ class ScheduleChangeForm(FlaskForm):
             return False
         return valid
 
-
-class ProgrammeSettingsForm(FlaskForm):
-    submit = SubmitField("Save changes", widget=GovSubmitInput())
