@@ -6,7 +6,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts import operations
-from portal.accounts.forms import ImportUsersForm, UserForm
+from portal.accounts.forms import ImportUsersForm, NewUserForm, UserForm
 from portal.accounts.imports import import_users
 from portal.accounts.models import User
 from portal.accounts.roles import Role
@@ -73,11 +73,12 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @administrators_only
 def new():
-    form = UserForm()
+    form = NewUserForm()
     form.set_team_choices(_organisation_teams())
     if form.validate_on_submit():
         try:
             user = operations.create_user(current_user, _details(form))
+            form.created(url_for("users.index"))
         except operations.AccountError as error:
             _apply_error(form, error)
         else:
@@ -178,6 +179,7 @@ def import_csv():
                     f"The file has {len(result.errors)} problem(s). Nothing was imported."
                 ]
             else:
+                form.created(url_for("users.index"))
                 db.session.commit()
                 flash(f"{len(result.created)} people were imported.", "success")
                 return redirect_to(url_for("users.index"))

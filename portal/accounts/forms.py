@@ -16,10 +16,10 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Validation
 from portal.accounts.passwords import password_problem
 from portal.accounts.roles import Role
 
-# Shared by every package now; kept importable from here for the views that still do.
-from portal.core.forms import ConfirmForm
-
-__all__ = ["ConfirmForm"]
+# ConfirmForm is shared by every package now (portal.core.forms); the redundant alias keeps
+# it importable from here for the views that still import it from accounts.
+from portal.core.forms import ConfirmForm as ConfirmForm
+from portal.core.forms import OnceForm, OnceSubmitInput
 
 
 class SignInForm(FlaskForm):
@@ -132,11 +132,17 @@ class UserForm(FlaskForm):
         return {Role(value) for value in self.roles.data or []}
 
 
-class ImportUsersForm(FlaskForm):
+class ImportUsersForm(OnceForm):
     csv_file = FileField(
         "CSV file",
         description="Columns: name, email, roles (separated by ;), team (optional).",
         widget=GovFileInput(),
         validators=[FileRequired("Select a CSV file")],
     )
-    submit = SubmitField("Check and import", widget=GovSubmitInput())
+    submit = SubmitField("Check and import", widget=OnceSubmitInput())
+
+
+class NewUserForm(OnceForm, UserForm):
+    """Sent twice (a double click), one account is made."""
+
+    submit = SubmitField("Save", widget=OnceSubmitInput())

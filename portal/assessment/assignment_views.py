@@ -17,6 +17,7 @@ from portal.core.access import requires_role
 from portal.core.confirm import confirmation_page
 from portal.core.dates import today_in_england
 from portal.core.db import db
+from portal.core.forms import OnceConfirmForm
 from portal.core.htmx import redirect_to, render
 from portal.core.urls import id_argument
 
@@ -89,7 +90,10 @@ def candidate(candidate_id: int):
             abort(400)
         role = AssignmentRole(posted_role)
         form = forms[role]
-        if form.validate_on_submit():
+        # The page's one-time key is unprefixed, like its CSRF token: sent twice (a double
+        # click), the assignment is made once.
+        once = OnceConfirmForm()
+        if form.validate_on_submit() and once.validate_on_submit():
             staff_id = id_argument(form.staff_id.data)
             staff = db.session.get(User, staff_id) if staff_id else None
             try:
@@ -97,6 +101,7 @@ def candidate(candidate_id: int):
                     raise operations.AssignmentError(
                         f"Choose {WITH_ARTICLE[role]} from your organisation", "staff_id")
                 operations.assign(current_user, candidate, staff, role, today_in_england())
+                once.created(url_for("assignments.candidate", candidate_id=candidate.id))
             except operations.AssignmentError as error:
                 db.session.rollback()
                 form.staff_id.errors = [*form.staff_id.errors, str(error)]
@@ -104,6 +109,7 @@ def candidate(candidate_id: int):
                 db.session.commit()
                 flash(f"{staff.name} is now {candidate.name}'s {ROLE_WORDS[role]}.", "success")
                 return redirect_to(url_for("assignments.candidate", candidate_id=candidate.id))
+        form.staff_id.errors = [*form.staff_id.errors, *once.form_key.errors]
         return _render(candidate, forms, status=400)
     return _render(candidate, forms)
 

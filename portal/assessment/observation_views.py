@@ -15,6 +15,7 @@ from portal.assessment.confirmations import sign_off_confirmation
 from portal.assessment.models import Observation, ObservationState
 from portal.assessment.observation_forms import (
     TEXT_LIMITS,
+    NewObservationForm,
     ObservationForm,
     ReflectionForm,
     TransitionForm,
@@ -143,13 +144,14 @@ def new():
     """Record an observation of one of my candidates (as observer, or for a colleague)."""
     candidate = _candidate_or_404()
     grouped = _grouped(candidate.id)
-    form = ObservationForm()
+    form = NewObservationForm()
     _prepare(form, grouped, candidate)
     if form.validate_on_submit():
         try:
             observation = ops.create_observation(current_user, candidate,
                                                  _chosen_observer(form), _details(form),
                                                  _allowed_ids(grouped))
+            form.created(url_for("observations.show", observation_id=observation.id))
             db.session.commit()
         except ops.ObservationError as error:
             db.session.rollback()

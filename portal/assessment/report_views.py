@@ -14,6 +14,7 @@ from portal.assessment.models import ReviewReport
 from portal.core.access import signed_in
 from portal.core.confirm import confirmation_page
 from portal.core.db import db
+from portal.core.forms import OnceConfirmForm
 from portal.core.htmx import redirect_to, render
 from portal.portfolios.access import get_portfolio_or_404
 from portal.portfolios.models import Portfolio
@@ -37,10 +38,14 @@ def get_report_or_404(report_id: int) -> tuple[ReviewReport, Portfolio]:
 @signed_in
 def start(portfolio_id: int):
     portfolio = get_portfolio_or_404(portfolio_id)
-    if not assesses(current_user, portfolio.candidate_id) or not ConfirmForm().validate_on_submit():
+    if not assesses(current_user, portfolio.candidate_id):
         abort(404)
+    form = OnceConfirmForm()  # sent twice (a double click), one report is started
+    if not form.validate_on_submit():
+        abort(400)
     try:
         report = reports.start_assessment(current_user, portfolio)
+        form.created(url_for("reports.show", report_id=report.id))
     except (reports.ReportError, ValueError) as error:
         db.session.rollback()
         flash(str(error), "error")

@@ -16,7 +16,7 @@ from portal.core.forms import ConfirmForm
 from portal.core.htmx import redirect_to, render
 from portal.core.pagination import paginate_self_paged
 from portal.organisations import operations, queries
-from portal.organisations.forms import AddCandidateForm, CohortForm
+from portal.organisations.forms import AddCandidateForm, CohortForm, NewCohortForm
 from portal.organisations.models import Cohort, CohortMembership, EntryRoute
 from portal.programmes.models import Programme
 
@@ -76,11 +76,12 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @cohort_managers
 def new():
-    form = CohortForm()
+    form = NewCohortForm()
     form.set_programme_choices(_programmes())
     if form.validate_on_submit():
         try:
             cohort = operations.create_cohort(current_user, _details(form))
+            form.created(url_for("cohorts.show", cohort_id=cohort.id))
         except operations.CohortError as error:
             db.session.rollback()
             _apply_error(form, error)
@@ -177,6 +178,7 @@ def add_candidate(cohort_id: int):
                 raise operations.CohortError("There is no candidate with that email address in "
                                              "your organisation", field="candidate_email")
             operations.add_candidate(current_user, cohort, candidate, date.today())
+            form.created(url_for("cohorts.show", cohort_id=cohort.id))
         except operations.CohortError as error:
             db.session.rollback()
             _apply_error(form, error)

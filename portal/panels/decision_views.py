@@ -19,6 +19,7 @@ from portal.accounts.roles import Role
 from portal.core.access import requires_role, signed_in
 from portal.core.dates import today_in_england
 from portal.core.db import db
+from portal.core.forms import OnceConfirmForm
 from portal.core.htmx import redirect_to, render
 from portal.core.urls import id_argument, small_number
 from portal.organisations.models import Organisation
@@ -151,7 +152,8 @@ def record(panel_id: int, item_id: int):
             flash("The panel's decision on this portfolio has already been recorded.", "info")
             return redirect_to(url_for("decisions.show", decision_id=decided.id))
         return _render_form(item)
-    if not ConfirmForm().validate_on_submit():
+    form = OnceConfirmForm()  # sent twice (a double click), the first decision is shown
+    if not form.validate_on_submit():
         abort(400)
     version = request.form.get("version", "")
     errors: dict[str, str] = {}
@@ -168,6 +170,7 @@ def record(panel_id: int, item_id: int):
         panels.notify_programme_leads(
             item.panel.organisation_id, "A panel has recorded a decision on a portfolio.",
             url_for("decisions.show", decision_id=decision.id))
+        form.created(url_for("decisions.show", decision_id=decision.id))
         db.session.commit()
     except panels.DecisionConflict:
         return _conflict(panel_id, item_id, details, version)
@@ -309,7 +312,8 @@ def request_review(decision_id: int):
     decision = get_decision_or_404(decision_id)
     if decision.agenda_item.portfolio.candidate_id != current_user.id:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
+    form = OnceConfirmForm()
+    if not form.validate_on_submit():
         abort(400)
     reasons = request.form.get("reasons", "")
     if len(reasons) > TEXT_MAX:
@@ -321,6 +325,7 @@ def request_review(decision_id: int):
             decision.agenda_item.panel.organisation_id,
             "A candidate has asked for a review of a panel decision.",
             url_for("decisions.review", request_id=review.id))
+        form.created(url_for("decisions.show", decision_id=decision.id))
         db.session.commit()
     except panels.PanelError as error:
         db.session.rollback()
@@ -405,7 +410,8 @@ def correct(decision_id: int):
         abort(404)
     if request.method == "GET":
         return _render_correction(decision)
-    if not ConfirmForm().validate_on_submit():
+    form = OnceConfirmForm()
+    if not form.validate_on_submit():
         abort(400)
     errors: dict[str, str] = {}
     details = _read_details(errors)
@@ -420,6 +426,7 @@ def correct(decision_id: int):
         panels.notify_programme_leads(
             panel.organisation_id, "A panel decision has been corrected.",
             url_for("decisions.show", decision_id=correction.id))
+        form.created(url_for("decisions.show", decision_id=correction.id))
         db.session.commit()
     except panels.PanelError as error:
         db.session.rollback()

@@ -23,7 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
 
-from portal.core.forms import GovDateField
+from portal.core.forms import GovDateField, OnceForm, OnceSubmitInput
 from portal.panels import operations
 from portal.panels.models import Outcome
 
@@ -85,11 +85,21 @@ class PanelForm(FlaskForm):
             min_members=self.min_members.data)
 
 
-class AgendaForm(FlaskForm):
+class NewPanelForm(OnceForm, PanelForm):
+    """Sent twice (a double click), one panel is made and its members told once."""
+
+    submit = SubmitField("Create panel", widget=OnceSubmitInput())
+
+
+class AgendaForm(OnceForm):
+    """Sent twice (a double click), the portfolio goes on the agenda once."""
+
     portfolio_id = HiddenField(validators=[InputRequired()])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(OnceForm):
+    """A member's notes (made on the first save): sent twice, saved once."""
+
     notes = TextAreaField(
         "Your private notes", description="Only you can see these.", widget=GovTextArea(),
         validators=[Length(max=10000, message="Notes must be 10,000 characters or fewer")],
@@ -97,7 +107,7 @@ class NoteForm(FlaskForm):
     # An empty choice is allowed: a member may write notes before forming a view.
     provisional_view = RadioField("Your provisional view", widget=GovRadioInput(),
                                   choices=list(OUTCOME_LABELS.items()), validate_choice=False)
-    submit = SubmitField("Save notes", widget=GovSubmitInput())
+    submit = SubmitField("Save notes", widget=OnceSubmitInput())
 
     def validate_provisional_view(self, field):
         if field.data and field.data not in OUTCOME_LABELS:

@@ -30,7 +30,7 @@ from portal.core.urls import id_argument
 from portal.panels import operations, queries
 from portal.panels.access import get_item_or_404, get_panel_for_member, get_panel_in_my_organisation
 from portal.panels.confirmations import reveal_confirmation
-from portal.panels.forms import OUTCOME_LABELS, AgendaForm, NoteForm, PanelForm
+from portal.panels.forms import OUTCOME_LABELS, AgendaForm, NewPanelForm, NoteForm
 from portal.panels.models import (
     AgendaItem,
     DecisionReviewRequest,
@@ -88,8 +88,8 @@ def _people_with(*roles: Role) -> list[User]:
         .order_by(User.name, User.id).distinct()).all()
 
 
-def _panel_form() -> PanelForm:
-    form = PanelForm()
+def _panel_form() -> NewPanelForm:
+    form = NewPanelForm()
     programmes = db.session.scalars(
         select(Programme).where(Programme.organisation_id == current_user.organisation_id,
                                 Programme.active).order_by(Programme.name)).all()
@@ -108,6 +108,7 @@ def new():
     if form.validate_on_submit():
         try:
             panel = operations.create_panel(current_user, form.details())
+            form.created(url_for("panels.manage", panel_id=panel.id))
         except operations.PanelError as error:
             db.session.rollback()
             field = getattr(form, error.field or "title")
@@ -156,6 +157,7 @@ def add_to_agenda(panel_id: int):
         abort(404)
     try:
         item = operations.place_on_agenda(current_user, panel, portfolio)
+        form.created(url_for("panels.manage", panel_id=panel.id))
     except operations.PanelError as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -307,6 +309,8 @@ def save_notes(panel_id: int, item_id: int):
         try:
             operations.save_member_note(current_user, agenda_item, form.notes.data or "",
                                         form.provisional_view.data or None)
+            form.created(url_for("panels.item", panel_id=panel.id, item_id=agenda_item.id)
+                         + "#member-notes")
         except operations.PanelError as error:
             db.session.rollback()
             field = getattr(form, error.field or "notes")

@@ -13,7 +13,7 @@ from wtforms import BooleanField, RadioField, StringField, SubmitField, TextArea
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.core.dates import today_in_england
-from portal.core.forms import GovDateField
+from portal.core.forms import GovDateField, OnceForm, OnceSubmitInput
 from portal.core.urls import small_number
 from portal.portfolios.records import (
     KSS_COMMENT_MAX,
@@ -42,7 +42,7 @@ def _not_in_future(field, what: str = "The date") -> None:
         raise ValidationError("Enter a date after 1990")
 
 
-class SupportAgreementForm(FlaskForm):
+class SupportAgreementForm(OnceForm):
     agreed_on = GovDateField(
         "When was the agreement made?", description=DATE_HINT,
         required_message="Enter the date the agreement was made",
@@ -67,13 +67,13 @@ class SupportAgreementForm(FlaskForm):
         "Development priorities (optional)",
         description="What you, your assessor and your manager agreed to focus on first.",
     )
-    submit = SubmitField("Save agreement", widget=GovSubmitInput())
+    submit = SubmitField("Save agreement", widget=OnceSubmitInput())
 
     def validate_agreed_on(self, field):
         _not_in_future(field)
 
 
-class DevelopmentPlanForm(FlaskForm):
+class DevelopmentPlanForm(OnceForm):
     agreed_on = GovDateField(
         "When was the plan agreed?", description=DATE_HINT,
         required_message="Enter the date the plan was agreed",
@@ -92,7 +92,7 @@ class DevelopmentPlanForm(FlaskForm):
         "When will the plan be reviewed? (optional)", description=DATE_HINT,
         invalid_message="Enter a real review date, like 27 3 2026",
     )
-    submit = SubmitField("Save plan", widget=GovSubmitInput())
+    submit = SubmitField("Save plan", widget=OnceSubmitInput())
 
     def validate_agreed_on(self, field):
         _not_in_future(field)
@@ -204,7 +204,7 @@ class DeleteRecordForm(FlaskForm):
     submit = SubmitField("Yes, delete it", widget=GovSubmitInput())
 
 
-class KssSelfAssessmentForm(FlaskForm):
+class KssSelfAssessmentForm(OnceForm):
     """Completed date plus, added by `kss_form_class`, a rating and comment per statement."""
 
     completed_on = GovDateField(
@@ -212,7 +212,7 @@ class KssSelfAssessmentForm(FlaskForm):
         required_message="Enter the date you completed the self-assessment",
         invalid_message="Enter a real date, like 27 3 2026",
     )
-    submit = SubmitField("Save self-assessment", widget=GovSubmitInput())
+    submit = SubmitField("Save self-assessment", widget=OnceSubmitInput())
 
     statements: tuple = ()
 
@@ -258,3 +258,12 @@ def kss_form_class(statements) -> type[KssSelfAssessmentForm]:
                                        f"{KSS_COMMENT_MAX:,} characters or fewer")],
         )
     return type("KssSelfAssessmentFormForStatements", (KssSelfAssessmentForm,), fields)
+
+
+# Adding a record: sent twice (a double click), it is added once. The edit forms stay plain.
+class NewSupervisionForm(OnceForm, SupervisionForm):
+    submit = SubmitField("Save supervision record", widget=OnceSubmitInput())
+
+
+class NewProtectedTimeForm(OnceForm, ProtectedTimeForm):
+    submit = SubmitField("Save protected time", widget=OnceSubmitInput())

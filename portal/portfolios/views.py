@@ -137,6 +137,8 @@ def submit(portfolio_id: int):
                 missing = sufficiency.missing_for_review_point(portfolio, code)
                 snapshot = operations.submit_for_review_point(current_user, portfolio, code,
                                                               missing)
+            form.created(url_for("portfolios.snapshot", portfolio_id=portfolio.id,
+                                 snapshot_id=snapshot.id))
         except operations.PortfolioError as error:
             db.session.rollback()
             form.target.errors = [*form.target.errors, _first_sentence(error)]
@@ -220,11 +222,14 @@ def _suggested_sections(portfolio) -> dict[str, str]:
 def include(portfolio_id: int, entry_id: int):
     portfolio = get_portfolio_or_404(portfolio_id, for_edit=True)
     entry = get_entry_or_404(entry_id, for_edit=True)
+    back = (request.referrer if _same_site(request.referrer)
+            else url_for("portfolios.choose_evidence", portfolio_id=portfolio.id))
     form = IncludeEntryForm()
     form.section.choices = _section_choices(portfolio)
     if form.validate_on_submit():
         try:
             operations.include_entry(current_user, portfolio, entry, form.section.data or None)
+            form.created(back)
         except operations.PortfolioError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -233,8 +238,7 @@ def include(portfolio_id: int, entry_id: int):
             flash(f"‘{entry.title}’ is now in your portfolio.", "success")
     else:
         flash("Choose a section of your portfolio", "error")
-    return redirect_to(request.referrer if _same_site(request.referrer)
-                       else url_for("portfolios.choose_evidence", portfolio_id=portfolio.id))
+    return redirect_to(back)
 
 
 def _same_site(url: str | None) -> bool:
