@@ -91,37 +91,45 @@ def _init_extensions(app: Flask) -> None:
     security.init_security(app)
     errors.init_errors(app)
     once.init_once(app)
+    from portal.core.jobs import init_jobs
+
+    init_jobs(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.admin_views import bp as users_bp
+    from portal.accounts.invitation_views import bp as invitations_bp
+    from portal.accounts.outbox_views import bp as outbox_bp
     from portal.accounts.views import bp as accounts_bp
-    from portal.assessment.assignment_views import bp as assignments_bp
-    from portal.assessment.feedback_views import bp as feedback_bp
-    from portal.assessment.observation_views import bp as observations_bp
-    from portal.assessment.outside_views import bp as outside_bp
-    from portal.assessment.queue_views import bp as assess_bp
-    from portal.assessment.report_views import bp as reports_bp
+    from portal.assessment.feedback.views import bp as feedback_bp
+    from portal.assessment.observations.views import bp as observations_bp
+    from portal.assessment.outside_feedback.views import bp as outside_bp
+    from portal.assessment.queue.views import bp as assess_bp
+    from portal.assessment.reports.views import bp as reports_bp
+    from portal.assessment.support_plans.views import bp as support_plans_bp
+    from portal.assignments.views import bp as assignments_bp
+    from portal.cohorts.views import bp as cohorts_bp
     from portal.core.views import bp as core_bp
     from portal.evidence.attachment_views import bp as attachments_bp
     from portal.evidence.views import bp as evidence_bp
     from portal.frameworks.views import bp as frameworks_bp
     from portal.home.views import bp as home_bp
     from portal.notifications.views import bp as notifications_bp
-    from portal.organisations.views import bp as cohorts_bp
     from portal.panels.decision_views import bp as decisions_bp
     from portal.panels.views import bp as panels_bp
-    from portal.portfolios.record_views import bp as records_bp
-    from portal.portfolios.schedule_views import bp as schedule_bp
-    from portal.portfolios.sufficiency_views import bp as sufficiency_bp
+    from portal.portfolios.records.views import bp as records_bp
+    from portal.portfolios.schedule.views import bp as schedule_bp
+    from portal.portfolios.sufficiency.views import bp as sufficiency_bp
     from portal.portfolios.views import bp as portfolios_bp
     from portal.programmes.views import bp as programmes_bp
+    from portal.reminders.views import bp as reminders_bp
 
     for blueprint in (core_bp, accounts_bp, users_bp, home_bp, cohorts_bp, frameworks_bp,
                       evidence_bp, attachments_bp, portfolios_bp, records_bp, sufficiency_bp,
                       programmes_bp, schedule_bp, assignments_bp, assess_bp, notifications_bp,
                       feedback_bp, outside_bp, observations_bp, reports_bp, panels_bp,
-                      decisions_bp):
+                      decisions_bp, support_plans_bp, invitations_bp, outbox_bp,
+                      reminders_bp):
         app.register_blueprint(blueprint)
 
 
@@ -133,4 +141,11 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(frameworks_cli)
     app.cli.add_command(attachments_cli)
+    from portal.core.commands import worker_command
+
+    app.cli.add_command(worker_command)
+    import portal.reminders.jobs
+    from portal.reminders.commands import reminders_cli
+
+    app.cli.add_command(reminders_cli)
     import portal.portfolios.snapshots  # noqa: F401  (registers the snapshot immutability guard)

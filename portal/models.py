@@ -1,17 +1,9 @@
 """Import every model so SQLAlchemy's metadata (and Alembic) sees the whole schema."""
 
+from portal.accounts.invitations import Invitation
 from portal.accounts.models import PasswordResetToken, User, UserRole
-from portal.assessment.models import (
-    AgreedAction,
-    Assignment,
-    DomainProgress,
-    EvidenceFeedback,
-    FeedbackRequest,
-    Observation,
-    ObservationLink,
-    ReviewReport,
-    SupportPlan,
-)
+from portal.assessment.models import EvidenceFeedback, FeedbackRequest, Observation, ObservationLink
+from portal.assignments.models import Assignment
 from portal.core.audit import AuditEvent
 from portal.core.once import FormSubmission
 from portal.evidence.models import Attachment, EvidenceDraft, EvidenceEntry, EvidenceLink
@@ -22,6 +14,7 @@ from portal.frameworks.models import (
     FrameworkLevel,
     programme_framework,
 )
+from portal.notifications.email_models import OutgoingEmail
 from portal.notifications.models import Notification
 from portal.organisations.models import Cohort, CohortMembership, Organisation, Team
 from portal.panels.models import (
@@ -50,12 +43,14 @@ from portal.portfolios.models import (
     SupervisionRecord,
     SupportAgreement,
 )
+from portal.portfolios.reviews.models import AgreedAction, DomainProgress, ReviewReport, SupportPlan
 from portal.programmes.models import (
     ComponentRequirement,
     Programme,
     ProgrammeStage,
     ReviewPointDefinition,
 )
+from portal.reminders.models import ReminderOptOut, ReminderSent
 
 __all__ = [
     "AgendaItem",
@@ -83,6 +78,7 @@ __all__ = [
     "Framework",
     "FrameworkElement",
     "FrameworkLevel",
+    "Invitation",
     "KssRating",
     "KssSelfAssessment",
     "MemberNote",
@@ -90,6 +86,7 @@ __all__ = [
     "Observation",
     "ObservationLink",
     "Organisation",
+    "OutgoingEmail",
     "Panel",
     "PanelDecision",
     "PanelMember",
@@ -101,6 +98,8 @@ __all__ = [
     "Programme",
     "ProgrammeStage",
     "ProtectedTimeRecord",
+    "ReminderOptOut",
+    "ReminderSent",
     "ReviewPointDefinition",
     "ReviewReport",
     "ScheduleChange",

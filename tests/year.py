@@ -6,14 +6,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from portal.accounts.models import User
-from portal.assessment import outside, reports
-from portal.assessment.models import Assignment, AssignmentRole, Observation
-from portal.assessment.observations import (
+from portal.assessment.models import Observation
+from portal.assessment.observations.operations import (
     ObservationDetails,
     complete_observation,
     create_observation,
 )
-from portal.assessment.operations import assign
+from portal.assessment.outside_feedback import operations as outside
+from portal.assessment.reports import operations as reports
+from portal.assignments.models import Assignment, AssignmentRole
+from portal.assignments.operations import assign
 from portal.core.db import db
 from portal.organisations.models import Organisation
 from portal.panels import operations as panels

@@ -5,10 +5,10 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal.accounts import operations
+from portal.accounts import invitations, operations
 from portal.accounts.forms import ImportUsersForm, NewUserForm, UserForm
 from portal.accounts.imports import import_users
-from portal.accounts.models import User
+from portal.accounts.models import User, UserRole
 from portal.accounts.roles import Role
 from portal.core.access import requires_role
 from portal.core.confirm import Confirmation, confirmation_page
@@ -63,8 +63,6 @@ def index():
         like = f"%{query.lower()}%"
         statement = statement.where(or_(func.lower(User.name).like(like), User.email.like(like)))
     if role in {r.value for r in Role}:
-        from portal.accounts.models import UserRole
-
         statement = statement.where(User.role_grants.any(UserRole.role == role))
     page = paginate(statement)
     return render("accounts/admin/users.html", page=page, query=query, role=role, roles=list(Role))
@@ -78,13 +76,14 @@ def new():
     if form.validate_on_submit():
         try:
             user = operations.create_user(current_user, _details(form))
+            invitations.invite(current_user, user)
             form.created(url_for("users.index"))
         except operations.AccountError as error:
             _apply_error(form, error)
         else:
             db.session.commit()
-            flash(f"{user.name} has been added. They can set a password with "
-                  "'Forgotten your password?' on the sign-in page.", "success")
+            flash(f"{user.name} has been added and sent an invitation to set their "
+                  "password.", "success")
             return redirect_to(url_for("users.index"))
     return render("accounts/admin/user_form.html", form=form, user=None,
                   status=400 if form.errors else 200)
@@ -181,7 +180,8 @@ def import_csv():
             else:
                 form.created(url_for("users.index"))
                 db.session.commit()
-                flash(f"{len(result.created)} people were imported.", "success")
+                flash(f"{len(result.created)} people were imported and sent invitations.",
+                      "success")
                 return redirect_to(url_for("users.index"))
     return render("accounts/admin/import.html", form=form, result=result,
                   status=400 if form.errors else 200)

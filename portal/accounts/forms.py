@@ -15,10 +15,6 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Validation
 
 from portal.accounts.passwords import password_problem
 from portal.accounts.roles import Role
-
-# ConfirmForm is shared by every package now (portal.core.forms); the redundant alias keeps
-# it importable from here for the views that still import it from accounts.
-from portal.core.forms import ConfirmForm as ConfirmForm
 from portal.core.forms import OnceForm, OnceSubmitInput
 
 
@@ -143,6 +139,6 @@ class ImportUsersForm(OnceForm):
 
 
 class NewUserForm(OnceForm, UserForm):
-    """Sent twice (a double click), one account is made."""
+    """Sent twice (a double click), one account is made and invited once."""
 
     submit = SubmitField("Save", widget=OnceSubmitInput())

@@ -3,8 +3,8 @@ person confirms it (portal.core.confirm). Plain text only: the page template lay
 
 from flask import url_for
 
-from portal.assessment import reports
-from portal.assessment.models import Assignment, AssignmentRole, FeedbackRequest, Observation
+from portal.assessment.models import FeedbackRequest, Observation
+from portal.assessment.reports import operations as reports
 from portal.core.confirm import Confirmation
 from portal.portfolios.models import Portfolio
 
@@ -69,22 +69,3 @@ def cancel_link_confirmation(link: FeedbackRequest) -> Confirmation:
         action_url=url_for("outside.cancel", request_id=link.id),
         button="Yes, cancel the link", cancel_url=url_for("outside.index"),
         cancel_text="No, keep the link working")
-
-
-def end_assignment_confirmation(assignment: Assignment) -> Confirmation:
-    what = "assessor" if assignment.role == AssignmentRole.ASSESSOR.value else "line manager"
-    staff, candidate = assignment.staff.name, assignment.candidate.name
-    back = url_for("assignments.candidate", candidate_id=assignment.candidate_id)
-    return Confirmation(
-        question=f"Are you sure {staff} is no longer {candidate}'s {what}?",
-        caption="End an assignment",
-        consequences=(
-            f"{staff} will stop being {candidate}'s {what} from today.",
-            "Both of them will be told.",
-            f"The assignment stays in {candidate}'s history. To have {staff} back, assign "
-            "them again.",
-        ),
-        action_url=url_for("assignments.end", candidate_id=assignment.candidate_id,
-                           assignment_id=assignment.id),
-        button=f"Yes, end this {what} assignment", cancel_url=back,
-        cancel_text="No, keep them assigned")

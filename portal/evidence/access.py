@@ -4,7 +4,7 @@ from flask import abort
 from flask_login import current_user
 
 from portal.accounts.models import User
-from portal.assessment.access import assesses
+from portal.assignments.access import assesses
 from portal.core.db import db
 from portal.evidence.models import EvidenceEntry
 

@@ -87,7 +87,7 @@ class EvidenceEntry(db.Model):
     # The candidate confirms nothing in the entry identifies the people they work with.
     anonymised_confirmed: Mapped[bool] = mapped_column(nullable=False, default=False)
     # A FeedbackStatus, or None while the feedback thread is empty. Written only by
-    # portal.assessment.feedback.add_message.
+    # portal.assessment.feedback.operations.add_message.
     feedback_status: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(

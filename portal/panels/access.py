@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.roles import Role
-from portal.assessment.access import assesses
+from portal.assignments.access import assesses
 from portal.core.db import db
 from portal.panels import operations
 from portal.panels.models import (

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, undefer
 
 from portal.accounts.models import User
-from portal.assessment.access import assesses, manages
+from portal.assignments.access import assesses, manages
 from portal.core.db import db
 from portal.portfolios.models import Portfolio
 

@@ -19,7 +19,7 @@ from portal.portfolios.models import (
     PortfolioState,
     ScheduleChange,
 )
-from portal.portfolios.schedule import due_date
+from portal.portfolios.schedule.dates import due_date
 
 
 class PortfolioError(ValueError):

@@ -6,23 +6,24 @@ from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.accounts.forms import ConfirmForm
 from portal.accounts.roles import Role
-from portal.assessment import reports
-from portal.assessment.access import assesses
+from portal.assignments.access import assesses
 from portal.core.access import requires_role, signed_in
 from portal.core.confirm import confirmation_page
 from portal.core.dates import today_in_england
 from portal.core.db import db
+from portal.core.forms import ConfirmForm
 from portal.core.htmx import redirect_to, render
 from portal.core.pagination import paginate
 from portal.evidence.access import get_entry_or_404
 from portal.evidence.models import EvidenceEntry
-from portal.portfolios import operations, queries, snapshots, sufficiency
+from portal.portfolios import operations, queries, snapshots
 from portal.portfolios.access import get_portfolio_or_404, portfolios_of
 from portal.portfolios.confirmations import withdraw_confirmation
 from portal.portfolios.forms import IncludeEntryForm, SubmitForm
 from portal.portfolios.models import PortfolioEntry, PortfolioSnapshot, PortfolioState
+from portal.portfolios.reviews.access import can_view_report
+from portal.portfolios.sufficiency import measures as sufficiency
 from portal.programmes.configuration import configuration
 
 bp = Blueprint("portfolios", __name__, url_prefix="/portfolios")
@@ -98,7 +99,7 @@ def _render_show(portfolio, form: SubmitForm, missing=None, status=200):
         completeness=_completeness(portfolio, included),
         is_owner=portfolio.candidate_id == current_user.id,
         reports=[r for r in report_rows
-                 if reports.can_view_report(current_user, r, portfolio)],
+                 if can_view_report(current_user, r, portfolio)],
         support_plans=queries.open_support_plans(report_rows),
         can_start_assessment=assesses(current_user, portfolio.candidate_id) and
         PortfolioState(portfolio.state) in operations.TRANSITIONS["start_assessment"],

@@ -1,4 +1,4 @@
-"""The programme settings form (the counts and months are read from its table of inputs)."""
+"""Forms for a programme's settings (the counts and months are read from its table of inputs)."""
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovSubmitInput

@@ -11,7 +11,7 @@ from bench import report
 from bench.seed import BENCH_PASSWORD, seed
 from portal.accounts.models import User
 from portal.accounts.roles import Role
-from portal.assessment.reports import pcf_domains
+from portal.assessment.reports.operations import pcf_domains
 from portal.core.db import db
 from portal.panels import operations as panels
 from portal.panels.models import (

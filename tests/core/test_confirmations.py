@@ -9,17 +9,13 @@ from dataclasses import dataclass
 import pytest
 
 from portal.accounts.models import User
-from portal.assessment.models import (
-    Assignment,
-    AssignmentRole,
-    FeedbackRequest,
-    Observation,
-    ReviewReport,
-)
+from portal.assessment.models import FeedbackRequest, Observation
+from portal.assignments.models import Assignment, AssignmentRole
 from portal.core.db import db
 from portal.organisations.models import CohortMembership
 from portal.panels.models import AgendaItem
 from portal.portfolios.models import Portfolio
+from portal.portfolios.reviews.models import ReviewReport
 from tests.conftest import count_queries, page, sign_in
 from tests.year import Year, a_year
 
@@ -145,7 +141,7 @@ def test_another_councils_staff_get_not_found_for_the_confirmation_page(client, 
 
 # Report sign-off: the button saves the draft, then asks -------------------------------------
 def _complete_report_form(year: Year) -> dict:
-    from portal.assessment.reports import pcf_domains
+    from portal.assessment.reports.operations import pcf_domains
 
     form = {"summary": "Good progress in the first three months.", "action": "sign_off"}
     for domain in pcf_domains(year.portfolio):

@@ -13,18 +13,14 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
-from portal.assessment.models import (
-    Assignment,
-    EvidenceFeedback,
-    Observation,
-    ReviewReport,
-)
+from portal.assessment.models import EvidenceFeedback, Observation
+from portal.assignments.models import Assignment
 from portal.core.db import db
 from portal.core.once import SENT_TWICE, FormSubmission
 from portal.evidence.models import Attachment, EvidenceEntry
+from portal.notifications.email_models import OutgoingEmail
 from portal.organisations.models import Cohort, CohortMembership
 from portal.panels.models import AgendaItem, DecisionReviewRequest, MemberNote, Panel, PanelDecision
-from portal.portfolios import records
 from portal.portfolios.models import (
     DevelopmentPlan,
     KssSelfAssessment,
@@ -35,6 +31,8 @@ from portal.portfolios.models import (
     SupervisionRecord,
     SupportAgreement,
 )
+from portal.portfolios.records import queries as records
+from portal.portfolios.reviews.models import ReviewReport
 from tests import factories
 from tests.conftest import page, sign_in
 from tests.year import Year, a_year
@@ -184,6 +182,14 @@ def user_import(year):
                       lambda: {"csv_file": (io.BytesIO(csv), "people.csv")})
 
 
+def invitation(year):
+    person = factories.user(year.org, roles=["assessor"], name="Ivy Newcomer")
+    person.password_hash = None  # invited, has not set a password yet
+    db.session.commit()
+    return CreateForm(year.admin, f"/admin/users/{person.id}",
+                      f"/admin/users/{person.id}/invitation", OutgoingEmail)
+
+
 def panel(year):
     return CreateForm(year.lead, "/panels/new", None, Panel, {
         "title": "ASYE panel, March", "sits_on": _day(date(2027, 3, 10)),
@@ -209,7 +215,7 @@ def member_notes(year):
 
 
 def _decision_answers(item):
-    from portal.assessment.reports import pcf_domains
+    from portal.assessment.reports.operations import pcf_domains
 
     return {"code": "approved", "rationale": "Consistent, reflective practice.",
             "domain_ids": [str(d.id) for d in pcf_domains(item.portfolio)[:2]]}
@@ -246,7 +252,7 @@ CREATE_FORMS = [
     evidence_entry, attachment_upload, feedback_message, supervision_record, protected_time,
     support_agreement, development_plan, kss_self_assessment, observation, start_assessment,
     submission, evidence_in_portfolio, schedule_change, cohort, cohort_member, assignment,
-    user_account, user_import, panel, agenda_item, member_notes, panel_decision,
+    user_account, user_import, invitation, panel, agenda_item, member_notes, panel_decision,
     decision_correction, review_request,
 ]
 
@@ -304,7 +310,7 @@ def year(org):
 @pytest.fixture
 def ready_to_submit(monkeypatch):
     """The three-month review point asks for nothing, so a submission goes through."""
-    from portal.portfolios import sufficiency
+    from portal.portfolios.sufficiency import measures as sufficiency
 
     monkeypatch.setattr(sufficiency, "missing_for_review_point", lambda portfolio, code: [])
 

@@ -26,7 +26,7 @@ def _client(app, user):
 
 
 def _domains(item):
-    from portal.assessment.reports import pcf_domains
+    from portal.assessment.reports.operations import pcf_domains
 
     return pcf_domains(item.portfolio)
 
@@ -428,7 +428,7 @@ def test_a_rationale_with_markup_is_shown_as_text(app, council, panel_with_item)
 
 def test_a_resubmission_goes_to_a_later_panel_with_the_history(app, council,
                                                                 panel_with_item):
-    from portal.assessment import reports
+    from portal.assessment.reports import operations as reports
     from portal.portfolios import operations as portfolio_operations
 
     _panel, item = panel_with_item

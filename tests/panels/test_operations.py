@@ -22,7 +22,7 @@ def _approve(domains, code="approved", **extra):
 
 
 def _domains(item):
-    from portal.assessment.reports import pcf_domains
+    from portal.assessment.reports.operations import pcf_domains
 
     return pcf_domains(item.portfolio)
 

@@ -36,7 +36,7 @@ def _identify_candidate(council, item: AgendaItem) -> None:
 
 
 def _decide(council, item: AgendaItem) -> None:
-    from portal.assessment.reports import pcf_domains
+    from portal.assessment.reports.operations import pcf_domains
 
     item = db.session.get(AgendaItem, item.id)
     domains = pcf_domains(item.portfolio)

@@ -71,7 +71,7 @@ def test_submitting_too_early_explains_exactly_what_is_missing(client, mine):
 
 
 def test_submit_for_a_review_point_then_withdraw(client, mine, monkeypatch):
-    from portal.portfolios import sufficiency
+    from portal.portfolios.sufficiency import measures as sufficiency
 
     monkeypatch.setattr(sufficiency, "missing_for_review_point", lambda p, code: [])
     response = client.post(f"/portfolios/{mine.id}/submit", data={"target": "review:three-month"})
@@ -135,8 +135,8 @@ def test_the_portfolio_page_has_bounded_queries(client, mine):
 def test_submissions_newest_first_and_the_current_reference_for_a_line_manager(client, org):
     """The candidate sees every submission, withdrawn ones marked; their line manager sees
     the current submission's reference but not the list (nor the evidence)."""
-    from portal.assessment.models import AssignmentRole
-    from portal.assessment.operations import assign
+    from portal.assignments.models import AssignmentRole
+    from portal.assignments.operations import assign
     from portal.portfolios import operations
 
     portfolio = make_portfolio(org)

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from portal.assessment import reports
+from portal.assessment.reports import operations as reports
 from portal.core.db import db
 from portal.panels import operations as panels
 from portal.panels.models import AgendaItem, PanelDecision

@@ -152,7 +152,7 @@ def test_an_existing_address_spelt_differently_is_reported_not_a_server_error(
 
 # Panel decisions and agendas -------------------------------------------------------------
 def _domain_ids(item) -> list[str]:
-    from portal.assessment.reports import pcf_domains
+    from portal.assessment.reports.operations import pcf_domains
 
     return [str(d.id) for d in pcf_domains(item.portfolio)[:2]]
 

@@ -1,0 +1,1 @@
+"""Feedback threads on evidence entries."""

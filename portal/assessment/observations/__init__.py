@@ -1,0 +1,1 @@
+"""Direct observations of practice: draft, completed, signed off."""

@@ -1,0 +1,1 @@
+"""One-time feedback links for people without an account."""

@@ -1,0 +1,1 @@
+"""The assessor's and line manager's single work queue."""

@@ -1,0 +1,1 @@
+"""Review-point and final reports, and support plans."""

@@ -1,0 +1,1 @@
+"""The candidate's records: agreement, development plans, supervision, protected time, KSS."""

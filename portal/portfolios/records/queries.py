@@ -1,0 +1,136 @@
+"""Reading the candidate's records: stage lists, the KSS a portfolio is pinned to, each
+record by stage, and the overview behind the records page (a fixed number of queries).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from portal.core.db import db
+from portal.frameworks.models import Framework, FrameworkElement
+from portal.portfolios.models import (
+    DevelopmentPlan,
+    KssSelfAssessment,
+    Portfolio,
+    ProtectedTimeRecord,
+    SupervisionRecord,
+    SupportAgreement,
+)
+from portal.programmes.models import ComponentRequirement, ProgrammeStage, RecordKind
+
+
+def programme_stages(portfolio: Portfolio) -> list[ProgrammeStage]:
+    """The programme's stages in order (development plans are kept per stage)."""
+    return list(db.session.scalars(
+        select(ProgrammeStage)
+        .where(ProgrammeStage.programme_id == portfolio.programme_id)
+        .order_by(ProgrammeStage.position)
+    ))
+
+
+def kss_stages(portfolio: Portfolio, stages: list[ProgrammeStage] | None = None
+               ) -> list[ProgrammeStage]:
+    """The stages the programme asks for a KSS self-assessment at (all, if it does not say)."""
+    stages = programme_stages(portfolio) if stages is None else stages
+    per_stage = db.session.scalar(
+        select(ComponentRequirement.per_stage)
+        .where(ComponentRequirement.programme_id == portfolio.programme_id,
+               ComponentRequirement.record_kind == RecordKind.KSS_SELF_ASSESSMENT.value)
+        .order_by(ComponentRequirement.position)
+        .limit(1)
+    )
+    if not per_stage:
+        return stages
+    wanted = set(per_stage)
+    return [stage for stage in stages if stage.code in wanted]
+
+
+def kss_framework(portfolio: Portfolio) -> Framework | None:
+    """The KSS version the portfolio is pinned to, if its programme uses one."""
+    for framework in portfolio.frameworks:
+        if framework.code.startswith("kss-"):
+            return framework
+    return None
+
+
+def kss_statements(framework: Framework) -> list[FrameworkElement]:
+    """The statements a self-assessment rates: the framework's top-level elements."""
+    return list(db.session.scalars(
+        select(FrameworkElement)
+        .where(FrameworkElement.framework_id == framework.id, FrameworkElement.depth == 0)
+        .order_by(FrameworkElement.position)
+    ))
+
+
+def support_agreement_of(portfolio: Portfolio) -> SupportAgreement | None:
+    return db.session.scalar(select(SupportAgreement).where(
+        SupportAgreement.portfolio_id == portfolio.id))
+
+
+def development_plan_for(portfolio: Portfolio, stage_code: str) -> DevelopmentPlan | None:
+    return db.session.scalar(select(DevelopmentPlan).where(
+        DevelopmentPlan.portfolio_id == portfolio.id, DevelopmentPlan.stage_code == stage_code))
+
+
+def kss_self_assessment_for(portfolio: Portfolio, stage_code: str) -> KssSelfAssessment | None:
+    return db.session.scalar(select(KssSelfAssessment).where(
+        KssSelfAssessment.portfolio_id == portfolio.id,
+        KssSelfAssessment.stage_code == stage_code))
+
+
+
+@dataclass(frozen=True)
+class RecordsOverview:
+    """What the candidate has recorded of each kind, read in a fixed number of queries."""
+
+    stages: list[ProgrammeStage]
+    kss_stages: list[ProgrammeStage]
+    kss_framework: Framework | None
+    agreement: SupportAgreement | None
+    plan_stage_codes: set[str]
+    supervision_count: int
+    latest_supervision_on: date | None
+    protected_time_count: int
+    protected_minutes: int
+    kss_completed: dict[str, date]
+
+
+def overview(portfolio: Portfolio) -> RecordsOverview:
+    stages = programme_stages(portfolio)
+    supervision_count, latest = db.session.execute(
+        select(func.count(SupervisionRecord.id), func.max(SupervisionRecord.held_on))
+        .where(SupervisionRecord.portfolio_id == portfolio.id)
+    ).one()
+    time_count, minutes = db.session.execute(
+        select(func.count(ProtectedTimeRecord.id),
+               func.coalesce(func.sum(ProtectedTimeRecord.minutes), 0))
+        .where(ProtectedTimeRecord.portfolio_id == portfolio.id)
+    ).one()
+    return RecordsOverview(
+        stages=stages,
+        kss_stages=kss_stages(portfolio, stages),
+        kss_framework=kss_framework(portfolio),
+        agreement=support_agreement_of(portfolio),
+        plan_stage_codes=set(db.session.scalars(
+            select(DevelopmentPlan.stage_code)
+            .where(DevelopmentPlan.portfolio_id == portfolio.id))),
+        supervision_count=supervision_count,
+        latest_supervision_on=latest,
+        protected_time_count=time_count,
+        protected_minutes=int(minutes),
+        kss_completed=dict(db.session.execute(
+            select(KssSelfAssessment.stage_code, KssSelfAssessment.completed_on)
+            .where(KssSelfAssessment.portfolio_id == portfolio.id)).all()),
+    )
+
+
+def hours_and_minutes(minutes: int) -> str:
+    """'2 hours 30 minutes', '1 hour', '45 minutes'."""
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if rest or not hours:
+        parts.append(f"{rest} minute{'s' if rest != 1 else ''}")
+    return " ".join(parts)

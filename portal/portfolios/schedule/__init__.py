@@ -1,0 +1,1 @@
+"""The programme schedule: due dates, stage windows and part-time extensions."""

@@ -1,0 +1,1 @@
+"""Sufficiency: checklist, completeness, heat map and late recording."""
