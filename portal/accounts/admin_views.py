@@ -6,6 +6,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts import invitations, operations
+from portal.accounts.deactivation import deactivation_warnings
 from portal.accounts.forms import ImportUsersForm, NewUserForm, UserForm
 from portal.accounts.imports import import_users
 from portal.accounts.models import User, UserRole
@@ -109,7 +110,8 @@ def edit(user_id: int):
             flash(f"Changes to {user.name} have been saved.", "success")
             return redirect_to(url_for("users.index"))
     return render("accounts/admin/user_form.html", form=form, user=user,
-                  confirm=ConfirmForm(), status=400 if form.errors else 200)
+                  confirm=ConfirmForm(), warnings=deactivation_warnings(user),
+                  status=400 if form.errors else 200)
 
 
 @bp.route("/<int:user_id>/deactivate", methods=["GET", "POST"])
@@ -120,6 +122,7 @@ def deactivate(user_id: int):
     if request.method == "GET":
         return confirmation_page(_deactivation(user))
     if ConfirmForm().validate_on_submit():
+        warnings = deactivation_warnings(user)
         try:
             operations.deactivate_user(current_user, user)
         except operations.AccountError as error:
@@ -127,6 +130,8 @@ def deactivate(user_id: int):
         else:
             db.session.commit()
             flash(f"{user.name} has been deactivated and signed out everywhere.", "success")
+            for warning in warnings:
+                flash(warning, "warning")
     return redirect_to(url_for("users.edit", user_id=user.id))
 
 
@@ -139,6 +144,7 @@ def _deactivation(user: User) -> Confirmation:
             f"{user.name} will be signed out everywhere and will not be able to sign in.",
             "Any password reset link they have been sent will stop working.",
             "Their records, and what they wrote in other people's, are kept.",
+            *deactivation_warnings(user),  # for example, a panel left short of its quorum
         ),
         warning="You can reactivate the account later, but they will have to sign in again.",
         action_url=url_for("users.deactivate", user_id=user.id),

@@ -8,7 +8,7 @@ from portal.panels.models import AgendaItem
 
 
 def reveal_confirmation(item: AgendaItem) -> Confirmation:
-    back = url_for("panels.item", panel_id=item.panel_id, item_id=item.id)
+    back = url_for("agendas.item", panel_id=item.panel_id, item_id=item.id)
     return Confirmation(
         question=f"Are you sure you want to reveal who {item.reference} is?",
         caption=item.panel.title,
@@ -17,6 +17,6 @@ def reveal_confirmation(item: AgendaItem) -> Confirmation:
             "assessor on this portfolio's pages.",
             "The names stop being blanked out of the reflections and reports they read.",
         ),
-        action_url=url_for("panels.reveal", panel_id=item.panel_id, item_id=item.id),
+        action_url=url_for("agendas.reveal", panel_id=item.panel_id, item_id=item.id),
         button="Yes, reveal their identity", cancel_url=back,
         cancel_text="No, keep it anonymous")
