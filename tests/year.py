@@ -16,14 +16,16 @@ from portal.assessment.outside_feedback import operations as outside
 from portal.assessment.reports import operations as reports
 from portal.assignments.models import Assignment, AssignmentRole
 from portal.assignments.operations import assign
+from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.organisations.models import Organisation
+from portal.panels import agenda, decisions
 from portal.panels import operations as panels
 from portal.panels.models import AgendaItem
 from portal.portfolios import operations as portfolios
 from portal.portfolios.models import Portfolio
 from tests import factories
-from tests.panels.conftest import ready_for_panel
+from tests.panels.conftest import everyone_present, ready_for_panel
 from tests.portfolios.conftest import make_portfolio
 
 START = date(2026, 1, 5)
@@ -77,25 +79,30 @@ class Year:
         db.session.commit()
         return link
 
-    def panel(self, with_portfolio: bool = True):
-        """A panel sitting today; with an agenda item for another candidate's portfolio."""
+    def panel(self, with_portfolio: bool = True, sits_on: date | None = None):
+        """A panel (sitting today unless `sits_on` says otherwise) with everyone present;
+        with an agenda item for another candidate's portfolio."""
+        sits_on = sits_on or today_in_england()
         panel = panels.create_panel(self.lead, panels.PanelDetails(
-            title="ASYE panel", sits_on=date.today(), chair_id=self.chair.id,
+            title="ASYE panel", sits_on=sits_on, chair_id=self.chair.id,
             member_ids=[m.id for m in self.members],
             programme_ids=[self.portfolio.programme_id]))
         item = None
         if with_portfolio:
             ready = ready_for_panel(self.org, self.lead, self.assessor)
-            item = panels.place_on_agenda(self.lead, panel, ready)
+            item = agenda.place_on_agenda(self.lead, panel, ready)
+        if sits_on <= today_in_england():
+            everyone_present(panel, sits_on)
         db.session.commit()
         return panel, item
 
     def decided_item(self) -> AgendaItem:
         _panel, item = self.panel()
-        details = panels.DecisionDetails(
+        details = decisions.DecisionDetails(
             code="approved", rationale="Consistent, reflective practice.",
             domain_ids=[d.id for d in reports.pcf_domains(item.portfolio)[:2]])
-        panels.record_decision(self.chair, item, item.version, details, date.today())
+        decisions.record_decision(self.chair, item, item.version, details,
+                                  today_in_england())
         db.session.commit()
         return item
 

@@ -5,12 +5,14 @@ CSRF-protected POST to the same address that does it. No JavaScript involved."""
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 
 from portal.accounts.models import User
 from portal.assessment.models import FeedbackRequest, Observation
 from portal.assignments.models import Assignment, AssignmentRole
+from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.organisations.models import CohortMembership
 from portal.panels.models import AgendaItem
@@ -186,3 +188,12 @@ def test_only_the_current_assessor_sees_the_sign_off_page(app, client, year):
     sign_in(client, year.manager)  # may read the report, not sign it off
     assert client.get(f"/reports/{report.id}/sign-off").status_code == 404
     assert client.post(f"/reports/{report.id}/sign-off").status_code == 404
+
+
+def test_deactivating_a_panel_member_says_on_the_confirmation_page_what_it_does_to_quorum(
+        client, year):
+    panel, _item = year.panel(sits_on=today_in_england() + timedelta(days=30))
+    member = year.members[0]
+    sign_in(client, year.admin)
+    text = page(client.get(f"/admin/users/{member.id}/deactivate")).get_text(" ")
+    assert f"'{panel.title}'" in text and "fewer than its quorum of 3" in text

@@ -234,8 +234,8 @@ def decision_correction(year):
     url = f"/decisions/{decision.id}/correct"
     return CreateForm(year.chair, url, None, PanelDecision,
                       {**_decision_answers(item), "code": "not-approved",
-                       "action-0-description": "Complete a third observation",
-                       "action-0-owner": "Candidate", "action-0-due": "2027-06-30",
+                       "action_1-description": "Complete a third observation",
+                       "action_1-owner": "Candidate", "action_1-due_on": ["30", "6", "2027"],
                        "reason": "The wrong code was chosen in the meeting"})
 
 
