@@ -62,18 +62,19 @@ def _page_fetch(client, path: str):
 
 
 def _upload_fetch(client, path: str, entry_page: str):
-    """POST the bench's 45 KB file as `make bench` does: the same body and the sign-in
-    cookie every time (wrk keeps neither the session cookie a response sets nor its
-    flashed message)."""
-    from bench.run import SMALL_UPLOAD, multipart
+    """POST the bench's 45 KB file as `make bench` does: the same file and sign-in cookie
+    every time, each with its own one-time form key (wrk keeps neither the session cookie
+    a response sets nor its flashed message)."""
+    from bench.run import SMALL_UPLOAD, fresh_form_key, multipart
 
     page = client.get(entry_page, base_url="https://localhost").get_data(as_text=True)
     match = CSRF_IN_FORM.search(page)
-    body, content_type = multipart(match.group(1) or match.group(2), "bench-evidence.pdf",
-                                   SMALL_UPLOAD)
     cookie = client.get_cookie("portal_session", domain="localhost").value
 
     def fetch():
+        # Each upload with its own one-time key, or the form would store nothing again.
+        body, content_type = multipart(match.group(1) or match.group(2),
+                                       "bench-evidence.pdf", SMALL_UPLOAD, fresh_form_key())
         client.set_cookie("portal_session", cookie, domain="localhost")
         response = client.post(path, base_url="https://localhost", data=body,
                                content_type=content_type,

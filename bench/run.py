@@ -198,10 +198,23 @@ PAGES = [
 ]
 
 
-def multipart(csrf: str, filename: str, content: bytes) -> tuple[bytes, str]:
+# The upload form's one-time key (portal.core.once): a form sent again with the same key
+# stores nothing, so every upload the bench sends needs its own. Bodies carry this slot,
+# and whoever sends one (wrk's Lua, the query sampler) puts a fresh key in its place.
+FORM_KEY_SLOT = "benchformkeyslot" + "0" * 16
+
+
+def fresh_form_key() -> str:
+    return secrets.token_urlsafe(24)  # as long as FORM_KEY_SLOT: 32 characters
+
+
+def multipart(csrf: str, filename: str, content: bytes,
+              form_key: str = FORM_KEY_SLOT) -> tuple[bytes, str]:
     boundary = "bench" + secrets.token_hex(8)
     body = (f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
-            f"{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; "
+            f'{csrf}\r\n--{boundary}\r\nContent-Disposition: form-data; name="form_key"'
+            f"\r\n\r\n{form_key}"
+            f"\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; "
             f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n').encode()
     return body + content + f"\r\n--{boundary}--\r\n".encode(), \
         f"multipart/form-data; boundary={boundary}"
@@ -217,12 +230,17 @@ local entries = {
 %s
 }
 local requests = {}
+local keyed = {}
 local position = 0
 local counter = 0
+local sent = 0
+local slot = "%s"
+local run = "%s"
 
 function setup(thread)
   counter = counter + 1
   thread:set("offset", counter * 7919)
+  thread:set("thread_no", counter)
 end
 
 function init(args)
@@ -230,12 +248,24 @@ function init(args)
     local headers = {["Cookie"] = "portal_session=" .. e[3]}
     if e[5] then headers["Content-Type"] = e[5] end
     requests[#requests + 1] = wrk.format(e[1], e[2], headers, e[4])
+    -- An upload's body has a slot for its one-time key: each request gets its own.
+    local at = e[4] and string.find(e[4], slot, 1, true)
+    if at then
+      keyed[#requests] = {e[1], e[2], headers, string.sub(e[4], 1, at - 1),
+                          string.sub(e[4], at + #slot)}
+    end
   end
   position = (offset or 0) %% #requests
 end
 
 function request()
   position = position %% #requests + 1
+  local k = keyed[position]
+  if k then
+    sent = sent + 1
+    local key = string.format("b%%s%%03d%%020d", run, thread_no or 0, sent)
+    return wrk.format(k[1], k[2], k[3], k[4] .. key .. k[5])
+  end
   return requests[position]
 end
 
@@ -258,7 +288,8 @@ def wrk_script(requests: list[tuple]) -> str:
             _lua_string(method.encode()), _lua_string(path.encode()),
             _lua_string(cookie.encode()), _lua_string(body) if body else "nil",
             _lua_string(content_type.encode()) if content_type else "nil"))
-    return LUA_TEMPLATE % "\n".join(lines)
+    # A run's own prefix: keys are remembered per person, and runs reuse the same people.
+    return LUA_TEMPLATE % ("\n".join(lines), FORM_KEY_SLOT, secrets.token_hex(4))
 
 
 def run_wrk(port: int, requests: list[tuple], seconds: float, connections: int,
@@ -300,6 +331,8 @@ def sample_queries(port: int, requests: list[tuple], rng: random.Random) -> dict
     for method, path, cookie, body, content_type in rng.sample(
             requests, min(QUERY_SAMPLES, len(requests))):
         headers = {"Content-Type": content_type} if content_type else {}
+        if body:
+            body = body.replace(FORM_KEY_SLOT.encode(), fresh_form_key().encode())
         response, _page, _cookie = _request(port, method, path, cookie, body, headers)
         statuses.add(response.status)
         if response.getheader("X-Query-Count"):
@@ -332,7 +365,7 @@ def big_upload(port: int, master: int, session: Session, work_dir: Path) -> dict
             for _ in range(BIG_UPLOAD_MB):
                 out.write(block)
     size = path.stat().st_size
-    head, content_type = multipart(session.csrf, "big-evidence.pdf", b"")
+    head, content_type = multipart(session.csrf, "big-evidence.pdf", b"", fresh_form_key())
     tail_marker = head.rfind(b"\r\n--")
     prefix, suffix = head[:tail_marker], head[tail_marker:]
     pids = worker_pids(master)

@@ -1,6 +1,7 @@
 """Put the bench database back as it was after a run's uploads.
 
-The upload page adds an attachment row (and its audit row) per request: thousands a run.
+The upload page adds an attachment row (and its audit row, and its one-time form key) per
+request: thousands a run.
 Left in place they would grow the data set from run to run, so later runs would measure a
 different database. The files themselves go with the run's temporary upload folder.
 """
@@ -16,7 +17,7 @@ def _engine(database_url: str):
 
 def _marks(connection) -> dict:
     return {table: connection.scalar(text(f"SELECT coalesce(max(id), 0) FROM {table}"))  # noqa: S608
-            for table in ("attachment", "audit_event")}
+            for table in ("attachment", "audit_event", "form_submission")}
 
 
 # Only the bench accounts' files, and only the audit rows that recorded them: pointed at
@@ -30,6 +31,10 @@ _DELETE_AUDIT_ROW = text(
     "DELETE FROM audit_event WHERE id > :audit AND action = 'attachment_added' "
     "AND object_type = 'attachment' AND object_id = :attachment_id")
 _DELETE_ATTACHMENT = text("DELETE FROM attachment WHERE id = :attachment_id")
+# Each upload claimed a one-time form key (portal.core.once): those go too.
+_DELETE_FORM_KEYS = text(
+    "DELETE FROM form_submission WHERE id > :form_submission AND user_id IN "
+    "(SELECT id FROM user_account WHERE email LIKE :bench)")
 
 
 def remove_uploads_since(connection, marks: dict) -> int:
@@ -40,6 +45,8 @@ def remove_uploads_since(connection, marks: dict) -> int:
 
     added = connection.execute(_ADDED_BY_BENCH, {"attachment": marks["attachment"],
                                                  "bench": BENCH_EMAILS}).all()
+    connection.execute(_DELETE_FORM_KEYS, {"form_submission": marks["form_submission"],
+                                           "bench": BENCH_EMAILS})
     sizes: dict[int, int] = {}
     for _id, owner_id, size in added:
         sizes[owner_id] = sizes.get(owner_id, 0) + size

@@ -66,7 +66,7 @@ def _configure_templates(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     # Models must be imported before migrate/alembic look at the metadata.
     import portal.models
-    from portal.core import access, errors, security
+    from portal.core import access, errors, once, security
     from portal.core.db import db, migrate
     from portal.core.extensions import csrf, limiter, login_manager, wtforms_helpers
     from portal.core.htmx import htmx
@@ -90,6 +90,7 @@ def _init_extensions(app: Flask) -> None:
     app.before_request(access.refuse_unruled_endpoints)
     security.init_security(app)
     errors.init_errors(app)
+    once.init_once(app)
     from portal.core.jobs import init_jobs
 
     init_jobs(app)

@@ -5,6 +5,7 @@ from portal.accounts.models import PasswordResetToken, User, UserRole
 from portal.assessment.models import EvidenceFeedback, FeedbackRequest, Observation, ObservationLink
 from portal.assignments.models import Assignment
 from portal.core.audit import AuditEvent
+from portal.core.once import FormSubmission
 from portal.evidence.models import Attachment, EvidenceDraft, EvidenceEntry, EvidenceLink
 from portal.frameworks.models import (
     ElementMapping,
@@ -74,6 +75,7 @@ __all__ = [
     "EvidenceFeedback",
     "EvidenceLink",
     "FeedbackRequest",
+    "FormSubmission",
     "Framework",
     "FrameworkElement",
     "FrameworkLevel",

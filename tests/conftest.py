@@ -21,6 +21,7 @@ from portal import create_app
 from portal.config import normalise_database_url
 from portal.core.db import db
 from portal.core.extensions import limiter
+from portal.core.forms import new_form_key
 from portal.frameworks import element_cache
 from portal.programmes import configuration as programme_configuration
 from tests import factories, s3, servers
@@ -75,6 +76,9 @@ class PortalClient(FlaskClient):
         if csrf and (data is None or isinstance(data, dict)) and "json" not in kwargs:
             data = dict(data or {})
             data.setdefault("csrf_token", self.csrf_token())
+            # As a page drawn for this post would: a fresh one-time key for create forms
+            # (portal.core.once). Tests of sending a form twice pass the same key twice.
+            data.setdefault("form_key", new_form_key())
             kwargs["data"] = data
         return super().post(*args, **kwargs)
 
@@ -82,7 +86,8 @@ class PortalClient(FlaskClient):
         headers = {"HX-Request": "true"}
         if csrf_header:
             headers["X-CSRFToken"] = self.csrf_token()
-        return super().post(url, data=data or {}, headers=headers)
+        data = {"form_key": new_form_key(), **(data or {})}
+        return super().post(url, data=data, headers=headers)
 
     def htmx_get(self, url: str, **kwargs):
         return self.get(url, headers={"HX-Request": "true"}, **kwargs)

@@ -7,11 +7,12 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts import invitations, operations
 from portal.accounts.deactivation import deactivation_warnings
-from portal.accounts.forms import ImportUsersForm, UserForm
+from portal.accounts.forms import ImportUsersForm, NewUserForm, UserForm
 from portal.accounts.imports import import_users
 from portal.accounts.models import User, UserRole
 from portal.accounts.roles import Role
 from portal.core.access import requires_role
+from portal.core.confirm import Confirmation, confirmation_page
 from portal.core.db import db
 from portal.core.forms import ConfirmForm
 from portal.core.htmx import redirect_to, render
@@ -72,12 +73,13 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @administrators_only
 def new():
-    form = UserForm()
+    form = NewUserForm()
     form.set_team_choices(_organisation_teams())
     if form.validate_on_submit():
         try:
             user = operations.create_user(current_user, _details(form))
             invitations.invite(current_user, user)
+            form.created(url_for("users.index"))
         except operations.AccountError as error:
             _apply_error(form, error)
         else:
@@ -113,10 +115,13 @@ def edit(user_id: int):
                   status=400 if form.errors else 200)
 
 
-@bp.route("/<int:user_id>/deactivate", methods=["POST"])
+@bp.route("/<int:user_id>/deactivate", methods=["GET", "POST"])
 @administrators_only
 def deactivate(user_id: int):
+    """GET asks 'are you sure?'; the POST from that page deactivates."""
     user = get_user_in_my_organisation(user_id)
+    if request.method == "GET":
+        return confirmation_page(_deactivation(user))
     if ConfirmForm().validate_on_submit():
         warnings = deactivation_warnings(user)
         try:
@@ -129,6 +134,23 @@ def deactivate(user_id: int):
             for warning in warnings:
                 flash(warning, "warning")
     return redirect_to(url_for("users.edit", user_id=user.id))
+
+
+def _deactivation(user: User) -> Confirmation:
+    back = url_for("users.edit", user_id=user.id)
+    return Confirmation(
+        question=f"Are you sure you want to deactivate {user.name}?",
+        caption="Deactivate an account",
+        consequences=(
+            f"{user.name} will be signed out everywhere and will not be able to sign in.",
+            "Any password reset link they have been sent will stop working.",
+            "Their records, and what they wrote in other people's, are kept.",
+            *deactivation_warnings(user),  # for example, a panel left short of its quorum
+        ),
+        warning="You can reactivate the account later, but they will have to sign in again.",
+        action_url=url_for("users.deactivate", user_id=user.id),
+        button=f"Yes, deactivate {user.name}", cancel_url=back,
+        cancel_text="No, keep the account active")
 
 
 @bp.route("/<int:user_id>/reactivate", methods=["POST"])
@@ -165,6 +187,7 @@ def import_csv():
                     "imported. Fix the file, then choose it again"
                 ]
             else:
+                form.created(url_for("users.index"))
                 db.session.commit()
                 one = len(result.created) == 1
                 imported = plural(len(result.created), "person", "people")

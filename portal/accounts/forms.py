@@ -15,6 +15,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Validation
 
 from portal.accounts.passwords import password_problem
 from portal.accounts.roles import Role
+from portal.core.forms import OnceForm, OnceSubmitInput
 
 
 class SignInForm(FlaskForm):
@@ -127,11 +128,17 @@ class UserForm(FlaskForm):
         return {Role(value) for value in self.roles.data or []}
 
 
-class ImportUsersForm(FlaskForm):
+class ImportUsersForm(OnceForm):
     csv_file = FileField(
         "CSV file",
         description="Columns: name, email, roles (separated by ;), team (optional).",
         widget=GovFileInput(),
         validators=[FileRequired("Select a CSV file")],
     )
-    submit = SubmitField("Check and import", widget=GovSubmitInput())
+    submit = SubmitField("Check and import", widget=OnceSubmitInput())
+
+
+class NewUserForm(OnceForm, UserForm):
+    """Sent twice (a double click), one account is made and invited once."""
+
+    submit = SubmitField("Save", widget=OnceSubmitInput())

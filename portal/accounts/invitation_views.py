@@ -10,7 +10,7 @@ from portal.accounts.operations import AccountError
 from portal.accounts.session import start_session
 from portal.core.access import public
 from portal.core.db import db
-from portal.core.forms import ConfirmForm
+from portal.core.forms import OnceConfirmForm
 from portal.core.htmx import redirect_to, render
 
 bp = Blueprint("invitations", __name__)
@@ -47,9 +47,11 @@ def accept():
 @administrators_only
 def resend(user_id: int):
     user = get_user_in_my_organisation(user_id)
-    if ConfirmForm().validate_on_submit():
+    form = OnceConfirmForm()  # sent twice (a double click), one new invitation goes
+    if form.validate_on_submit():
         try:
             invite(current_user, user)
+            form.created(url_for("users.edit", user_id=user.id))
         except AccountError as error:
             flash(str(error), "error")
         else:

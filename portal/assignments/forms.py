@@ -1,11 +1,12 @@
 """The forms a programme lead assigns an assessor or a line manager with."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
+from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import SelectField, SubmitField
 from wtforms.validators import InputRequired
 
 from portal.assignments.models import AssignmentRole
+from portal.core.forms import OnceSubmitInput
 
 
 class _AssignForm(FlaskForm):
@@ -21,14 +22,14 @@ class AssignAssessorForm(_AssignForm):
     staff_id = SelectField("New assessor", widget=GovSelect(), coerce=str,
                            validate_choice=False,
                            validators=[InputRequired("Select an assessor")])
-    submit = SubmitField("Assign assessor", widget=GovSubmitInput())
+    submit = SubmitField("Assign assessor", widget=OnceSubmitInput())
 
 
 class AssignLineManagerForm(_AssignForm):
     staff_id = SelectField("New line manager", widget=GovSelect(), coerce=str,
                            validate_choice=False,
                            validators=[InputRequired("Select a line manager")])
-    submit = SubmitField("Assign line manager", widget=GovSubmitInput())
+    submit = SubmitField("Assign line manager", widget=OnceSubmitInput())
 
 
 FORMS = {AssignmentRole.ASSESSOR: AssignAssessorForm,

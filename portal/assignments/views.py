@@ -9,12 +9,14 @@ from sqlalchemy.orm import aliased
 from portal.accounts.models import User, UserRole
 from portal.accounts.roles import Role
 from portal.assignments import operations
+from portal.assignments.confirmations import end_assignment_confirmation
 from portal.assignments.forms import FORMS
 from portal.assignments.models import Assignment, AssignmentRole
 from portal.core.access import requires_role
+from portal.core.confirm import confirmation_page
 from portal.core.dates import today_in_england
 from portal.core.db import db
-from portal.core.forms import ConfirmForm
+from portal.core.forms import ConfirmForm, OnceConfirmForm
 from portal.core.htmx import redirect_to, render
 from portal.core.urls import id_argument
 
@@ -87,7 +89,10 @@ def candidate(candidate_id: int):
             abort(400)
         role = AssignmentRole(posted_role)
         form = forms[role]
-        if form.validate_on_submit():
+        # The page's one-time key is unprefixed, like its CSRF token: sent twice (a double
+        # click), the assignment is made once.
+        once = OnceConfirmForm()
+        if form.validate_on_submit() and once.validate_on_submit():
             staff_id = id_argument(form.staff_id.data)
             staff = db.session.get(User, staff_id) if staff_id else None
             try:
@@ -95,6 +100,7 @@ def candidate(candidate_id: int):
                     raise operations.AssignmentError(
                         f"Choose {WITH_ARTICLE[role]} from your organisation", "staff_id")
                 operations.assign(current_user, candidate, staff, role, today_in_england())
+                once.created(url_for("assignments.candidate", candidate_id=candidate.id))
             except operations.AssignmentError as error:
                 db.session.rollback()
                 form.staff_id.errors = [*form.staff_id.errors, str(error)]
@@ -102,18 +108,24 @@ def candidate(candidate_id: int):
                 db.session.commit()
                 flash(f"{staff.name} is now {candidate.name}'s {ROLE_WORDS[role]}.", "success")
                 return redirect_to(url_for("assignments.candidate", candidate_id=candidate.id))
+        form.staff_id.errors = [*form.staff_id.errors, *once.form_key.errors]
         return _render(candidate, forms, status=400)
     return _render(candidate, forms)
 
 
 @bp.route("/candidates/<int:candidate_id>/assignments/<int:assignment_id>/end",
-          methods=["POST"])
+          methods=["GET", "POST"])
 @assigners
 def end(candidate_id: int, assignment_id: int):
+    """GET asks 'are you sure?'; the POST from that page ends the assignment."""
     candidate = get_candidate_in_my_organisation(candidate_id)
     assignment = db.session.get(Assignment, assignment_id)
     if assignment is None or assignment.candidate_id != candidate.id:
         abort(404)
+    if request.method == "GET":
+        if assignment.ended_on is not None:
+            return redirect_to(url_for("assignments.candidate", candidate_id=candidate.id))
+        return confirmation_page(end_assignment_confirmation(assignment))
     if ConfirmForm().validate_on_submit():
         try:
             operations.end_assignment(current_user, assignment, today_in_england())

@@ -12,7 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from portal.core.forms import GovDateField
+from portal.core.forms import GovDateField, OnceForm, OnceSubmitInput
 from portal.organisations.models import EntryRoute
 
 
@@ -51,7 +51,13 @@ class CohortForm(FlaskForm):
         ]
 
 
-class AddCandidateForm(FlaskForm):
+class NewCohortForm(OnceForm, CohortForm):
+    """Sent twice (a double click), one cohort is made."""
+
+    submit = SubmitField("Save cohort", widget=OnceSubmitInput())
+
+
+class AddCandidateForm(OnceForm):
     """Found by email address, so the page stays small however large the council is."""
 
     candidate_email = StringField(
@@ -60,4 +66,4 @@ class AddCandidateForm(FlaskForm):
         widget=GovTextInput(),
         validators=[InputRequired("Enter the candidate's email address"), Length(max=254)],
     )
-    submit = SubmitField("Add to cohort", widget=GovSubmitInput())
+    submit = SubmitField("Add to cohort", widget=OnceSubmitInput())

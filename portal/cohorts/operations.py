@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
+from portal.cohorts import queries
 from portal.core import audit
 from portal.core.db import db
 from portal.organisations.models import Cohort, CohortMembership, EntryRoute
@@ -93,6 +94,9 @@ def add_candidate(
     if not same_council or not candidate.has_role(Role.CANDIDATE):
         raise CohortError("There is no candidate with that email address in your organisation",
                           field="candidate_email")
+    # One add at a time per candidate: two cohorts adding them at once would each see no
+    # open portfolio elsewhere. The second waits here, then sees the first's (PostgreSQL).
+    db.session.execute(select(User.id).where(User.id == candidate.id).with_for_update())
     exists = db.session.scalar(
         select(func.count()).select_from(CohortMembership).where(
             CohortMembership.cohort_id == cohort.id,
@@ -101,6 +105,13 @@ def add_candidate(
     )
     if exists:
         raise CohortError(f"{candidate.name} is already in this cohort", field="candidate_email")
+    elsewhere = queries.open_enrolment_elsewhere(candidate.id, cohort.id)
+    if elsewhere is not None:
+        raise CohortError(
+            f"{candidate.name} already has a portfolio in progress in the cohort "
+            f"‘{elsewhere.cohort_name}’ ({elsewhere.programme_name}). A candidate works on "
+            "one portfolio at a time: add them here once that one has been decided, or "
+            "remove them from that cohort first", field="candidate_email")
     membership = CohortMembership(cohort=cohort, candidate=candidate, joined_on=joined_on)
     db.session.add(membership)
     db.session.flush()

@@ -10,7 +10,7 @@ from portal.accounts.models import User
 from portal.assignments.models import Assignment, AssignmentRole
 from portal.core.db import db
 from portal.organisations.models import Cohort, CohortMembership, EntryRoute, Team
-from portal.portfolios.models import Portfolio, PortfolioReviewPoint
+from portal.portfolios.models import Portfolio, PortfolioReviewPoint, PortfolioState
 from portal.portfolios.reviews.models import SupportPlan
 from portal.programmes.models import Programme
 
@@ -41,6 +41,29 @@ def cohort_heading(cohort_id: int) -> CohortHeading | None:
         .where(Cohort.id == cohort_id)
     ).first()
     return None if row is None else CohortHeading(*row)
+
+
+class OpenEnrolment(NamedTuple):
+    """Where a candidate's portfolio in progress is: their cohort and its programme."""
+
+    cohort_name: str
+    programme_name: str
+
+
+def open_enrolment_elsewhere(candidate_id: int, cohort_id: int) -> OpenEnrolment | None:
+    """The candidate's portfolio in another cohort that is still open (anything but
+    decided), if there is one. A candidate works on one portfolio at a time."""
+    row = db.session.execute(
+        select(Cohort.name, Programme.name)
+        .join(CohortMembership, CohortMembership.cohort_id == Cohort.id)
+        .join(Portfolio, Portfolio.membership_id == CohortMembership.id)
+        .join(Programme, Programme.id == Cohort.programme_id)
+        .where(Portfolio.candidate_id == candidate_id, Cohort.id != cohort_id,
+               Portfolio.state != PortfolioState.DECIDED.value)
+        .order_by(Portfolio.id)
+        .limit(1)
+    ).first()
+    return None if row is None else OpenEnrolment(*row)
 
 
 class CohortMember(NamedTuple):

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -10,8 +10,9 @@ from sqlalchemy.orm import selectinload
 from portal.accounts.operations import find_by_email
 from portal.accounts.roles import Role
 from portal.cohorts import operations, queries
-from portal.cohorts.forms import AddCandidateForm, CohortForm
+from portal.cohorts.forms import AddCandidateForm, CohortForm, NewCohortForm
 from portal.core.access import requires_role
+from portal.core.confirm import Confirmation, confirmation_page
 from portal.core.db import db
 from portal.core.forms import ConfirmForm
 from portal.core.htmx import redirect_to, render
@@ -69,11 +70,12 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @cohort_managers
 def new():
-    form = CohortForm()
+    form = NewCohortForm()
     form.set_programme_choices(_programmes())
     if form.validate_on_submit():
         try:
             cohort = operations.create_cohort(current_user, _details(form))
+            form.created(url_for("cohorts.show", cohort_id=cohort.id))
         except operations.CohortError as error:
             db.session.rollback()
             _apply_error(form, error)
@@ -168,6 +170,7 @@ def add_candidate(cohort_id: int):
                 raise operations.CohortError("There is no candidate with that email address in "
                                              "your organisation", field="candidate_email")
             operations.add_candidate(current_user, cohort, candidate, date.today())
+            form.created(url_for("cohorts.show", cohort_id=cohort.id))
         except operations.CohortError as error:
             db.session.rollback()
             _apply_error(form, error)
@@ -178,13 +181,16 @@ def add_candidate(cohort_id: int):
     return _render_cohort(cohort_id, form, status=400)
 
 
-@bp.route("/<int:cohort_id>/candidates/<int:membership_id>/remove", methods=["POST"])
+@bp.route("/<int:cohort_id>/candidates/<int:membership_id>/remove", methods=["GET", "POST"])
 @cohort_managers
 def remove_candidate(cohort_id: int, membership_id: int):
+    """GET asks 'are you sure?' and says what goes; the POST from that page removes."""
     cohort = get_cohort_in_my_organisation(cohort_id)
     membership = db.session.get(CohortMembership, membership_id)
     if membership is None or membership.cohort_id != cohort.id:
         abort(404)
+    if request.method == "GET":
+        return confirmation_page(_removal(cohort, membership))
     if ConfirmForm().validate_on_submit():
         name = membership.candidate.name
         try:
@@ -196,3 +202,21 @@ def remove_candidate(cohort_id: int, membership_id: int):
             db.session.commit()
             flash(f"{name} has been removed from the cohort.", "success")
     return redirect_to(url_for("cohorts.show", cohort_id=cohort.id))
+
+
+def _removal(cohort: Cohort, membership: CohortMembership) -> Confirmation:
+    name = membership.candidate.name
+    back = url_for("cohorts.show", cohort_id=cohort.id)
+    return Confirmation(
+        question=f"Are you sure you want to remove {name} from {cohort.name}?",
+        caption="Remove a candidate",
+        consequences=(
+            f"{name} will no longer be in this cohort.",
+            "Their portfolio for this cohort will be deleted, with its review dates, its "
+            "records (agreement, development plans, supervision, protected time, KSS "
+            "self-assessments) and its choice of evidence.",
+            "Their account and the entries in their evidence log are kept.",
+        ),
+        action_url=url_for("cohorts.remove_candidate", cohort_id=cohort.id,
+                           membership_id=membership.id),
+        button="Yes, remove them", cancel_url=back, cancel_text="No, keep them in the cohort")

@@ -1,10 +1,15 @@
-"""Form fields shared by every domain, rendered with GOV.UK Frontend markup."""
+"""Form fields and forms shared by every domain, rendered with GOV.UK Frontend markup."""
 
+import re
+import secrets
 from datetime import date
 
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput
-from wtforms import DateField, SubmitField
+from wtforms import DateField, HiddenField, SubmitField
+
+from portal.core import once
 
 
 class GovDateField(DateField):
@@ -41,7 +46,71 @@ class GovDateField(DateField):
             raise ValueError(self.invalid_message) from error
 
 
+# Confirmations and one-time create forms -----------------------------------------------
 class ConfirmForm(FlaskForm):
-    """A button-only form: CSRF protection for actions like deactivate."""
+    """A button-only form: CSRF protection for an action such as deactivate or sign off,
+    sent from its confirmation page (templates/components/confirm.html)."""
 
     submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+FORM_KEY = re.compile(r"[A-Za-z0-9_-]{20,64}")
+STALE_FORM = "This page was out of date. Check your answers and send the form again."
+
+
+def new_form_key() -> str:
+    """A fresh one-time key for a create form (also a template global for plain forms)."""
+    return secrets.token_urlsafe(24)
+
+
+class FormKeyField(HiddenField):
+    """The create form's one-time key. A form sent without one (a page from before keys,
+    or a tampered request) is refused with a new key, so sending it again works."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, default=new_form_key, **kwargs)
+
+    def process_formdata(self, valuelist):
+        value = valuelist[0] if valuelist else ""
+        if not FORM_KEY.fullmatch(value):
+            self.data = new_form_key()
+            raise ValueError(STALE_FORM)
+        self.data = value
+
+
+class OnceForm(FlaskForm):
+    """A form that creates something: sent twice, it creates it once (portal.core.once).
+
+    Validating it claims its key for the signed-in person in the request's transaction,
+    once every other check has passed; the view then calls `created(url)` with the page of
+    what it made. A repeat of an already claimed key raises `once.AlreadySent`, which is
+    answered with a redirect to that page.
+    """
+
+    form_key = FormKeyField()
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        once.claim(current_user.id, self.form_key.data)
+        return True
+
+    def created(self, location: str) -> None:
+        """Where the record made by this form can be seen; a repeat is sent there."""
+        once.record_location(current_user.id, self.form_key.data, location)
+
+
+class OnceSubmitInput(GovSubmitInput):
+    """A create form's button: GOV.UK Frontend ignores a second click within a second,
+    so the browser usually sends the form only once (the server makes sure of it)."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        params.setdefault("preventDoubleClick", True)
+        return params
+
+
+class OnceConfirmForm(OnceForm):
+    """A button-only form that creates something (start an assessment, add to an agenda)."""
+
+    submit = SubmitField("Confirm", widget=OnceSubmitInput())

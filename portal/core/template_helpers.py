@@ -7,6 +7,8 @@ from flask import Flask, current_app, get_flashed_messages
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from portal.core.forms import new_form_key
+
 
 def uk_date(value: date | datetime | None) -> str:
     """'1 September 2026', the GOV.UK style for dates."""
@@ -82,7 +84,8 @@ def error_summary_params(form) -> dict:
     params = wtforms_errors(form)
     anchor = "#" + getattr(form, "error_anchor", "page-content")
     for item in params["errorList"]:
-        if item["href"] in {"#None", "#"}:
+        # A form-level error, or the hidden one-time key of a page that was out of date.
+        if item["href"] in {"#None", "#", "#form_key"}:
             item["href"] = anchor
     return params
 
@@ -106,6 +109,7 @@ def init_template_helpers(app: Flask) -> None:
         error_summary_params=error_summary_params,
         is_viewer=is_viewer,
         possessive=possessive,
+        new_form_key=new_form_key,
         # Views that show panel members free text override this with a real redactor.
         redact=lambda text: text,
         product_name=lambda: current_app.config["PRODUCT_NAME"],

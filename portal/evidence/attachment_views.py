@@ -15,6 +15,7 @@ from flask_login import current_user
 from portal.accounts.roles import Role
 from portal.core.access import requires_role, signed_in
 from portal.core.db import db
+from portal.core.forms import STALE_FORM, OnceConfirmForm
 from portal.core.htmx import redirect_to, render, wants_fragment
 from portal.core.storage import get_storage
 from portal.evidence import attachments, file_kinds
@@ -116,6 +117,10 @@ def download(entry_id: int, attachment_id: int):
 def upload(entry_id: int):
     entry = get_entry_or_404(entry_id, for_edit=True)
     entry_page = _entry_page(entry)  # now: after the commit it would reload the entry
+    form = OnceConfirmForm()  # the files sent twice (a double click) are stored once
+    if not form.validate_on_submit():
+        return _files_page(entry, file_kinds.AttachmentError(STALE_FORM), status=400)
+    form.created(entry_page)
     error = None
     added = []
     with attachments.upload_guard():

@@ -24,7 +24,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.core.dates import today_in_england
-from portal.core.forms import GovDateField
+from portal.core.forms import GovDateField, OnceForm, OnceSubmitInput
 from portal.evidence.models import EvidenceType
 from portal.frameworks.link_rows import check_link_rows
 
@@ -113,3 +113,9 @@ class EvidenceForm(FlaskForm):
 
 class DeleteEntryForm(FlaskForm):
     submit = SubmitField("Yes, delete this entry", widget=GovSubmitInput())
+
+
+class NewEvidenceForm(OnceForm, EvidenceForm):
+    """A new entry: sent twice (a double click), it is saved once."""
+
+    submit = SubmitField("Save entry", widget=OnceSubmitInput())

@@ -15,7 +15,7 @@ from portal.core.pagination import paginate
 from portal.core.urls import id_argument
 from portal.evidence import attachments, operations
 from portal.evidence.access import can_edit_entry, get_entry_or_404
-from portal.evidence.forms import DeleteEntryForm, EvidenceForm
+from portal.evidence.forms import DeleteEntryForm, EvidenceForm, NewEvidenceForm
 from portal.evidence.models import EvidenceEntry, EvidenceType
 from portal.evidence.queries import (
     SORTS,
@@ -106,7 +106,8 @@ def new():
     draft = None
     if request.method == "GET":
         draft = operations.find_draft(current_user, "new")
-    form = EvidenceForm(formdata=operations.draft_form_data(draft)) if draft else EvidenceForm()
+    form = (NewEvidenceForm(formdata=operations.draft_form_data(draft)) if draft
+            else NewEvidenceForm())
     _prepare(form, grouped)
     if form.validate_on_submit():
         try:
@@ -115,6 +116,7 @@ def new():
                                                 _allowed_ids(grouped), _link_limit())
                 attachments.store_uploads(current_user, entry,
                                           request.files.getlist("files"))
+                form.created(url_for("evidence.show", entry_id=entry.id))
                 db.session.commit()
         except (operations.EvidenceError, attachments.AttachmentError) as error:
             db.session.rollback()

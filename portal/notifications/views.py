@@ -1,4 +1,8 @@
-"""Each person's notifications: the list, opening one, and marking them all read."""
+"""Each person's notifications: the list, opening one, and marking them all read.
+
+Opening a notification marks it read, so it is a POST (a button in the list): a GET never
+changes anything, whatever prefetches or follows links.
+"""
 
 from urllib.parse import urlsplit
 
@@ -34,14 +38,14 @@ def index():
     return render("notifications/index.html", page=page, confirm=ConfirmForm())
 
 
-@bp.route("/<int:notification_id>")
+@bp.route("/<int:notification_id>/open", methods=["POST"])
 @signed_in
-def show(notification_id: int):
+def open_notification(notification_id: int):
     """Opening a notification marks it read and goes to what it is about."""
     note = db.session.get(Notification, notification_id)
     if note is None or note.recipient_id != current_user.id:
         abort(404)
-    if note.read_at is None:
+    if note.read_at is None and ConfirmForm().validate_on_submit():
         note.read_at = utcnow()
         db.session.commit()
     return redirect_to(note.link if is_same_site_path(note.link) else url_for("home.index"))

@@ -9,13 +9,14 @@ free text the members read. A member with a conflict of interest does not sit on
 candidate's item: it is listed, but not opened, for them.
 """
 
-from flask import Blueprint, abort, flash, make_response, render_template, url_for
+from flask import Blueprint, abort, flash, make_response, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.assessment.reports import operations as reports
 from portal.core.access import signed_in
+from portal.core.confirm import confirmation_page
 from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.core.forms import ConfirmForm
@@ -23,6 +24,7 @@ from portal.core.htmx import redirect_to, render, wants_fragment
 from portal.panels import agenda, attendance, decisions, queries
 from portal.panels.access import get_item_or_404, get_panel_for_member
 from portal.panels.anonymity import anonymiser
+from portal.panels.confirmations import reveal_confirmation
 from portal.panels.conflicts import conflict_for, conflicted_item_ids
 from portal.panels.errors import PanelError
 from portal.panels.forms import OUTCOME_LABELS, NoteForm
@@ -142,6 +144,8 @@ def save_notes(panel_id: int, item_id: int):
         try:
             agenda.save_member_note(current_user, agenda_item, form.notes.data or "",
                                     form.provisional_view.data or None)
+            form.created(url_for("agendas.item", panel_id=panel.id, item_id=agenda_item.id)
+                         + "#member-notes")
         except PanelError as error:
             db.session.rollback()
             field = getattr(form, error.field or "notes")
@@ -159,12 +163,17 @@ def save_notes(panel_id: int, item_id: int):
     return _render_item(panel, agenda_item, form, status=400)
 
 
-@bp.route("/<int:panel_id>/items/<int:item_id>/reveal", methods=["POST"])
+@bp.route("/<int:panel_id>/items/<int:item_id>/reveal", methods=["GET", "POST"])
 @signed_in
 def reveal(panel_id: int, item_id: int):
-    """The chair reveals who the candidate is, once the panel has decided."""
+    """The chair reveals who the candidate is, once the panel has decided (GET asks first)."""
     panel = get_panel_for_member(panel_id)
     agenda_item = get_item_or_404(panel, item_id)
+    if request.method == "GET":
+        if panel.chair_id != current_user.id or agenda_item.identity_revealed_at is not None:
+            return redirect_to(url_for("agendas.item", panel_id=panel.id,
+                                       item_id=agenda_item.id))
+        return confirmation_page(reveal_confirmation(agenda_item))
     if ConfirmForm().validate_on_submit():
         try:
             agenda.reveal_identity(current_user, agenda_item)

@@ -50,6 +50,7 @@ def correct(decision_id: int):
             notify_programme_leads(
                 panel.organisation_id, "A panel decision has been corrected.",
                 url_for("decisions.show", decision_id=correction.id))
+            form.created(url_for("decisions.show", decision_id=correction.id))
             db.session.commit()
         except PanelError as error:
             db.session.rollback()

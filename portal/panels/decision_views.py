@@ -124,6 +124,7 @@ def record(panel_id: int, item_id: int):
         notify_programme_leads(
             item.panel.organisation_id, "A panel has recorded a decision on a portfolio.",
             url_for("decisions.show", decision_id=decision.id))
+        form.created(url_for("decisions.show", decision_id=decision.id))
         db.session.commit()
     except (DecisionConflict, IntegrityError, StaleDataError):
         # A second submit racing the first: the partial unique index or the version
@@ -219,6 +220,7 @@ def request_review(decision_id: int):
             decision.agenda_item.panel.organisation_id,
             "A candidate has asked for a review of a panel decision.",
             url_for("corrections.review", request_id=review.id))
+        form.created(url_for("decisions.show", decision_id=decision.id))
         db.session.commit()
     except PanelError as error:
         db.session.rollback()

@@ -26,7 +26,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from portal.core.forms import GovDateField
+from portal.core.forms import GovDateField, OnceForm, OnceSubmitInput
 from portal.panels.decisions import DecisionDetails
 from portal.panels.models import Outcome
 from portal.panels.operations import PanelDetails
@@ -95,11 +95,21 @@ class PanelForm(FlaskForm):
             min_members=self.min_members.data)
 
 
-class AgendaForm(FlaskForm):
+class NewPanelForm(OnceForm, PanelForm):
+    """Sent twice (a double click), one panel is made and its members told once."""
+
+    submit = SubmitField("Create panel", widget=OnceSubmitInput())
+
+
+class AgendaForm(OnceForm):
+    """Sent twice (a double click), the portfolio goes on the agenda once."""
+
     portfolio_id = HiddenField(validators=[InputRequired()])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(OnceForm):
+    """A member's notes (made on the first save): sent twice, saved once."""
+
     notes = TextAreaField(
         "Your private notes", description="Only you can see these.", widget=GovTextArea(),
         validators=[Length(max=10000, message="Notes must be 10,000 characters or fewer")],
@@ -107,7 +117,7 @@ class NoteForm(FlaskForm):
     # An empty choice is allowed: a member may write notes before forming a view.
     provisional_view = RadioField("Your provisional view", widget=GovRadioInput(),
                                   choices=list(OUTCOME_LABELS.items()), validate_choice=False)
-    submit = SubmitField("Save notes", widget=GovSubmitInput())
+    submit = SubmitField("Save notes", widget=OnceSubmitInput())
 
     def validate_provisional_view(self, field):
         if field.data and field.data not in OUTCOME_LABELS:
@@ -173,10 +183,11 @@ def _action_form(number: int) -> type[Form]:
     return ActionForm
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(OnceForm):
     """The panel's decision. The choices come from the programme's decision codes and the
     portfolio's PCF domains; rules that need the portfolio (actions for anything but an
-    approval, a deferral's future date) are the workflow's (`decisions.validate_decision`)."""
+    approval, a deferral's future date) are the workflow's (`decisions.validate_decision`).
+    Sent twice (a double click), one decision is recorded and the second is shown it."""
 
     version = HiddenField()
     code = RadioField("Decision", widget=GovRadioInput(), validate_choice=False,
@@ -200,7 +211,7 @@ class DecisionForm(FlaskForm):
     action_1 = FormField(_action_form(1), label="Action 1")
     action_2 = FormField(_action_form(2), label="Action 2")
     action_3 = FormField(_action_form(3), label="Action 3")
-    submit = SubmitField("Confirm the decision", widget=GovSubmitInput())
+    submit = SubmitField("Confirm the decision", widget=OnceSubmitInput())
 
     def __init__(self, *args, codes=(), domains=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -243,16 +254,16 @@ class CorrectionForm(DecisionForm):
         validators=[DataRequired("Explain why the decision is being corrected"),
                     Length(max=TEXT_MAX, message=f"The reason must be {TEXT_MAX:,} "
                            "characters or fewer")])
-    submit = SubmitField("Record the correction", widget=GovSubmitInput())
+    submit = SubmitField("Record the correction", widget=OnceSubmitInput())
 
 
-class ReviewRequestForm(FlaskForm):
+class ReviewRequestForm(OnceForm):
     reasons = TextAreaField(
         "Why you are asking for a review", widget=GovTextArea(),
         validators=[DataRequired("Explain why you are asking for a review"),
                     Length(max=TEXT_MAX, message=f"Your reasons must be {TEXT_MAX:,} "
                            "characters or fewer")])
-    submit = SubmitField("Ask for a review", widget=GovSubmitInput())
+    submit = SubmitField("Ask for a review", widget=OnceSubmitInput())
 
 
 class ReviewOutcomeForm(FlaskForm):

@@ -19,7 +19,13 @@ from portal.core.urls import id_argument
 from portal.panels import agenda, attendance, conflicts, operations
 from portal.panels.access import get_panel_in_my_organisation
 from portal.panels.errors import PanelError
-from portal.panels.forms import AgendaForm, CancelPanelForm, PanelForm, RemoveItemForm
+from portal.panels.forms import (
+    AgendaForm,
+    CancelPanelForm,
+    NewPanelForm,
+    PanelForm,
+    RemoveItemForm,
+)
 from portal.panels.models import AgendaItem, Panel, PanelMember
 from portal.portfolios.models import Portfolio
 from portal.programmes.models import Programme
@@ -75,8 +81,8 @@ def _people_with(*roles: Role) -> list[User]:
         .order_by(User.name, User.id).distinct()).all()
 
 
-def _panel_form(**kwargs) -> PanelForm:
-    form = PanelForm(**kwargs)
+def _panel_form(form_class: type[PanelForm] = PanelForm, **kwargs) -> PanelForm:
+    form = form_class(**kwargs)
     programmes = db.session.scalars(
         select(Programme).where(Programme.organisation_id == current_user.organisation_id,
                                 Programme.active).order_by(Programme.name)).all()
@@ -102,10 +108,11 @@ def _warn_about_conflicts(panel: Panel) -> None:
 @bp.route("/new", methods=["GET", "POST"])
 @panel_organisers
 def new():
-    form = _panel_form()
+    form = _panel_form(NewPanelForm)
     if form.validate_on_submit():
         try:
             panel = operations.create_panel(current_user, form.details())
+            form.created(url_for("panels.manage", panel_id=panel.id))
         except PanelError as error:
             db.session.rollback()
             _show_refusal(form, error)
@@ -213,6 +220,7 @@ def add_to_agenda(panel_id: int):
         abort(404)
     try:
         item = agenda.place_on_agenda(current_user, panel, portfolio)
+        form.created(url_for("panels.manage", panel_id=panel.id))
     except PanelError as error:
         db.session.rollback()
         flash(str(error), "error")

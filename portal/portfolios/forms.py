@@ -10,18 +10,20 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import IntegerField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from portal.core.forms import OnceForm, OnceSubmitInput
 
-class IncludeEntryForm(FlaskForm):
+
+class IncludeEntryForm(OnceForm):
     section = SelectField("Section", coerce=str, validate_choice=True)
-    submit = SubmitField("Add to portfolio", widget=GovSubmitInput())
+    submit = SubmitField("Add to portfolio", widget=OnceSubmitInput())
 
 
-class SubmitForm(FlaskForm):
-    """Submit for a review point (choose which) or for the panel."""
+class SubmitForm(OnceForm):
+    """Submit for a review point (choose which) or for the panel (once, however often sent)."""
 
     target = RadioField("What are you submitting for?", widget=GovRadioInput(),
                         validators=[InputRequired("Choose what you are submitting for")])
-    submit = SubmitField("Submit portfolio", widget=GovSubmitInput())
+    submit = SubmitField("Submit portfolio", widget=OnceSubmitInput())
 
 
 class ScheduleChangeForm(FlaskForm):
@@ -58,3 +60,9 @@ class ScheduleChangeForm(FlaskForm):
             self.days.errors = [*self.days.errors, "Enter the number of days"]
             return False
         return valid
+
+
+class NewScheduleChangeForm(OnceForm, ScheduleChangeForm):
+    """Sent twice (a double click), the dates move once."""
+
+    submit = SubmitField("Change the dates", widget=OnceSubmitInput())

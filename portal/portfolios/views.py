@@ -9,6 +9,7 @@ from sqlalchemy import select
 from portal.accounts.roles import Role
 from portal.assignments.access import assesses
 from portal.core.access import requires_role, signed_in
+from portal.core.confirm import confirmation_page
 from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.core.forms import ConfirmForm
@@ -19,6 +20,7 @@ from portal.evidence.models import EvidenceEntry
 from portal.portfolios import operations, queries, snapshots
 from portal.portfolios.acceptance import acceptance_of
 from portal.portfolios.access import get_portfolio_or_404, portfolios_of
+from portal.portfolios.confirmations import withdraw_confirmation
 from portal.portfolios.forms import IncludeEntryForm, SubmitForm
 from portal.portfolios.models import PortfolioEntry, PortfolioSnapshot, PortfolioState
 from portal.portfolios.reviews.access import can_view_report
@@ -137,6 +139,8 @@ def submit(portfolio_id: int):
                 missing = sufficiency.missing_for_review_point(portfolio, code)
                 snapshot = operations.submit_for_review_point(current_user, portfolio, code,
                                                               missing)
+            form.created(url_for("portfolios.snapshot", portfolio_id=portfolio.id,
+                                 snapshot_id=snapshot.id))
         except operations.PortfolioError as error:
             db.session.rollback()
             form.target.errors = [*form.target.errors, _first_sentence(error)]
@@ -153,10 +157,15 @@ def _first_sentence(error: Exception) -> str:
     return str(error).split(":")[0]
 
 
-@bp.route("/<int:portfolio_id>/withdraw", methods=["POST"])
+@bp.route("/<int:portfolio_id>/withdraw", methods=["GET", "POST"])
 @candidates_only
 def withdraw(portfolio_id: int):
+    """GET asks 'are you sure?'; the POST from that page withdraws."""
     portfolio = get_portfolio_or_404(portfolio_id, for_edit=True)
+    if request.method == "GET":
+        if PortfolioState(portfolio.state) not in operations.TRANSITIONS["withdraw"]:
+            return redirect_to(url_for("portfolios.show", portfolio_id=portfolio.id))
+        return confirmation_page(withdraw_confirmation(portfolio))
     if ConfirmForm().validate_on_submit():
         try:
             operations.withdraw_submission(current_user, portfolio)
@@ -216,11 +225,14 @@ def _suggested_sections(portfolio) -> dict[str, str]:
 def include(portfolio_id: int, entry_id: int):
     portfolio = get_portfolio_or_404(portfolio_id, for_edit=True)
     entry = get_entry_or_404(entry_id, for_edit=True)
+    back = (request.referrer if _same_site(request.referrer)
+            else url_for("portfolios.choose_evidence", portfolio_id=portfolio.id))
     form = IncludeEntryForm()
     form.section.choices = _section_choices(portfolio)
     if form.validate_on_submit():
         try:
             operations.include_entry(current_user, portfolio, entry, form.section.data or None)
+            form.created(back)
         except operations.PortfolioError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -229,8 +241,7 @@ def include(portfolio_id: int, entry_id: int):
             flash(f"‘{entry.title}’ is now in your portfolio.", "success")
     else:
         flash("Choose a section of your portfolio", "error")
-    return redirect_to(request.referrer if _same_site(request.referrer)
-                       else url_for("portfolios.choose_evidence", portfolio_id=portfolio.id))
+    return redirect_to(back)
 
 
 def _same_site(url: str | None) -> bool:

@@ -11,13 +11,30 @@ class ProgrammeError(ValueError):
         self.field = field
 
 
+NOTHING_REQUIRED_FIELD = "confirm_nothing_required"
+NOTHING_REQUIRED = ("Every required part is set to 0, so a portfolio would need nothing to be "
+                    "complete. Set at least one part above 0, or confirm that no part is "
+                    "required")
+
+
+def leaves_nothing_required(programme: Programme, min_counts: dict[int, int]) -> bool:
+    """Would these counts change the programme so that it requires nothing at all?"""
+    new = {c.id: min_counts.get(c.id, c.min_count) for c in programme.components}
+    changes = any(new[c.id] != c.min_count for c in programme.components)
+    return bool(new) and changes and not any(new.values())
+
+
 def update_settings(actor, programme: Programme, min_counts: dict[int, int],
-                    due_months: dict[int, int]) -> list[str]:
+                    due_months: dict[int, int], nothing_required_confirmed: bool = False
+                    ) -> list[str]:
     """Change required counts and review-point months; returns what changed.
 
     Counts apply straight away to every portfolio's checklist. New months apply to
-    candidates enrolled from now on; existing candidates keep their dates.
+    candidates enrolled from now on; existing candidates keep their dates. Setting every
+    required part to 0 empties every checklist, so it needs the lead's confirmation.
     """
+    if leaves_nothing_required(programme, min_counts) and not nothing_required_confirmed:
+        raise ProgrammeError(NOTHING_REQUIRED, NOTHING_REQUIRED_FIELD)
     changed = []
     for component in programme.components:
         new = min_counts.get(component.id, component.min_count)

@@ -61,10 +61,14 @@ def show(programme_id: int):
         months = _numbers("review", [p.id for p in programme.review_points], errors)
         if not errors:
             try:
-                changed = operations.update_settings(current_user, programme, counts, months)
+                changed = operations.update_settings(
+                    current_user, programme, counts, months,
+                    nothing_required_confirmed=form.confirm_nothing_required.data)
             except operations.ProgrammeError as error:
                 db.session.rollback()
                 errors[error.field] = str(error)
+                if error.field == operations.NOTHING_REQUIRED_FIELD:
+                    form.confirm_nothing_required.errors = [str(error)]
             else:
                 db.session.commit()
                 flash("Your changes have been saved." if changed else "Nothing was changed.",
@@ -72,4 +76,5 @@ def show(programme_id: int):
                 return redirect_to(url_for("programmes.show", programme_id=programme.id))
     return render("programmes/show.html", programme=programme, form=form, errors=errors,
                   submitted=request.form if request.method == "POST" else {},
+                  ask_nothing_required=operations.NOTHING_REQUIRED_FIELD in errors,
                   status=400 if errors or form.errors else 200)

@@ -72,6 +72,10 @@ def test_an_assessor_records_completes_and_signs_off_an_observation(page: Page, 
     assert_no_axe_violations(page)
 
     page.get_by_role("button", name="Sign off and lock this observation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Are you sure you want to sign off this observation?")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Yes, sign off and lock it").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
         "signed off and locked")
     expect(page.get_by_role("heading", level=1)).to_have_text(

@@ -11,6 +11,7 @@ import requests
 from sqlalchemy import select
 
 from portal.core.db import db
+from portal.core.forms import new_form_key
 from portal.evidence.models import Attachment
 from tests import factories, s3, servers
 from tests.evidence.uploads import PDF, make_entry
@@ -91,7 +92,9 @@ def streamed_upload(port: int, visitor: Visitor, entry_id: int, size: int) -> in
     token = visitor.csrf_token(port, f"/evidence/{entry_id}/attachments")
     boundary = "portal" + secrets.token_hex(8)
     head = (f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
-            f"{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; "
+            f"{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"form_key\""
+            f"\r\n\r\n{new_form_key()}"
+            f"\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; "
             f'filename="long.pdf"\r\nContent-Type: application/pdf\r\n\r\n').encode() + PDF
     tail = f"\r\n--{boundary}--\r\n".encode()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)

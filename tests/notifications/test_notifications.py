@@ -35,7 +35,7 @@ def test_list_is_newest_first_with_unread_tagged(client, person):
     soup = page(client.get("/notifications/"))
     assert_no_duplicate_ids(soup)
     items = soup.select(".portal-entry")
-    assert [i.select_one("a").get_text() for i in items] == ["Newer", "Older and read"]
+    assert [i.select_one("button").get_text() for i in items] == ["Newer", "Older and read"]
     assert "Unread" in items[0].get_text() and "Unread" not in items[1].get_text()
     assert "You have 1 unread notification." in soup.get_text()
 
@@ -46,12 +46,12 @@ def test_list_is_paginated(client, person):
     first = page(client.get("/notifications/"))
     assert len(first.select(".portal-entry")) == 25
     second = page(client.get("/notifications/?page=2"))
-    assert [a.get_text() for a in second.select(".portal-entry a")][-1] == "Note 29"
+    assert [b.get_text() for b in second.select(".portal-entry button")][-1] == "Note 29"
 
 
 def test_opening_marks_read_and_follows_the_link(client, person):
     note = _note(person, link="/assess/")
-    response = client.get(f"/notifications/{note.id}")
+    response = client.post(f"/notifications/{note.id}/open")
     assert response.status_code == 303
     assert response.headers["Location"] == "/assess/"
     db.session.expire_all()
@@ -62,7 +62,7 @@ def test_opening_marks_read_and_follows_the_link(client, person):
                                   "javascript:alert(1)", ""])
 def test_a_link_off_the_site_goes_home_instead(client, person, link):
     note = _note(person, link=link)
-    response = client.get(f"/notifications/{note.id}")
+    response = client.post(f"/notifications/{note.id}/open")
     assert response.headers["Location"] == "/home"
 
 
@@ -74,10 +74,10 @@ def test_same_site_paths():
 
 def test_another_persons_notification_is_not_found(client, person):
     note = _note(factories.user(), "Private")
-    assert client.get(f"/notifications/{note.id}").status_code == 404
+    assert client.post(f"/notifications/{note.id}/open").status_code == 404
     db.session.expire_all()
     assert db.session.get(Notification, note.id).read_at is None
-    assert client.get("/notifications/999999").status_code == 404
+    assert client.post("/notifications/999999/open").status_code == 404
 
 
 def test_mark_all_read(client, person):

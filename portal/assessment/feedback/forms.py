@@ -1,12 +1,12 @@
 """The feedback thread's form: a message from the assessor or the candidate's reply."""
 
-from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput, GovSubmitInput
+from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovRadioInput
 from wtforms import RadioField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.assessment.feedback import operations as feedback
 from portal.assessment.models import FeedbackKind
+from portal.core.forms import OnceForm, OnceSubmitInput
 
 KIND_CHOICES = [
     (FeedbackKind.COMMENT.value, "A comment or question"),
@@ -15,7 +15,7 @@ KIND_CHOICES = [
 ]
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(OnceForm):
     body = TextAreaField(
         "Your message",
         widget=GovCharacterCount(),
@@ -31,7 +31,7 @@ class FeedbackForm(FlaskForm):
                       default=FeedbackKind.COMMENT.value, validate_choice=False)
     element_id = RadioField("Accepted as evidence of", widget=GovRadioInput(),
                             validate_choice=False)
-    submit = SubmitField("Add message", widget=GovSubmitInput())
+    submit = SubmitField("Add message", widget=OnceSubmitInput())
 
     def validate_kind(self, field):
         if field.data not in {k.value for k in FeedbackKind}:

@@ -70,6 +70,7 @@ def post(entry_id: int):
         element_id = id_argument(form.element_id.data) if is_assessor else None
         try:
             feedback.add_message(current_user, entry, form.body.data, kind, element_id)
+            form.created(url_for("evidence.show", entry_id=entry.id) + "#feedback")
         except feedback.FeedbackError as error:
             db.session.rollback()
             getattr(form, error.field).errors = [*getattr(form, error.field).errors, str(error)]

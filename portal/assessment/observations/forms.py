@@ -13,7 +13,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.assessment.observations.operations import OBSERVATION_MAX_LINKS
 from portal.core.dates import today_in_england
-from portal.core.forms import GovDateField
+from portal.core.forms import GovDateField, OnceForm
 from portal.evidence.forms import HTML_TAG, REASON_MAX
 from portal.frameworks.link_rows import check_link_rows
 
@@ -144,3 +144,7 @@ class ReflectionForm(FlaskForm):
 
 class TransitionForm(FlaskForm):
     """The CSRF-protected form behind the sign-off button."""
+
+
+class NewObservationForm(OnceForm, ObservationForm):
+    """Recording an observation: sent twice (a double click), it is recorded once."""

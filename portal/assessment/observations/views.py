@@ -9,16 +9,19 @@ from flask_login import current_user
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
+from portal.assessment.confirmations import sign_off_confirmation
 from portal.assessment.models import Observation, ObservationState
 from portal.assessment.observations import operations as ops
 from portal.assessment.observations.forms import (
     TEXT_LIMITS,
+    NewObservationForm,
     ObservationForm,
     ReflectionForm,
     TransitionForm,
 )
 from portal.assignments.access import assesses
 from portal.core.access import requires_role, signed_in
+from portal.core.confirm import confirmation_page
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render
 from portal.core.urls import id_argument
@@ -141,13 +144,14 @@ def new():
     """Record an observation of one of my candidates (as observer, or for a colleague)."""
     candidate = _candidate_or_404()
     grouped = _grouped(candidate.id)
-    form = ObservationForm()
+    form = NewObservationForm()
     _prepare(form, grouped, candidate)
     if form.validate_on_submit():
         try:
             observation = ops.create_observation(current_user, candidate,
                                                  _chosen_observer(form), _details(form),
                                                  _allowed_ids(grouped))
+            form.created(url_for("observations.show", observation_id=observation.id))
             db.session.commit()
         except ops.ObservationError as error:
             db.session.rollback()
@@ -226,13 +230,18 @@ def complete(observation_id: int):
     return _form_page(form, grouped, observation.candidate, observation, status=400)
 
 
-@bp.route("/<int:observation_id>/sign-off", methods=["POST"])
+@bp.route("/<int:observation_id>/sign-off", methods=["GET", "POST"])
 @assessors_only
 def sign_off(observation_id: int):
-    """The candidate's current assessor signs off; the record is then locked."""
+    """The candidate's current assessor signs off; the record is then locked. GET asks
+    'are you sure?' first."""
     observation = _observation_or_404(
         observation_id, lambda user, obs: (user.organisation_id == obs.organisation_id
                                            and assesses(user, obs.candidate_id)))
+    if request.method == "GET":
+        if not ops.can_sign_off(current_user, observation):
+            return redirect_to(url_for("observations.show", observation_id=observation.id))
+        return confirmation_page(sign_off_confirmation(observation))
     form = TransitionForm()
     if not form.validate_on_submit():
         return _refused(observation, "The form expired: try signing off again")

@@ -4,11 +4,12 @@ Candidates (and their current assessor) make and cancel links; the public form a
 /give-feedback/<token> is the only page the link opens, in a layout with no navigation.
 """
 
-from flask import Blueprint, abort, current_app, flash, url_for
+from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_login import current_user
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
+from portal.assessment.confirmations import cancel_link_confirmation
 from portal.assessment.models import FeedbackRequest
 from portal.assessment.outside_feedback import operations as outside
 from portal.assessment.outside_feedback.forms import (
@@ -19,6 +20,7 @@ from portal.assessment.outside_feedback.forms import (
 )
 from portal.assignments.access import assesses
 from portal.core.access import public, requires_role
+from portal.core.confirm import confirmation_page
 from portal.core.db import db
 from portal.core.extensions import limiter
 from portal.core.htmx import redirect_to, render
@@ -71,12 +73,17 @@ def index():
                   status=400 if form.errors else 200)
 
 
-@bp.route("/feedback-requests/<int:request_id>/cancel", methods=["POST"])
+@bp.route("/feedback-requests/<int:request_id>/cancel", methods=["GET", "POST"])
 @requires_role(Role.CANDIDATE)
 def cancel(request_id: int):
+    """GET asks 'are you sure?'; the POST from that page cancels the link."""
     link = db.session.get(FeedbackRequest, request_id)
     if link is None or link.candidate_id != current_user.id:
         abort(404)
+    if request.method == "GET":
+        if outside.status(link) != outside.LinkStatus.WAITING:
+            return redirect_to(url_for("outside.index"))
+        return confirmation_page(cancel_link_confirmation(link))
     try:
         outside.cancel_request(current_user, link)
     except outside.OutsideFeedbackError as error:

@@ -6,11 +6,13 @@ from datetime import date
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 
+from portal.assessment.confirmations import report_sign_off_confirmation
 from portal.assessment.reports import operations as reports
 from portal.assignments.access import assesses, manages
 from portal.core.access import signed_in
+from portal.core.confirm import confirmation_page
 from portal.core.db import db
-from portal.core.forms import ConfirmForm
+from portal.core.forms import ConfirmForm, OnceConfirmForm
 from portal.core.htmx import redirect_to, render
 from portal.portfolios.access import get_portfolio_or_404
 from portal.portfolios.models import Portfolio
@@ -36,10 +38,14 @@ def get_report_or_404(report_id: int) -> tuple[ReviewReport, Portfolio]:
 @signed_in
 def start(portfolio_id: int):
     portfolio = get_portfolio_or_404(portfolio_id)
-    if not assesses(current_user, portfolio.candidate_id) or not ConfirmForm().validate_on_submit():
+    if not assesses(current_user, portfolio.candidate_id):
         abort(404)
+    form = OnceConfirmForm()  # sent twice (a double click), one report is started
+    if not form.validate_on_submit():
+        abort(400)
     try:
         report = reports.start_assessment(current_user, portfolio)
+        form.created(url_for("reports.show", report_id=report.id))
     except (reports.ReportError, ValueError) as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -114,20 +120,42 @@ def show(report_id: int):
         reports.save_draft(current_user, report, content)
         if request.form.get("action") == "sign_off":
             missing = reports.missing_for_sign_off(report, portfolio)
+            db.session.commit()  # keep what was written, complete or not
             if missing:
-                db.session.commit()  # keep what was written; explain what is still needed
                 return _render(report, portfolio, dict(missing), status=400)
-            plan = reports.sign_off(current_user, report)
-            db.session.commit()
-            flash("The report has been signed off and can no longer be changed."
-                  + (" A support plan has been opened." if plan else ""), "success")
-        else:
-            db.session.commit()
-            flash("Your draft report has been saved.", "success")
+            # Saved and complete: signing off locks it for good, so ask first.
+            return redirect_to(url_for("reports.sign_off", report_id=report.id))
+        db.session.commit()
+        flash("Your draft report has been saved.", "success")
     except reports.ReportError as error:
         db.session.rollback()
         report, portfolio = get_report_or_404(report_id)
         return _render(report, portfolio, {error.field or "summary": str(error)}, status=400)
+    return redirect_to(url_for("reports.show", report_id=report.id))
+
+
+@bp.route("/<int:report_id>/sign-off", methods=["GET", "POST"])
+@signed_in
+def sign_off(report_id: int):
+    """GET asks 'are you sure?' and says what signing off does; the POST signs off."""
+    report, portfolio = get_report_or_404(report_id)
+    if not assesses(current_user, portfolio.candidate_id):
+        abort(404)
+    if request.method == "GET":
+        if report.state != "draft":
+            return redirect_to(url_for("reports.show", report_id=report.id))
+        return confirmation_page(report_sign_off_confirmation(report, portfolio))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        plan = reports.sign_off(current_user, report)
+    except reports.ReportError as error:
+        db.session.rollback()
+        report, portfolio = get_report_or_404(report_id)
+        return _render(report, portfolio, {error.field or "summary": str(error)}, status=400)
+    db.session.commit()
+    flash("The report has been signed off and can no longer be changed."
+          + (" A support plan has been opened." if plan else ""), "success")
     return redirect_to(url_for("reports.show", report_id=report.id))
 
 

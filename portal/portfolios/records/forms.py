@@ -21,7 +21,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import HiddenInput
 
 from portal.core.dates import today_in_england
-from portal.core.forms import GovDateField
+from portal.core.forms import GovDateField, OnceForm, OnceSubmitInput
 from portal.core.urls import small_number
 from portal.portfolios.records.operations import (
     KSS_COMMENT_MAX,
@@ -50,7 +50,7 @@ def _not_in_future(field, what: str = "The date") -> None:
         raise ValidationError("Enter a date after 1990")
 
 
-class SupportAgreementForm(FlaskForm):
+class SupportAgreementForm(OnceForm):
     agreed_on = GovDateField(
         "When was the agreement made?", description=DATE_HINT,
         required_message="Enter the date the agreement was made",
@@ -75,13 +75,13 @@ class SupportAgreementForm(FlaskForm):
         "Development priorities (optional)",
         description="What you, your assessor and your manager agreed to focus on first.",
     )
-    submit = SubmitField("Save agreement", widget=GovSubmitInput())
+    submit = SubmitField("Save agreement", widget=OnceSubmitInput())
 
     def validate_agreed_on(self, field):
         _not_in_future(field)
 
 
-class DevelopmentPlanForm(FlaskForm):
+class DevelopmentPlanForm(OnceForm):
     agreed_on = GovDateField(
         "When was the plan agreed?", description=DATE_HINT,
         required_message="Enter the date the plan was agreed",
@@ -100,7 +100,7 @@ class DevelopmentPlanForm(FlaskForm):
         "When will the plan be reviewed? (optional)", description=DATE_HINT,
         invalid_message="Enter a real review date, like 27 3 2026",
     )
-    submit = SubmitField("Save plan", widget=GovSubmitInput())
+    submit = SubmitField("Save plan", widget=OnceSubmitInput())
 
     def validate_agreed_on(self, field):
         _not_in_future(field)
@@ -228,7 +228,7 @@ class DeleteRecordForm(FlaskForm):
     submit = SubmitField("Yes, delete it", widget=GovSubmitInput())
 
 
-class KssSelfAssessmentForm(FlaskForm):
+class KssSelfAssessmentForm(OnceForm):
     """Completed date plus, added by `kss_form_class`, a rating and comment per statement."""
 
     completed_on = GovDateField(
@@ -236,7 +236,7 @@ class KssSelfAssessmentForm(FlaskForm):
         required_message="Enter the date you completed the self-assessment",
         invalid_message="Enter a real date, like 27 3 2026",
     )
-    submit = SubmitField("Save self-assessment", widget=GovSubmitInput())
+    submit = SubmitField("Save self-assessment", widget=OnceSubmitInput())
 
     statements: tuple = ()
 
@@ -282,3 +282,12 @@ def kss_form_class(statements) -> type[KssSelfAssessmentForm]:
                                        f"{KSS_COMMENT_MAX:,} characters or fewer")],
         )
     return type("KssSelfAssessmentFormForStatements", (KssSelfAssessmentForm,), fields)
+
+
+# Adding a record: sent twice (a double click), it is added once. The edit forms stay plain.
+class NewSupervisionForm(OnceForm, SupervisionForm):
+    submit = SubmitField("Save supervision record", widget=OnceSubmitInput())
+
+
+class NewProtectedTimeForm(OnceForm, ProtectedTimeForm):
+    submit = SubmitField("Save protected time", widget=OnceSubmitInput())

@@ -26,6 +26,8 @@ from portal.portfolios.records.agreeing import can_review_plans
 from portal.portfolios.records.forms import (
     DeleteRecordForm,
     DevelopmentPlanForm,
+    NewProtectedTimeForm,
+    NewSupervisionForm,
     ProtectedTimeForm,
     ReviewPlanForm,
     SupervisionForm,
@@ -108,6 +110,7 @@ def agreement(portfolio_id: int):
                 protected_time=form.protected_time.data,
                 development_priorities=form.development_priorities.data,
             ))
+            form.created(_index_url(portfolio))
             db.session.commit()
         except records.RecordError as error:
             _refused(form, error)
@@ -154,6 +157,7 @@ def development_plan(portfolio_id: int, stage_code: str):
                                               goals=form.goals.data,
                                               actions=form.actions.data,
                                               review_on=form.review_on.data))
+            form.created(url_for("records.development_plans", portfolio_id=portfolio.id))
             db.session.commit()
         except records.RecordError as error:
             _refused(form, error)
@@ -191,10 +195,11 @@ def supervision(portfolio_id: int):
 @candidates_only
 def supervision_new(portfolio_id: int):
     portfolio = get_portfolio_or_404(portfolio_id, for_edit=True)
-    form = SupervisionForm()
+    form = NewSupervisionForm()
     if form.validate_on_submit():
         try:
             records.add_supervision(current_user, portfolio, _supervision_details(form))
+            form.created(_supervision_list_url(portfolio))
             db.session.commit()
         except records.RecordError as error:
             _refused(form, error)
@@ -274,10 +279,11 @@ def protected_time(portfolio_id: int):
 @candidates_only
 def protected_time_new(portfolio_id: int):
     portfolio = get_portfolio_or_404(portfolio_id, for_edit=True)
-    form = ProtectedTimeForm()
+    form = NewProtectedTimeForm()
     if form.validate_on_submit():
         try:
             records.add_protected_time(current_user, portfolio, _protected_time_details(form))
+            form.created(_protected_time_list_url(portfolio))
             db.session.commit()
         except records.RecordError as error:
             _refused(form, error)
@@ -364,6 +370,7 @@ def kss_self_assessment(portfolio_id: int, stage_code: str):
         try:
             records.save_kss_self_assessment(current_user, portfolio, stage.code,
                                              form.completed_on.data, form.ratings())
+            form.created(url_for("records.kss", portfolio_id=portfolio.id))
             db.session.commit()
         except records.RecordError as error:
             _refused(form, error)

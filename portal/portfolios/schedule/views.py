@@ -12,7 +12,7 @@ from portal.core.template_helpers import plural
 from portal.organisations.access import get_cohort_in_my_organisation
 from portal.organisations.models import CohortMembership
 from portal.portfolios import operations
-from portal.portfolios.forms import ScheduleChangeForm
+from portal.portfolios.forms import NewScheduleChangeForm
 from portal.portfolios.models import Portfolio
 from portal.portfolios.schedule.dates import part_time_extension_days
 
@@ -36,7 +36,7 @@ def _portfolio_for(cohort_id: int, membership_id: int) -> Portfolio:
 @programme_managers
 def change_dates(cohort_id: int, membership_id: int):
     portfolio = _portfolio_for(cohort_id, membership_id)
-    form = ScheduleChangeForm()
+    form = NewScheduleChangeForm()
     if form.validate_on_submit():
         days = form.days.data
         if form.kind.data == "part_time" and form.percent.data:
@@ -45,6 +45,8 @@ def change_dates(cohort_id: int, membership_id: int):
         try:
             operations.record_schedule_change(current_user, portfolio, form.kind.data, days,
                                               form.reason.data)
+            form.created(url_for("schedule.change_dates", cohort_id=cohort_id,
+                                 membership_id=membership_id))
         except operations.PortfolioError as error:
             db.session.rollback()
             form.reason.errors = [*form.reason.errors, str(error)]

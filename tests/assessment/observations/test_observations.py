@@ -361,7 +361,7 @@ def test_a_signed_off_observation_is_locked(app, scene):
     audit_before = len(_actions())
     entries_before = db.session.scalar(db.select(db.func.count(EvidenceEntry.id)))
     soup = page(assessor.get(f"/observations/{observation.id}"))
-    assert soup.select_one("form[action$='/sign-off']") is None
+    assert soup.select_one("form[action$='/sign-off'], a[href$='/sign-off']") is None
     assert soup.select_one("#setting") is None  # read-only view
     locked = "This observation has been signed off and can no longer be changed"
     for url, data in [(f"/observations/{observation.id}", _form(scene, setting="Changed")),

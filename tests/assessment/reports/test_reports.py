@@ -45,6 +45,14 @@ def _full_form(people, rating="on_track", **extra):
     return form
 
 
+def _sign_off(client, report, form):
+    """Save the complete draft with 'Sign off report', then confirm on the page that asks."""
+    response = client.post(f"/reports/{report.id}", data=form)
+    assert response.status_code == 303, response.get_data(as_text=True)[:300]
+    assert response.headers["Location"] == f"/reports/{report.id}/sign-off"
+    return client.post(f"/reports/{report.id}/sign-off")
+
+
 def test_an_assessor_starts_assessment_and_a_draft_opens(client, people):
     report = _start(client, people)
     assert report.state == "draft" and report.review_point_code == "three-month"
@@ -84,7 +92,7 @@ def test_sign_off_needs_every_domain_and_explains_what_is_missing(client, people
 
 def test_sign_off_locks_the_report_and_completes_the_review(app, client, people):
     report = _start(client, people)
-    response = client.post(f"/reports/{report.id}", data=_full_form(
+    response = _sign_off(client, report, _full_form(
         people, **{"action-0-description": "Lead an assessment", "action-0-due": "2026-06-01",
                    "action-0-owner": "Amara"}))
     assert response.status_code == 303
@@ -115,7 +123,7 @@ def test_a_final_report_needs_a_holistic_assessment_and_recommendation(client, p
     response = client.post(f"/reports/{report.id}", data=_full_form(people))
     assert response.status_code == 400
     assert "Choose a recommendation" in error_summary(page(response))
-    response = client.post(f"/reports/{report.id}", data=_full_form(
+    response = _sign_off(client, report, _full_form(
         people, holistic_assessment="Meets the ASYE level.", recommendation="pass"))
     assert response.status_code == 303
     db.session.expire_all()
@@ -138,7 +146,7 @@ def _sign_off_not_on_track(client, people):
     form = _full_form(people, **{f"rating-{domains[5].id}": "not_on_track",
                                  "action-0-description": "Weekly reflective supervision",
                                  "action-0-due": "2099-01-15"})
-    assert client.post(f"/reports/{report.id}", data=form).status_code == 303
+    assert _sign_off(client, report, form).status_code == 303
     return domains
 
 
@@ -218,7 +226,7 @@ def test_the_line_manager_confirms_support_once(app, client, people):
 
 def test_the_candidate_responds_once_and_cannot_write_assessor_fields(app, client, people):
     report = _start(client, people)
-    client.post(f"/reports/{report.id}", data=_full_form(people))
+    _sign_off(client, report, _full_form(people))
     candidate = app.test_client()
     sign_in(candidate, people["candidate"])
     tampered = candidate.post(f"/reports/{report.id}", data=_full_form(
@@ -243,8 +251,7 @@ def test_another_councils_assessor_gets_not_found(app, client, people):
 
 def test_text_in_reports_is_escaped(app, client, people):
     report = _start(client, people)
-    client.post(f"/reports/{report.id}", data=_full_form(
-        people, summary="<script>alert(1)</script>"))
+    _sign_off(client, report, _full_form(people, summary="<script>alert(1)</script>"))
     body = client.get(f"/reports/{report.id}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in body
 
@@ -253,8 +260,7 @@ def test_a_support_plan_shows_on_the_candidates_home_and_the_leads_cohort_page(a
                                                                               people):
     report = _start(client, people)
     domains = _domains(people)
-    client.post(f"/reports/{report.id}", data=_full_form(
-        people, **{f"rating-{domains[0].id}": "not_on_track"}))
+    _sign_off(client, report, _full_form(people, **{f"rating-{domains[0].id}": "not_on_track"}))
     candidate = app.test_client()
     sign_in(candidate, people["candidate"])
     assert "Support plan" in candidate.get("/home").get_data(as_text=True)
