@@ -1,0 +1,230 @@
+"""Steps of the ASYE year as each role takes them in a real browser (issue 18).
+
+Each function is one person's turn: it signs in as them, does their part through the pages
+they would use, and runs axe on every page it visits. Setup that has no page yet goes
+through operations in `final_portfolio_awaits_a_panel`, and nowhere else.
+"""
+
+import re
+from datetime import date
+
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from portal.accounts.models import User
+from portal.assessment.reports import operations as reports
+from portal.core.db import db
+from portal.demo import data
+from portal.portfolios import operations as portfolios
+from portal.portfolios.models import Portfolio
+from tests.browser.conftest import assert_no_axe_violations
+from tests.browser.test_sign_in_journeys import sign_in
+
+CANDIDATE = "Amara Okafor"
+ASSESSOR = "Helen Shaw"
+PANEL_TITLE = "ASYE progression panel, year walk"
+FINAL_SUMMARY = "A year of steady, reflective growth in assessment and direct work."
+
+
+def demo_user(local: str) -> User:
+    return db.session.scalar(select(User).where(User.email == data.email_for(local)))
+
+
+def candidate_portfolio_id(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(Portfolio.id).where(
+            Portfolio.candidate_id == demo_user("candidate").id))
+
+
+def _visit(page: Page, heading: str | re.Pattern) -> None:
+    """Expect the page's main heading, then check it with axe."""
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    assert_no_axe_violations(page)
+
+
+def _sign_in_as(page: Page, local: str) -> None:
+    page.context.clear_cookies()
+    sign_in(page, data.email_for(local))
+    expect(page).to_have_url(re.compile(r"/home$"))
+    assert_no_axe_violations(page)
+
+
+def _main_menu(page: Page, name: str) -> None:
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name=name).click()
+
+
+# --- The 3-month review -------------------------------------------------------------
+
+
+def candidate_submits_for_the_three_month_review(page: Page) -> None:
+    _sign_in_as(page, "candidate")
+    page.get_by_role("link", name="Your portfolio").first.click()
+    _visit(page, "Your portfolio")
+    page.get_by_label(re.compile("3-month review")).check()
+    page.get_by_role("button", name="Submit portfolio").click()
+    _visit(page, "Submitted portfolio")
+
+
+def assessor_reads_the_supervision_log_and_kss_self_assessment(page: Page) -> None:
+    _sign_in_as(page, "assessor")
+    _main_menu(page, "Your candidates")
+    _visit(page, "Your work queue")
+    page.get_by_role("link", name="See all your candidates").click()
+    _visit(page, "Your candidates")
+    page.get_by_role("link", name=CANDIDATE).click()
+    _visit(page, CANDIDATE)
+    page.get_by_role("link", name=re.compile("^Open portfolio")).click()
+    _visit(page, f"{CANDIDATE}'s portfolio")
+    page.get_by_role("link", name=re.compile("^Records: .*supervision")).click()
+    _visit(page, f"{CANDIDATE}’s portfolio records")
+    page.get_by_role("link", name="View supervision records").click()
+    _visit(page, "Supervision records")
+    expect(page.locator("main")).to_contain_text("Caseload, reflection on recent visits")
+    page.get_by_role("link", name=re.compile("^Back to")).click()
+    page.get_by_role("link", name="View KSS self-assessments").click()
+    _visit(page, "KSS self-assessments")
+    page.get_by_role("link", name=re.compile("self-assessment for")).first.click()
+    expect(page.locator("main")).to_contain_text("Starting point agreed with my assessor.")
+    assert_no_axe_violations(page)
+
+
+def _confirm_if_asked(page: Page, done: str) -> None:
+    """Go through the "Are you sure?" page in front of an irreversible action, if there is
+    one, and expect the success banner saying `done`."""
+    banner = page.locator(".govuk-notification-banner--success")
+    question = page.get_by_role("heading", level=1, name=re.compile("^Are you sure"))
+    expect(banner.or_(question)).to_be_visible()
+    if question.is_visible():
+        assert_no_axe_violations(page)
+        page.get_by_role("button", name=re.compile("^Yes")).click()
+    expect(banner).to_contain_text(done)
+    assert_no_axe_violations(page)
+
+
+def assessor_writes_and_signs_the_report(page: Page) -> None:
+    page.goto(page.url.rsplit("/records", 1)[0])
+    _visit(page, f"{CANDIDATE}'s portfolio")
+    page.get_by_role("button", name="Start assessment").click()
+    _visit(page, re.compile("^Review report"))
+    page.get_by_label("Summary of progress").fill(
+        "Amara has settled well and reflects carefully on her visits.")
+    for rating in page.get_by_label("On track", exact=True).all():
+        rating.check()
+    page.get_by_label("Holistic assessment against the target level").fill(
+        "On track for the ASYE level at three months.")
+    recommendations = page.locator("input[name=recommendation]")
+    if recommendations.count():
+        recommendations.first.check()
+    page.get_by_role("button", name="Sign off report").click()
+    _confirm_if_asked(page, "The report has been signed off")
+
+
+def line_manager_confirms_the_report_from_their_queue(page: Page) -> None:
+    _sign_in_as(page, "manager")
+    _main_menu(page, "Your candidates")
+    _visit(page, "Your work queue")
+    page.locator("tr", has_text="Report to confirm").filter(has_text=CANDIDATE).get_by_role(
+        "link", name=f"Open report for {CANDIDATE}").click()
+    _visit(page, re.compile("^Review report"))
+    for question in ("Has the candidate had regular supervision?",
+                     "Has the candidate had their protected development time?",
+                     "Has the candidate had a reduced workload?"):
+        page.get_by_role("group", name=question).get_by_label("Yes").check()
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "your confirmation has been recorded")
+    assert_no_axe_violations(page)
+
+
+def lead_sees_the_progress_and_opens_the_portfolio(page: Page) -> None:
+    _sign_in_as(page, "lead")
+    _main_menu(page, "Cohorts")
+    _visit(page, "Cohorts")
+    page.get_by_role("link", name="ASYE children's services September 2026").click()
+    _visit(page, "ASYE children's services September 2026")
+    page.get_by_role("link", name=f"{CANDIDATE}’s portfolio").click()
+    _visit(page, f"{CANDIDATE}'s portfolio")
+    three_month_review = page.get_by_role("row", name=re.compile("3-month review"))
+    expect(three_month_review).to_contain_text("Done")
+    expect(page.locator("main")).to_contain_text(re.compile("signed off"))
+
+
+# --- The final panel ----------------------------------------------------------------
+
+
+def final_portfolio_awaits_a_panel(app) -> None:
+    """The rest of the year (observations, mid-point and final reports) in one shortcut:
+    the demo candidate's portfolio submitted for the panel with a signed final report."""
+    with app.app_context():
+        candidate, assessor = demo_user("candidate"), demo_user("assessor")
+        portfolio = db.session.scalar(select(Portfolio).where(
+            Portfolio.candidate_id == candidate.id))
+        portfolios.submit_for_panel(candidate, portfolio, [])
+        report = reports.start_assessment(assessor, portfolio)
+        reports.save_draft(assessor, report, reports.ReportContent(
+            summary=FINAL_SUMMARY,
+            ratings={d.id: ("on_track", "") for d in reports.pcf_domains(portfolio)},
+            holistic_assessment="Practises safely at the level expected at the end of the ASYE.",
+            recommendation="pass"))
+        reports.sign_off(assessor, report)
+        db.session.commit()
+
+
+def lead_puts_the_portfolio_to_a_panel_without_conflicts(page: Page) -> None:
+    _sign_in_as(page, "lead")
+    _main_menu(page, "Panels")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name=re.compile("^Create a panel")).click()
+    _visit(page, "Create a panel")
+    today = date.today()
+    page.get_by_label("Title").fill(PANEL_TITLE)
+    page.get_by_label("Day").fill(str(today.day))
+    page.get_by_label("Month").fill(str(today.month))
+    page.get_by_label("Year").fill(str(today.year))
+    page.get_by_role("group", name="Programmes").get_by_role("checkbox").first.check()
+    page.get_by_label("Chair", exact=True).select_option(label="Margaret Doyle")
+    members = page.get_by_role("group", name="Members")
+    # The candidate's assessor and line manager would be conflicted: neither sits.
+    for member in ("Imran Khan", "Sarah Lewis"):
+        members.get_by_label(member).check()
+    page.get_by_role("button", name="Create panel").click()
+    _visit(page, PANEL_TITLE)
+    page.get_by_role("button", name=f"Add to agenda: {CANDIDATE}").click()
+    expect(page.locator("main table").first).to_contain_text(CANDIDATE)
+    expect(page.locator("main")).not_to_contain_text(re.compile("conflict", re.IGNORECASE))
+    assert_no_axe_violations(page)
+
+
+def chair_records_the_decision_on_the_panels_date(page: Page) -> None:
+    _sign_in_as(page, "chair")
+    page.get_by_role("link", name="Your panels").first.click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name=re.compile(PANEL_TITLE)).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(PANEL_TITLE)
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name=re.compile("^Record the decision")).first.click()
+    _visit(page, "Record the panel's decision")
+    page.get_by_label("Approved", exact=True).check()
+    page.get_by_label("Rationale").fill("Consistent, reflective practice across the year.")
+    page.get_by_role("button", name="Confirm the decision").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "The panel's decision has been recorded.")
+    _visit(page, "Panel decision")
+
+
+def candidate_home_shows_the_outcome(page: Page) -> None:
+    _sign_in_as(page, "candidate")
+    expect(page.locator("main")).to_contain_text(re.compile("approved|passed", re.IGNORECASE))
+    page.get_by_role("link", name=re.compile("decision", re.IGNORECASE)).first.click()
+    _visit(page, "Your panel decision")
+
+
+def no_queue_keeps_the_finished_work(page: Page) -> None:
+    for local, menu in (("assessor", "Your candidates"), ("manager", "Your candidates")):
+        _sign_in_as(page, local)
+        _main_menu(page, menu)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        expect(page.locator("main")).not_to_contain_text(CANDIDATE)
+        assert_no_axe_violations(page)
