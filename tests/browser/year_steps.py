@@ -30,12 +30,6 @@ def demo_user(local: str) -> User:
     return db.session.scalar(select(User).where(User.email == data.email_for(local)))
 
 
-def candidate_portfolio_id(app) -> int:
-    with app.app_context():
-        return db.session.scalar(select(Portfolio.id).where(
-            Portfolio.candidate_id == demo_user("candidate").id))
-
-
 def _visit(page: Page, heading: str | re.Pattern) -> None:
     """Expect the page's main heading, then check it with axe."""
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
@@ -65,15 +59,17 @@ def candidate_submits_for_the_three_month_review(page: Page) -> None:
     _visit(page, "Submitted portfolio")
 
 
-def assessor_reads_the_supervision_log_and_kss_self_assessment(page: Page) -> None:
-    _sign_in_as(page, "assessor")
+def _open_from_the_queue(page: Page, kind: str, link: str) -> None:
+    """Open the candidate's item of this kind from the signed-in person's work queue."""
     _main_menu(page, "Your candidates")
     _visit(page, "Your work queue")
-    page.get_by_role("link", name="See all your candidates").click()
-    _visit(page, "Your candidates")
-    page.get_by_role("link", name=CANDIDATE).click()
-    _visit(page, CANDIDATE)
-    page.get_by_role("link", name=re.compile("^Open portfolio")).click()
+    page.locator("tr", has_text=kind).filter(has_text=CANDIDATE).get_by_role(
+        "link", name=re.compile(rf"^{link}\s+for {CANDIDATE}$")).click()
+
+
+def assessor_reads_the_supervision_log_and_kss_self_assessment(page: Page) -> None:
+    _sign_in_as(page, "assessor")
+    _open_from_the_queue(page, "Submission awaiting assessment", "Open portfolio")
     _visit(page, f"{CANDIDATE}'s portfolio")
     page.get_by_role("link", name=re.compile("^Records: .*supervision")).click()
     _visit(page, f"{CANDIDATE}’s portfolio records")
@@ -102,7 +98,7 @@ def _confirm_if_asked(page: Page, done: str) -> None:
 
 
 def assessor_writes_and_signs_the_report(page: Page) -> None:
-    page.goto(page.url.rsplit("/records", 1)[0])
+    _open_from_the_queue(page, "Submission awaiting assessment", "Open portfolio")
     _visit(page, f"{CANDIDATE}'s portfolio")
     page.get_by_role("button", name="Start assessment").click()
     _visit(page, re.compile("^Review report"))
@@ -116,10 +112,7 @@ def assessor_writes_and_signs_the_report(page: Page) -> None:
 
 def line_manager_confirms_the_report_from_their_queue(page: Page) -> None:
     _sign_in_as(page, "manager")
-    _main_menu(page, "Your candidates")
-    _visit(page, "Your work queue")
-    page.locator("tr", has_text="Report to confirm").filter(has_text=CANDIDATE).get_by_role(
-        "link", name=f"Open report for {CANDIDATE}").click()
+    _open_from_the_queue(page, "Report to confirm", "Open report")
     _visit(page, re.compile("^Review report"))
     for question in ("Has the candidate had regular supervision?",
                      "Has the candidate had their protected development time?",
