@@ -114,7 +114,11 @@ def _register_blueprints(app: Flask) -> None:
     from portal.frameworks.views import bp as frameworks_bp
     from portal.home.views import bp as home_bp
     from portal.notifications.views import bp as notifications_bp
+    from portal.panels.agenda_views import bp as agendas_bp
+    from portal.panels.attendance_views import bp as attendance_bp
+    from portal.panels.correction_views import bp as corrections_bp
     from portal.panels.decision_views import bp as decisions_bp
+    from portal.panels.timeline_views import bp as timeline_bp
     from portal.panels.views import bp as panels_bp
     from portal.portfolios.records.views import bp as records_bp
     from portal.portfolios.schedule.views import bp as schedule_bp
@@ -127,8 +131,8 @@ def _register_blueprints(app: Flask) -> None:
                       evidence_bp, attachments_bp, portfolios_bp, records_bp, sufficiency_bp,
                       programmes_bp, schedule_bp, assignments_bp, assess_bp, notifications_bp,
                       feedback_bp, outside_bp, observations_bp, reports_bp, panels_bp,
-                      decisions_bp, support_plans_bp, invitations_bp, outbox_bp,
-                      reminders_bp):
+                      agendas_bp, attendance_bp, timeline_bp, decisions_bp, corrections_bp,
+                      support_plans_bp, invitations_bp, outbox_bp, reminders_bp):
         app.register_blueprint(blueprint)
 
 

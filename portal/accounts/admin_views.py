@@ -6,6 +6,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts import invitations, operations
+from portal.accounts.deactivation import deactivation_warnings
 from portal.accounts.forms import ImportUsersForm, UserForm
 from portal.accounts.imports import import_users
 from portal.accounts.models import User, UserRole
@@ -107,7 +108,8 @@ def edit(user_id: int):
             flash(f"Changes to {user.name} have been saved.", "success")
             return redirect_to(url_for("users.index"))
     return render("accounts/admin/user_form.html", form=form, user=user,
-                  confirm=ConfirmForm(), status=400 if form.errors else 200)
+                  confirm=ConfirmForm(), warnings=deactivation_warnings(user),
+                  status=400 if form.errors else 200)
 
 
 @bp.route("/<int:user_id>/deactivate", methods=["POST"])
@@ -115,6 +117,7 @@ def edit(user_id: int):
 def deactivate(user_id: int):
     user = get_user_in_my_organisation(user_id)
     if ConfirmForm().validate_on_submit():
+        warnings = deactivation_warnings(user)
         try:
             operations.deactivate_user(current_user, user)
         except operations.AccountError as error:
@@ -122,6 +125,8 @@ def deactivate(user_id: int):
         else:
             db.session.commit()
             flash(f"{user.name} has been deactivated and signed out everywhere.", "success")
+            for warning in warnings:
+                flash(warning, "warning")
     return redirect_to(url_for("users.edit", user_id=user.id))
 
 

@@ -11,6 +11,7 @@ from portal.core.dates import today_in_england
 from portal.core.htmx import render
 from portal.home import queries
 from portal.home.candidate_status import candidate_status
+from portal.panels.queries import member_panels
 from portal.portfolios.views import review_point_status
 
 bp = Blueprint("home", __name__)
@@ -66,6 +67,9 @@ def index():
         context["candidate_status"] = candidate_status(current_user.id, today_in_england())
     if roles & {Role.ASSESSOR, Role.LINE_MANAGER}:
         context["assessor_summary"] = _assessor_summary(current_user)
+    if roles & {Role.PANEL_MEMBER, Role.PANEL_CHAIR}:
+        context["upcoming_panels"], context["recent_panels"] = member_panels(
+            current_user.id, current_user.organisation_id, today_in_england())
     if roles & {Role.PROGRAMME_LEAD, Role.ADMINISTRATOR}:
         context["cohort_rows"] = queries.cohort_overview(current_user.organisation_id)
     if Role.ADMINISTRATOR in roles:

@@ -9,7 +9,6 @@ from sqlalchemy.orm import joinedload
 from portal.accounts.roles import Role
 from portal.assignments.access import assesses
 from portal.core.db import db
-from portal.panels import operations
 from portal.panels.models import (
     AgendaItem,
     DecisionReviewRequest,
@@ -32,7 +31,7 @@ def get_panel_for_member(panel_id: int) -> Panel:
                                                      joinedload(Panel.programmes)])
     if panel is None or panel.organisation_id != current_user.organisation_id:
         abort(404)
-    if not operations.is_member(current_user, panel):
+    if not panel.has_member(current_user.id):
         abort(404)
     return panel
 
@@ -51,9 +50,10 @@ def is_council_lead(user, organisation_id: int, *, admins: bool = True) -> bool:
 
 
 def get_item_for_chair_or_404(panel_id: int, item_id: int) -> AgendaItem:
-    """The agenda item, for the panel's chair only (members and everyone else get 404)."""
+    """The agenda item, for the panel's chair only (members and everyone else get 404);
+    an item taken off the agenda is gone for the chair too."""
     item = db.session.get(AgendaItem, item_id)
-    if (item is None or item.panel_id != panel_id
+    if (item is None or item.panel_id != panel_id or item.state == "removed"
             or item.panel.organisation_id != current_user.organisation_id
             or item.panel.chair_id != current_user.id):
         abort(404)
@@ -69,7 +69,7 @@ def get_decision_or_404(decision_id: int) -> PanelDecision:
     if panel.organisation_id != current_user.organisation_id:
         abort(404)
     candidate_id = decision.agenda_item.portfolio.candidate_id
-    if not (operations.is_member(current_user, panel) or current_user.id == candidate_id
+    if not (panel.has_member(current_user.id) or current_user.id == candidate_id
             or is_council_lead(current_user, panel.organisation_id)
             or assesses(current_user, candidate_id)):
         abort(404)

@@ -39,6 +39,7 @@ TRANSITIONS = {
     "return_to_candidate": {PortfolioState.UNDER_ASSESSMENT},
     "complete_review": {PortfolioState.UNDER_ASSESSMENT},
     "place_on_panel": {PortfolioState.UNDER_ASSESSMENT},
+    "take_off_panel": {PortfolioState.AT_PANEL},
     "record_decision": {PortfolioState.AT_PANEL},
 }
 
@@ -53,6 +54,7 @@ REFUSALS = {
     "return_to_candidate": "Only a portfolio under assessment can be returned",
     "complete_review": "Only a portfolio under assessment can finish a review",
     "place_on_panel": "Only a portfolio with a final assessment can go on a panel agenda",
+    "take_off_panel": "Only a portfolio waiting at a panel can be taken off its agenda",
     "record_decision": "Only a portfolio at panel can have a decision recorded",
 }
 
@@ -227,6 +229,14 @@ def complete_review(actor: User, portfolio: Portfolio) -> None:
 def place_on_panel(actor: User, portfolio: Portfolio, agenda_item_id: int) -> None:
     _check_transition(portfolio, "place_on_panel")
     _move(actor, portfolio, "placed_on_panel", PortfolioState.AT_PANEL,
+          agenda_item_id=agenda_item_id)
+
+
+def take_off_panel(actor: User, portfolio: Portfolio, agenda_item_id: int) -> None:
+    """Taken off a panel's agenda before a decision: back to the state a portfolio goes to
+    a panel from, with its final report, ready for another panel."""
+    _check_transition(portfolio, "take_off_panel")
+    _move(actor, portfolio, "taken_off_panel", PortfolioState.UNDER_ASSESSMENT,
           agenda_item_id=agenda_item_id)
 
 

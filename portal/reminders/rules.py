@@ -153,7 +153,7 @@ def panel_papers(today: date) -> list[Reminder]:
         PanelMember.panel_id.in_([panel_id for panel_id, _, _ in panels]))).all()
     found = []
     for panel_id, sits_on, chair_id in panels:
-        link = path_for("panels.show", panel_id=panel_id)
+        link = path_for("agendas.show", panel_id=panel_id)
         message = f"The papers for the panel on {_uk_date(sits_on)} are ready to read."
         people = {chair_id} | {user for panel, user in members if panel == panel_id}
         found.extend(Reminder(person, f"panel:{panel_id}:papers", message, link, True)

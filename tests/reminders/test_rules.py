@@ -9,7 +9,7 @@ from portal.assignments.models import AssignmentRole
 from portal.assignments.operations import assign
 from portal.core.dates import UK
 from portal.core.db import db
-from portal.panels import operations as panels
+from portal.panels import decisions
 from portal.panels.models import PanelDecision
 from portal.portfolios.reviews.models import ReviewReport
 from portal.reminders.models import ReminderSent
@@ -62,10 +62,10 @@ def test_panel_papers_go_to_the_chair_and_members_a_week_before(council, panel_w
 def _decide(council, item, code: str, **extra) -> PanelDecision:  # noqa: F811
     from portal.assessment.reports.operations import pcf_domains
 
-    details = panels.DecisionDetails(
+    details = decisions.DecisionDetails(
         code=code, rationale="Reasons.", domain_ids=[d.id for d in pcf_domains(item.portfolio)[:2]],
         **extra)
-    decision = panels.record_decision(council["chair"], item, item.version, details,
+    decision = decisions.record_decision(council["chair"], item, item.version, details,
                                       date(2027, 1, 20))
     db.session.commit()
     return decision
