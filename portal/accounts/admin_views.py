@@ -16,6 +16,7 @@ from portal.core.db import db
 from portal.core.forms import ConfirmForm
 from portal.core.htmx import redirect_to, render
 from portal.core.pagination import paginate
+from portal.core.template_helpers import plural
 from portal.organisations.models import Team
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
@@ -158,13 +159,17 @@ def import_csv():
             result = import_users(current_user, raw)
             if result.errors:
                 db.session.rollback()
+                # A browser cannot keep a chosen file: say so, beside the file input.
                 form.csv_file.errors = [
-                    f"The file has {len(result.errors)} problem(s). Nothing was imported."
+                    f"The file has {plural(len(result.errors), 'problem')}. Nothing was "
+                    "imported. Fix the file, then choose it again"
                 ]
             else:
                 db.session.commit()
-                flash(f"{len(result.created)} people were imported and sent invitations.",
-                      "success")
+                one = len(result.created) == 1
+                imported = plural(len(result.created), "person", "people")
+                flash(f"{imported} {'was' if one else 'were'} imported and sent "
+                      f"{'an invitation' if one else 'invitations'}.", "success")
                 return redirect_to(url_for("users.index"))
     return render("accounts/admin/import.html", form=form, result=result,
                   status=400 if form.errors else 200)

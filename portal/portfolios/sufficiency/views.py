@@ -88,9 +88,8 @@ def heat_map_drawing(heat: sufficiency.HeatMap) -> dict:
                 for column, count in zip(columns, row.counts, strict=True)
             ]
             rows.append({"y": y, "text_y": y + cell_height // 2 + 5, "indent": 4 + indent,
-                         "label": _shorten(f"{row.element.code} {row.element.title}",
-                                           44 - indent // 6),
-                         "full_label": f"{row.element.code} {row.element.title}",
+                         "label": _shorten(row.element.label, 44 - indent // 6),
+                         "full_label": row.element.label,
                          "cells": cells})
             y += cell_height
         groups.append({"heading": group.framework.label, "heading_y": heading_y,
