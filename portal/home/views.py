@@ -32,14 +32,6 @@ def _review_points_to_come(user: User):
             for point in queries.outstanding_review_points(user.id)]
 
 
-def _assessor_summary(user: User) -> dict:
-    """How many candidates the person has now and how much work waits in their queue."""
-    today = today_in_england()
-    caseload, items = queue.work_queue(user, today)
-    return {"candidates": len(caseload.all), "queue_items": len(items),
-            "overdue": sum(1 for item in items if item.overdue(today))}
-
-
 # Which parts of the home page each role sees, in the order they appear.
 SECTIONS = [
     ("candidate", {Role.CANDIDATE}),
@@ -66,7 +58,8 @@ def index():
         context["review_points"] = _review_points_to_come(current_user)
         context["candidate_status"] = candidate_status(current_user.id, today_in_england())
     if roles & {Role.ASSESSOR, Role.LINE_MANAGER}:
-        context["assessor_summary"] = _assessor_summary(current_user)
+        # The same numbers the queue page shows, from the same work queue.
+        context["assessor_summary"] = queue.queue_summary(current_user, today_in_england())
     if roles & {Role.PANEL_MEMBER, Role.PANEL_CHAIR}:
         context["upcoming_panels"], context["recent_panels"] = member_panels(
             current_user.id, current_user.organisation_id, today_in_england())

@@ -69,6 +69,9 @@ def place_on_agenda(actor: User, panel: Panel, portfolio: Portfolio) -> AgendaIt
         raise PanelError("This panel was cancelled or has closed")
     if portfolio.programme_id not in {p.id for p in panel.programmes}:
         raise PanelError("This panel does not consider that programme")
+    # Two organisers adding the same portfolio at once: the second waits here, then finds
+    # the first one's open item below and is refused.
+    portfolio_operations.lock(portfolio)
     report = final_report(portfolio)
     if report is None:
         raise PanelError("Only a submitted portfolio with a signed-off final recommendation "

@@ -43,7 +43,8 @@ def test_the_counts_read_as_english(client, org, admin):
     """'1 person was imported', '1 problem': never '1 people' or 'problem(s)'."""
     response = _upload(client, "name,email,roles,team\nAmara Okafor,amara@example.org,candidate,\n")
     assert response.status_code == 303
-    assert "1 person was imported." in client.get(response.headers["Location"]).get_data(
+    followed = client.get(response.headers["Location"])
+    assert "1 person was imported and sent an invitation." in followed.get_data(
         as_text=True)
     response = _upload(client, "name,email,roles,team\nSam Reid,sam@example.org,wizard,\n")
     message = page(response).select_one("#csv_file-error").get_text(" ", strip=True)

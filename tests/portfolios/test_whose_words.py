@@ -13,7 +13,11 @@ from portal.portfolios.models import ProtectedTimeRecord, SupervisionRecord
 from tests import factories
 from tests.conftest import page, sign_in
 from tests.portfolios.conftest import make_portfolio
-from tests.portfolios.sufficiency.test_sufficiency import add_agreement, add_entry, add_stage_records
+from tests.portfolios.sufficiency.test_sufficiency import (
+    add_agreement,
+    add_entry,
+    add_stage_records,
+)
 
 START = date(2026, 1, 5)
 NAME = "Aisha Khan"

@@ -1,11 +1,11 @@
 """A review report speaks to whoever reads it: the candidate reads "Your response" and
 "Returned to you"; their assessor reads the candidate's name."""
 
-from tests.assessment.reports.test_reports import _start, people  # noqa: F401 - a fixture
+from tests.assessment.reports.test_reports import _start
 from tests.conftest import page, sign_in
 
 
-def test_a_returned_report_names_the_candidate_to_others_and_says_you_to_them(client, people):  # noqa: F811
+def test_a_returned_report_names_the_candidate_to_others_and_says_you_to_them(client, people):
     report = _start(client, people)
     client.post(f"/reports/{report.id}/return", data={"requests": "Add a reflection"})
     url = f"/reports/{report.id}"
