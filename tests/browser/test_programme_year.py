@@ -12,9 +12,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "Visibility rules and queues that clear (issue 18) not on main yet: the assessor's view "
-    "of the portfolio has no link to the candidate's records, the line manager's queue has "
-    "no report to confirm, and the lead cannot open portfolios"))
+    "Visibility rules (issue 18) not on main yet: the assessor's view of the portfolio has "
+    "no link to the candidate's records, and the lead's cohort page cannot open portfolios"))
 def test_the_three_month_review_passes_between_roles(page: Page, seeded_demo):
     year.candidate_submits_for_the_three_month_review(page)
     year.assessor_reads_the_supervision_log_and_kss_self_assessment(page)
@@ -23,9 +22,6 @@ def test_the_three_month_review_passes_between_roles(page: Page, seeded_demo):
     year.lead_sees_the_progress_and_opens_the_portfolio(page)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Queues that clear (issue 18) not on main yet: after the panel's decision the "
-    "assessor's queue still lists the candidate's finished work"))
 def test_the_final_panel_decides_and_the_work_clears(page: Page, app, seeded_demo):
     year.final_portfolio_awaits_a_panel(app)
     year.lead_puts_the_portfolio_to_a_panel_without_conflicts(page)
