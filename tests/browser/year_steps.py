@@ -12,7 +12,6 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.assessment.reports import operations as reports
 from portal.core.db import db
 from portal.demo import data
 from portal.portfolios import operations as portfolios
@@ -22,7 +21,6 @@ from tests.browser.test_sign_in_journeys import sign_in
 
 CANDIDATE = "Amara Okafor"
 PANEL_TITLE = "ASYE progression panel, year walk"
-FINAL_SUMMARY = "A year of steady, reflective growth in assessment and direct work."
 
 
 def demo_user(local: str) -> User:
@@ -96,15 +94,32 @@ def _confirm_if_asked(page: Page, done: str) -> None:
     assert_no_axe_violations(page)
 
 
-def assessor_writes_and_signs_the_report(page: Page) -> None:
+def assessor_writes_and_signs_the_review_report(page: Page) -> None:
+    _sign_in_as(page, "assessor")
+    _write_and_sign_the_report(
+        page, "Amara has settled well and reflects carefully on her visits.")
+
+
+def assessor_writes_and_signs_the_final_report(page: Page) -> None:
+    _sign_in_as(page, "assessor")
+    _write_and_sign_the_report(
+        page, "A year of steady, reflective growth in assessment and direct work.", final=True)
+
+
+def _write_and_sign_the_report(page: Page, summary: str, final: bool = False) -> None:
+    """From the queue's submission to a signed-off report; the final one also carries the
+    holistic assessment and the recommendation."""
     _open_from_the_queue(page, "Submission awaiting assessment", "Open portfolio")
     _visit(page, f"{CANDIDATE}'s portfolio")
     page.get_by_role("button", name="Start assessment").click()
     _visit(page, re.compile("^Review report"))
-    page.get_by_label("Summary of progress").fill(
-        "Amara has settled well and reflects carefully on her visits.")
+    page.get_by_label("Summary of progress").fill(summary)
     for rating in page.get_by_label("On track", exact=True).all():
         rating.check()
+    if final:
+        page.get_by_label("Holistic assessment against the target level").fill(
+            "Practises safely and reflectively at the level expected at the end of the ASYE.")
+        page.get_by_role("group", name="Recommendation").get_by_label("Pass").check()
     page.get_by_role("button", name="Sign off report").click()
     _confirm_if_asked(page, "The report has been signed off")
 
@@ -140,21 +155,15 @@ def lead_sees_the_progress_and_opens_the_portfolio(page: Page) -> None:
 # --- The final panel ----------------------------------------------------------------
 
 
-def final_portfolio_awaits_a_panel(app) -> None:
-    """The rest of the year (observations, mid-point and final reports) in one shortcut:
-    the demo candidate's portfolio submitted for the panel with a signed final report."""
+def final_portfolio_is_submitted_for_the_panel(app) -> None:
+    """The rest of the year (observations, the mid-point review, feedback) in one shortcut:
+    the demo candidate's whole portfolio submitted for the panel, which the page would
+    refuse while the demo's year is unfinished."""
     with app.app_context():
-        candidate, assessor = demo_user("candidate"), demo_user("assessor")
+        candidate = demo_user("candidate")
         portfolio = db.session.scalar(select(Portfolio).where(
             Portfolio.candidate_id == candidate.id))
         portfolios.submit_for_panel(candidate, portfolio, [])
-        report = reports.start_assessment(assessor, portfolio)
-        reports.save_draft(assessor, report, reports.ReportContent(
-            summary=FINAL_SUMMARY,
-            ratings={d.id: ("on_track", "") for d in reports.pcf_domains(portfolio)},
-            holistic_assessment="Practises safely at the level expected at the end of the ASYE.",
-            recommendation="pass"))
-        reports.sign_off(assessor, report)
         db.session.commit()
 
 
