@@ -6,6 +6,13 @@ MIN_THROUGHPUT_RATIO = 0.35  # issue 17: at least 0.35 x the floor at 8 connecti
 MAX_P95_RATIO = 3.0
 MAX_QUERIES = 10
 MAX_UPLOAD_GROWTH_MB = 16.0
+# Issue 19: one daily reminder run over 20,000 candidates in under a minute, in batches: a
+# fixed number of statements (each rule's query, the opt-outs...) plus a few per batch of
+# BATCH reminders, never one per person.
+MAX_REMINDER_SECONDS = 60.0
+REMINDER_FIXED_STATEMENTS = 40
+REMINDER_STATEMENTS_PER_BATCH = 8
+REMINDER_BATCH = 1000  # portal.reminders.operations.BATCH (not imported: no app needed here)
 
 COLUMNS = [("page", "Page", "<"), ("rps", "req/s", ">"), ("p50_ms", "p50 ms", ">"),
            ("p95_ms", "p95 ms", ">"), ("ratio", "x floor", ">"), ("p95_ratio", "p95 x floor", ">"),
@@ -54,6 +61,24 @@ def upload_verdict(upload: dict) -> tuple[str, list[str]]:
     return "met", []
 
 
+def reminder_statement_limit(reminders: int) -> int:
+    batches = -(-max(reminders, 1) // REMINDER_BATCH)
+    return REMINDER_FIXED_STATEMENTS + REMINDER_STATEMENTS_PER_BATCH * batches
+
+
+def reminders_verdict(run: dict) -> tuple[str, list[str]]:
+    if run.get("skipped"):
+        return "skipped", [run["skipped"]]
+    misses = []
+    if run["seconds"] >= MAX_REMINDER_SECONDS:
+        misses.append(f"took {run['seconds']:.1f} s (target < {MAX_REMINDER_SECONDS:.0f} s)")
+    limit = reminder_statement_limit(run["reminders"])
+    if run["statements"] > limit:
+        misses.append(f"{run['statements']} SQL statements (target ≤ {limit} for "
+                      f"{run['reminders']} reminders: batches, not one per person)")
+    return ("missed" if misses else "met"), misses
+
+
 def _cell(page: dict, key: str) -> str:
     value = page.get(key)
     if key == "queries":
@@ -89,6 +114,16 @@ def format_table(results: dict) -> str:
                        f"{upload['rss_growth_mb']:.1f} MB (peak RSS of the worker that "
                        f"served it), {upload.get('queries', '–')} SQL queries "
                        f"-> {upload['verdict']}")
+    run = results.get("reminders_daily")
+    if run:
+        if run.get("skipped"):
+            out.append(f"Daily reminders: skipped ({run['skipped']})")
+        else:
+            out.append(f"Daily reminders: {run['seconds']:.1f} s, {run['statements']} SQL "
+                       f"statements, {run['reminders']} reminders for {run['candidates']} "
+                       f"candidates -> {run.get('verdict', '–')}")
+            if run.get("verdict") == "missed":
+                out.append("  daily reminders: " + "; ".join(run["reasons"]))
     for row in rows[1:]:
         if row.get("reasons") and row.get("verdict") != "met":
             out.append(f"  {row['page']}: " + "; ".join(row["reasons"]))
@@ -107,5 +142,9 @@ def judge(results: dict) -> dict:
     if upload:
         upload["verdict"], upload["reasons"] = upload_verdict(upload)
         summary[upload["verdict"]].append("upload_100mb")
+    run = results.get("reminders_daily")
+    if run:
+        run["verdict"], run["reasons"] = reminders_verdict(run)
+        summary[run["verdict"]].append("reminders_daily")
     results["targets"] = summary
     return summary

@@ -1,7 +1,8 @@
 """The load benchmark: start the portal under gunicorn (2 workers, each with the threads
 gunicorn.conf.py sets, as production runs it), sign in many bench users of each role,
 drive every key page with wrk for a fixed time, measure the floor page in the same run,
-count SQL per request, time a 100 MB upload and watch the worker's memory.
+count SQL per request, time a 100 MB upload and watch the worker's memory, then time one
+daily reminder run over the same data (bench/reminders.py).
 
     .venv/bin/python -m bench.run --database-url postgresql://postgres@127.0.0.1/portal_bench
 
@@ -33,6 +34,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from bench import reminders as bench_reminders
 from bench import report
 from bench.uploads import uploads_undone
 
@@ -382,8 +384,9 @@ def big_upload(port: int, master: int, session: Session, work_dir: Path) -> dict
 
 
 # The server --------------------------------------------------------------------------------
-def start_server(port: int, database_url: str, work_dir: Path) -> subprocess.Popen:
-    environment = {
+def server_environment(database_url: str, work_dir: Path) -> dict:
+    """The settings the benchmark's portal runs with (production's, on the bench data)."""
+    return {
         **os.environ,
         "PORTAL_ENV": "production",
         "SECRET_KEY": secrets.token_hex(32),
@@ -395,6 +398,10 @@ def start_server(port: int, database_url: str, work_dir: Path) -> subprocess.Pop
         "MAX_UPLOAD_MB": str(BIG_UPLOAD_MB + 10),
         "ATTACHMENT_QUOTA_MB": "1000000",
     }
+
+
+def start_server(port: int, database_url: str, work_dir: Path) -> subprocess.Popen:
+    environment = server_environment(database_url, work_dir)
     gunicorn = shutil.which("gunicorn", path=str(ROOT / ".venv" / "bin")) or "gunicorn"
     server = subprocess.Popen(  # noqa: S603 (our own arguments)
         [gunicorn, "--config", str(ROOT / "gunicorn.conf.py"), "--workers", "2",
@@ -433,6 +440,8 @@ def main(argv=None) -> int:
     parser.add_argument("--users", type=int, default=60, help="per role")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--no-big-upload", action="store_true")
+    parser.add_argument("--no-reminders", action="store_true",
+                        help="skip the daily reminder run")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.json"))
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pages", default="",
@@ -457,6 +466,7 @@ def main(argv=None) -> int:
             print(f"Signed in {sum(len(g) for g in sessions.values())} bench users "
                   f"({', '.join(f'{len(g)} {r}' for r, g in sessions.items())}).", flush=True)
             results = measure(args, sessions, server.pid, work_dir, rng)
+            results["reminders_daily"] = daily_reminders(args, work_dir)
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
@@ -475,6 +485,15 @@ def main(argv=None) -> int:
     Path(args.out).write_text(json.dumps(results, indent=2, default=str))
     print(f"Saved {args.out}")
     return 0
+
+
+def daily_reminders(args, work_dir: Path) -> dict:
+    """One daily reminder run over the same data, in a process of its own (rolled back)."""
+    if args.no_reminders:
+        return {"skipped": "--no-reminders"}
+    print("  daily reminders ...", flush=True)
+    return bench_reminders.measure_in_subprocess(
+        server_environment(args.database_url, work_dir))
 
 
 def chosen_pages(wanted: str) -> list[PageSpec]:

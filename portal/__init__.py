@@ -118,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.panels.attendance_views import bp as attendance_bp
     from portal.panels.correction_views import bp as corrections_bp
     from portal.panels.decision_views import bp as decisions_bp
+    from portal.panels.letter_views import bp as letters_bp
     from portal.panels.timeline_views import bp as timeline_bp
     from portal.panels.views import bp as panels_bp
     from portal.portfolios.records.views import bp as records_bp
@@ -132,7 +133,7 @@ def _register_blueprints(app: Flask) -> None:
                       programmes_bp, schedule_bp, assignments_bp, assess_bp, notifications_bp,
                       feedback_bp, outside_bp, observations_bp, reports_bp, panels_bp,
                       agendas_bp, attendance_bp, timeline_bp, decisions_bp, corrections_bp,
-                      support_plans_bp, invitations_bp, outbox_bp, reminders_bp):
+                      support_plans_bp, invitations_bp, outbox_bp, reminders_bp, letters_bp):
         app.register_blueprint(blueprint)
 
 

@@ -16,6 +16,7 @@ from portal.frameworks.models import (
 from portal.notifications.email_models import OutgoingEmail
 from portal.notifications.models import Notification
 from portal.organisations.models import Cohort, CohortMembership, Organisation, Team
+from portal.panels.letter_models import OutcomeLetter
 from portal.panels.models import (
     AgendaItem,
     CareerLevelRecord,
@@ -84,6 +85,7 @@ __all__ = [
     "Observation",
     "ObservationLink",
     "Organisation",
+    "OutcomeLetter",
     "OutgoingEmail",
     "Panel",
     "PanelDecision",

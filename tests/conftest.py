@@ -237,3 +237,17 @@ def count_queries():
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", _before)
+
+
+@pytest.fixture
+def postgres_queue(app):
+    """The app writing its jobs to Procrastinate's table, as in production (PostgreSQL)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("Procrastinate's queue lives in PostgreSQL")
+    app.config["JOBS_INLINE"] = False
+    try:
+        yield
+    finally:
+        app.config["JOBS_INLINE"] = True
+        with db.engine.begin() as connection:
+            connection.execute(text("DELETE FROM procrastinate_jobs"))

@@ -5,7 +5,7 @@ Who may see what is decided in the loaders (404 for anyone else, so that a decis
 existence is not given away); the domain rules live in `decisions` and `attendance`.
 """
 
-from flask import Blueprint, abort, flash, make_response, render_template, request, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,15 +18,15 @@ from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render
 from portal.core.urls import small_number
-from portal.organisations.models import Organisation
-from portal.panels import agenda, attendance, corrections, decisions
+from portal.panels import agenda, attendance, corrections, decisions, letters
 from portal.panels.access import get_decision_or_404, get_item_for_chair_or_404, is_council_lead
 from portal.panels.anonymity import anonymiser
 from portal.panels.errors import DecisionConflict, PanelError
 from portal.panels.forms import OUTCOME_LABELS, DecisionForm, ReviewRequestForm
+from portal.panels.letter_views import may_have_letter
+from portal.panels.letters import APPROVALS
 from portal.panels.models import (
     AgendaItem,
-    CareerLevelRecord,
     DecisionReviewRequest,
     Outcome,
     PanelDecision,
@@ -35,7 +35,6 @@ from portal.panels.operations import notify_programme_leads
 from portal.portfolios.models import Portfolio, PortfolioState
 
 bp = Blueprint("decisions", __name__, url_prefix="/decisions")
-APPROVALS = {Outcome.APPROVED.value, Outcome.APPROVED_WITH_ACTIONS.value}
 
 
 def earlier_decisions(portfolio_id: int, item_id: int) -> list[PanelDecision]:
@@ -146,11 +145,6 @@ def chain(decision: PanelDecision) -> tuple[PanelDecision | None, PanelDecision 
     return decision.corrects, corrected_by
 
 
-def _level_for(decision: PanelDecision) -> CareerLevelRecord | None:
-    return db.session.scalar(select(CareerLevelRecord).where(
-        CareerLevelRecord.decision_id == decision.id))
-
-
 def _review_request(decision: PanelDecision) -> DecisionReviewRequest | None:
     return db.session.scalar(select(DecisionReviewRequest).where(
         DecisionReviewRequest.decision_id == decision.id))
@@ -177,12 +171,11 @@ def _render_decision(decision: PanelDecision, form: ReviewRequestForm | None = N
         "panels/decisions/show.html", decision=decision, item=item, portfolio=portfolio,
         form=form or ReviewRequestForm(formdata=None), is_candidate=is_candidate,
         show_name=item.identity_revealed_at is not None or (not member and not is_candidate),
-        corrects=corrects, corrected_by=corrected_by, level=_level_for(decision),
+        corrects=corrects, corrected_by=corrected_by, level=letters.level_for(decision),
         review=review, review_closes=closes,
         can_request_review=is_candidate and review is None and corrected_by is None
         and today_in_england() <= closes,
-        can_download=(is_candidate or is_council_lead(current_user, item.panel.organisation_id))
-        and corrected_by is None,
+        can_download=may_have_letter(decision), letter=letters.letter_for(decision),
         can_correct=can_correct(decision, corrected_by),
         is_lead=is_council_lead(current_user, item.panel.organisation_id, admins=False),
         earlier=earlier_decisions(portfolio.id, item.id), approvals=APPROVALS,
@@ -206,39 +199,6 @@ def mine():
         .order_by(PanelDecision.decided_at.desc(), PanelDecision.id.desc())).all()
     corrected = {d.corrects_id for d in found if d.corrects_id}
     return render("panels/decisions/mine.html", decisions=found, corrected=corrected)
-
-
-# The letter -----------------------------------------------------------------------------
-def _refuse_fetch(url: str, *args, **kwargs):
-    # The letter is self-contained: WeasyPrint must never reach a file or the network.
-    raise ValueError(f"the outcome letter does not load external resources ({url[:60]})")
-
-
-@bp.route("/<int:decision_id>/letter.pdf")
-@signed_in
-def letter(decision_id: int):
-    """The candidate's outcome letter as a PDF download."""
-    decision = get_decision_or_404(decision_id)
-    item = decision.agenda_item
-    portfolio = item.portfolio
-    if portfolio.candidate_id != current_user.id and not is_council_lead(
-            current_user, item.panel.organisation_id):
-        abort(404)
-    if chain(decision)[1] is not None:
-        abort(404)  # superseded: only the latest decision has a letter
-    import weasyprint  # imported here so the portal starts without WeasyPrint's libraries
-
-    html = render_template(
-        "panels/letter.html", decision=decision, portfolio=portfolio,
-        council=db.session.get(Organisation, item.panel.organisation_id),
-        level=_level_for(decision), approvals=APPROVALS)
-    pdf = weasyprint.HTML(string=html, base_url=None, url_fetcher=_refuse_fetch).write_pdf()
-    response = make_response(pdf)
-    response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="panel-decision-{decision.id}.pdf"')
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 # Asking for a review --------------------------------------------------------------------

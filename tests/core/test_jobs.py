@@ -87,20 +87,6 @@ def _procrastinate_jobs() -> list[tuple]:
             "SELECT task_name, args FROM procrastinate_jobs ORDER BY id")).all()
 
 
-@pytest.fixture
-def postgres_queue(app):
-    """The app writing its jobs to Procrastinate's table, as in production."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("Procrastinate's queue lives in PostgreSQL")
-    app.config["JOBS_INLINE"] = False
-    try:
-        yield
-    finally:
-        app.config["JOBS_INLINE"] = True
-        with db.engine.begin() as connection:
-            connection.execute(text("DELETE FROM procrastinate_jobs"))
-
-
 @pytest.mark.postgres_only
 def test_on_postgresql_the_job_is_written_in_the_changes_transaction(org, postgres_queue):
     person = factories.user(org)

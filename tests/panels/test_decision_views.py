@@ -239,27 +239,6 @@ def test_a_deferral_reopens_the_portfolio_and_the_candidate_sees_what_to_do(
     assert f"Further evidence due by {SOON.day} {SOON:%B %Y}" in mine
 
 
-def test_the_candidate_downloads_the_outcome_letter(app, council, panel_with_item):
-    _panel, item = panel_with_item
-    decision = _decide(council, item, code="approved-with-actions",
-                       actions=[("Lead a team discussion", "Candidate", SOON)])
-    candidate = _client(app, item.portfolio.candidate)
-    shown = page(candidate.get(f"/decisions/{decision.id}"))
-    link = shown.find("a", string="Download your outcome letter (PDF)")
-    assert link["href"] == f"/decisions/{decision.id}/letter.pdf"
-    response = candidate.get(link["href"])
-    assert response.status_code == 200
-    assert response.mimetype == "application/pdf"
-    assert response.data.startswith(b"%PDF")
-    assert response.headers["Content-Disposition"].startswith("attachment")
-    assert response.headers["Cache-Control"] == "no-store"
-    assert _client(app, council["lead"]).get(link["href"]).status_code == 200
-
-    another = factories.user(council["org"], roles=["candidate"])
-    assert _client(app, another).get(link["href"]).status_code == 404
-    assert _client(app, council["members"][0]).get(link["href"]).status_code == 404
-
-
 def test_the_letter_says_who_what_and_the_level_reached(app, council, panel_with_item):
     _panel, item = panel_with_item
     decision = _decide(council, item)
