@@ -121,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.panels.letter_views import bp as letters_bp
     from portal.panels.timeline_views import bp as timeline_bp
     from portal.panels.views import bp as panels_bp
+    from portal.portfolios.records.agreeing_views import bp as agreeing_bp
     from portal.portfolios.records.views import bp as records_bp
     from portal.portfolios.schedule.views import bp as schedule_bp
     from portal.portfolios.sufficiency.views import bp as sufficiency_bp
@@ -133,7 +134,8 @@ def _register_blueprints(app: Flask) -> None:
                       programmes_bp, schedule_bp, assignments_bp, assess_bp, notifications_bp,
                       feedback_bp, outside_bp, observations_bp, reports_bp, panels_bp,
                       agendas_bp, attendance_bp, timeline_bp, decisions_bp, corrections_bp,
-                      support_plans_bp, invitations_bp, outbox_bp, reminders_bp, letters_bp):
+                      support_plans_bp, invitations_bp, outbox_bp, reminders_bp, letters_bp,
+                      agreeing_bp):
         app.register_blueprint(blueprint)
 
 

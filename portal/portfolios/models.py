@@ -223,6 +223,79 @@ class SupportAgreement(db.Model):
     development_priorities: Mapped[str] = mapped_column(Text, nullable=False, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow,
                                                  onupdate=utcnow)
+    # Counts changes to the wording: a signature is given to the revision the signer read.
+    revision: Mapped[int] = mapped_column(nullable=False, default=1, server_default="1")
+    candidate_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    candidate_signed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    assessor_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    assessor_signed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    line_manager_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    line_manager_signed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    candidate_signed_by = relationship("User", foreign_keys=[candidate_signed_by_id])
+    assessor_signed_by = relationship("User", foreign_keys=[assessor_signed_by_id])
+    line_manager_signed_by = relationship("User", foreign_keys=[line_manager_signed_by_id])
+
+    @property
+    def signing_state(self) -> "AgreementState":
+        """Derived from the signatures, so it cannot disagree with them."""
+        signed = [getattr(self, f"{role}_signed_at") for role in SIGNERS]
+        if all(signed):
+            return AgreementState.SIGNED
+        return AgreementState.BEING_SIGNED if any(signed) else AgreementState.NOT_SIGNED
+
+
+# Who signs the support and assessment agreement, in the order the page shows them.
+SIGNERS = ("candidate", "assessor", "line_manager")
+
+
+class AgreementState(enum.StrEnum):
+    NOT_SIGNED = "not_signed"
+    BEING_SIGNED = "being_signed"
+    SIGNED = "signed"
+
+    @property
+    def label(self) -> str:
+        return {"not_signed": "Not signed yet", "being_signed": "Waiting for signatures",
+                "signed": "Signed by everyone"}[self.value]
+
+
+class SupportAgreementVersion(db.Model):
+    """A signed version of the agreement, kept as it was when the last person signed it."""
+
+    __tablename__ = "support_agreement_version"
+    __table_args__ = (UniqueConstraint("agreement_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(
+        ForeignKey("support_agreement.id", ondelete="CASCADE"), nullable=False)
+    number: Mapped[int] = mapped_column(nullable=False)
+    agreed_on: Mapped[date] = mapped_column(Date, nullable=False)
+    supervision_arrangements: Mapped[str] = mapped_column(Text, nullable=False)
+    workload_reduction: Mapped[str] = mapped_column(Text, nullable=False)
+    protected_time: Mapped[str] = mapped_column(Text, nullable=False)
+    development_priorities: Mapped[str] = mapped_column(Text, nullable=False)
+    candidate_signed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    candidate_signed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    assessor_signed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    assessor_signed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    line_manager_signed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    line_manager_signed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    candidate_signed_by = relationship("User", foreign_keys=[candidate_signed_by_id])
+    assessor_signed_by = relationship("User", foreign_keys=[assessor_signed_by_id])
+    line_manager_signed_by = relationship("User", foreign_keys=[line_manager_signed_by_id])
+
+    @property
+    def completed_at(self) -> datetime:
+        """When the last of the three signed."""
+        return max(getattr(self, f"{role}_signed_at") for role in SIGNERS)
 
 
 class DevelopmentPlan(db.Model):
@@ -240,6 +313,19 @@ class DevelopmentPlan(db.Model):
     goals: Mapped[str] = mapped_column(Text, nullable=False)
     actions: Mapped[str] = mapped_column(Text, nullable=False, default="")
     review_on: Mapped[date | None] = mapped_column(Date)
+    # Set when the candidate saves a change (not by the review), so a change after the
+    # assessor's review shows; NULL for plans saved before it was kept.
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=utcnow)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reviewed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    reviewed_by = relationship("User")
+
+    @property
+    def changed_since_reviewed(self) -> bool:
+        return (self.reviewed_at is not None and self.updated_at is not None
+                and self.updated_at > self.reviewed_at)
 
 
 class SupervisionRecord(db.Model):

@@ -17,6 +17,7 @@ from portal.core.pagination import paginate
 from portal.evidence.access import get_entry_or_404
 from portal.evidence.models import EvidenceEntry
 from portal.portfolios import operations, queries, snapshots
+from portal.portfolios.acceptance import acceptance_of
 from portal.portfolios.access import get_portfolio_or_404, portfolios_of
 from portal.portfolios.forms import IncludeEntryForm, SubmitForm
 from portal.portfolios.models import PortfolioEntry, PortfolioSnapshot, PortfolioState
@@ -179,7 +180,8 @@ def snapshot(portfolio_id: int, snapshot_id: int):
     if frozen is None or frozen.portfolio_id != portfolio.id:
         abort(404)
     return render("portfolios/snapshot.html", portfolio=portfolio, snapshot=frozen,
-                  content=frozen.content, intact=snapshots.verify(frozen))
+                  content=frozen.content, intact=snapshots.verify(frozen),
+                  acceptance=acceptance_of(e["entry_id"] for e in frozen.content["entries"]))
 
 
 # Choosing evidence ---------------------------------------------------------------------

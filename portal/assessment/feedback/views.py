@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, make_response, render_template, url_f
 from flask_login import current_user
 
 from portal.assessment.feedback import operations as feedback
+from portal.assessment.feedback import queries as feedback_queries
 from portal.assessment.feedback.forms import FeedbackForm
 from portal.assessment.models import FeedbackKind
 from portal.core.access import signed_in
@@ -13,6 +14,7 @@ from portal.core.urls import id_argument
 from portal.evidence.access import can_edit_entry, get_entry_or_404
 from portal.evidence.models import EvidenceEntry
 from portal.evidence.views import add_entry_page_section
+from portal.portfolios.acceptance import read_acceptance_with
 
 bp = Blueprint("feedback", __name__, url_prefix="/evidence")
 
@@ -49,6 +51,8 @@ def feedback_context(entry: EvidenceEntry, form: FeedbackForm | None = None,
 
 # The entry page shows the thread; evidence cannot import assessment, so it is told here.
 add_entry_page_section(feedback_context)
+# Likewise the sufficiency and snapshot pages show which entries are accepted.
+read_acceptance_with(feedback_queries.accepted_at)
 
 
 @bp.route("/<int:entry_id>/feedback", methods=["POST"])

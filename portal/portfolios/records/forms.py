@@ -9,8 +9,16 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    RadioField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.widgets import HiddenInput
 
 from portal.core.dates import today_in_england
 from portal.core.forms import GovDateField
@@ -198,6 +206,22 @@ class ProtectedTimeForm(FlaskForm):
     def show_minutes(self, minutes: int) -> None:
         self.hours.data = str(minutes // 60)
         self.minutes.data = str(minutes % 60)
+
+
+class SignAgreementForm(FlaskForm):
+    """A signature: the signer confirms they read and agree the wording, for themselves."""
+
+    revision = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    confirm = BooleanField(
+        "I have read this agreement and I agree to it",
+        widget=GovCheckboxInput(),
+        validators=[InputRequired("Confirm that you have read the agreement and agree to it")],
+    )
+    submit = SubmitField("Sign the agreement", widget=GovSubmitInput())
+
+
+class ReviewPlanForm(FlaskForm):
+    submit = SubmitField("Mark as reviewed", widget=GovSubmitInput())
 
 
 class DeleteRecordForm(FlaskForm):

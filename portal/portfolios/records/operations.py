@@ -12,8 +12,9 @@ from datetime import date
 
 from portal.accounts.models import User
 from portal.core import audit
-from portal.core.db import db
+from portal.core.db import db, utcnow
 from portal.portfolios.models import (
+    SIGNERS,
     DevelopmentPlan,
     KssRating,
     KssSelfAssessment,
@@ -77,7 +78,7 @@ def _changed(record, values: dict) -> list[str]:
     return changed
 
 
-def _audit(actor: User, action: str, record, portfolio: Portfolio, **details) -> None:
+def audit_change(actor: User, action: str, record, portfolio: Portfolio, **details) -> None:
     audit.record(actor, action, record, organisation_id=portfolio.organisation_id,
                  portfolio_id=portfolio.id, **details)
 
@@ -116,13 +117,32 @@ def save_support_agreement(actor: User, portfolio: Portfolio,
         agreement = SupportAgreement(portfolio_id=portfolio.id, **values)
         db.session.add(agreement)
         db.session.flush()
-        _audit(actor, "support_agreement_created", agreement, portfolio)
+        audit_change(actor, "support_agreement_created", agreement, portfolio)
         _complete_agreement_review(actor, portfolio, agreement.agreed_on)
         return agreement
     changed = _changed(agreement, values)
+    cleared = []
+    if changed:
+        agreement.revision += 1
+        cleared = clear_signatures(agreement)
     db.session.flush()
-    _audit(actor, "support_agreement_updated", agreement, portfolio, changed=changed)
+    audit_change(actor, "support_agreement_updated", agreement, portfolio, changed=changed)
+    if cleared:
+        audit_change(actor, "support_agreement_signatures_cleared", agreement, portfolio,
+                     signers=cleared, revision=agreement.revision)
     return agreement
+
+
+def clear_signatures(agreement: SupportAgreement) -> list[str]:
+    """New wording needs signing again: remove the signatures (the signed versions stay in
+    the history). Returns who had signed."""
+    cleared = []
+    for role in SIGNERS:
+        if getattr(agreement, f"{role}_signed_at") is not None:
+            cleared.append(role)
+        setattr(agreement, f"{role}_signed_at", None)
+        setattr(agreement, f"{role}_signed_by_id", None)
+    return cleared
 
 
 def _complete_agreement_review(actor: User, portfolio: Portfolio, agreed_on: date) -> None:
@@ -159,12 +179,14 @@ def save_development_plan(actor: User, portfolio: Portfolio, stage_code: str,
         plan = DevelopmentPlan(portfolio_id=portfolio.id, stage_code=stage_code, **values)
         db.session.add(plan)
         db.session.flush()
-        _audit(actor, "development_plan_created", plan, portfolio, stage_code=stage_code)
+        audit_change(actor, "development_plan_created", plan, portfolio, stage_code=stage_code)
         return plan
     changed = _changed(plan, values)
+    if changed:
+        plan.updated_at = utcnow()
     db.session.flush()
-    _audit(actor, "development_plan_updated", plan, portfolio, stage_code=stage_code,
-           changed=changed)
+    audit_change(actor, "development_plan_updated", plan, portfolio, stage_code=stage_code,
+                 changed=changed)
     return plan
 
 
@@ -192,7 +214,7 @@ def add_supervision(actor: User, portfolio: Portfolio,
     record = SupervisionRecord(portfolio_id=portfolio.id, **_supervision_values(details))
     db.session.add(record)
     db.session.flush()
-    _audit(actor, "supervision_recorded", record, portfolio)
+    audit_change(actor, "supervision_recorded", record, portfolio)
     return record
 
 
@@ -201,13 +223,14 @@ def update_supervision(actor: User, portfolio: Portfolio, record: SupervisionRec
     _belongs(record, portfolio)
     changed = _changed(record, _supervision_values(details))
     db.session.flush()
-    _audit(actor, "supervision_updated", record, portfolio, changed=changed)
+    audit_change(actor, "supervision_updated", record, portfolio, changed=changed)
     return record
 
 
 def delete_supervision(actor: User, portfolio: Portfolio, record: SupervisionRecord) -> None:
     _belongs(record, portfolio)
-    _audit(actor, "supervision_deleted", record, portfolio, held_on=record.held_on.isoformat())
+    audit_change(actor, "supervision_deleted", record, portfolio,
+                 held_on=record.held_on.isoformat())
     db.session.delete(record)
     db.session.flush()
 
@@ -238,7 +261,7 @@ def add_protected_time(actor: User, portfolio: Portfolio,
     record = ProtectedTimeRecord(portfolio_id=portfolio.id, **_protected_time_values(details))
     db.session.add(record)
     db.session.flush()
-    _audit(actor, "protected_time_recorded", record, portfolio, minutes=record.minutes)
+    audit_change(actor, "protected_time_recorded", record, portfolio, minutes=record.minutes)
     return record
 
 
@@ -247,15 +270,15 @@ def update_protected_time(actor: User, portfolio: Portfolio, record: ProtectedTi
     _belongs(record, portfolio)
     changed = _changed(record, _protected_time_values(details))
     db.session.flush()
-    _audit(actor, "protected_time_updated", record, portfolio, changed=changed)
+    audit_change(actor, "protected_time_updated", record, portfolio, changed=changed)
     return record
 
 
 def delete_protected_time(actor: User, portfolio: Portfolio,
                           record: ProtectedTimeRecord) -> None:
     _belongs(record, portfolio)
-    _audit(actor, "protected_time_deleted", record, portfolio,
-           taken_on=record.taken_on.isoformat(), minutes=record.minutes)
+    audit_change(actor, "protected_time_deleted", record, portfolio,
+                 taken_on=record.taken_on.isoformat(), minutes=record.minutes)
     db.session.delete(record)
     db.session.flush()
 
@@ -314,6 +337,6 @@ def save_kss_self_assessment(actor: User, portfolio: Portfolio, stage_code: str,
             row.rating, row.comment = rating, comment
     db.session.flush()
     action = "kss_self_assessment_created" if created else "kss_self_assessment_updated"
-    _audit(actor, action, assessment, portfolio, stage_code=stage_code,
-           framework=f"{framework.code} {framework.version}")
+    audit_change(actor, action, assessment, portfolio, stage_code=stage_code,
+                 framework=f"{framework.code} {framework.version}")
     return assessment

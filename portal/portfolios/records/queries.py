@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from portal.core.db import db
 from portal.frameworks.models import Framework, FrameworkElement
@@ -78,6 +79,33 @@ def kss_self_assessment_for(portfolio: Portfolio, stage_code: str) -> KssSelfAss
         KssSelfAssessment.portfolio_id == portfolio.id,
         KssSelfAssessment.stage_code == stage_code))
 
+
+@dataclass(frozen=True)
+class KssProgress:
+    """Every stage's ratings side by side: rows are the statements, columns the stages."""
+
+    statements: list[FrameworkElement]
+    completed: dict[str, KssSelfAssessment]
+    ratings: dict[tuple[int, str], int]  # (statement id, stage code) -> rating
+
+    def rating(self, statement: FrameworkElement, stage: ProgrammeStage) -> int | None:
+        return self.ratings.get((statement.id, stage.code))
+
+
+def kss_progress(portfolio: Portfolio, framework: Framework,
+                 stages: list[ProgrammeStage]) -> KssProgress:
+    """The self-assessments of the given stages with their ratings (two queries)."""
+    assessments = db.session.scalars(
+        select(KssSelfAssessment)
+        .where(KssSelfAssessment.portfolio_id == portfolio.id,
+               KssSelfAssessment.stage_code.in_([stage.code for stage in stages]))
+        .options(selectinload(KssSelfAssessment.ratings))).all()
+    return KssProgress(
+        statements=kss_statements(framework),
+        completed={assessment.stage_code: assessment for assessment in assessments},
+        ratings={(rating.element_id, assessment.stage_code): rating.rating
+                 for assessment in assessments for rating in assessment.ratings},
+    )
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ supervision, protected time and KSS self-assessments. Thin views: load, validate
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
 from portal.accounts.roles import Role
@@ -13,13 +14,20 @@ from portal.core.db import db
 from portal.core.htmx import redirect_to, render
 from portal.core.template_helpers import uk_date
 from portal.portfolios.access import get_portfolio_or_404
-from portal.portfolios.models import DevelopmentPlan, ProtectedTimeRecord, SupervisionRecord
+from portal.portfolios.models import (
+    AgreementState,
+    DevelopmentPlan,
+    ProtectedTimeRecord,
+    SupervisionRecord,
+)
 from portal.portfolios.records import operations as records
 from portal.portfolios.records import queries as record_queries
+from portal.portfolios.records.agreeing import can_review_plans
 from portal.portfolios.records.forms import (
     DeleteRecordForm,
     DevelopmentPlanForm,
     ProtectedTimeForm,
+    ReviewPlanForm,
     SupervisionForm,
     SupportAgreementForm,
     kss_form_class,
@@ -27,6 +35,7 @@ from portal.portfolios.records.forms import (
 
 bp = Blueprint("records", __name__, url_prefix="/portfolios")
 candidates_only = requires_role(Role.CANDIDATE)
+candidate_or_assessor = requires_role(Role.CANDIDATE, Role.ASSESSOR)
 
 
 def _portfolio_url(portfolio) -> str:
@@ -88,9 +97,11 @@ def agreement(portfolio_id: int):
     portfolio = get_portfolio_or_404(portfolio_id, for_edit=True)
     existing = record_queries.support_agreement_of(portfolio)
     form = SupportAgreementForm(obj=_on_get(existing))
+    was_signed = existing is not None and existing.signing_state != AgreementState.NOT_SIGNED
     if form.validate_on_submit():
         try:
-            records.save_support_agreement(current_user, portfolio, records.AgreementDetails(
+            saved = records.save_support_agreement(current_user, portfolio,
+                                                   records.AgreementDetails(
                 agreed_on=form.agreed_on.data,
                 supervision_arrangements=form.supervision_arrangements.data,
                 workload_reduction=form.workload_reduction.data,
@@ -101,6 +112,10 @@ def agreement(portfolio_id: int):
         except records.RecordError as error:
             _refused(form, error)
         else:
+            if was_signed and saved.signing_state == AgreementState.NOT_SIGNED:
+                flash("Your agreement has been saved. It has changed, so you, your assessor "
+                      "and your line manager need to sign it again.", "success")
+                return redirect_to(url_for("agreeing.agreement", portfolio_id=portfolio.id))
             flash("Your support and assessment agreement has been saved.", "success")
             return redirect_to(_index_url(portfolio))
     return render("portfolios/records/agreement.html", portfolio=portfolio, form=form,
@@ -109,14 +124,18 @@ def agreement(portfolio_id: int):
 
 # Professional development plans ---------------------------------------------------------
 @bp.route("/<int:portfolio_id>/records/development-plans")
-@candidates_only
+@candidate_or_assessor
 def development_plans(portfolio_id: int):
+    """The candidate's plans; their assessor reads them here and marks them reviewed."""
     portfolio = get_portfolio_or_404(portfolio_id)
     plans = {plan.stage_code: plan for plan in db.session.scalars(
-        select(DevelopmentPlan)
-        .where(DevelopmentPlan.portfolio_id == portfolio.id))}
+        select(DevelopmentPlan).where(DevelopmentPlan.portfolio_id == portfolio.id)
+        .options(selectinload(DevelopmentPlan.reviewed_by)))}
+    may_review = can_review_plans(current_user, portfolio)
     return render("portfolios/records/development_plans.html", portfolio=portfolio,
-                  stages=record_queries.programme_stages(portfolio), plans=plans)
+                  stages=record_queries.programme_stages(portfolio), plans=plans,
+                  is_candidate=current_user.id == portfolio.candidate_id,
+                  review_form=ReviewPlanForm() if may_review else None)
 
 
 @bp.route("/<int:portfolio_id>/records/development-plans/<stage_code>",
@@ -314,16 +333,18 @@ def protected_time_delete(portfolio_id: int, record_id: int):
 
 # KSS self-assessment ---------------------------------------------------------------------
 @bp.route("/<int:portfolio_id>/records/kss")
-@candidates_only
+@candidate_or_assessor
 def kss(portfolio_id: int):
+    """Each stage's self-assessment, and every rating side by side so progress shows."""
     portfolio = get_portfolio_or_404(portfolio_id)
     framework = record_queries.kss_framework(portfolio)
-    completed = {}
-    if framework is not None:
-        completed = {stage.code: record_queries.kss_self_assessment_for(portfolio, stage.code)
-                     for stage in record_queries.kss_stages(portfolio)}
+    stages = record_queries.kss_stages(portfolio)
+    progress = (record_queries.kss_progress(portfolio, framework, stages)
+                if framework is not None else None)
     return render("portfolios/records/kss_list.html", portfolio=portfolio, framework=framework,
-                  stages=record_queries.kss_stages(portfolio), completed=completed)
+                  stages=stages, progress=progress, ratings=records.RATINGS,
+                  completed=progress.completed if progress else {},
+                  is_candidate=current_user.id == portfolio.candidate_id)
 
 
 @bp.route("/<int:portfolio_id>/records/kss/<stage_code>", methods=["GET", "POST"])

@@ -14,6 +14,7 @@ from flask import Blueprint
 from portal.accounts.roles import Role
 from portal.core.access import requires_role
 from portal.core.htmx import render
+from portal.portfolios.acceptance import portfolio_acceptance
 from portal.portfolios.access import get_portfolio_or_404
 from portal.portfolios.sufficiency import measures as sufficiency
 
@@ -155,4 +156,5 @@ def show(portfolio_id: int):
         heat_drawing=heat_map_drawing(heat),
         recording=recording,
         weeks_drawing=weeks_drawing(recording),
+        acceptance=portfolio_acceptance(portfolio),
     )
