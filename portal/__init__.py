@@ -109,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.notifications.views import bp as notifications_bp
     from portal.organisations.views import bp as cohorts_bp
     from portal.panels.decision_views import bp as decisions_bp
+    from portal.panels.snapshot_files import bp as panel_files_bp
     from portal.panels.views import bp as panels_bp
     from portal.portfolios.records.views import bp as records_bp
     from portal.portfolios.schedule.views import bp as schedule_bp
@@ -120,7 +121,7 @@ def _register_blueprints(app: Flask) -> None:
                       evidence_bp, attachments_bp, portfolios_bp, records_bp, sufficiency_bp,
                       programmes_bp, schedule_bp, assignments_bp, assess_bp, notifications_bp,
                       feedback_bp, outside_bp, observations_bp, reports_bp, panels_bp,
-                      decisions_bp):
+                      decisions_bp, panel_files_bp):
         app.register_blueprint(blueprint)
 
 

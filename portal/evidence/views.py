@@ -13,7 +13,7 @@ from portal.core.htmx import redirect_to, render
 from portal.core.pagination import paginate
 from portal.core.urls import id_argument
 from portal.evidence import attachments, operations
-from portal.evidence.access import can_edit_entry, get_entry_or_404
+from portal.evidence.access import get_entry_or_404, read_entry_or_404
 from portal.evidence.forms import DeleteEntryForm, EvidenceForm
 from portal.evidence.models import EvidenceType
 from portal.evidence.queries import (
@@ -25,6 +25,7 @@ from portal.evidence.queries import (
     parse_filters,
 )
 from portal.frameworks.queries import element_choices, frameworks_for_candidate
+from portal.visibility import Kind, record_reading
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
 EDIT_DRAFT_KEY = re.compile(r"entry-([1-9][0-9]{0,18})")
@@ -127,12 +128,14 @@ def _file_or_form_error(form: EvidenceForm, error: Exception) -> None:
 @bp.route("/<int:entry_id>")
 @signed_in
 def show(entry_id: int):
-    """The candidate's own entry, or one their assessor may read."""
+    """The candidate's own entry, or one the visibility table lets them read."""
     from portal.assessment.feedback.views import feedback_context
 
-    entry = get_entry_or_404(entry_id)
-    return render("evidence/show.html", entry=entry,
-                  can_edit=can_edit_entry(current_user, entry), **feedback_context(entry))
+    entry, seen_by = read_entry_or_404(entry_id)
+    if record_reading(seen_by, Kind.EVIDENCE, entry, entry.created_at):
+        db.session.commit()  # the audit row of this reading of the reflection
+    return render("evidence/show.html", entry=entry, can_edit=seen_by.can_edit(Kind.EVIDENCE),
+                  **feedback_context(entry))
 
 
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])

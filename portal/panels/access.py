@@ -7,7 +7,6 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.roles import Role
-from portal.assessment.access import assesses
 from portal.core.db import db
 from portal.panels import operations
 from portal.panels.models import (
@@ -16,6 +15,7 @@ from portal.panels.models import (
     Panel,
     PanelDecision,
 )
+from portal.visibility import Kind, require
 
 
 def get_panel_in_my_organisation(panel_id: int) -> Panel:
@@ -60,19 +60,17 @@ def get_item_for_chair_or_404(panel_id: int, item_id: int) -> AgendaItem:
     return item
 
 
-def get_decision_or_404(decision_id: int) -> PanelDecision:
-    """The decision, for the panel, the candidate, their assessor and the council's leads."""
+def get_decision_or_404(decision_id: int, kind: Kind = Kind.DECISION) -> PanelDecision:
+    """The decision (or, with Kind.OUTCOME_LETTER, its letter) for whoever the visibility
+    table lets read it: the panel, the candidate, their assessor, the council's leads."""
     decision = db.session.get(PanelDecision, decision_id)
     if decision is None:
         abort(404)
     panel = decision.agenda_item.panel
     if panel.organisation_id != current_user.organisation_id:
         abort(404)
-    candidate_id = decision.agenda_item.portfolio.candidate_id
-    if not (operations.is_member(current_user, panel) or current_user.id == candidate_id
-            or is_council_lead(current_user, panel.organisation_id)
-            or assesses(current_user, candidate_id)):
-        abort(404)
+    require(kind, decision.agenda_item.portfolio.candidate_id,
+            on_panel=operations.is_member(current_user, panel))
     return decision
 
 

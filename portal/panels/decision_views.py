@@ -38,6 +38,7 @@ from portal.panels.models import (
     PanelDecision,
 )
 from portal.portfolios.models import Portfolio, PortfolioState
+from portal.visibility import Kind, can_read
 
 bp = Blueprint("decisions", __name__, url_prefix="/decisions")
 ACTION_ROWS = 3
@@ -240,7 +241,7 @@ def _render_decision(decision: PanelDecision, *, errors=None, status=200):
         review=review, review_closes=closes,
         can_request_review=is_candidate and review is None and corrected_by is None
         and today_in_england() <= closes,
-        can_download=(is_candidate or is_council_lead(current_user, item.panel.organisation_id))
+        can_download=can_read(current_user, Kind.OUTCOME_LETTER, portfolio.candidate_id)
         and corrected_by is None,
         can_correct=_can_correct(decision, corrected_by),
         is_lead=is_council_lead(current_user, item.panel.organisation_id, admins=False),
@@ -278,12 +279,9 @@ def _refuse_fetch(url: str, *args, **kwargs):
 @signed_in
 def letter(decision_id: int):
     """The candidate's outcome letter as a PDF download."""
-    decision = get_decision_or_404(decision_id)
+    decision = get_decision_or_404(decision_id, Kind.OUTCOME_LETTER)
     item = decision.agenda_item
     portfolio = item.portfolio
-    if portfolio.candidate_id != current_user.id and not is_council_lead(
-            current_user, item.panel.organisation_id):
-        abort(404)
     if _chain(decision)[1] is not None:
         abort(404)  # superseded: only the latest decision has a letter
     import weasyprint  # imported here so the portal starts without WeasyPrint's libraries

@@ -26,7 +26,7 @@ from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render, wants_fragment
 from portal.core.urls import id_argument
-from portal.panels import operations, queries
+from portal.panels import operations, queries, snapshot_files
 from portal.panels.access import get_item_or_404, get_panel_for_member, get_panel_in_my_organisation
 from portal.panels.forms import OUTCOME_LABELS, AgendaForm, NoteForm, PanelForm
 from portal.panels.models import (
@@ -40,6 +40,7 @@ from portal.panels.models import (
 from portal.portfolios import snapshots
 from portal.portfolios.models import Portfolio
 from portal.programmes.models import Programme
+from portal.visibility import Kind, record_reading, require
 
 bp = Blueprint("panels", __name__, url_prefix="/panels")
 panel_organisers = requires_role(Role.PROGRAMME_LEAD, Role.ADMINISTRATOR)
@@ -268,6 +269,8 @@ def _render_item(panel: Panel, item: AgendaItem, form: NoteForm, status: int = 2
         "panels/item.html", status=status, form=form if form.errors else None,
         snapshot=item.snapshot, content=item.snapshot.content,
         intact=snapshots.verify(item.snapshot), redact=anonymiser(item),
+        element_titles=snapshots.element_titles(item.snapshot.content),
+        **snapshot_files.file_links(item),
         report=report, recommendations=reports.recommendation_choices(portfolio),
         ratings=reports.RATINGS, review_points=portfolio.review_points,
         earlier_reports=_earlier_reports(item), portfolio=portfolio,
@@ -280,9 +283,13 @@ def _render_item(panel: Panel, item: AgendaItem, form: NoteForm, status: int = 2
 @bp.route("/<int:panel_id>/items/<int:item_id>")
 @signed_in
 def item(panel_id: int, item_id: int):
-    """One portfolio on the agenda: snapshot, final report, review history, my notes."""
+    """One portfolio on the agenda: snapshot, final report, review history, my notes.
+    The snapshot holds reflections: each member's opening of it is audited."""
     panel = get_panel_for_member(panel_id)
     agenda_item = get_item_or_404(panel, item_id)
+    seen_by = require(Kind.SNAPSHOT, agenda_item.portfolio.candidate_id, on_panel=True)
+    if record_reading(seen_by, Kind.SNAPSHOT, agenda_item.snapshot):
+        db.session.commit()  # the audit row of this reading
     return _render_item(panel, agenda_item, _note_form(_my_note(agenda_item)))
 
 

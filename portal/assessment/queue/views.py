@@ -9,17 +9,17 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
-from portal.assessment.access import assesses, manages
 from portal.assessment.models import Assignment, AssignmentRole, Observation
 from portal.assessment.queue import work_queue as queue
 from portal.core.access import requires_role
-from portal.core.dates import today_in_england
+from portal.core.dates import start_of_day_in_england, today_in_england
 from portal.core.db import db
 from portal.core.htmx import render
 from portal.core.pagination import Page, requested_page
 from portal.evidence.models import EvidenceEntry
 from portal.portfolios.models import Portfolio, PortfolioEntry
 from portal.portfolios.views import review_point_status
+from portal.visibility import Kind, Relation, viewer
 
 bp = Blueprint("assess", __name__, url_prefix="/assess")
 staff_only = requires_role(Role.ASSESSOR, Role.LINE_MANAGER)
@@ -101,14 +101,24 @@ def get_assigned_candidate_or_404(candidate_id: int) -> tuple[User, dict]:
     candidate = db.session.get(User, candidate_id)
     if candidate is None or candidate.organisation_id != current_user.organisation_id:
         abort(404)
-    assessing = assesses(current_user, candidate.id)
-    managing = manages(current_user, candidate.id)
-    assessed_before = not assessing and assesses(current_user, candidate.id, include_past=True)
+    seen_by = viewer(current_user, candidate.id)
+    assessing = Relation.ASSESSOR in seen_by.relations
+    managing = Relation.LINE_MANAGER in seen_by.relations
+    assessed_before = Relation.PREVIOUS_ASSESSOR in seen_by.relations
     if not (assessing or managing or assessed_before):
         abort(404)
     return candidate, {"assessing": assessing, "managing": managing,
                        "read_only": not (assessing or managing),
-                       "sees_evidence": assessing or assessed_before}
+                       "sees_evidence": seen_by.can_read(Kind.EVIDENCE),
+                       "entries_before": seen_by.made_before(Kind.EVIDENCE),
+                       "observations_before": seen_by.made_before(Kind.OBSERVATION)}
+
+
+def made_before(statement, created_at, day):
+    """Only what was written before `day`, if there is one (a previous assessor's cut)."""
+    if day is None:
+        return statement
+    return statement.where(created_at < start_of_day_in_england(day))
 
 
 @bp.route("/candidates/<int:candidate_id>")
@@ -127,15 +137,17 @@ def candidate(candidate_id: int):
             .join(Portfolio, Portfolio.id == PortfolioEntry.portfolio_id)
             .where(Portfolio.candidate_id == candidate.id)
         )
-        entries = db.session.scalars(
+        entries = db.session.scalars(made_before(
             select(EvidenceEntry)
             .where(EvidenceEntry.candidate_id == candidate.id,
                    EvidenceEntry.id.in_(in_a_portfolio))
-            .order_by(EvidenceEntry.occurred_on.desc(), EvidenceEntry.id.desc())
+            .order_by(EvidenceEntry.occurred_on.desc(), EvidenceEntry.id.desc()),
+            EvidenceEntry.created_at, access["entries_before"])
         ).all()
-        observations = db.session.scalars(
+        observations = db.session.scalars(made_before(
             select(Observation).where(Observation.candidate_id == candidate.id)
-            .order_by(Observation.observed_on.desc(), Observation.id.desc())
+            .order_by(Observation.observed_on.desc(), Observation.id.desc()),
+            Observation.created_at, access["observations_before"])
         ).all()
     today = today_in_england()
     return render("assess/candidate.html", candidate=candidate, access=access,

@@ -21,6 +21,7 @@ from portal.core.db import db, utcnow
 from portal.notifications.operations import notify
 from portal.portfolios import operations as portfolio_operations
 from portal.portfolios.models import Portfolio, PortfolioState
+from portal.visibility import Kind, Viewer
 
 RATINGS = {"on_track": "On track", "some_concerns": "Some concerns",
            "not_on_track": "Not on track"}
@@ -232,12 +233,13 @@ def respond(actor: User, report: ReviewReport, response: str) -> None:
                f"/reports/{report.id}")
 
 
-def can_view_report(user: User, report: ReviewReport, portfolio: Portfolio) -> bool:
-    """Assessor (current or past), line manager, and the candidate once it is signed off."""
-    if portfolio.candidate_id == user.id:
-        return report.state == "signed_off"
-    return assesses(user, portfolio.candidate_id, include_past=True) or manages(
-        user, portfolio.candidate_id)
+def can_view_report(seen_by: Viewer, report: ReviewReport, portfolio: Portfolio) -> bool:
+    """The visibility table's row for review reports (`seen_by` stands to the portfolio's
+    candidate); the candidate reads a report only once it is signed off."""
+    if seen_by.is_candidate and report.state != "signed_off":
+        return False
+    return seen_by.candidate_id == portfolio.candidate_id and seen_by.can_read(
+        Kind.REVIEW_REPORT, report.created_at)
 
 
 def under_assessment(portfolio: Portfolio) -> bool:

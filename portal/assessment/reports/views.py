@@ -7,14 +7,15 @@ from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 
 from portal.accounts.forms import ConfirmForm
-from portal.assessment.access import assesses, manages
+from portal.assessment.access import manages
 from portal.assessment.models import ReviewReport
 from portal.assessment.reports import operations as reports
 from portal.core.access import signed_in
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render
-from portal.portfolios.access import get_portfolio_or_404
+from portal.portfolios.access import read_portfolio_or_404
 from portal.portfolios.models import Portfolio
+from portal.visibility import Kind, can_edit, viewer
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 ACTION_ROWS = 3
@@ -22,11 +23,13 @@ TEXT_MAX = 10000
 
 
 def get_report_or_404(report_id: int) -> tuple[ReviewReport, Portfolio]:
+    """The report and its portfolio, for whoever the visibility table lets read it."""
     report = db.session.get(ReviewReport, report_id)
     if report is None:
         abort(404)
     portfolio = db.session.get(Portfolio, report.portfolio_id)
-    if not reports.can_view_report(current_user, report, portfolio):
+    if not reports.can_view_report(viewer(current_user, portfolio.candidate_id), report,
+                                   portfolio):
         abort(404)
     return report, portfolio
 
@@ -34,8 +37,8 @@ def get_report_or_404(report_id: int) -> tuple[ReviewReport, Portfolio]:
 @bp.route("/start/<int:portfolio_id>", methods=["POST"])
 @signed_in
 def start(portfolio_id: int):
-    portfolio = get_portfolio_or_404(portfolio_id)
-    if not assesses(current_user, portfolio.candidate_id) or not ConfirmForm().validate_on_submit():
+    portfolio, seen_by = read_portfolio_or_404(portfolio_id, Kind.REVIEW_REPORT)
+    if not seen_by.can_edit(Kind.REVIEW_REPORT) or not ConfirmForm().validate_on_submit():
         abort(404)
     try:
         report = reports.start_assessment(current_user, portfolio)
@@ -84,7 +87,8 @@ def _read_content(portfolio: Portfolio, errors: dict) -> reports.ReportContent:
 
 
 def _render(report, portfolio, errors=None, status=200):
-    editable = report.state == "draft" and assesses(current_user, portfolio.candidate_id)
+    editable = report.state == "draft" and can_edit(current_user, Kind.REVIEW_REPORT,
+                                                     portfolio.candidate_id)
     return render("assessment/reports/show.html", report=report, portfolio=portfolio,
                   domains=reports.pcf_domains(portfolio), ratings=reports.RATINGS,
                   recommendations=reports.recommendation_choices(portfolio),
@@ -103,6 +107,8 @@ def show(report_id: int):
     report, portfolio = get_report_or_404(report_id)
     if request.method == "GET":
         return _render(report, portfolio)
+    if not can_edit(current_user, Kind.REVIEW_REPORT, portfolio.candidate_id):
+        abort(404)  # the candidate's assessor writes it; everyone else only reads
     if not ConfirmForm().validate_on_submit():
         abort(400)
     errors: dict[str, str] = {}

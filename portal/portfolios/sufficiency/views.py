@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 from flask import Blueprint
 
-from portal.accounts.roles import Role
-from portal.core.access import requires_role
+from portal.core.access import signed_in
 from portal.core.htmx import render
-from portal.portfolios.access import get_portfolio_or_404
+from portal.portfolios.access import read_portfolio_or_404
 from portal.portfolios.sufficiency import measures as sufficiency
+from portal.visibility import Kind
 
 bp = Blueprint("sufficiency", __name__, url_prefix="/portfolios")
 
@@ -137,10 +137,11 @@ def weeks_drawing(recording: sufficiency.LateRecording) -> dict:
 
 
 @bp.route("/<int:portfolio_id>/sufficiency")
-@requires_role(Role.CANDIDATE)
+@signed_in
 def show(portfolio_id: int):
-    """Completeness, the required-components checklist, the heat map and late recording."""
-    portfolio = get_portfolio_or_404(portfolio_id)
+    """Completeness, the required-components checklist, the heat map and late recording:
+    for the candidate, their assessor and the council's programme leads."""
+    portfolio, seen_by = read_portfolio_or_404(portfolio_id, Kind.SUFFICIENCY)
     counted = sufficiency.tallies(portfolio, with_links=True)  # one query for both
     statuses = sufficiency.component_status(portfolio, counted=counted)
     heat = sufficiency.heat_map(portfolio, counted=counted)
@@ -156,4 +157,5 @@ def show(portfolio_id: int):
         heat_drawing=heat_map_drawing(heat),
         recording=recording,
         weeks_drawing=weeks_drawing(recording),
+        is_owner=seen_by.is_candidate,
     )
