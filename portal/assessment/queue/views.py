@@ -96,8 +96,9 @@ def _role_held(assignment_role: str) -> bool:
 
 
 def get_assigned_candidate_or_404(candidate_id: int) -> tuple[User, dict]:
-    """The candidate if the signed-in person assesses them (now or before) or manages them
-    now, with what they may do; otherwise the candidate does not exist for them."""
+    """The candidate if the signed-in person assesses them (now or before), manages them
+    now or leads their council's programmes, with what they may do and read (the
+    visibility table); otherwise the candidate does not exist for them."""
     candidate = db.session.get(User, candidate_id)
     if candidate is None or candidate.organisation_id != current_user.organisation_id:
         abort(404)
@@ -105,11 +106,13 @@ def get_assigned_candidate_or_404(candidate_id: int) -> tuple[User, dict]:
     assessing = Relation.ASSESSOR in seen_by.relations
     managing = Relation.LINE_MANAGER in seen_by.relations
     assessed_before = Relation.PREVIOUS_ASSESSOR in seen_by.relations
-    if not (assessing or managing or assessed_before):
+    leading = Relation.PROGRAMME_LEAD in seen_by.relations
+    if not (assessing or managing or assessed_before or leading):
         abort(404)
-    return candidate, {"assessing": assessing, "managing": managing,
+    return candidate, {"assessing": assessing, "managing": managing, "leading": leading,
                        "read_only": not (assessing or managing),
                        "sees_evidence": seen_by.can_read(Kind.EVIDENCE),
+                       "sees_observations": seen_by.can_read(Kind.OBSERVATION),
                        "entries_before": seen_by.made_before(Kind.EVIDENCE),
                        "observations_before": seen_by.made_before(Kind.OBSERVATION)}
 
@@ -122,7 +125,7 @@ def made_before(statement, created_at, day):
 
 
 @bp.route("/candidates/<int:candidate_id>")
-@staff_only
+@requires_role(Role.ASSESSOR, Role.LINE_MANAGER, Role.PROGRAMME_LEAD)
 def candidate(candidate_id: int):
     candidate, access = get_assigned_candidate_or_404(candidate_id)
     portfolios = db.session.scalars(
@@ -131,6 +134,12 @@ def candidate(candidate_id: int):
         .order_by(Portfolio.start_date.desc(), Portfolio.id.desc())
     ).all()
     entries, observations = [], []
+    if access["sees_observations"]:
+        observations = db.session.scalars(made_before(
+            select(Observation).where(Observation.candidate_id == candidate.id)
+            .order_by(Observation.observed_on.desc(), Observation.id.desc()),
+            Observation.created_at, access["observations_before"])
+        ).all()
     if access["sees_evidence"]:
         in_a_portfolio = (
             select(PortfolioEntry.entry_id)
@@ -143,11 +152,6 @@ def candidate(candidate_id: int):
                    EvidenceEntry.id.in_(in_a_portfolio))
             .order_by(EvidenceEntry.occurred_on.desc(), EvidenceEntry.id.desc()),
             EvidenceEntry.created_at, access["entries_before"])
-        ).all()
-        observations = db.session.scalars(made_before(
-            select(Observation).where(Observation.candidate_id == candidate.id)
-            .order_by(Observation.observed_on.desc(), Observation.id.desc()),
-            Observation.created_at, access["observations_before"])
         ).all()
     today = today_in_england()
     return render("assess/candidate.html", candidate=candidate, access=access,
