@@ -23,7 +23,7 @@ def can_edit_portfolio(user: User, portfolio: Portfolio) -> bool:
 
 
 # What every portfolio page reads, in the portfolio's own query: the programme (whose
-# config_key finds its cached configuration), the schedule's total extension, and the
+# config_key finds its cached configuration), the schedule's total extension, the
 # pinned frameworks and review points (a handful of rows each, and a round trip apiece
 # when loaded on their own).
 PAGE_OPTIONS = (joinedload(Portfolio.programme), undefer(Portfolio.extension_total),

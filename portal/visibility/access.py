@@ -46,18 +46,21 @@ class Viewer:
     candidate_id: int
     relations: frozenset[Relation]
     # A previous assessor: the day their assignment ended. They read only what was made
-    # before it.
+    # up to that day (a date is all the assignment keeps of the moment it changed hands).
     assessed_until: date | None = None
+    # The candidate's account when someone else looks (held, so the page that shows their
+    # name does not load it again).
+    candidate: User | None = None
 
     def access(self, kind: Kind, made: date | datetime | None = None) -> Access:
         """The most generous cell of the viewer's relations. With `made` (the record's
-        date), a previous assessor's cell counts only for work made before their
+        date), a previous assessor's cell counts only for work made up to their
         reassignment; without it, the question is about the page, whose rows
         `made_before` then narrows."""
         best = Access.NONE
         for relation in self.relations:
             if (relation is Relation.PREVIOUS_ASSESSOR and made is not None
-                    and _day(made) >= self.assessed_until):
+                    and _day(made) > self.assessed_until):
                 continue
             cell = TABLE[kind][relation]
             if STRENGTH[cell] > STRENGTH[best]:
@@ -82,7 +85,7 @@ class Viewer:
         others = self.relations - {Relation.PREVIOUS_ASSESSOR}
         if any(TABLE[kind][relation].reads for relation in others):
             return None
-        return self.assessed_until
+        return self.assessed_until + timedelta(days=1)
 
     @property
     def is_candidate(self) -> bool:
@@ -103,11 +106,11 @@ def viewer(user: User, candidate_id: int, *, on_panel: bool = False) -> Viewer:
     in any relation to them."""
     if not user.is_authenticated:
         return Viewer(user, candidate_id, frozenset())
+    if user.id == candidate_id:
+        return Viewer(user, candidate_id, frozenset({Relation.CANDIDATE}))
     candidate = db.session.get(User, candidate_id)
     if candidate is None or candidate.organisation_id != user.organisation_id:
         return Viewer(user, candidate_id, frozenset())
-    if user.id == candidate_id:
-        return Viewer(user, candidate_id, frozenset({Relation.CANDIDATE}))
     relations: set[Relation] = set()
     assessed_until = None
     if assesses(user, candidate_id):
@@ -124,7 +127,7 @@ def viewer(user: User, candidate_id: int, *, on_panel: bool = False) -> Viewer:
                      if user.has_role(role))
     if on_panel:
         relations.add(Relation.PANEL_MEMBER)
-    return Viewer(user, candidate_id, frozenset(relations), assessed_until)
+    return Viewer(user, candidate_id, frozenset(relations), assessed_until, candidate)
 
 
 # The relations a person holds across their whole council, by role alone.

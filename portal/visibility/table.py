@@ -129,8 +129,8 @@ TABLE: dict[Kind, dict[Relation, Access]] = {
 # What a cell cannot say. Each narrows the cell it names; none widens one.
 CONDITIONS = {
     Relation.PREVIOUS_ASSESSOR: (
-        "Only work made before the reassignment (by its recorded date), and only for "
-        "`PREVIOUS_ASSESSOR_DAYS` (default 90) after it."),
+        "Only work made up to the day of the reassignment (by its recorded date), and only "
+        "for `PREVIOUS_ASSESSOR_DAYS` (default 90) after it."),
     Relation.PANEL_MEMBER: (
         "Only what the snapshot on their panel holds, anonymised until the chair reveals "
         "identity (attachments too: a file is called \u201cAttachment 3.pdf\u201d)."),

@@ -47,7 +47,7 @@ def _client(app, person):
 def test_work_made_after_the_reassignment_is_not_theirs_to_read(app, world):
     _reassigned(world)
     before = _entry(world, datetime(2026, 11, 1, 12, tzinfo=UTC), "Before the change")
-    after = _entry(world, datetime(2026, 11, 2, 9, tzinfo=UTC), "After the change")
+    after = _entry(world, datetime(2026, 11, 3, 9, tzinfo=UTC), "After the change")
     factories.supervision(world.portfolio, held_on=date(2026, 10, 20), topics="Earlier talk")
     factories.supervision(world.portfolio, held_on=date(2026, 11, 3), topics="Later talk")
     db.session.commit()
@@ -123,4 +123,4 @@ def test_another_relation_is_not_cut_by_the_previous_assessors_date(world):
     assert as_lead.audited(Kind.EVIDENCE, later)  # as a lead: audited
     assert not as_lead.audited(Kind.EVIDENCE, seen_by.assessed_until - timedelta(days=1))
     assert as_lead.made_before(Kind.EVIDENCE) is None
-    assert seen_by.made_before(Kind.EVIDENCE) == seen_by.assessed_until
+    assert seen_by.made_before(Kind.EVIDENCE) == seen_by.assessed_until + timedelta(days=1)

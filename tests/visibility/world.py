@@ -2,7 +2,7 @@
 for, and builders that make one record of each kind and say where it is read and changed.
 
 Records are dated in the autumn of 2026 and made today; the previous assessor's assignment
-ends tomorrow (the current assessor takes over then), so everything here was made before
+ends tomorrow (the current assessor takes over then), so everything here was made up to
 the reassignment and within PREVIOUS_ASSESSOR_DAYS of it.
 """
 
