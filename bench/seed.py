@@ -44,7 +44,7 @@ from portal.frameworks.models import FrameworkElement, FrameworkLevel
 from portal.frameworks.queries import load_shipped_frameworks
 from portal.organisations.models import Cohort, EntryRoute, Organisation, Team
 from portal.panels.models import AgendaItem, Outcome
-from portal.panels.operations import decision_codes
+from portal.panels.operations import decision_codes, ensure_decision_codes
 from portal.portfolios.schedule.dates import due_date
 from portal.portfolios.snapshots import SNAPSHOT_FORMAT, content_hash
 from portal.programmes.models import Programme
@@ -289,6 +289,13 @@ class CouncilInfo:
     cohorts: list[tuple[int, ProgrammeInfo, date]] = field(default_factory=list)
 
 
+def _install_programme(organisation: Organisation, code: str) -> Programme:
+    """The shipped programme template, with the panel's default decision codes."""
+    programme = install_template(organisation, code)
+    ensure_decision_codes(programme)
+    return programme
+
+
 def _programme_info(programme: Programme) -> ProgrammeInfo:
     framework_ids = [f.id for f in programme.frameworks]
     elements = db.session.execute(
@@ -338,7 +345,7 @@ def _councils(count: int, run: int, rng: random.Random, today: date) -> list[Cou
         teams = [Team(organisation_id=organisation.id, name=name) for name in TEAMS]
         db.session.add_all(teams)
         db.session.flush()
-        programmes = [_programme_info(install_template(organisation, code))
+        programmes = [_programme_info(_install_programme(organisation, code))
                       for code in PROGRAMME_CODES]
         council = CouncilInfo(organisation.id, number, [t.id for t in teams], programmes)
         for programme, routes in zip(programmes, ROUTES_PER_PROGRAMME, strict=True):

@@ -95,19 +95,20 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.admin_views import bp as users_bp
     from portal.accounts.views import bp as accounts_bp
-    from portal.assessment.assignments.views import bp as assignments_bp
     from portal.assessment.feedback.views import bp as feedback_bp
     from portal.assessment.observations.views import bp as observations_bp
     from portal.assessment.outside_feedback.views import bp as outside_bp
     from portal.assessment.queue.views import bp as assess_bp
     from portal.assessment.reports.views import bp as reports_bp
+    from portal.assessment.support_plans.views import bp as support_plans_bp
+    from portal.assignments.views import bp as assignments_bp
+    from portal.cohorts.views import bp as cohorts_bp
     from portal.core.views import bp as core_bp
     from portal.evidence.attachment_views import bp as attachments_bp
     from portal.evidence.views import bp as evidence_bp
     from portal.frameworks.views import bp as frameworks_bp
     from portal.home.views import bp as home_bp
     from portal.notifications.views import bp as notifications_bp
-    from portal.organisations.views import bp as cohorts_bp
     from portal.panels.decision_views import bp as decisions_bp
     from portal.panels.snapshot_files import bp as panel_files_bp
     from portal.panels.views import bp as panels_bp
@@ -121,7 +122,7 @@ def _register_blueprints(app: Flask) -> None:
                       evidence_bp, attachments_bp, portfolios_bp, records_bp, sufficiency_bp,
                       programmes_bp, schedule_bp, assignments_bp, assess_bp, notifications_bp,
                       feedback_bp, outside_bp, observations_bp, reports_bp, panels_bp,
-                      decisions_bp, panel_files_bp):
+                      decisions_bp, support_plans_bp, panel_files_bp):
         app.register_blueprint(blueprint)
 
 

@@ -9,7 +9,10 @@ import os
 import secrets
 from pathlib import Path
 
+from portal.core.storage.s3 import ENCRYPTION_MODES
+
 DEFAULT_MAX_UPLOAD_MB = 25
+FILE_STORAGES = ("local", "s3")
 
 
 class ConfigError(RuntimeError):
@@ -68,7 +71,15 @@ def settings_from_environment(instance_path: Path) -> dict:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             os.environ.get("DATABASE_URL", default_db)
         ),
+        "FILE_STORAGE": os.environ.get("FILE_STORAGE", "local").strip().lower(),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance_path / "uploads")),
+        # FILE_STORAGE=s3: credentials come from boto3's own chain (AWS_ACCESS_KEY_ID...).
+        "S3_BUCKET": os.environ.get("S3_BUCKET", "").strip(),
+        "S3_PREFIX": os.environ.get("S3_PREFIX", "").strip(),
+        "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL", "").strip(),
+        "S3_REGION": os.environ.get("S3_REGION", "").strip(),
+        "S3_SERVER_SIDE_ENCRYPTION": os.environ.get("S3_SERVER_SIDE_ENCRYPTION", "").strip(),
+        "S3_KMS_KEY_ID": os.environ.get("S3_KMS_KEY_ID", "").strip(),
         "MAX_UPLOAD_MB": max_upload_mb,
         "MAX_FILES_PER_UPLOAD": max_files,
         # Room for the most files one form may carry, plus the other form fields.
@@ -131,6 +142,32 @@ def engine_options(database_url: str) -> dict:
     return options
 
 
+def check_file_storage(config) -> None:
+    """FILE_STORAGE names a backend, and S3 has a bucket and a known encryption."""
+    storage = config.get("FILE_STORAGE", "local")
+    if storage not in FILE_STORAGES:
+        raise ConfigError(f"FILE_STORAGE must be one of {', '.join(FILE_STORAGES)}, "
+                          f"not {storage!r}")
+    if storage != "s3":
+        return
+    if not config.get("S3_BUCKET"):
+        raise ConfigError("S3_BUCKET must be set when FILE_STORAGE is s3")
+    encryption = config.get("S3_SERVER_SIDE_ENCRYPTION", "")
+    if encryption not in ENCRYPTION_MODES:
+        raise ConfigError("S3_SERVER_SIDE_ENCRYPTION must be empty (the bucket's default), "
+                          f"AES256 or aws:kms, not {encryption!r}")
+
+
+def check_shared_throttle(config) -> None:
+    """Files in S3 mean several servers: sign-in throttling counts kept in each process's
+    memory would let an attacker multiply the allowed guesses by the number of processes."""
+    if (config.get("FILE_STORAGE") == "s3" and config.get("RATELIMIT_ENABLED", True)
+            and config.get("RATELIMIT_STORAGE_URI", "memory://").startswith("memory://")):
+        raise ConfigError(
+            "RATELIMIT_STORAGE_URI must point at a store every server shares (for example "
+            "redis://redis.internal:6379/0) when FILE_STORAGE is s3")
+
+
 def finalise(config, instance_path: Path) -> None:
     """Check the merged configuration and fill in development-only defaults."""
     # Settings given explicitly (instance file, tests) win over the defaults.
@@ -138,6 +175,7 @@ def finalise(config, instance_path: Path) -> None:
         **engine_options(config["SQLALCHEMY_DATABASE_URI"]),
         **config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
     }
+    check_file_storage(config)
     if config.get("TESTING"):
         if not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = secrets.token_hex(32)
@@ -155,5 +193,6 @@ def finalise(config, instance_path: Path) -> None:
                 "SECRET_KEY must be set to a random value of at least 32 characters in "
                 "production (for example: python -c 'import secrets; print(secrets.token_hex(32))')"
             )
+        check_shared_throttle(config)
     elif not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = _development_secret_key(instance_path)

@@ -1,17 +1,8 @@
 """Import every model so SQLAlchemy's metadata (and Alembic) sees the whole schema."""
 
 from portal.accounts.models import PasswordResetToken, User, UserRole
-from portal.assessment.models import (
-    AgreedAction,
-    Assignment,
-    DomainProgress,
-    EvidenceFeedback,
-    FeedbackRequest,
-    Observation,
-    ObservationLink,
-    ReviewReport,
-    SupportPlan,
-)
+from portal.assessment.models import EvidenceFeedback, FeedbackRequest, Observation, ObservationLink
+from portal.assignments.models import Assignment
 from portal.core.audit import AuditEvent
 from portal.evidence.models import Attachment, EvidenceDraft, EvidenceEntry, EvidenceLink
 from portal.frameworks.models import (
@@ -49,6 +40,7 @@ from portal.portfolios.models import (
     SupervisionRecord,
     SupportAgreement,
 )
+from portal.portfolios.reviews.models import AgreedAction, DomainProgress, ReviewReport, SupportPlan
 from portal.programmes.models import (
     ComponentRequirement,
     Programme,

@@ -23,7 +23,7 @@ from portal.core.db import db
 from portal.core.extensions import limiter
 from portal.frameworks import element_cache
 from portal.programmes import configuration as programme_configuration
-from tests import factories
+from tests import factories, s3, servers
 
 
 def database_url(tmp_path_factory) -> str:
@@ -134,6 +134,44 @@ def _clean_database(app):
         # Ids come round again once the tables are empty; cached copies must not.
         element_cache.forget_all()
         programme_configuration.forget_all()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A real S3 API server (moto_server) on 127.0.0.1 for the whole run; never skipped.
+    boto3 is given test credentials, so it never finds the machine's own."""
+    with pytest.MonkeyPatch.context() as environment:
+        for name, value in s3.ENVIRONMENT.items():
+            environment.setenv(name, value)
+        for name in s3.UNSET:
+            environment.delenv(name, raising=False)
+        with servers.moto_s3() as endpoint:
+            yield endpoint
+
+
+@pytest.fixture(scope="session")
+def s3_client(s3_endpoint):
+    return s3.client(s3_endpoint)
+
+
+@pytest.fixture
+def s3_bucket(s3_client):
+    """A new, empty bucket for one test, removed afterwards."""
+    bucket = s3.make_bucket(s3_client)
+    yield bucket
+    s3.remove_bucket(s3_client, bucket)
+
+
+@pytest.fixture
+def s3_settings(app, s3_endpoint, s3_bucket, monkeypatch) -> dict:
+    """The app keeps its files in this test's bucket (encrypted, under a prefix); the
+    settings are returned as the environment a portal process would be given."""
+    settings = {"FILE_STORAGE": "s3", "S3_BUCKET": s3_bucket, "S3_PREFIX": "attachments",
+                "S3_ENDPOINT_URL": s3_endpoint, "S3_REGION": s3.REGION,
+                "S3_SERVER_SIDE_ENCRYPTION": "AES256"}
+    for name, value in settings.items():
+        monkeypatch.setitem(app.config, name, value)
+    return settings
 
 
 @pytest.fixture

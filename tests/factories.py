@@ -132,7 +132,7 @@ def evidence_entry(candidate: User, title: str = "Home visit reflection",
 def assignment(candidate: User, staff: User, role: str = "assessor",
                started_on: date = date(2026, 9, 7), ended_on: date | None = None):
     """`staff` assigned to `candidate` as assessor (or line_manager) from `started_on`."""
-    from portal.assessment.models import Assignment
+    from portal.assignments.models import Assignment
 
     row = Assignment(organisation_id=candidate.organisation_id, candidate_id=candidate.id,
                      staff_id=staff.id, role=role, started_on=started_on, ended_on=ended_on)
@@ -240,8 +240,8 @@ def support_plan(portfolio, assessor: User, concerns: str = "Analysis",
     """An open support plan, with the signed-off review report that opened it."""
     from datetime import timedelta
 
-    from portal.assessment.models import ReviewReport, SupportPlan
     from portal.core.db import utcnow
+    from portal.portfolios.reviews.models import ReviewReport, SupportPlan
 
     report = ReviewReport(portfolio_id=portfolio.id, review_point_code="three-month",
                           assessor_id=assessor.id, state="signed_off", outcome="completed",

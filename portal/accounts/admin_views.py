@@ -6,12 +6,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts import operations
-from portal.accounts.forms import ConfirmForm, ImportUsersForm, UserForm
+from portal.accounts.forms import ImportUsersForm, UserForm
 from portal.accounts.imports import import_users
-from portal.accounts.models import User
+from portal.accounts.models import User, UserRole
 from portal.accounts.roles import Role
 from portal.core.access import requires_role
 from portal.core.db import db
+from portal.core.forms import ConfirmForm
 from portal.core.htmx import redirect_to, render
 from portal.core.pagination import paginate
 from portal.organisations.models import Team
@@ -61,8 +62,6 @@ def index():
         like = f"%{query.lower()}%"
         statement = statement.where(or_(func.lower(User.name).like(like), User.email.like(like)))
     if role in {r.value for r in Role}:
-        from portal.accounts.models import UserRole
-
         statement = statement.where(User.role_grants.any(UserRole.role == role))
     page = paginate(statement)
     return render("accounts/admin/users.html", page=page, query=query, role=role, roles=list(Role))

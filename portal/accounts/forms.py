@@ -135,9 +135,3 @@ class ImportUsersForm(FlaskForm):
         validators=[FileRequired("Select a CSV file")],
     )
     submit = SubmitField("Check and import", widget=GovSubmitInput())
-
-
-class ConfirmForm(FlaskForm):
-    """A button-only form: CSRF protection for actions like deactivate."""
-
-    submit = SubmitField("Confirm", widget=GovSubmitInput())

@@ -14,6 +14,7 @@ from portal.accounts.passwords import hash_password, needs_rehash, verify_passwo
 from portal.accounts.roles import Role
 from portal.core import audit
 from portal.core.db import db, utcnow
+from portal.organisations.models import Team
 
 
 class AccountError(ValueError):
@@ -141,8 +142,6 @@ def _check_email_free(email: str, except_user: User | None = None) -> None:
 
 
 def _check_team(actor: User, team_id: int | None) -> None:
-    from portal.organisations.models import Team
-
     if team_id is None:
         return
     team = db.session.get(Team, team_id)

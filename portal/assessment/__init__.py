@@ -1,1 +1,1 @@
-"""Assessment: assignments, feedback, observations, outside feedback, review reports."""
+"""Assessment: feedback, observations, outside feedback, review reports and the work queue."""

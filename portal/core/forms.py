@@ -2,8 +2,9 @@
 
 from datetime import date
 
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import DateField
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput
+from wtforms import DateField, SubmitField
 
 
 class GovDateField(DateField):
@@ -38,3 +39,9 @@ class GovDateField(DateField):
         except ValueError as error:
             self.data = None
             raise ValueError(self.invalid_message) from error
+
+
+class ConfirmForm(FlaskForm):
+    """A button-only form: CSRF protection for actions like deactivate."""
+
+    submit = SubmitField("Confirm", widget=GovSubmitInput())

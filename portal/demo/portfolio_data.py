@@ -6,9 +6,13 @@ from datetime import date, datetime, time
 
 from sqlalchemy import func, select
 
+from portal.assessment.reports import operations as reports
 from portal.core.db import db
 from portal.evidence.models import EvidenceEntry, EvidenceLink
 from portal.frameworks.models import FrameworkElement
+from portal.panels import operations as panels
+from portal.panels.models import Panel
+from portal.portfolios import operations
 from portal.portfolios.models import (
     DevelopmentPlan,
     KssRating,
@@ -133,11 +137,6 @@ def _records(portfolio: Portfolio, frameworks: dict) -> None:
 def seed_demo_panel(people: dict) -> bool:
     """Put one candidate's finished portfolio on a scheduled panel's agenda, so the panel
     journey can be tried straight away. Added once."""
-    from portal.assessment.reports import operations as reports
-    from portal.panels import operations as panels
-    from portal.panels.models import Panel
-    from portal.portfolios import operations
-
     lead, chair, assessor = people["lead"], people["chair"], people["assessor"]
     if db.session.scalar(select(func.count(Panel.id)).where(
             Panel.organisation_id == lead.organisation_id)):

@@ -4,12 +4,13 @@ from sqlalchemy import select
 
 from portal.accounts.models import User, UserRole
 from portal.accounts.passwords import hash_password
-from portal.assessment.models import Assignment
+from portal.assignments.models import Assignment
 from portal.core.db import db
 from portal.demo import data
 from portal.demo.portfolio_data import seed_demo_panel, seed_demo_portfolio
 from portal.frameworks.queries import load_shipped_frameworks
 from portal.organisations.models import Cohort, CohortMembership, Organisation, Team
+from portal.panels.operations import ensure_decision_codes
 from portal.portfolios.operations import enrol
 from portal.programmes.models import Programme
 from portal.programmes.templates import install_template
@@ -55,6 +56,7 @@ def seed_demo() -> dict[str, int]:
         existed = db.session.scalar(select(Programme.id).where(
             Programme.organisation_id == council.id, Programme.code == code))
         programmes[code] = install_template(council, code)
+        ensure_decision_codes(programmes[code])
         created["programmes"] += existed is None
     cohorts = {}
     for cohort_name, code, start, route in data.COHORTS:

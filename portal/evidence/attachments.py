@@ -26,6 +26,7 @@ from portal.evidence.file_kinds import (
     display_name,
     file_kind,
     matches_signature,
+    read_head,
 )
 from portal.evidence.models import Attachment, EvidenceEntry
 
@@ -231,6 +232,8 @@ def _reserve_or_refuse(owner: User, accepted: list) -> None:
 
 
 def _store_one(storage: Storage, session: Session, upload: FileStorage, used: int):
+    """Check one chosen file, then store it. It is checked first, as the request's own temp
+    file, so a refused file is never written to the store (nor sent to S3)."""
     name = display_name(upload.filename)
     kind = file_kind(name)
     per_file_mb, per_file, _quota_mb, quota = _limits()
@@ -238,6 +241,12 @@ def _store_one(storage: Storage, session: Session, upload: FileStorage, used: in
     quota_message = _over_quota(name, used)
     if remaining <= 0:
         raise AttachmentError(quota_message, name)
+    if not read_head(upload.stream):
+        raise AttachmentError(f"‘{name}’ is empty", name)
+    if not matches_signature(upload.stream, kind):
+        raise AttachmentError(
+            f"‘{name}’ is not a real {kind.label} file. Check the file or choose another one",
+            name)
     try:
         stored = storage.save_stream(upload.stream, min(per_file, remaining))
     except FileTooLarge as error:
@@ -248,16 +257,6 @@ def _store_one(storage: Storage, session: Session, upload: FileStorage, used: in
         logger.exception("Storing an uploaded file failed")
         raise AttachmentError(f"‘{name}’ could not be saved. Try again later", name) from None
     _track(session, storage, stored.stored_name)
-    try:
-        if stored.size == 0:
-            raise AttachmentError(f"‘{name}’ is empty", name)
-        if not matches_signature(storage, stored.stored_name, kind):
-            raise AttachmentError(
-                f"‘{name}’ is not a real {kind.label} file. Check the file or choose another one",
-                name)
-    except BaseException:
-        _discard(session, [stored.stored_name])
-        raise
     return name, kind, stored
 
 

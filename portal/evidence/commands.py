@@ -21,15 +21,16 @@ attachments_cli = click.Group("attachments", help="Check stored attachment files
 
 @attachments_cli.command("reconcile")
 @click.option("--quarantine", is_flag=True,
-              help="Move files without a row to UPLOAD_DIR/quarantine and remove stale "
-                   "temp files.")
+              help="Move files without a row to quarantine/ (under UPLOAD_DIR, or S3_PREFIX "
+                   "in the bucket) and remove unfinished uploads (temp files, or S3 "
+                   "multipart uploads).")
 @click.option("--min-age-minutes", default=60, show_default=True, type=click.IntRange(0),
               help="Ignore files newer than this: they may belong to an upload in progress.")
 @with_appcontext
 def reconcile(quarantine: bool, min_age_minutes: int) -> None:
-    """Report files without rows, rows without files and files whose SHA-256 changed;
-    put right each account whose total of file sizes is wrong (rows written by an older
-    release, or by hand), while uploads go on.
+    """Report files without rows, rows without files, files whose SHA-256 changed and
+    uploads a crashed process left unfinished; put right each account whose total of file
+    sizes is wrong (rows written by an older release, or by hand), while uploads go on.
 
     Exits 0 when everything agrees and 1 when problems were found.
     """
@@ -62,13 +63,13 @@ def reconcile(quarantine: bool, min_age_minutes: int) -> None:
             problems += 1
             click.echo(f"SHA-256 mismatch for attachment {attachment_id} ({stored_name})")
 
-    for temp_file in storage.stale_temp_files(grace):
+    for upload in storage.stale_uploads(grace):
         problems += 1
         if quarantine:
-            temp_file.unlink(missing_ok=True)
-            click.echo(f"Stale temp file {temp_file.name}: removed")
+            storage.remove_stale_upload(upload)
+            click.echo(f"Stale {upload.description}: removed")
         else:
-            click.echo(f"Stale temp file {temp_file.name}")
+            click.echo(f"Stale {upload.description}")
 
     for owner_id in accounts_off_their_total():
         if recount_account(owner_id):

@@ -9,8 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from portal.core.storage import Storage
-
 MAX_DISPLAY_NAME = 255
 HEAD_BYTES = 64
 
@@ -211,8 +209,16 @@ def file_kind(name: str) -> FileKind:
     return kind
 
 
-def matches_signature(storage: Storage, stored_name: str, kind: FileKind) -> bool:
-    with storage.open(stored_name) as stored:
-        head = stored.read(HEAD_BYTES)
-        stored.seek(0)
-        return kind.check(stored, head)
+def read_head(upload: BinaryIO) -> bytes:
+    """The first bytes of an uploaded file (a seekable temp file), rewound after."""
+    head = upload.read(HEAD_BYTES)
+    upload.seek(0)
+    return head
+
+
+def matches_signature(upload: BinaryIO, kind: FileKind) -> bool:
+    """Whether the file is what its extension says (it is rewound after)."""
+    try:
+        return kind.check(upload, read_head(upload))
+    finally:
+        upload.seek(0)

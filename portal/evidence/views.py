@@ -1,6 +1,7 @@
 """The candidate's evidence log: list, create, view, edit, delete, autosave, coverage."""
 
 import re
+from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_login import current_user
@@ -15,7 +16,7 @@ from portal.core.urls import id_argument
 from portal.evidence import attachments, operations
 from portal.evidence.access import get_entry_or_404, read_entry_or_404
 from portal.evidence.forms import DeleteEntryForm, EvidenceForm
-from portal.evidence.models import EvidenceType
+from portal.evidence.models import EvidenceEntry, EvidenceType
 from portal.evidence.queries import (
     SORTS,
     coverage,
@@ -30,6 +31,16 @@ from portal.visibility import Kind, record_reading
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
 EDIT_DRAFT_KEY = re.compile(r"entry-([1-9][0-9]{0,18})")
 candidates_only = requires_role(Role.CANDIDATE)
+
+# Sections that packages above evidence add to the entry page (assessment adds the feedback
+# thread). They register here, so that evidence never imports the packages built on it.
+_entry_page_sections: list[Callable[[EvidenceEntry], dict]] = []
+
+
+def add_entry_page_section(context: Callable[[EvidenceEntry], dict]) -> None:
+    """Add a section's template context (a function of the entry) to the entry page."""
+    if context not in _entry_page_sections:
+        _entry_page_sections.append(context)
 
 
 def _offered_elements():
@@ -129,13 +140,14 @@ def _file_or_form_error(form: EvidenceForm, error: Exception) -> None:
 @signed_in
 def show(entry_id: int):
     """The candidate's own entry, or one the visibility table lets them read."""
-    from portal.assessment.feedback.views import feedback_context
-
     entry, seen_by = read_entry_or_404(entry_id)
     if record_reading(seen_by, Kind.EVIDENCE, entry, entry.created_at):
         db.session.commit()  # the audit row of this reading of the reflection
+    sections = {}
+    for context in _entry_page_sections:
+        sections.update(context(entry))
     return render("evidence/show.html", entry=entry, can_edit=seen_by.can_edit(Kind.EVIDENCE),
-                  **feedback_context(entry))
+                  **sections)
 
 
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])

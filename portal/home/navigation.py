@@ -17,7 +17,8 @@ MENU_SECTION_OF = {"records": "portfolios", "sufficiency": "portfolios",
                    "attachments": "evidence", "schedule": "cohorts",
                    "assignments": "cohorts", "decisions": "panels",
                    "outside": "evidence", "feedback": "evidence",
-                   "observations": "assess", "reports": "portfolios"}
+                   "observations": "assess", "reports": "portfolios",
+                   "support_plans": "portfolios"}
 
 
 def _menu_for(roles: frozenset[Role]) -> list[tuple[str, str]]:

@@ -4,7 +4,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, load_only
 
 from portal.accounts.models import User
-from portal.assessment.models import SupportPlan
 from portal.core.db import db
 from portal.evidence.models import EvidenceEntry
 from portal.organisations.models import Cohort, CohortMembership
@@ -31,15 +30,6 @@ def recent_entries(candidate_id: int) -> list[EvidenceEntry]:
                            EvidenceEntry.created_at))
         .order_by(EvidenceEntry.created_at.desc(), EvidenceEntry.id.desc())
         .limit(5)
-    ).all()
-
-
-def open_support_plans(candidate_id: int) -> list[SupportPlan]:
-    """The support plans still open on the candidate's portfolios, next check first."""
-    return db.session.scalars(
-        select(SupportPlan).join(Portfolio, SupportPlan.portfolio_id == Portfolio.id)
-        .where(Portfolio.candidate_id == candidate_id, SupportPlan.closed_on.is_(None))
-        .order_by(SupportPlan.review_on)
     ).all()
 
 

@@ -5,9 +5,13 @@ from flask_login import current_user
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
+from portal.assessment.queue import work_queue as queue
 from portal.core.access import public, signed_in
+from portal.core.dates import today_in_england
 from portal.core.htmx import render
 from portal.home import queries
+from portal.home.candidate_status import candidate_status
+from portal.portfolios.views import review_point_status
 
 bp = Blueprint("home", __name__)
 
@@ -22,9 +26,6 @@ def root():
 
 def _review_points_to_come(user: User):
     """The candidate's outstanding review points with their status, soonest first."""
-    from portal.core.dates import today_in_england
-    from portal.portfolios.views import review_point_status
-
     today = today_in_england()
     return [(point, *review_point_status(point, today))
             for point in queries.outstanding_review_points(user.id)]
@@ -32,9 +33,6 @@ def _review_points_to_come(user: User):
 
 def _assessor_summary(user: User) -> dict:
     """How many candidates the person has now and how much work waits in their queue."""
-    from portal.assessment.queue import work_queue as queue
-    from portal.core.dates import today_in_england
-
     today = today_in_england()
     caseload, items = queue.work_queue(user, today)
     return {"candidates": len(caseload.all), "queue_items": len(items),
@@ -65,7 +63,7 @@ def index():
         context["memberships"] = queries.candidate_memberships(current_user.id)
         context["recent_entries"] = queries.recent_entries(current_user.id)
         context["review_points"] = _review_points_to_come(current_user)
-        context["support_plans"] = queries.open_support_plans(current_user.id)
+        context["candidate_status"] = candidate_status(current_user.id, today_in_england())
     if roles & {Role.ASSESSOR, Role.LINE_MANAGER}:
         context["assessor_summary"] = _assessor_summary(current_user)
     if roles & {Role.PROGRAMME_LEAD, Role.ADMINISTRATOR}:

@@ -3,6 +3,7 @@
 from flask import current_app, has_request_context
 
 from portal.core.db import db
+from portal.core.mail import send_after_response
 from portal.notifications.models import Notification
 
 
@@ -18,10 +19,7 @@ def notify(recipient_id: int, message: str, link: str) -> Notification:
 
 
 def _email(note: Notification) -> None:
-    from portal.accounts.models import User
-    from portal.core.mail import send_after_response
-
-    recipient = db.session.get(User, note.recipient_id)
+    recipient = note.recipient
     if recipient is None or not recipient.active:
         return
     base = current_app.config.get("PORTAL_BASE_URL", "")

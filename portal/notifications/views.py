@@ -6,9 +6,9 @@ from flask import Blueprint, abort, flash, url_for
 from flask_login import current_user
 from sqlalchemy import select, update
 
-from portal.accounts.forms import ConfirmForm
 from portal.core.access import signed_in
 from portal.core.db import db, utcnow
+from portal.core.forms import ConfirmForm
 from portal.core.htmx import redirect_to, render
 from portal.core.pagination import paginate
 from portal.notifications.models import Notification

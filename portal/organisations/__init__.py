@@ -1,1 +1,1 @@
-"""Councils, their teams and their cohorts."""
+"""Councils, their teams and their cohorts (the tables; the cohort pages are portal.cohorts)."""

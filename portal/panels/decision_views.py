@@ -14,11 +14,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.routing import BuildError
 
-from portal.accounts.forms import ConfirmForm
 from portal.accounts.roles import Role
+from portal.assessment.reports.operations import pcf_domains
 from portal.core.access import requires_role, signed_in
 from portal.core.dates import today_in_england
 from portal.core.db import db
+from portal.core.forms import ConfirmForm
 from portal.core.htmx import redirect_to, render
 from portal.core.urls import id_argument, small_number
 from portal.organisations.models import Organisation
@@ -37,6 +38,7 @@ from portal.panels.models import (
     Panel,
     PanelDecision,
 )
+from portal.panels.views import anonymiser
 from portal.portfolios.models import Portfolio, PortfolioState
 from portal.visibility import Kind, can_read
 
@@ -129,8 +131,6 @@ def _render_form(item: AgendaItem, *, errors=None, status=200, version=None, con
 
 
 def _pcf_domains(portfolio: Portfolio):
-    from portal.assessment.reports.operations import pcf_domains
-
     return pcf_domains(portfolio)
 
 
@@ -213,8 +213,6 @@ def _can_correct(decision: PanelDecision, corrected_by) -> bool:
 
 def redactor(item: AgendaItem):
     """For panel members before the chair reveals identity: names out of free text."""
-    from portal.panels.views import anonymiser
-
     if current_user.id == item.portfolio.candidate_id or not panels.is_member(current_user,
                                                                               item.panel):
         return _unchanged

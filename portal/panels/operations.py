@@ -13,14 +13,15 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.accounts.models import User
+from portal.accounts.models import User, UserRole
 from portal.accounts.roles import Role
-from portal.assessment.access import current_staff
-from portal.assessment.models import AssignmentRole, ReviewReport
+from portal.assignments.access import current_staff
+from portal.assignments.models import AssignmentRole
 from portal.core import audit
 from portal.core.db import db, utcnow
 from portal.frameworks.models import FrameworkLevel
 from portal.notifications.operations import notify
+from portal.panels import deferrals
 from portal.panels.models import (
     AgendaItem,
     CareerLevelRecord,
@@ -36,6 +37,7 @@ from portal.panels.models import (
 )
 from portal.portfolios import operations as portfolio_operations
 from portal.portfolios.models import Portfolio, PortfolioState
+from portal.portfolios.reviews.models import ReviewReport
 from portal.programmes.models import Programme
 
 DEFAULT_DECISION_CODES = [
@@ -311,6 +313,8 @@ def _apply_outcome(decision: PanelDecision, portfolio: Portfolio, today: date) -
                                          level_title=title, achieved_on=today,
                                          decision_id=decision.id))
         db.session.flush()
+    elif decision.outcome == Outcome.DEFERRED.value:
+        deferrals.open_support_plan(decision, portfolio, today)
 
 
 def _tell_everyone(decision: PanelDecision, portfolio: Portfolio, message: str) -> None:
@@ -422,8 +426,6 @@ def record_review_outcome(lead: User, request: DecisionReviewRequest, outcome: s
 def notify_programme_leads(organisation_id: int, message: str, link: str) -> None:
     """Tell the council's active programme leads (the views call this after a decision or
     a review request; the functions above leave leads out)."""
-    from portal.accounts.models import UserRole
-
     leads = db.session.scalars(select(User.id).join(UserRole, UserRole.user_id == User.id).where(
         User.organisation_id == organisation_id, User.active.is_(True),
         UserRole.role == Role.PROGRAMME_LEAD.value)).all()

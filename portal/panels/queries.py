@@ -4,11 +4,11 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import aliased
 
 from portal.accounts.models import User
-from portal.assessment.models import ReviewReport
 from portal.core.db import db
 from portal.organisations.models import Team
 from portal.panels.models import AgendaItem, MemberNote, PanelDecision
 from portal.portfolios.models import Portfolio
+from portal.portfolios.reviews.models import ReviewReport
 from portal.programmes.models import Programme
 
 

@@ -15,15 +15,14 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
-from portal.accounts.forms import ConfirmForm
 from portal.accounts.models import User, UserRole
 from portal.accounts.roles import Role
-from portal.assessment.models import DomainProgress, ReviewReport, SupportPlan
 from portal.assessment.reports import operations as reports
 from portal.core.access import requires_role, signed_in
 from portal.core.audit import AuditEvent
 from portal.core.dates import today_in_england
 from portal.core.db import db
+from portal.core.forms import ConfirmForm
 from portal.core.htmx import redirect_to, render, wants_fragment
 from portal.core.urls import id_argument
 from portal.panels import operations, queries, snapshot_files
@@ -39,6 +38,7 @@ from portal.panels.models import (
 )
 from portal.portfolios import snapshots
 from portal.portfolios.models import Portfolio
+from portal.portfolios.reviews.models import DomainProgress, ReviewReport, SupportPlan
 from portal.programmes.models import Programme
 from portal.visibility import Kind, record_reading, require
 

@@ -58,7 +58,3 @@ class ScheduleChangeForm(FlaskForm):
             self.days.errors = [*self.days.errors, "Enter the number of days"]
             return False
         return valid
-
-
-class ProgrammeSettingsForm(FlaskForm):
-    submit = SubmitField("Save changes", widget=GovSubmitInput())

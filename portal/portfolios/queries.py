@@ -7,12 +7,12 @@ from typing import NamedTuple
 
 from sqlalchemy import Row, String, and_, cast, func, literal, null, select, union_all
 
-from portal.assessment.models import ReviewReport, SupportPlan
 from portal.core.dates import start_of_day_in_england
 from portal.core.db import db
 from portal.evidence.models import EvidenceEntry, EvidenceLink
 from portal.portfolios.models import Portfolio, PortfolioEntry, PortfolioSnapshot
 from portal.portfolios.records.sources import record_sources
+from portal.portfolios.reviews.models import ReviewReport, SupportPlan
 
 
 def included_entries(portfolio: Portfolio, made_before: date | None = None) -> Sequence[Row]:
@@ -56,14 +56,16 @@ def submissions(portfolio: Portfolio, every_one: bool,
 def reports(portfolio: Portfolio) -> Sequence[Row]:
     """(id, created_at, state, review_point_code, outcome) for each review report, oldest
     first, with the support plan it opened while that is still open (plan_id, opened_on,
-    review_on, concerns; all None otherwise). A report opens at most one plan."""
+    review_on, concerns, and plan_decision_id when a panel's deferral of the final report
+    opened it; all None otherwise). A report opens at most one plan."""
     # The plan's own portfolio id (always its report's) lets PostgreSQL find it by index:
     # joined on the report alone, it read every open plan in the country to hash them.
     return db.session.execute(
         select(ReviewReport.id, ReviewReport.created_at, ReviewReport.state,
                ReviewReport.review_point_code, ReviewReport.outcome,
                SupportPlan.id.label("plan_id"), SupportPlan.opened_on,
-               SupportPlan.review_on, SupportPlan.concerns)
+               SupportPlan.review_on, SupportPlan.concerns,
+               SupportPlan.decision_id.label("plan_decision_id"))
         .outerjoin(SupportPlan, and_(SupportPlan.report_id == ReviewReport.id,
                                      SupportPlan.portfolio_id == portfolio.id,
                                      SupportPlan.closed_on.is_(None)))
@@ -142,10 +144,12 @@ class OpenPlan(NamedTuple):
     opened_on: date
     review_on: date
     concerns: str
+    decision_id: int | None  # the panel's deferral that opened it, if one did
 
 
 def open_support_plans(report_rows: Sequence[Row]) -> list[OpenPlan]:
     """The open support plans among rows of `reports`, soonest check first."""
-    plans = [OpenPlan(row.plan_id, row.id, row.opened_on, row.review_on, row.concerns)
+    plans = [OpenPlan(row.plan_id, row.id, row.opened_on, row.review_on, row.concerns,
+                      row.plan_decision_id)
              for row in report_rows if row.plan_id is not None]
     return sorted(plans, key=lambda plan: (plan.review_on, plan.id))

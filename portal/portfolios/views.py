@@ -6,12 +6,11 @@ from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.accounts.forms import ConfirmForm
 from portal.accounts.roles import Role
-from portal.assessment.reports import operations as reports
 from portal.core.access import requires_role, signed_in
 from portal.core.dates import today_in_england
 from portal.core.db import db
+from portal.core.forms import ConfirmForm
 from portal.core.htmx import redirect_to, render
 from portal.core.pagination import paginate
 from portal.evidence.access import get_entry_or_404
@@ -20,6 +19,7 @@ from portal.portfolios import operations, queries, snapshots
 from portal.portfolios.access import get_portfolio_or_404, portfolios_of, read_portfolio_or_404
 from portal.portfolios.forms import IncludeEntryForm, SubmitForm
 from portal.portfolios.models import PortfolioEntry, PortfolioSnapshot, PortfolioState
+from portal.portfolios.reviews.access import can_view_report
 from portal.portfolios.sufficiency import measures as sufficiency
 from portal.programmes.configuration import configuration
 from portal.visibility import Kind, Viewer, record_reading
@@ -95,7 +95,7 @@ def _render_show(portfolio, seen_by: Viewer, form: SubmitForm, missing=None, sta
         completeness=_completeness(portfolio, included),
         is_owner=owner,
         reports=[r for r in report_rows
-                 if reports.can_view_report(seen_by, r, portfolio)],
+                 if can_view_report(current_user, r, portfolio, seen_by)],
         support_plans=queries.open_support_plans(report_rows)
         if seen_by.can_read(Kind.SUPPORT_PLAN) else [],
         can_start_assessment=seen_by.can_edit(Kind.REVIEW_REPORT) and

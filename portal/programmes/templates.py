@@ -136,7 +136,4 @@ def install_template(organisation, code: str, actor=None) -> Programme:
         db.session.add(programme)
         db.session.flush()
     configure_programme(programme, data, actor)
-    from portal.panels.operations import ensure_decision_codes
-
-    ensure_decision_codes(programme)
     return programme

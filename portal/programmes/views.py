@@ -10,8 +10,8 @@ from portal.core.access import requires_role
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render
 from portal.core.urls import small_number
-from portal.portfolios.forms import ProgrammeSettingsForm
 from portal.programmes import operations
+from portal.programmes.forms import ProgrammeSettingsForm
 from portal.programmes.models import Programme
 
 bp = Blueprint("programmes", __name__, url_prefix="/programmes")

@@ -19,7 +19,7 @@ from flask_login import current_user
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
-from portal.assessment.access import assesses, last_assessed_on, manages
+from portal.assignments.access import assesses, last_assessed_on, manages
 from portal.core import audit
 from portal.core.dates import UK, today_in_england
 from portal.core.db import db

@@ -3,7 +3,12 @@
 import pytest
 
 from portal import create_app
-from portal.config import ConfigError, normalise_database_url
+from portal.config import (
+    ConfigError,
+    finalise,
+    normalise_database_url,
+    settings_from_environment,
+)
 
 
 def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path):
@@ -127,3 +132,66 @@ def test_a_bad_number_is_a_clear_error(monkeypatch, tmp_path):
 )
 def test_database_urls_use_psycopg3(given, expected):
     assert normalise_database_url(given) == expected
+
+
+def _development(monkeypatch, tmp_path, **settings):
+    monkeypatch.setenv("PORTAL_ENV", "development")
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+
+
+def test_files_stay_on_local_disk_by_default(monkeypatch, tmp_path):
+    _development(monkeypatch, tmp_path)
+    monkeypatch.delenv("FILE_STORAGE", raising=False)
+    assert create_app().config["FILE_STORAGE"] == "local"
+
+
+def test_s3_settings_come_from_the_environment(monkeypatch, tmp_path):
+    _development(monkeypatch, tmp_path, FILE_STORAGE="S3", S3_BUCKET="council-portal",
+                 S3_PREFIX="attachments/", S3_ENDPOINT_URL="https://s3.example.internal",
+                 S3_REGION="eu-west-2", S3_SERVER_SIDE_ENCRYPTION="aws:kms",
+                 S3_KMS_KEY_ID="alias/portal")
+    config = create_app().config
+    assert {name: config[name] for name in (
+        "FILE_STORAGE", "S3_BUCKET", "S3_PREFIX", "S3_ENDPOINT_URL", "S3_REGION",
+        "S3_SERVER_SIDE_ENCRYPTION", "S3_KMS_KEY_ID")} == {
+        "FILE_STORAGE": "s3", "S3_BUCKET": "council-portal", "S3_PREFIX": "attachments/",
+        "S3_ENDPOINT_URL": "https://s3.example.internal", "S3_REGION": "eu-west-2",
+        "S3_SERVER_SIDE_ENCRYPTION": "aws:kms", "S3_KMS_KEY_ID": "alias/portal"}
+
+
+@pytest.mark.parametrize(("settings", "complaint"), [
+    ({"FILE_STORAGE": "ftp"}, "FILE_STORAGE must be one of local, s3"),
+    ({"FILE_STORAGE": "s3"}, "S3_BUCKET must be set"),
+    ({"FILE_STORAGE": "s3", "S3_BUCKET": "b", "S3_SERVER_SIDE_ENCRYPTION": "yes"},
+     "S3_SERVER_SIDE_ENCRYPTION must be empty"),
+])
+def test_file_storage_settings_are_checked_at_start(monkeypatch, tmp_path, settings,
+                                                    complaint):
+    _development(monkeypatch, tmp_path, **settings)
+    with pytest.raises(ConfigError, match=complaint):
+        create_app()
+
+
+def _production_on_s3(monkeypatch, tmp_path, **settings):
+    _development(monkeypatch, tmp_path, PORTAL_ENV="production", SECRET_KEY="x" * 64,
+                 PORTAL_BASE_URL="https://portal.example.gov.uk", FILE_STORAGE="s3",
+                 S3_BUCKET="council-portal", **settings)
+
+
+def test_several_servers_must_share_the_sign_in_throttle(monkeypatch, tmp_path):
+    """Files in S3 mean several servers: counts kept in each process's memory would let
+    each one allow its own five guesses."""
+    _production_on_s3(monkeypatch, tmp_path, RATELIMIT_STORAGE_URI="memory://")
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI"):
+        create_app()
+
+
+def test_several_servers_start_with_the_throttle_in_redis(monkeypatch, tmp_path):
+    # Checked without create_app, which would point the one shared limiter at this Redis.
+    _production_on_s3(monkeypatch, tmp_path,
+                      RATELIMIT_STORAGE_URI="redis://redis.internal:6379/0")
+    config = settings_from_environment(tmp_path)
+    finalise(config, tmp_path)
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://redis.internal:6379/0"

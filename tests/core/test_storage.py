@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from portal.core.storage import FileTooLarge, InvalidStoredName, LocalFileStorage
+from portal.core.storage import FileTooLarge, InvalidStoredName, LocalFileStorage, StaleUpload
 
 
 def files_in(root) -> list:
@@ -104,10 +104,19 @@ def test_iteration_ignores_temp_quarantine_and_foreign_files(storage):
     (storage.root / "tmp" / "upload-abc.part").write_bytes(b"partial")
     (storage.root / stored[:2] / "notes.txt").write_bytes(b"?")
     assert list(storage.iter_stored_names()) == [stored]
-    assert [p.name for p in storage.stale_temp_files(0)] == ["upload-abc.part"]
-    assert storage.stale_temp_files(3600) == []
+    assert [u.description for u in storage.stale_uploads(0)] == ["temp file upload-abc.part"]
+    assert storage.stale_uploads(3600) == []
 
 
 def test_an_empty_store_has_nothing(storage):
     assert list(storage.iter_stored_names()) == []
-    assert storage.stale_temp_files(0) == []
+    assert storage.stale_uploads(0) == []
+
+
+def test_only_this_stores_temp_files_can_be_removed(storage, tmp_path):
+    outside = tmp_path / "upload-x.part"
+    outside.write_bytes(b"not ours")
+    for reference in ("../upload-x.part", "notes.txt", "upload-x.part/../../x.part"):
+        with pytest.raises(ValueError):
+            storage.remove_stale_upload(StaleUpload(description="x", reference=reference))
+    assert outside.exists()

@@ -2,8 +2,10 @@
 
 import pytest
 
+from portal.core.db import db
 from tests import factories
 from tests.conftest import sign_in
+from tests.evidence.uploads import make_entry
 
 
 @pytest.fixture
@@ -14,3 +16,19 @@ def candidate(client, org):
     sign_in(client, user)
     user.test_framework = fw
     return user
+
+
+@pytest.fixture
+def author(client, org):
+    """A signed-in candidate."""
+    user = factories.user(org)
+    sign_in(client, user)
+    return user
+
+
+@pytest.fixture
+def entry(author):
+    """An evidence entry of `author`'s, committed."""
+    entry = make_entry(author)
+    db.session.commit()
+    return entry

@@ -6,7 +6,6 @@ import os
 import time
 import zipfile
 from contextlib import contextmanager
-from datetime import date
 
 import pytest
 from flask import current_app
@@ -23,9 +22,9 @@ from portal.evidence.attachments import store_uploads, upload_guard
 from portal.evidence.file_kinds import ALLOWED_EXTENSIONS, AttachmentError, display_name
 from portal.evidence.models import Attachment, EvidenceEntry
 from tests import factories
-from tests.conftest import assert_no_duplicate_ids, count_queries, error_summary, page, sign_in
+from tests.conftest import assert_no_duplicate_ids, count_queries, error_summary, page
+from tests.evidence.uploads import PDF, attachment_count, make_entry, stored_total, upload
 
-PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 20
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 40
 HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
@@ -81,45 +80,8 @@ def upload_dir(app, tmp_path, monkeypatch):
     return root
 
 
-def make_entry(candidate, title="Supervision with my practice educator") -> EvidenceEntry:
-    entry = EvidenceEntry(candidate_id=candidate.id, organisation_id=candidate.organisation_id,
-                          title=title, occurred_on=date(2026, 3, 2), evidence_type="other")
-    db.session.add(entry)
-    db.session.flush()
-    return entry
-
-
-@pytest.fixture
-def author(client, org):
-    """A signed-in candidate."""
-    user = factories.user(org)
-    sign_in(client, user)
-    return user
-
-
-@pytest.fixture
-def entry(author):
-    entry = make_entry(author)
-    db.session.commit()
-    return entry
-
-
 def files_left(root) -> list:
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
-
-
-def attachment_count() -> int:
-    db.session.expire_all()
-    return db.session.scalar(select(func.count(Attachment.id)))
-
-
-def upload(client, entry_id, *files, htmx=False, content_type="application/octet-stream"):
-    data = {"files": [FileStorage(io.BytesIO(content), filename=name, content_type=content_type)
-                      for name, content in files]}
-    url = f"/evidence/{entry_id}/attachments"
-    if htmx:
-        return client.post(url, data=data, headers={"HX-Request": "true"})
-    return client.post(url, data=data)
 
 
 def assert_refused(response, upload_dir, *expected_text):
@@ -379,11 +341,6 @@ def test_the_quota_counts_every_file_a_person_has(app, client, entry, author, up
     assert response.status_code == 400
     assert files_left(upload_dir) == kept
     assert attachment_count() == 1
-
-
-def stored_total(user) -> int:
-    return db.session.scalar(select(type(user).attachment_bytes).where(
-        type(user).id == user.id))
 
 
 def test_a_recount_waits_for_an_upload_in_progress(app, author, entry):

@@ -124,7 +124,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client):
 
 
 def test_notifications_are_emailed_when_email_is_configured(app, client, org):
-    from portal.assessment.models import AssignmentRole
+    from portal.assignments.models import AssignmentRole
     from portal.core.mail import outbox
 
     lead = factories.user(org, roles=["programme_lead"])

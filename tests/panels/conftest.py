@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from portal.assessment.assignments.operations import assign
-from portal.assessment.models import AssignmentRole
 from portal.assessment.reports import operations as reports
+from portal.assignments.models import AssignmentRole
+from portal.assignments.operations import assign
 from portal.core.db import db
 from portal.panels import operations as panels
 from portal.portfolios import operations

@@ -6,6 +6,7 @@ import pytest
 
 from portal.core.db import db
 from portal.frameworks.queries import load_shipped_frameworks
+from portal.panels.operations import ensure_decision_codes
 from portal.portfolios.operations import enrol
 from portal.programmes.templates import install_template
 from tests import factories
@@ -16,6 +17,7 @@ def make_portfolio(org, template: str = "asye-child-family", start: date = date(
     """Install `template` for `org`, enrol a candidate from `start`; returns the portfolio."""
     load_shipped_frameworks()
     programme = install_template(org, template)
+    ensure_decision_codes(programme)
     cohort = factories.cohort(org, programme, start=start)
     candidate = candidate or factories.user(org, roles=["candidate"])
     portfolio = enrol(None, factories.membership(cohort, candidate, joined=start))

@@ -135,8 +135,8 @@ def test_the_portfolio_page_has_bounded_queries(client, mine):
 def test_submissions_newest_first_and_the_current_reference_for_a_line_manager(client, org):
     """The candidate sees every submission, withdrawn ones marked; their line manager sees
     the current submission's reference but not the list (nor the evidence)."""
-    from portal.assessment.assignments.operations import assign
-    from portal.assessment.models import AssignmentRole
+    from portal.assignments.models import AssignmentRole
+    from portal.assignments.operations import assign
     from portal.portfolios import operations
 
     portfolio = make_portfolio(org)

@@ -1,11 +1,11 @@
 """A line manager sees their candidate's portfolio, but not the reflections in the evidence
-log (portal/assessment/access.py, portal/evidence/access.py): neither the live entry nor
+log (portal/assignments/access.py, portal/evidence/access.py): neither the live entry nor
 the copy of it frozen in a submitted snapshot, which holds the reflections themselves."""
 
 from datetime import date
 
-from portal.assessment.assignments.operations import assign
-from portal.assessment.models import AssignmentRole
+from portal.assignments.models import AssignmentRole
+from portal.assignments.operations import assign
 from portal.core.db import db
 from portal.portfolios import operations
 from tests import factories

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from portal.assessment.models import Assignment
+from portal.assignments.models import Assignment
 from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.portfolios import operations as portfolio_operations

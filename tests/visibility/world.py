@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from portal.accounts.roles import Role
-from portal.assessment.models import FeedbackRequest, ReviewReport
+from portal.assessment.models import FeedbackRequest
 from portal.assessment.reports import operations as reports
 from portal.core.dates import today_in_england
 from portal.core.db import db
@@ -22,6 +22,7 @@ from portal.panels import operations as panels
 from portal.portfolios import operations as portfolio_operations
 from portal.portfolios.models import KssRating, ProtectedTimeRecord, SupervisionRecord
 from portal.portfolios.records import queries as record_queries
+from portal.portfolios.reviews.models import ReviewReport
 from portal.visibility import Kind, Relation
 from tests import factories
 from tests.portfolios.conftest import make_portfolio
@@ -154,6 +155,10 @@ def _gone(model, row_id):
     return lambda: db.session.get(model, row_id) is None
 
 
+def _day(day: date) -> list[str]:
+    return [str(day.day), str(day.month), str(day.year)]
+
+
 def _fresh(row):
     """The row as the database has it now (after a request changed it, or not)."""
     db.session.expire(row)
@@ -270,8 +275,13 @@ def outside_feedback(world: World) -> Case:
 
 
 def support_plan(world: World) -> Case:
-    factories.support_plan(world.portfolio, world.assessor, concerns=MARKER)
-    return Case(world.url(), shared_page=True)
+    today = today_in_england()
+    plan = factories.support_plan(world.portfolio, world.assessor, concerns=MARKER,
+                                  opened_on=today - timedelta(days=7))
+    form = {"objectives": "Agreed objectives", "agreed_on": _day(today),
+            "review_on": _day(today + timedelta(days=30))}
+    return Case(f"/support-plans/{plan.id}", edit=(f"/support-plans/{plan.id}/agree", form),
+                edited=lambda: _fresh(plan).objectives == "Agreed objectives")
 
 
 def decision(world: World) -> Case:

@@ -9,8 +9,9 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
-from portal.assessment.access import assesses, current_staff
-from portal.assessment.models import AssignmentRole, EvidenceFeedback, FeedbackKind
+from portal.assessment.models import EvidenceFeedback, FeedbackKind
+from portal.assignments.access import assesses, current_staff
+from portal.assignments.models import AssignmentRole
 from portal.core import audit
 from portal.core.db import db
 from portal.evidence.models import EvidenceEntry, FeedbackStatus

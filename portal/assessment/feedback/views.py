@@ -12,6 +12,7 @@ from portal.core.htmx import redirect_to, render, wants_fragment
 from portal.core.urls import id_argument
 from portal.evidence.access import can_edit_entry, get_entry_or_404
 from portal.evidence.models import EvidenceEntry
+from portal.evidence.views import add_entry_page_section
 
 bp = Blueprint("feedback", __name__, url_prefix="/evidence")
 
@@ -44,6 +45,10 @@ def feedback_context(entry: EvidenceEntry, form: FeedbackForm | None = None,
         "feedback_added": added,
         "feedback_elements": feedback.linked_elements(entry),
     }
+
+
+# The entry page shows the thread; evidence cannot import assessment, so it is told here.
+add_entry_page_section(feedback_context)
 
 
 @bp.route("/<int:entry_id>/feedback", methods=["POST"])

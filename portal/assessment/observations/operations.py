@@ -14,13 +14,9 @@ from sqlalchemy import select
 
 from portal.accounts.models import User, UserRole
 from portal.accounts.roles import Role
-from portal.assessment.access import assesses, current_staff
-from portal.assessment.models import (
-    AssignmentRole,
-    Observation,
-    ObservationLink,
-    ObservationState,
-)
+from portal.assessment.models import Observation, ObservationLink, ObservationState
+from portal.assignments.access import assesses, current_staff
+from portal.assignments.models import AssignmentRole
 from portal.core import audit
 from portal.core.db import db, utcnow
 from portal.evidence.models import EvidenceEntry, EvidenceLink, EvidenceType

@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
-from portal.assessment.access import assesses
 from portal.assessment.models import Observation, ObservationState
 from portal.assessment.observations import operations as ops
 from portal.assessment.observations.forms import (
@@ -18,6 +17,7 @@ from portal.assessment.observations.forms import (
     ReflectionForm,
     TransitionForm,
 )
+from portal.assignments.access import assesses
 from portal.core.access import requires_role, signed_in
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render

@@ -7,7 +7,8 @@ from datetime import date
 from sqlalchemy import Row, and_, func, or_, select
 
 from portal.accounts.models import User
-from portal.assessment.models import Assignment, Observation, ObservationState
+from portal.assessment.models import Observation, ObservationState
+from portal.assignments.models import Assignment
 from portal.core.db import db
 from portal.evidence.models import EvidenceEntry, FeedbackStatus
 from portal.portfolios.models import (

@@ -9,8 +9,9 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
-from portal.assessment.models import Assignment, AssignmentRole, Observation
+from portal.assessment.models import Observation
 from portal.assessment.queue import work_queue as queue
+from portal.assignments.models import Assignment, AssignmentRole
 from portal.core.access import requires_role
 from portal.core.dates import start_of_day_in_england, today_in_england
 from portal.core.db import db

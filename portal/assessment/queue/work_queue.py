@@ -13,8 +13,9 @@ from flask import url_for
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
-from portal.assessment.models import AssignmentRole, ObservationState
+from portal.assessment.models import ObservationState
 from portal.assessment.queue import queries
+from portal.assignments.models import AssignmentRole
 from portal.evidence.models import FeedbackStatus
 from portal.portfolios.models import PortfolioState
 

@@ -9,19 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from portal.accounts.models import User
-from portal.assessment.access import assesses, manages
-from portal.assessment.models import (
-    AgreedAction,
-    DomainProgress,
-    ReviewReport,
-    SupportPlan,
-)
+from portal.assignments.access import assesses, manages
 from portal.core import audit
 from portal.core.db import db, utcnow
 from portal.notifications.operations import notify
 from portal.portfolios import operations as portfolio_operations
 from portal.portfolios.models import Portfolio, PortfolioState
-from portal.visibility import Kind, Viewer
+from portal.portfolios.reviews.models import AgreedAction, DomainProgress, ReviewReport, SupportPlan
 
 RATINGS = {"on_track": "On track", "some_concerns": "Some concerns",
            "not_on_track": "Not on track"}
@@ -231,15 +225,6 @@ def respond(actor: User, report: ReviewReport, response: str) -> None:
     if report.assessor_id:
         notify(report.assessor_id, f"{actor.name} has responded to a review report.",
                f"/reports/{report.id}")
-
-
-def can_view_report(seen_by: Viewer, report: ReviewReport, portfolio: Portfolio) -> bool:
-    """The visibility table's row for review reports (`seen_by` stands to the portfolio's
-    candidate); the candidate reads a report only once it is signed off."""
-    if seen_by.is_candidate and report.state != "signed_off":
-        return False
-    return seen_by.candidate_id == portfolio.candidate_id and seen_by.can_read(
-        Kind.REVIEW_REPORT, report.created_at)
 
 
 def under_assessment(portfolio: Portfolio) -> bool:

@@ -6,16 +6,17 @@ from datetime import date
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 
-from portal.accounts.forms import ConfirmForm
-from portal.assessment.access import manages
-from portal.assessment.models import ReviewReport
 from portal.assessment.reports import operations as reports
+from portal.assignments.access import manages
 from portal.core.access import signed_in
 from portal.core.db import db
+from portal.core.forms import ConfirmForm
 from portal.core.htmx import redirect_to, render
 from portal.portfolios.access import read_portfolio_or_404
 from portal.portfolios.models import Portfolio
-from portal.visibility import Kind, can_edit, viewer
+from portal.portfolios.reviews.access import can_view_report
+from portal.portfolios.reviews.models import ReviewReport
+from portal.visibility import Kind, can_edit
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 ACTION_ROWS = 3
@@ -28,8 +29,7 @@ def get_report_or_404(report_id: int) -> tuple[ReviewReport, Portfolio]:
     if report is None:
         abort(404)
     portfolio = db.session.get(Portfolio, report.portfolio_id)
-    if not reports.can_view_report(viewer(current_user, portfolio.candidate_id), report,
-                                   portfolio):
+    if not can_view_report(current_user, report, portfolio):
         abort(404)
     return report, portfolio
 

@@ -22,6 +22,7 @@ from portal.portfolios.models import (
     SupervisionRecord,
     SupportAgreement,
 )
+from portal.portfolios.operations import complete_review_point
 from portal.portfolios.records.queries import (
     development_plan_for,
     kss_framework,
@@ -126,8 +127,6 @@ def save_support_agreement(actor: User, portfolio: Portfolio,
 
 def _complete_agreement_review(actor: User, portfolio: Portfolio, agreed_on: date) -> None:
     """Making the agreement is the start-of-programme review point."""
-    from portal.portfolios.operations import complete_review_point
-
     for point in portfolio.review_points:
         if point.code == "agreement" and point.completed_on is None:
             complete_review_point(actor, point, agreed_on)

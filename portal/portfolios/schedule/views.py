@@ -8,8 +8,8 @@ from portal.accounts.roles import Role
 from portal.core.access import requires_role
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render
+from portal.organisations.access import get_cohort_in_my_organisation
 from portal.organisations.models import CohortMembership
-from portal.organisations.views import get_cohort_in_my_organisation
 from portal.portfolios import operations
 from portal.portfolios.forms import ScheduleChangeForm
 from portal.portfolios.models import Portfolio

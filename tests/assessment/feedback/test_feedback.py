@@ -5,8 +5,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from portal.assessment.assignments.operations import assign
-from portal.assessment.models import AssignmentRole, EvidenceFeedback
+from portal.assessment.models import EvidenceFeedback
+from portal.assignments.models import AssignmentRole
+from portal.assignments.operations import assign
 from portal.core.audit import AuditEvent
 from portal.core.db import db
 from portal.notifications.models import Notification

@@ -7,8 +7,7 @@ from datetime import date
 import pytest
 
 from portal.accounts.roles import Role
-from portal.assessment.assignments.operations import assign
-from portal.assessment.models import AssignmentRole, Observation, ObservationState
+from portal.assessment.models import Observation, ObservationState
 from portal.assessment.observations.operations import (
     InvalidTransition,
     ObservationDetails,
@@ -16,6 +15,8 @@ from portal.assessment.observations.operations import (
     create_observation,
     sign_off_observation,
 )
+from portal.assignments.models import AssignmentRole
+from portal.assignments.operations import assign
 from portal.core.audit import AuditEvent
 from portal.core.db import db
 from portal.evidence.models import EvidenceEntry

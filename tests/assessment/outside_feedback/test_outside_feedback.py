@@ -8,9 +8,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from portal.assessment.assignments.operations import assign
-from portal.assessment.models import AssignmentRole, FeedbackRequest
+from portal.assessment.models import FeedbackRequest
 from portal.assessment.outside_feedback import operations as outside
+from portal.assignments.models import AssignmentRole
+from portal.assignments.operations import assign
 from portal.core.audit import AuditEvent
 from portal.core.db import db, utcnow
 from portal.evidence.models import EvidenceEntry

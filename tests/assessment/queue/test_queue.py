@@ -5,14 +5,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from portal.assessment.assignments.operations import assign
 from portal.assessment.feedback import operations as feedback
-from portal.assessment.models import (
-    Assignment,
-    AssignmentRole,
-    Observation,
-    ObservationState,
-)
+from portal.assessment.models import Observation, ObservationState
+from portal.assignments.models import Assignment, AssignmentRole
+from portal.assignments.operations import assign
 from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.frameworks.queries import load_shipped_frameworks
@@ -415,8 +411,8 @@ def test_a_long_queue_is_shown_a_page_at_a_time(monkeypatch, client, org):
 def test_an_assessor_reading_an_entry_is_led_back_to_the_candidate(client, org):
     from datetime import date as day
 
-    from portal.assessment.assignments.operations import assign
-    from portal.assessment.models import AssignmentRole
+    from portal.assignments.models import AssignmentRole
+    from portal.assignments.operations import assign
 
     lead = factories.user(org, roles=["programme_lead"])
     assessor = factories.user(org, roles=["assessor"])

@@ -5,12 +5,13 @@ from datetime import date
 
 import pytest
 
-from portal.assessment.assignments.operations import assign
-from portal.assessment.models import AssignmentRole, ReviewReport, SupportPlan
+from portal.assignments.models import AssignmentRole
+from portal.assignments.operations import assign
 from portal.core.db import db
 from portal.notifications.models import Notification
 from portal.portfolios import operations
 from portal.portfolios.models import Portfolio, PortfolioSnapshot
+from portal.portfolios.reviews.models import ReviewReport, SupportPlan
 from tests import factories
 from tests.conftest import error_summary, page, sign_in
 from tests.portfolios.conftest import make_portfolio
@@ -184,7 +185,7 @@ def test_the_cohort_list_shows_the_open_plan_next_review_and_assessor(app, clien
     assert "Support plan" in text and "Helen Shaw" in text
     assert f"{next_point.due_on.day} {next_point.due_on:%B %Y}" in text
     plan = db.session.scalar(db.select(SupportPlan))
-    plan.closed_on = date(2099, 2, 1)
+    plan.state, plan.closed_on = "closed", date(2099, 2, 1)
     db.session.commit()
     row = next(r for r in page(lead_client.get(f"/cohorts/{cohort_id}")).select("tbody tr")
                if "Amara Okafor" in r.get_text())
@@ -292,7 +293,7 @@ def test_a_closed_plan_leaves_the_portfolio_page_and_its_report_stays(app, clien
     assert len(soup.select(".govuk-notification-banner")) == 1
     assert len(soup.select("a[href^='/reports/']")) == 2  # the banner's link and the list's
     plan = db.session.scalar(db.select(SupportPlan))
-    plan.closed_on = date(2099, 2, 1)
+    plan.state, plan.closed_on = "closed", date(2099, 2, 1)
     db.session.commit()
     soup = page(candidate_client.get(url))
     assert soup.select(".govuk-notification-banner") == []

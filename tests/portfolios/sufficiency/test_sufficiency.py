@@ -502,8 +502,8 @@ def test_portfolio_page_counts_completeness_from_what_it_reads(client, org):
     """The portfolio page counts the entries it lists and its records; a line manager,
     who is not shown the entries, gets the same figure from a count of their types and
     the records. Both ask the same number of queries, whatever the portfolio holds."""
-    from portal.assessment.assignments.operations import assign
-    from portal.assessment.models import AssignmentRole
+    from portal.assignments.models import AssignmentRole
+    from portal.assignments.operations import assign
 
     portfolio = make_portfolio(org, start=START)
     manager = factories.user(org, roles=["line_manager"])

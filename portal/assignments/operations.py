@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
-from portal.assessment.models import Assignment, AssignmentRole
+from portal.assignments.models import Assignment, AssignmentRole
 from portal.core import audit
 from portal.core.db import db
 from portal.notifications.operations import notify

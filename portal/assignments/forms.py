@@ -5,7 +5,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from wtforms import SelectField, SubmitField
 from wtforms.validators import InputRequired
 
-from portal.assessment.models import AssignmentRole
+from portal.assignments.models import AssignmentRole
 
 
 class _AssignForm(FlaskForm):

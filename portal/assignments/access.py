@@ -11,7 +11,7 @@ from sqlalchemy import exists, func, select
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
-from portal.assessment.models import Assignment, AssignmentRole
+from portal.assignments.models import Assignment, AssignmentRole
 from portal.core.db import db
 
 

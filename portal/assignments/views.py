@@ -6,15 +6,15 @@ from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from portal.accounts.forms import ConfirmForm
 from portal.accounts.models import User, UserRole
 from portal.accounts.roles import Role
-from portal.assessment.assignments import operations
-from portal.assessment.assignments.forms import FORMS
-from portal.assessment.models import Assignment, AssignmentRole
+from portal.assignments import operations
+from portal.assignments.forms import FORMS
+from portal.assignments.models import Assignment, AssignmentRole
 from portal.core.access import requires_role
 from portal.core.dates import today_in_england
 from portal.core.db import db
+from portal.core.forms import ConfirmForm
 from portal.core.htmx import redirect_to, render
 from portal.core.urls import id_argument
 

@@ -10,6 +10,8 @@ from portal.accounts.roles import Role
 from portal.core import audit
 from portal.core.db import db
 from portal.organisations.models import Cohort, CohortMembership, EntryRoute
+from portal.portfolios.models import Portfolio, PortfolioSnapshot
+from portal.portfolios.operations import enrol
 from portal.programmes.models import Programme
 
 
@@ -104,8 +106,6 @@ def add_candidate(
     db.session.flush()
     audit.record(actor, "candidate_added_to_cohort", cohort, candidate_id=candidate.id)
     # Enrolling starts the candidate's portfolio, pinned to today's framework versions.
-    from portal.portfolios.operations import enrol
-
     enrol(actor, membership)
     return membership
 
@@ -113,8 +113,6 @@ def add_candidate(
 def remove_candidate(actor: User, membership: CohortMembership) -> None:
     """Take a candidate out of a cohort. A portfolio with any submission is kept: remove
     refuses rather than lose a submitted record."""
-    from portal.portfolios.models import Portfolio, PortfolioSnapshot
-
     cohort = membership.cohort
     portfolio = db.session.scalar(select(Portfolio).where(
         Portfolio.membership_id == membership.id))

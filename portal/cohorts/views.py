@@ -5,31 +5,25 @@ from datetime import date
 from flask import Blueprint, abort, flash, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
-from portal.accounts.forms import ConfirmForm
 from portal.accounts.operations import find_by_email
 from portal.accounts.roles import Role
+from portal.cohorts import operations, queries
+from portal.cohorts.forms import AddCandidateForm, CohortForm
 from portal.core.access import requires_role
 from portal.core.db import db
+from portal.core.forms import ConfirmForm
 from portal.core.htmx import redirect_to, render
 from portal.core.pagination import paginate_self_paged
-from portal.organisations import operations, queries
-from portal.organisations.forms import AddCandidateForm, CohortForm
+from portal.organisations.access import get_cohort_in_my_organisation
 from portal.organisations.models import Cohort, CohortMembership, EntryRoute
+from portal.portfolios.models import PortfolioState
 from portal.programmes.models import Programme
 from portal.visibility import opens_council_portfolios
 
 bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 cohort_managers = requires_role(Role.ADMINISTRATOR, Role.PROGRAMME_LEAD)
-
-
-def get_cohort_in_my_organisation(cohort_id: int) -> Cohort:
-    # The programme's name heads every cohort page.
-    cohort = db.session.get(Cohort, cohort_id, options=[joinedload(Cohort.programme)])
-    if cohort is None or cohort.organisation_id != current_user.organisation_id:
-        abort(404)
-    return cohort
 
 
 def _programmes():
@@ -106,8 +100,6 @@ def cohort_heading_in_my_organisation(cohort_id: int) -> queries.CohortHeading:
 
 
 def _render_cohort(cohort_id: int, form: AddCandidateForm, status: int = 200):
-    from portal.portfolios.models import PortfolioState
-
     cohort = cohort_heading_in_my_organisation(cohort_id)
     page = paginate_self_paged(
         lambda limit, offset: queries.members_page_statement(cohort.id, limit, offset),

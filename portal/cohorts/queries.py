@@ -7,8 +7,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from portal.accounts.models import User
+from portal.assignments.models import Assignment, AssignmentRole
 from portal.core.db import db
 from portal.organisations.models import Cohort, CohortMembership, EntryRoute, Team
+from portal.portfolios.models import Portfolio, PortfolioReviewPoint
+from portal.portfolios.reviews.models import SupportPlan
 from portal.programmes.models import Programme
 
 
@@ -73,9 +76,6 @@ def members_page_statement(cohort_id: int, limit: int, offset: int):
     and next review point are subqueries on the portfolio's id; three subqueries that each
     found the portfolio again cost PostgreSQL a quarter more.
     """
-    from portal.assessment.models import Assignment, AssignmentRole, SupportPlan
-    from portal.portfolios.models import Portfolio, PortfolioReviewPoint
-
     member = (
         select(CohortMembership.id, CohortMembership.candidate_id,
                CohortMembership.joined_on, func.lower(User.name).label("name_order"))

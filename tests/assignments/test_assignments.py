@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from portal.assessment.models import Assignment
+from portal.assignments.models import Assignment
 from portal.core.audit import AuditEvent
 from portal.core.db import db
 from portal.notifications.models import Notification

@@ -1,1 +1,0 @@
-"""Who assesses and line-manages whom, with history."""

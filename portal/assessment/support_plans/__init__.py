@@ -1,0 +1,1 @@
+"""Support plans: opened automatically after a concern, agreed with the candidate, closed."""

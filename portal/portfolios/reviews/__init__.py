@@ -1,0 +1,1 @@
+"""Review reports and support plans: what each review point of a portfolio produced."""
