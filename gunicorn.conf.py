@@ -9,3 +9,7 @@ threads = 4
 # With keep-alive, one worker can hold all of a client's connections and serve them on
 # one CPU while the other worker idles.
 keepalive = 0
+
+# Paths without their query string (%(U)s, not the request line): an invitation link's
+# secret travels in the query string on its first use and must not be written to a log.
+access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)s'

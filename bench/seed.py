@@ -43,8 +43,8 @@ from portal.evidence.attachments import recount_attachment_bytes
 from portal.frameworks.models import FrameworkElement, FrameworkLevel
 from portal.frameworks.queries import load_shipped_frameworks
 from portal.organisations.models import Cohort, EntryRoute, Organisation, Team
+from portal.panels.decisions import decision_codes, ensure_decision_codes
 from portal.panels.models import AgendaItem, Outcome
-from portal.panels.operations import decision_codes, ensure_decision_codes
 from portal.portfolios.schedule.dates import due_date
 from portal.portfolios.snapshots import SNAPSHOT_FORMAT, content_hash
 from portal.programmes.models import Programme
@@ -323,7 +323,7 @@ def _programme_info(programme: Programme) -> ProgrammeInfo:
 
 
 def _career_level(programme: Programme, framework_ids: list[int]) -> dict:
-    """The level an approval records: the same choice as panels.operations._apply_outcome."""
+    """The level an approval records: the same choice as panels.decisions.apply_outcome."""
     level_code = programme.target_level or programme.code
     level = db.session.scalar(select(FrameworkLevel).where(
         FrameworkLevel.code == level_code, FrameworkLevel.framework_id.in_(framework_ids)))
@@ -721,13 +721,18 @@ class Seeder:
         lead_id = rng.choice(staff.leads)
         created = _moment(min(sits_on - timedelta(days=42), self.today - timedelta(days=7)),
                           rng)
+        # A panel that has sat had everyone present (recorded by its chair at 09:00).
+        sat = sits_on < self.today
         panel_id = add("panel", organisation_id=council.id, title=title, sits_on=sits_on,
                        chair_id=chair_id, min_members=3, status="scheduled",
-                       created_by_id=lead_id, created_at=created)
+                       created_by_id=lead_id, created_at=created,
+                       attendance_recorded_at=datetime(sits_on.year, sits_on.month,
+                                                       sits_on.day, 9, tzinfo=UTC)
+                       if sat else None)
         for programme in council.programmes:
             add("panel_programme", panel_id=panel_id, programme_id=programme.id)
         for user_id in everyone:
-            add("panel_member", panel_id=panel_id, user_id=user_id)
+            add("panel_member", panel_id=panel_id, user_id=user_id, present=True if sat else None)
         self.audit(lead_id, council.id, "panel_created", "panel", panel_id, created,
                    members=len(everyone))
         for user_id in everyone:
@@ -760,7 +765,7 @@ class Seeder:
 
     def agenda_item(self, council: CouncilInfo, panel: SeededPanel, position: int, case: PanelCase,
                     snapshot_id: int, report_id: int, added: datetime, **state) -> int:
-        """The portfolio on the agenda (as panels.operations.place_on_agenda writes it);
+        """The portfolio on the agenda (as panels.agenda.place_on_agenda writes it);
         `state` gives a decided item's state, version and identity reveal."""
         while (reference := f"P-{self.panel_rng.getrandbits(24):06X}") in self.references:
             pass
@@ -850,7 +855,7 @@ class Seeder:
 
     def decision(self, council: CouncilInfo, panel: SeededPanel, case: PanelCase, item_id: int,
                  decided_at: datetime) -> None:
-        """The rows panels.operations.record_decision writes (and the view's notes to the
+        """The rows panels.decisions.record_decision writes (and the view's notes to the
         programme leads), then sometimes the candidate's request for a review."""
         rng, add, programme = self.panel_rng, self.writer.add, case.programme
         outcome = case.outcome

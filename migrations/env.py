@@ -81,6 +81,12 @@ def render_portal_types(type_, obj, autogen_context):
     return False
 
 
+def include_name(name, type_, parent_names):
+    """Procrastinate's tables belong to Procrastinate (created by the jobs migration from
+    its own SQL), not to the models: autogenerate leaves them alone."""
+    return not (type_ == "table" and name.startswith("procrastinate_"))
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -101,6 +107,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_portal_types)
+    conf_args.setdefault("include_name", include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -90,10 +90,15 @@ def _init_extensions(app: Flask) -> None:
     app.before_request(access.refuse_unruled_endpoints)
     security.init_security(app)
     errors.init_errors(app)
+    from portal.core.jobs import init_jobs
+
+    init_jobs(app)
 
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.admin_views import bp as users_bp
+    from portal.accounts.invitation_views import bp as invitations_bp
+    from portal.accounts.outbox_views import bp as outbox_bp
     from portal.accounts.views import bp as accounts_bp
     from portal.assessment.feedback.views import bp as feedback_bp
     from portal.assessment.observations.views import bp as observations_bp
@@ -109,20 +114,26 @@ def _register_blueprints(app: Flask) -> None:
     from portal.frameworks.views import bp as frameworks_bp
     from portal.home.views import bp as home_bp
     from portal.notifications.views import bp as notifications_bp
+    from portal.panels.agenda_views import bp as agendas_bp
+    from portal.panels.attendance_views import bp as attendance_bp
+    from portal.panels.correction_views import bp as corrections_bp
     from portal.panels.decision_views import bp as decisions_bp
     from portal.panels.snapshot_files import bp as panel_files_bp
+    from portal.panels.timeline_views import bp as timeline_bp
     from portal.panels.views import bp as panels_bp
     from portal.portfolios.records.views import bp as records_bp
     from portal.portfolios.schedule.views import bp as schedule_bp
     from portal.portfolios.sufficiency.views import bp as sufficiency_bp
     from portal.portfolios.views import bp as portfolios_bp
     from portal.programmes.views import bp as programmes_bp
+    from portal.reminders.views import bp as reminders_bp
 
     for blueprint in (core_bp, accounts_bp, users_bp, home_bp, cohorts_bp, frameworks_bp,
                       evidence_bp, attachments_bp, portfolios_bp, records_bp, sufficiency_bp,
                       programmes_bp, schedule_bp, assignments_bp, assess_bp, notifications_bp,
                       feedback_bp, outside_bp, observations_bp, reports_bp, panels_bp,
-                      decisions_bp, support_plans_bp, panel_files_bp):
+                      agendas_bp, attendance_bp, timeline_bp, decisions_bp, corrections_bp,
+                      support_plans_bp, invitations_bp, outbox_bp, reminders_bp, panel_files_bp):
         app.register_blueprint(blueprint)
 
 
@@ -134,4 +145,11 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(frameworks_cli)
     app.cli.add_command(attachments_cli)
+    from portal.core.commands import worker_command
+
+    app.cli.add_command(worker_command)
+    import portal.reminders.jobs
+    from portal.reminders.commands import reminders_cli
+
+    app.cli.add_command(reminders_cli)
     import portal.portfolios.snapshots  # noqa: F401  (registers the snapshot immutability guard)

@@ -98,8 +98,20 @@ def settings_from_environment(instance_path: Path) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _env_bool("MAIL_USE_TLS", True),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "portal@localhost"),
+        # console, smtp, notify (or none); unset: chosen from the settings given.
+        "MAIL_PROVIDER": os.environ.get("MAIL_PROVIDER", "").strip().lower(),
+        "NOTIFY_API_KEY": os.environ.get("NOTIFY_API_KEY", ""),
+        "NOTIFY_TEMPLATE_ID": os.environ.get("NOTIFY_TEMPLATE_ID", ""),
+        "NOTIFY_BASE_URL": os.environ.get("NOTIFY_BASE_URL",
+                                          "https://api.notifications.service.gov.uk"),
+        "INVITATION_DAYS": _env_int("INVITATION_DAYS", 7),
+        # Evidence waiting longer than this for an assessor's feedback is a reminder.
+        "FEEDBACK_DAYS": _env_int("FEEDBACK_DAYS", 10),
+        # The hour (Europe/London) at which the daily reminders go out.
+        "REMINDER_HOUR": _env_int("REMINDER_HOUR", 7),
         # Portal notifications are also emailed when an SMTP server is configured.
-        "NOTIFY_BY_EMAIL": _env_bool("NOTIFY_BY_EMAIL", bool(os.environ.get("MAIL_SERVER"))),
+        "NOTIFY_BY_EMAIL": _env_bool("NOTIFY_BY_EMAIL", bool(
+            os.environ.get("MAIL_SERVER") or os.environ.get("NOTIFY_API_KEY"))),
         "PASSWORD_RESET_HOURS": _env_int("PASSWORD_RESET_HOURS", 2),
         # How long a one-time feedback link for someone without an account works.
         "FEEDBACK_LINK_DAYS": _env_int("FEEDBACK_LINK_DAYS", 30),

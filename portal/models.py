@@ -1,5 +1,6 @@
 """Import every model so SQLAlchemy's metadata (and Alembic) sees the whole schema."""
 
+from portal.accounts.invitations import Invitation
 from portal.accounts.models import PasswordResetToken, User, UserRole
 from portal.assessment.models import EvidenceFeedback, FeedbackRequest, Observation, ObservationLink
 from portal.assignments.models import Assignment
@@ -12,6 +13,7 @@ from portal.frameworks.models import (
     FrameworkLevel,
     programme_framework,
 )
+from portal.notifications.email_models import OutgoingEmail
 from portal.notifications.models import Notification
 from portal.organisations.models import Cohort, CohortMembership, Organisation, Team
 from portal.panels.models import (
@@ -47,6 +49,7 @@ from portal.programmes.models import (
     ProgrammeStage,
     ReviewPointDefinition,
 )
+from portal.reminders.models import ReminderOptOut, ReminderSent
 
 __all__ = [
     "AgendaItem",
@@ -73,6 +76,7 @@ __all__ = [
     "Framework",
     "FrameworkElement",
     "FrameworkLevel",
+    "Invitation",
     "KssRating",
     "KssSelfAssessment",
     "MemberNote",
@@ -80,6 +84,7 @@ __all__ = [
     "Observation",
     "ObservationLink",
     "Organisation",
+    "OutgoingEmail",
     "Panel",
     "PanelDecision",
     "PanelMember",
@@ -91,6 +96,8 @@ __all__ = [
     "Programme",
     "ProgrammeStage",
     "ProtectedTimeRecord",
+    "ReminderOptOut",
+    "ReminderSent",
     "ReviewPointDefinition",
     "ReviewReport",
     "ScheduleChange",

@@ -100,6 +100,9 @@ def app(tmp_path_factory):
             "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
             "UPLOAD_DIR": str(upload_dir),
             "MAIL_BACKEND": "memory",
+            # Jobs run in-process after each commit, as with SQLite, on both databases;
+            # tests/core/test_jobs*.py cover the queue and a real worker on PostgreSQL.
+            "JOBS_INLINE": True,
             "RATELIMIT_STORAGE_URI": "memory://",
             "SERVER_NAME": None,
         }

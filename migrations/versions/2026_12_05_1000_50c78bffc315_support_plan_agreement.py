@@ -10,7 +10,7 @@ Existing plans with a closing date become 'closed', the others 'open'. The downg
 drops the new columns again; the plans themselves are kept.
 
 Revision ID: 50c78bffc315
-Revises: 3a6cda5d73f4
+Revises: 8d2f4b6a1c93
 Create Date: 2026-12-05 10:00:00
 
 """
@@ -19,7 +19,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '50c78bffc315'
-down_revision = '3a6cda5d73f4'
+down_revision = '8d2f4b6a1c93'
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,8 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal.accounts import operations
+from portal.accounts import invitations, operations
+from portal.accounts.deactivation import deactivation_warnings
 from portal.accounts.forms import ImportUsersForm, UserForm
 from portal.accounts.imports import import_users
 from portal.accounts.models import User, UserRole
@@ -15,6 +16,7 @@ from portal.core.db import db
 from portal.core.forms import ConfirmForm
 from portal.core.htmx import redirect_to, render
 from portal.core.pagination import paginate
+from portal.core.template_helpers import plural
 from portal.organisations.models import Team
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
@@ -75,12 +77,13 @@ def new():
     if form.validate_on_submit():
         try:
             user = operations.create_user(current_user, _details(form))
+            invitations.invite(current_user, user)
         except operations.AccountError as error:
             _apply_error(form, error)
         else:
             db.session.commit()
-            flash(f"{user.name} has been added. They can set a password with "
-                  "'Forgotten your password?' on the sign-in page.", "success")
+            flash(f"{user.name} has been added and sent an invitation to set their "
+                  "password.", "success")
             return redirect_to(url_for("users.index"))
     return render("accounts/admin/user_form.html", form=form, user=None,
                   status=400 if form.errors else 200)
@@ -106,7 +109,8 @@ def edit(user_id: int):
             flash(f"Changes to {user.name} have been saved.", "success")
             return redirect_to(url_for("users.index"))
     return render("accounts/admin/user_form.html", form=form, user=user,
-                  confirm=ConfirmForm(), status=400 if form.errors else 200)
+                  confirm=ConfirmForm(), warnings=deactivation_warnings(user),
+                  status=400 if form.errors else 200)
 
 
 @bp.route("/<int:user_id>/deactivate", methods=["POST"])
@@ -114,6 +118,7 @@ def edit(user_id: int):
 def deactivate(user_id: int):
     user = get_user_in_my_organisation(user_id)
     if ConfirmForm().validate_on_submit():
+        warnings = deactivation_warnings(user)
         try:
             operations.deactivate_user(current_user, user)
         except operations.AccountError as error:
@@ -121,6 +126,8 @@ def deactivate(user_id: int):
         else:
             db.session.commit()
             flash(f"{user.name} has been deactivated and signed out everywhere.", "success")
+            for warning in warnings:
+                flash(warning, "warning")
     return redirect_to(url_for("users.edit", user_id=user.id))
 
 
@@ -152,12 +159,17 @@ def import_csv():
             result = import_users(current_user, raw)
             if result.errors:
                 db.session.rollback()
+                # A browser cannot keep a chosen file: say so, beside the file input.
                 form.csv_file.errors = [
-                    f"The file has {len(result.errors)} problem(s). Nothing was imported."
+                    f"The file has {plural(len(result.errors), 'problem')}. Nothing was "
+                    "imported. Fix the file, then choose it again"
                 ]
             else:
                 db.session.commit()
-                flash(f"{len(result.created)} people were imported.", "success")
+                one = len(result.created) == 1
+                imported = plural(len(result.created), "person", "people")
+                flash(f"{imported} {'was' if one else 'were'} imported and sent "
+                      f"{'an invitation' if one else 'invitations'}.", "success")
                 return redirect_to(url_for("users.index"))
     return render("accounts/admin/import.html", form=form, result=result,
                   status=400 if form.errors else 200)

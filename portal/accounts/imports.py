@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
+from portal.accounts.invitations import invite
 from portal.accounts.models import User
 from portal.accounts.operations import AccountError, UserDetails, create_user, normalise_email
 from portal.accounts.roles import Role
@@ -110,6 +111,7 @@ def import_users(actor: User, raw: bytes) -> ImportResult:
     for line, row_details in parsed:
         try:
             created.append(create_user(actor, row_details))
+            invite(actor, created[-1])
         except AccountError as error:
             return ImportResult(errors=[RowError(line, str(error))])
     audit.record(actor, "users_imported", actor.organisation, count=len(created))

@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, flash, request, url_for
 from flask_login import current_user, logout_user
 
-from portal.accounts import operations
+from portal.accounts import emails, operations
 from portal.accounts.forms import (
     ChangePasswordForm,
     RequestResetForm,
@@ -11,11 +11,11 @@ from portal.accounts.forms import (
     SignInForm,
 )
 from portal.accounts.session import start_session
+from portal.core import jobs
 from portal.core.access import public, signed_in
 from portal.core.db import db
 from portal.core.extensions import limiter
 from portal.core.htmx import redirect_to, render
-from portal.core.mail import send_after_response
 from portal.core.urls import is_safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -92,14 +92,6 @@ def change_password():
     return render("accounts/change_password.html", form=form, status=400 if form.errors else 200)
 
 
-def _reset_link(secret: str) -> str:
-    base = current_app.config["PORTAL_BASE_URL"]
-    path = url_for("accounts.reset_password", token=secret)
-    # In production the base URL comes from settings, never from the Host header.
-    return (base + path) if base else url_for("accounts.reset_password", token=secret,
-                                               _external=True)
-
-
 @bp.route("/password-reset", methods=["GET", "POST"])
 @public
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
@@ -108,18 +100,10 @@ def _reset_link(secret: str) -> str:
 def request_reset():
     form = RequestResetForm()
     if form.validate_on_submit():
-        user = operations.find_by_email(form.email.data)
-        if user is not None and user.active:
-            secret = operations.issue_password_reset(user)
-            db.session.commit()
-            hours = current_app.config["PASSWORD_RESET_HOURS"]
-            send_after_response(
-                user.email,
-                "Reset your password",
-                f"Hello {user.name},\n\nUse this link to choose a new password. It works once "
-                f"and expires in {hours} hours:\n\n{_reset_link(secret)}\n\n"
-                "If you did not ask for this, you can ignore this email.",
-            )
+        # The same work whether or not the address has an account: one job, which looks.
+        jobs.defer(emails.request_password_reset,
+                   email=operations.normalise_email(form.email.data))
+        db.session.commit()
         # The same answer whether or not the address has an account.
         return render("accounts/reset_sent.html")
     return render("accounts/request_reset.html", form=form, status=400 if form.errors else 200)

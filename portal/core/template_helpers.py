@@ -4,6 +4,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, get_flashed_messages
+from flask_login import current_user
 from markupsafe import Markup, escape
 
 
@@ -31,6 +32,28 @@ def uk_time(value: datetime | None) -> str:
         return ""
     local = value.astimezone(ZoneInfo("Europe/London"))
     return f"{local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 person', '2 people', '0 entries': the count with the word that fits it."""
+    word = singular if count == 1 else (plural_form or singular + "s")
+    return f"{count} {word}"
+
+
+def is_viewer(person) -> bool:
+    """Whether `person` (a user, or a user's id) is the one reading the page."""
+    if person is None or not current_user.is_authenticated:
+        return False
+    person_id = person if isinstance(person, int) else person.id
+    return person_id == current_user.id
+
+
+def possessive(person, start: bool = False) -> str:
+    """'your' to the person themselves and 'Aisha Khan's' to anyone else, so a page about
+    someone's work speaks to whoever reads it ('Your' at the start of a sentence)."""
+    if is_viewer(person):
+        return "Your" if start else "your"
+    return f"{person.name}'s"
 
 
 def error_link(problem: tuple[str, str]) -> dict:
@@ -77,9 +100,12 @@ def init_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["uk_time"] = uk_time
     app.jinja_env.filters["iso_uk_date"] = iso_uk_date
     app.jinja_env.filters["error_link"] = error_link
+    app.jinja_env.filters["plural"] = plural
     app.jinja_env.globals.update(
         flashed_notifications=flashed_notifications,
         error_summary_params=error_summary_params,
+        is_viewer=is_viewer,
+        possessive=possessive,
         # Views that show panel members free text override this with a real redactor.
         redact=lambda text: text,
         product_name=lambda: current_app.config["PRODUCT_NAME"],

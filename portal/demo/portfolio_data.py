@@ -7,9 +7,11 @@ from datetime import date, datetime, time
 from sqlalchemy import func, select
 
 from portal.assessment.reports import operations as reports
+from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.evidence.models import EvidenceEntry, EvidenceLink
 from portal.frameworks.models import FrameworkElement
+from portal.panels import agenda
 from portal.panels import operations as panels
 from portal.panels.models import Panel
 from portal.portfolios import operations
@@ -163,9 +165,11 @@ def seed_demo_panel(people: dict) -> bool:
                             "at the end of the ASYE.",
         recommendation="pass"))
     reports.sign_off(assessor, report)
+    # The panel sits on the day the demo is loaded, so the chair can record who is present
+    # and the decision straight away.
     panel = panels.create_panel(lead, panels.PanelDetails(
-        title="ASYE progression panel, January 2027", sits_on=date(2027, 1, 20),
+        title="ASYE progression panel", sits_on=today_in_england(),
         chair_id=chair.id, member_ids=[people["panel"].id, people["sarah.lewis"].id],
         programme_ids=[portfolio.programme_id]))
-    panels.place_on_agenda(lead, panel, portfolio)
+    agenda.place_on_agenda(lead, panel, portfolio)
     return True

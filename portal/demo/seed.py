@@ -10,7 +10,7 @@ from portal.demo import data
 from portal.demo.portfolio_data import seed_demo_panel, seed_demo_portfolio
 from portal.frameworks.queries import load_shipped_frameworks
 from portal.organisations.models import Cohort, CohortMembership, Organisation, Team
-from portal.panels.operations import ensure_decision_codes
+from portal.panels.decisions import ensure_decision_codes
 from portal.portfolios.operations import enrol
 from portal.programmes.models import Programme
 from portal.programmes.templates import install_template

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from portal.core.db import db
 from portal.core.storage import get_storage
+from portal.core.template_helpers import plural
 from portal.evidence.attachments import accounts_off_their_total, recount_account
 from portal.evidence.models import Attachment
 
@@ -78,6 +79,6 @@ def reconcile(quarantine: bool, min_age_minutes: int) -> None:
         db.session.commit()  # one account's lock at a time: their uploads wait only briefly
 
     if problems:
-        click.echo(f"{problems} problem(s) found.")
+        click.echo(f"{plural(problems, 'problem')} found.")
         raise SystemExit(1)
     click.echo("All attachment files and rows agree.")

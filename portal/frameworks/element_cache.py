@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from portal.core.db import db
-from portal.frameworks.models import FrameworkElement
+from portal.frameworks.models import Framework, FrameworkElement, element_name, short_code
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,17 @@ class Element:
     position: int
     depth: int
     verified: bool
+    framework_short_code: str = ""
+
+    @property
+    def name(self) -> str:
+        """The element within its framework: '1 Professionalism'."""
+        return element_name(self.code, self.title)
 
     @property
     def label(self) -> str:
-        return f"{self.code} {self.title}"
+        """The element anywhere, with its framework: 'PCF 1 Professionalism', 'KSS 1 ...'."""
+        return f"{self.framework_short_code} {self.name}".strip()
 
 
 _cache: dict[int, tuple[Element, ...]] = {}
@@ -72,14 +79,15 @@ def elements_by_id(element_ids) -> dict[int, Element]:
 
 def _load(framework_ids: list[int]) -> dict[int, tuple[Element, ...]]:
     loaded: dict[int, list[Element]] = {id_: [] for id_ in framework_ids}
-    for row in db.session.scalars(
-        select(FrameworkElement)
+    for row, framework_code in db.session.execute(
+        select(FrameworkElement, Framework.code)
+        .join(Framework, Framework.id == FrameworkElement.framework_id)
         .where(FrameworkElement.framework_id.in_(framework_ids))
         .order_by(FrameworkElement.framework_id, FrameworkElement.position)
     ):
         loaded[row.framework_id].append(Element(
             row.id, row.framework_id, row.parent_id, row.code, row.title, row.description,
-            row.group_name, row.position, row.depth, row.verified))
+            row.group_name, row.position, row.depth, row.verified, short_code(framework_code)))
     return {id_: tuple(items) for id_, items in loaded.items()}
 
 

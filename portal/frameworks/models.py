@@ -21,6 +21,24 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.core.db import db, utcnow
 from portal.core.types import UTCDateTime
 
+# The wording a data file gives an element whose real title could not be checked against
+# the publisher (see data/SOURCES.md). It is a note for whoever maintains the data, never a
+# title to show: such an element is named by its code alone until a new version fixes it.
+PLACEHOLDER_TITLE_MARK = "(title not confirmed)"
+
+
+def short_code(framework_code: str) -> str:
+    """The name people use for a framework, from the first part of its code ('pcf' -> 'PCF',
+    'kss-child-family' -> 'KSS'): codes are '<framework>' or '<framework>-<specialism>'."""
+    return framework_code.split("-", 1)[0].upper()
+
+
+def element_name(code: str, title: str) -> str:
+    """'1 Professionalism' within its framework; '7' while the title is a placeholder."""
+    if PLACEHOLDER_TITLE_MARK in title:
+        return code
+    return f"{code} {title}"
+
 
 class FrameworkStatus(enum.StrEnum):
     DRAFT = "draft"
@@ -57,6 +75,10 @@ class Framework(db.Model):
     def label(self) -> str:
         return f"{self.title} ({self.version})"
 
+    @property
+    def short_code(self) -> str:
+        return short_code(self.code)
+
 
 class FrameworkElement(db.Model):
     """A domain, statement or sub-element. `position` orders the whole tree depth-first."""
@@ -83,8 +105,14 @@ class FrameworkElement(db.Model):
     parent = relationship("FrameworkElement", remote_side=[id])
 
     @property
+    def name(self) -> str:
+        """The element within its framework: '1 Professionalism'."""
+        return element_name(self.code, self.title)
+
+    @property
     def label(self) -> str:
-        return f"{self.code} {self.title}"
+        """The element anywhere, with its framework: 'PCF 1 Professionalism', 'KSS 1 ...'."""
+        return f"{self.framework.short_code} {self.name}"
 
 
 class FrameworkLevel(db.Model):

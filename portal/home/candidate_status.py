@@ -17,8 +17,8 @@ from sqlalchemy import Row
 from portal.assessment.support_plans import queries as support_plan_queries
 from portal.core.dates import UK
 from portal.home import candidate_queries as queries
+from portal.panels.corrections import review_window_closes
 from portal.panels.models import Outcome, PanelDecision
-from portal.panels.operations import review_window_closes
 from portal.portfolios.models import PortfolioState
 
 OUTCOME_LABELS = {

@@ -16,9 +16,12 @@ from portal.notifications.models import Notification
 MENU_SECTION_OF = {"records": "portfolios", "sufficiency": "portfolios",
                    "attachments": "evidence", "schedule": "cohorts",
                    "assignments": "cohorts", "decisions": "panels",
+                   "corrections": "panels", "timeline": "panels", "attendance": "agendas",
                    "outside": "evidence", "feedback": "evidence",
                    "observations": "assess", "reports": "portfolios",
-                   "support_plans": "portfolios"}
+                   "support_plans": "portfolios",
+                   "outbox": "users", "invitations": "users",
+                   "reminders": "accounts"}
 
 
 def _menu_for(roles: frozenset[Role]) -> list[tuple[str, str]]:
@@ -33,7 +36,7 @@ def _menu_for(roles: frozenset[Role]) -> list[tuple[str, str]]:
         items.append(("Frameworks", "frameworks.index"))
         items.append(("Panels", "panels.index"))
     elif roles & {Role.PANEL_MEMBER, Role.PANEL_CHAIR}:
-        items.append(("Your panels", "panels.mine"))
+        items.append(("Your panels", "agendas.mine"))
     if roles & {Role.ASSESSOR, Role.LINE_MANAGER}:
         items.append(("Your candidates", "assess.index"))
     if Role.ADMINISTRATOR in roles:

@@ -11,6 +11,7 @@ from portal.core.dates import today_in_england
 from portal.core.htmx import render
 from portal.home import queries
 from portal.home.candidate_status import candidate_status
+from portal.panels.queries import member_panels
 from portal.portfolios.views import review_point_status
 
 bp = Blueprint("home", __name__)
@@ -29,14 +30,6 @@ def _review_points_to_come(user: User):
     today = today_in_england()
     return [(point, *review_point_status(point, today))
             for point in queries.outstanding_review_points(user.id)]
-
-
-def _assessor_summary(user: User) -> dict:
-    """How many candidates the person has now and how much work waits in their queue."""
-    today = today_in_england()
-    caseload, items = queue.work_queue(user, today)
-    return {"candidates": len(caseload.all), "queue_items": len(items),
-            "overdue": sum(1 for item in items if item.overdue(today))}
 
 
 # Which parts of the home page each role sees, in the order they appear.
@@ -65,7 +58,11 @@ def index():
         context["review_points"] = _review_points_to_come(current_user)
         context["candidate_status"] = candidate_status(current_user.id, today_in_england())
     if roles & {Role.ASSESSOR, Role.LINE_MANAGER}:
-        context["assessor_summary"] = _assessor_summary(current_user)
+        # The same numbers the queue page shows, from the same work queue.
+        context["assessor_summary"] = queue.queue_summary(current_user, today_in_england())
+    if roles & {Role.PANEL_MEMBER, Role.PANEL_CHAIR}:
+        context["upcoming_panels"], context["recent_panels"] = member_panels(
+            current_user.id, current_user.organisation_id, today_in_england())
     if roles & {Role.PROGRAMME_LEAD, Role.ADMINISTRATOR}:
         context["cohort_rows"] = queries.cohort_overview(current_user.organisation_id)
     if Role.ADMINISTRATOR in roles:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from portal.accounts.roles import Role
 from portal.core.db import db
-from portal.panels import operations
+from portal.panels.conflicts import conflict_for
 from portal.panels.models import (
     AgendaItem,
     DecisionReviewRequest,
@@ -32,7 +32,7 @@ def get_panel_for_member(panel_id: int) -> Panel:
                                                      joinedload(Panel.programmes)])
     if panel is None or panel.organisation_id != current_user.organisation_id:
         abort(404)
-    if not operations.is_member(current_user, panel):
+    if not panel.has_member(current_user.id):
         abort(404)
     return panel
 
@@ -44,6 +44,14 @@ def get_item_or_404(panel: Panel, item_id: int) -> AgendaItem:
     return item
 
 
+def get_sitting_item_or_404(panel: Panel, item_id: int) -> AgendaItem:
+    """The item, for a member who may sit on it: a conflict of interest gives 404."""
+    item = get_item_or_404(panel, item_id)
+    if conflict_for(item, current_user) is not None:
+        abort(404)
+    return item
+
+
 def is_council_lead(user, organisation_id: int, *, admins: bool = True) -> bool:
     """A programme lead (or, unless `admins` is False, an administrator) of this council."""
     roles = (Role.PROGRAMME_LEAD, Role.ADMINISTRATOR) if admins else (Role.PROGRAMME_LEAD,)
@@ -51,9 +59,10 @@ def is_council_lead(user, organisation_id: int, *, admins: bool = True) -> bool:
 
 
 def get_item_for_chair_or_404(panel_id: int, item_id: int) -> AgendaItem:
-    """The agenda item, for the panel's chair only (members and everyone else get 404)."""
+    """The agenda item, for the panel's chair only (members and everyone else get 404);
+    an item taken off the agenda is gone for the chair too."""
     item = db.session.get(AgendaItem, item_id)
-    if (item is None or item.panel_id != panel_id
+    if (item is None or item.panel_id != panel_id or item.state == "removed"
             or item.panel.organisation_id != current_user.organisation_id
             or item.panel.chair_id != current_user.id):
         abort(404)
@@ -70,7 +79,7 @@ def get_decision_or_404(decision_id: int, kind: Kind = Kind.DECISION) -> PanelDe
     if panel.organisation_id != current_user.organisation_id:
         abort(404)
     require(kind, decision.agenda_item.portfolio.candidate_id,
-            on_panel=operations.is_member(current_user, panel))
+            on_panel=panel.has_member(current_user.id))
     return decision
 
 

@@ -5,6 +5,7 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     Date,
@@ -61,11 +62,27 @@ panel_programme = Table(
 )
 
 
+class PanelState(enum.StrEnum):
+    """Where a panel is. `status` holds scheduled or closed; a cancelled panel is closed
+    with the time and reason of its cancellation (see `Panel.state`)."""
+
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+    CLOSED = "closed"
+
+
 class Panel(db.Model):
+    """A panel meeting. `min_members` is its quorum: the chair plus enough other members
+    to make that many present and free of any conflict of interest for an item."""
+
     __tablename__ = "panel"
     __table_args__ = (
         CheckConstraint("status IN ('scheduled', 'closed')", name="status_known"),
         CheckConstraint("min_members >= 1 AND min_members <= 20", name="min_members_sensible"),
+        # A cancellation has its time and reason, and closes the panel.
+        CheckConstraint("(cancelled_at IS NULL AND cancellation_reason IS NULL) OR "
+                        "(cancelled_at IS NOT NULL AND cancellation_reason IS NOT NULL "
+                        "AND status = 'closed')", name="cancellation_complete"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,6 +100,10 @@ class Panel(db.Model):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    # Set when the chair records who is present (on or after the panel's date).
+    attendance_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancellation_reason: Mapped[str | None] = mapped_column(Text)
 
     chair = relationship("User", foreign_keys=[chair_id])
     programmes = relationship("Programme", secondary=panel_programme, order_by="Programme.name")
@@ -90,6 +111,20 @@ class Panel(db.Model):
                            order_by="PanelMember.id", back_populates="panel")
     agenda = relationship("AgendaItem", order_by="AgendaItem.position",
                           back_populates="panel")
+
+    @property
+    def state(self) -> PanelState:
+        if self.cancelled_at is not None:
+            return PanelState.CANCELLED
+        return PanelState(self.status)
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.state == PanelState.SCHEDULED
+
+    def has_member(self, user_id: int) -> bool:
+        """The person sits on this panel (the chair is a member too)."""
+        return any(member.user_id == user_id for member in self.members)
 
 
 class PanelMember(db.Model):
@@ -105,6 +140,8 @@ class PanelMember(db.Model):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True
     )
+    # None until attendance is recorded for the panel.
+    present: Mapped[bool | None] = mapped_column(Boolean)
 
     panel = relationship("Panel", back_populates="members")
     user = relationship("User")
@@ -117,6 +154,10 @@ class AgendaItem(db.Model):
     __tablename__ = "agenda_item"
     __table_args__ = (
         CheckConstraint("state IN ('waiting', 'decided', 'removed')", name="state_known"),
+        # An item taken off the agenda says when and why; no other item has a reason.
+        CheckConstraint("(state = 'removed' AND removed_at IS NOT NULL AND removal_reason "
+                        "IS NOT NULL) OR (state != 'removed' AND removed_at IS NULL AND "
+                        "removal_reason IS NULL)", name="removal_complete"),
         Index("uq_agenda_item_one_open_per_portfolio", "portfolio_id", unique=True,
               sqlite_where=text("state = 'waiting'"),
               postgresql_where=text("state = 'waiting'")),
@@ -145,6 +186,8 @@ class AgendaItem(db.Model):
         ForeignKey("user_account.id", ondelete="SET NULL")
     )
     version: Mapped[int] = mapped_column(nullable=False, default=1)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    removal_reason: Mapped[str | None] = mapped_column(Text)
 
     panel = relationship("Panel", back_populates="agenda")
     portfolio = relationship("Portfolio")

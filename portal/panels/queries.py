@@ -1,12 +1,14 @@
 """Read models for panel pages."""
 
-from sqlalchemy import case, select
+from datetime import date
+
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
 from portal.accounts.models import User
 from portal.core.db import db
 from portal.organisations.models import Team
-from portal.panels.models import AgendaItem, MemberNote, PanelDecision
+from portal.panels.models import AgendaItem, MemberNote, Panel, PanelDecision, PanelMember
 from portal.portfolios.models import Portfolio
 from portal.portfolios.reviews.models import ReviewReport
 from portal.programmes.models import Programme
@@ -53,3 +55,28 @@ def agenda_rows(panel_id: int, member_id: int) -> list:
         .where(AgendaItem.panel_id == panel_id, AgendaItem.state != "removed")
         .order_by(AgendaItem.position, AgendaItem.id)
     ).all()
+
+
+def member_panels(user_id: int, organisation_id: int, today: date,
+                  past: int = 5) -> tuple[list, list]:
+    """(upcoming, recent) panels the person sits on, for their home page: upcoming soonest
+    first, then the `past` latest that have sat. Each row has the panel's id, title, date,
+    whether the person chairs it, whether it was cancelled, and its portfolios waiting for
+    a decision and decided."""
+    def count(state):
+        return (select(func.count(AgendaItem.id))
+                .where(AgendaItem.panel_id == Panel.id, AgendaItem.state == state)
+                .correlate(Panel).scalar_subquery())
+
+    columns = select(Panel.id, Panel.title, Panel.sits_on,
+                     (Panel.chair_id == user_id).label("is_chair"),
+                     Panel.cancelled_at.is_not(None).label("cancelled"),
+                     count("waiting").label("waiting"), count("decided").label("decided")
+                     ).join(PanelMember, PanelMember.panel_id == Panel.id).where(
+        PanelMember.user_id == user_id, Panel.organisation_id == organisation_id)
+    upcoming = db.session.execute(columns.where(Panel.sits_on >= today)
+                                  .order_by(Panel.sits_on, Panel.id)).all()
+    recent = db.session.execute(columns.where(Panel.sits_on < today)
+                                .order_by(Panel.sits_on.desc(), Panel.id.desc())
+                                .limit(past)).all()
+    return upcoming, recent

@@ -16,7 +16,7 @@ from portal.core.access import signed_in
 from portal.core.db import db
 from portal.evidence.attachment_views import send_attachment
 from portal.evidence.models import Attachment
-from portal.panels.access import get_item_or_404, get_panel_for_member
+from portal.panels.access import get_panel_for_member, get_sitting_item_or_404
 from portal.panels.models import AgendaItem
 from portal.visibility import Kind, record_reading, require
 
@@ -55,9 +55,10 @@ def file_links(item: AgendaItem):
 @bp.get("/<int:panel_id>/items/<int:item_id>/files/<int:number>")
 @signed_in
 def download(panel_id: int, item_id: int, number: int):
-    """One of the snapshot's files, for the panel's members (each opening audited)."""
+    """One of the snapshot's files, for the panel's members who may sit on its item (each
+    opening audited)."""
     panel = get_panel_for_member(panel_id)
-    item = get_item_or_404(panel, item_id)
+    item = get_sitting_item_or_404(panel, item_id)
     seen_by = require(Kind.ATTACHMENT, item.portfolio.candidate_id, on_panel=True)
     files = snapshot_files(item.snapshot.content)
     if not 1 <= number <= len(files):

@@ -39,25 +39,45 @@ TRANSITIONS = {
     "return_to_candidate": {PortfolioState.UNDER_ASSESSMENT},
     "complete_review": {PortfolioState.UNDER_ASSESSMENT},
     "place_on_panel": {PortfolioState.UNDER_ASSESSMENT},
+    "take_off_panel": {PortfolioState.AT_PANEL},
     "record_decision": {PortfolioState.AT_PANEL},
 }
 
 REFUSALS = {
-    "submit_for_review": "You can submit only when your portfolio is in progress or has been "
-                         "returned to you",
-    "submit_for_panel": "You can submit only when your portfolio is in progress or has been "
-                        "returned to you",
+    "submit_for_review": "Your portfolio has already been submitted or is being assessed: "
+                         "you can submit only when it is in progress or has been returned "
+                         "to you",
+    "submit_for_panel": "Your portfolio has already been submitted or is being assessed: "
+                        "you can submit only when it is in progress or has been returned "
+                        "to you",
     "withdraw": "This submission can no longer be withdrawn: assessment has started or "
                 "it is not submitted",
-    "start_assessment": "Only a submitted portfolio can be assessed",
+    "start_assessment": "This portfolio is no longer waiting for assessment: the candidate "
+                        "may have withdrawn it, or its assessment has already started",
     "return_to_candidate": "Only a portfolio under assessment can be returned",
     "complete_review": "Only a portfolio under assessment can finish a review",
     "place_on_panel": "Only a portfolio with a final assessment can go on a panel agenda",
+    "take_off_panel": "Only a portfolio waiting at a panel can be taken off its agenda",
     "record_decision": "Only a portfolio at panel can have a decision recorded",
 }
 
 
+def lock(portfolio: Portfolio) -> None:
+    """Hold the portfolio's row until the transaction ends, and read its state afresh.
+
+    Two requests can both have read a portfolio as "submitted" (a double-click, or a
+    withdrawal racing the start of assessment). On PostgreSQL the second now waits here
+    until the first commits, then sees the state the first left and is refused, instead of
+    carrying on from what it read before. (SQLite lets one writer in at a time anyway.)
+    Only the two workflow columns are read, so no join meets FOR UPDATE.
+    """
+    db.session.refresh(portfolio, ["state", "current_snapshot_id"], with_for_update=True)
+    # The snapshot may have changed under us: load it again when it is next needed.
+    db.session.expire(portfolio, ["current_snapshot"])
+
+
 def _check_transition(portfolio: Portfolio, action: str) -> None:
+    lock(portfolio)
     if PortfolioState(portfolio.state) not in TRANSITIONS[action]:
         raise InvalidTransition(REFUSALS[action])
 
@@ -227,6 +247,14 @@ def complete_review(actor: User, portfolio: Portfolio) -> None:
 def place_on_panel(actor: User, portfolio: Portfolio, agenda_item_id: int) -> None:
     _check_transition(portfolio, "place_on_panel")
     _move(actor, portfolio, "placed_on_panel", PortfolioState.AT_PANEL,
+          agenda_item_id=agenda_item_id)
+
+
+def take_off_panel(actor: User, portfolio: Portfolio, agenda_item_id: int) -> None:
+    """Taken off a panel's agenda before a decision: back to the state a portfolio goes to
+    a panel from, with its final report, ready for another panel."""
+    _check_transition(portfolio, "take_off_panel")
+    _move(actor, portfolio, "taken_off_panel", PortfolioState.UNDER_ASSESSMENT,
           agenda_item_id=agenda_item_id)
 
 

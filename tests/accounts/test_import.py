@@ -39,6 +39,20 @@ def test_a_good_file_imports_everyone(client, org, admin):
     assert {r.value for r in sam.roles} == {"assessor", "panel_member"}
 
 
+def test_the_counts_read_as_english(client, org, admin):
+    """'1 person was imported', '1 problem': never '1 people' or 'problem(s)'."""
+    response = _upload(client, "name,email,roles,team\nAmara Okafor,amara@example.org,candidate,\n")
+    assert response.status_code == 303
+    followed = client.get(response.headers["Location"])
+    assert "1 person was imported and sent an invitation." in followed.get_data(
+        as_text=True)
+    response = _upload(client, "name,email,roles,team\nSam Reid,sam@example.org,wizard,\n")
+    message = page(response).select_one("#csv_file-error").get_text(" ", strip=True)
+    # A browser never keeps a chosen file, so the message beside the input says so.
+    assert message == ("Error: The file has 1 problem. Nothing was imported. Fix the file, "
+                       "then choose it again")
+
+
 def test_one_bad_row_imports_nobody_and_reports_each_problem(client, org, admin):
     factories.user(org, email="exists@example.org")
     db.session.commit()

@@ -13,7 +13,7 @@ from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.assessment.reports.operations import pcf_domains
 from portal.core.db import db
-from portal.panels import operations as panels
+from portal.panels import agenda, attendance, decisions
 from portal.panels.models import (
     AgendaItem,
     CareerLevelRecord,
@@ -86,7 +86,7 @@ def test_every_portfolio_at_panel_waits_on_one_upcoming_agenda(seeded):
         assert item.panel.sits_on >= today
         assert item.snapshot_id == portfolio.current_snapshot_id
         # The same signed-off final report the workflow looks for before an agenda.
-        assert item.report_id == panels.final_report(portfolio).id
+        assert item.report_id == agenda.final_report(portfolio).id
     waiting = _items(AgendaItem.state == "waiting")
     assert {item.portfolio.state for item in waiting} == {"at_panel"}
     assert all(item.panel.sits_on >= today for item in waiting)
@@ -110,13 +110,16 @@ def test_every_panel_has_a_chair_and_three_to_five_members(seeded):
 
 
 def test_a_seeded_chair_can_decide_a_waiting_portfolio(seeded):
-    """The seeded rows pass the workflow's own checks (state, version, final report)."""
+    """The seeded rows pass the workflow's own checks (state, version, final report,
+    attendance and quorum on the panel's day, no conflict of interest)."""
     item = _items(AgendaItem.state == "waiting")[0]
-    portfolio = item.portfolio
-    decision = panels.record_decision(
-        item.panel.chair, item, item.version, panels.DecisionDetails(
+    portfolio, panel = item.portfolio, item.panel
+    attendance.record_attendance(panel.chair, panel, {m.user_id for m in panel.members},
+                                 panel.sits_on)
+    decision = decisions.record_decision(
+        panel.chair, item, item.version, decisions.DecisionDetails(
             code="approved", rationale="Meets the level.",
-            domain_ids=[pcf_domains(portfolio)[0].id]), date.today())
+            domain_ids=[pcf_domains(portfolio)[0].id]), panel.sits_on)
     db.session.commit()
     assert portfolio.state == "decided" and item.version == 2
     assert decision.agenda_item_id == item.id

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal.core.db import db
 from portal.demo import data
+from portal.panels import agenda
 from portal.panels import operations as panels
 from tests import factories
 from tests.browser.conftest import assert_no_axe_violations
@@ -33,7 +34,7 @@ def _portfolio_on_an_agenda(app) -> dict:
             title="ASYE panel, browser test", sits_on=date.today(), chair_id=chair.id,
             member_ids=[_demo("panel").id, _demo("david.mensah").id],
             programme_ids=[portfolio.programme_id]))
-        item = panels.place_on_agenda(lead, panel, portfolio)
+        item = agenda.place_on_agenda(lead, panel, portfolio)
         db.session.commit()
         return {"panel_id": panel.id, "item_id": item.id,
                 "candidate_email": portfolio.candidate.email}
@@ -44,8 +45,21 @@ def test_the_chair_decides_and_the_candidate_downloads_the_letter(page: Page, ap
     agenda = _portfolio_on_an_agenda(app)
     sign_in(page, data.email_for("chair"))
     expect(page).to_have_url(re.compile(r"/home$"))
+    # The chair's home lists the panel; on its day she records who is present.
+    page.get_by_role("link", name="ASYE panel, browser test").click()
+    page.get_by_role("link", name="Record who is present").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Who is present")
+    assert_no_axe_violations(page)
+    for name in ("Margaret Doyle (chair)", "Imran Khan", "David Mensah"):
+        page.get_by_label(name).check()
+    page.get_by_role("button", name="Record attendance").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Attendance has been recorded.")
+    expect(page.locator("main")).to_contain_text("3 of 3 members present")
+
     page.goto(f"/decisions/record/{agenda['panel_id']}/{agenda['item_id']}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Record the panel's decision")
+    expect(page.locator("#quorum")).to_contain_text("The panel is quorate for this portfolio.")
     assert_no_axe_violations(page)
 
     # A missing rationale is explained, and the choices made are kept.
@@ -92,7 +106,9 @@ def test_a_member_reads_the_anonymised_portfolio_and_records_a_view(page: Page, 
         candidate_name = db.session.scalar(
             select(User.name).where(User.email == agenda["candidate_email"]))
     sign_in(page, data.email_for("panel"))
-    page.get_by_role("link", name="Your panels").click()
+    expect(page.locator("section[aria-labelledby=your-panels]")).to_contain_text(
+        "ASYE panel, browser test")
+    page.get_by_role("link", name="Your panels", exact=True).click()
     page.get_by_role("link", name=re.compile("ASYE panel, browser test")).click()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     assert candidate_name not in page.content()

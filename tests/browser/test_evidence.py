@@ -28,29 +28,33 @@ def test_a_candidate_records_an_entry_with_a_file_and_links(page: Page, seeded_d
     _go_to_new_entry(page)
     assert_no_axe_violations(page)
 
-    # Submitting with a missing date shows the error summary and keeps the text.
+    # Submitting with a missing date shows the error summary and keeps the text; the chosen
+    # file cannot be kept by the browser, and the page says to choose it again.
     page.get_by_label("Title").fill("Direct work with a young person about school")
     page.get_by_label("Critical reflection").check()
     page.get_by_label("Reflection", exact=True).fill(
         "I used a three houses tool.\n\nNext time I will check understanding sooner.")
+    upload = tmp_path / "session plan.pdf"
+    upload.write_bytes(PDF)
+    page.locator("input[type=file]").first.set_input_files(str(upload))
     page.get_by_role("button", name="Save entry").click()
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Enter the date of the practice or learning")
     expect(summary).to_be_focused()
     expect(page.get_by_label("Reflection", exact=True)).to_have_value(
         re.compile("three houses tool"))
+    expect(page.locator("#files-not-saved")).to_contain_text(
+        "(session plan.pdf) was not saved. Choose it again.")
     assert_no_axe_violations(page)
 
     page.get_by_label("Day").fill("12")
     page.get_by_label("Month").fill("10")
     page.get_by_label("Year").fill("2026")
-    page.get_by_label("Element 1", exact=True).select_option(label="1 Professionalism")
+    page.get_by_label("Element 1", exact=True).select_option(label="PCF 1 Professionalism")
     page.get_by_label("Why this entry shows element 1").fill(
         "I explained my role and its limits to the young person")
     page.get_by_label("Element 2", exact=True).select_option(index=12)
     page.get_by_label("Why this entry shows element 2").fill("I checked their wishes first")
-    upload = tmp_path / "session plan.pdf"
-    upload.write_bytes(PDF)
     page.locator("input[type=file]").first.set_input_files(str(upload))
     page.get_by_label(re.compile("I confirm this entry contains no names")).check()
     page.get_by_role("button", name="Save entry").click()

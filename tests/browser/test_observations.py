@@ -62,7 +62,7 @@ def test_an_assessor_records_completes_and_signs_off_an_observation(page: Page, 
     page.get_by_label("Observer's analysis").fill("Amara explained the worry clearly.")
     page.get_by_label("Strengths", exact=True).fill("Warm and honest.")
     page.get_by_label("Areas to develop").fill("Summarise the plan at the end.")
-    page.get_by_label("Element 1", exact=True).select_option(label="1 Professionalism")
+    page.get_by_label("Element 1", exact=True).select_option(label="PCF 1 Professionalism")
     page.get_by_label("Why the practice shows element 1").fill(
         "Explained her role and its limits")
     page.get_by_role("button", name="Save and mark complete").click()

@@ -28,3 +28,30 @@ def test_the_same_instant_in_two_time_zones_keeps_its_own_day():
     in_london = late_in_utc.astimezone(ZoneInfo("Europe/London"))
     assert uk_date(late_in_utc) == "30 June 2026"
     assert uk_date(in_london) == "1 July 2026"
+
+
+def test_plural_counts_with_the_word_that_fits():
+    from portal.core.template_helpers import plural
+
+    assert plural(1, "person", "people") == "1 person"
+    assert plural(2, "person", "people") == "2 people"
+    assert plural(0, "entry", "entries") == "0 entries"
+    assert plural(1, "day") == "1 day" and plural(30, "day") == "30 days"
+
+
+def test_possessive_says_your_to_the_reader_and_a_name_to_anyone_else(app):
+    from types import SimpleNamespace
+
+    from flask_login import login_user
+
+    from portal.core.template_helpers import is_viewer, possessive
+    from tests import factories
+
+    reader = factories.user(name="Helen Shaw")
+    other = SimpleNamespace(id=reader.id + 1000, name="Aisha Khan")
+    with app.test_request_context("/"):
+        assert possessive(other) == "Aisha Khan's"  # nobody signed in
+        login_user(reader)
+        assert (possessive(reader), possessive(reader, start=True)) == ("your", "Your")
+        assert possessive(other, start=True) == "Aisha Khan's"
+        assert is_viewer(reader.id) and not is_viewer(other.id) and not is_viewer(None)

@@ -717,7 +717,7 @@ def test_reconcile_puts_right_a_wrong_attachment_total(app, client, entry, autho
     assert result.exit_code == 1
     assert f"Attachment total of account {author.id} was wrong: corrected" in result.output
     assert f"Attachment total of account {other.id} was wrong: corrected" in result.output
-    assert "a.pdf" not in result.output and "2 problem(s) found." in result.output
+    assert "a.pdf" not in result.output and "2 problems found." in result.output
     assert (stored_total(author), stored_total(other)) == (2 * len(PDF), 0)
     assert runner.invoke(args=["attachments", "reconcile"]).exit_code == 0
 

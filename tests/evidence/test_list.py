@@ -129,9 +129,9 @@ def test_coverage_shows_counts_latest_dates_and_gaps(client, log):
     soup = page(client.get("/evidence/coverage"))
     rows = {row.th.get_text(strip=True): [td.get_text(strip=True) for td in row.select("td")]
             for row in soup.select("tbody tr")}
-    assert rows["1 Element 1"] == ["2", "20 October 2026"]
-    assert rows["2 Element 2"] == ["2", "20 October 2026"]
-    assert rows["3 Element 3"] == ["None yet", ""]
+    assert rows["PCF 1 Element 1"] == ["2", "20 October 2026"]
+    assert rows["PCF 2 Element 2"] == ["2", "20 October 2026"]
+    assert rows["PCF 3 Element 3"] == ["None yet", ""]
 
 
 def test_coverage_query_count_is_bounded(client, candidate):
@@ -178,7 +178,7 @@ def test_each_entry_shows_its_elements_in_the_order_linked(client, candidate):
                [tag.get_text(strip=True) for tag in item.select(".govuk-tag--blue")]
                for item in page(client.get("/evidence/")).select(".portal-entry")}
     assert entries == {
-        "Linked backwards": [f"{e.code} {e.title}" for e in (fw.elements[2], fw.elements[0])],
+        "Linked backwards": [f"PCF {e.code} {e.title}" for e in (fw.elements[2], fw.elements[0])],
         "Not linked": []}
 
 

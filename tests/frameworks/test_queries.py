@@ -93,7 +93,8 @@ def test_cached_elements_are_frozen_copies(app):
     small = make_framework()
     db.session.commit()
     element = element_choices([small])[0][1][0]
-    assert element.label == f"{element.code} {element.title}"
+    assert element.name == f"{element.code} {element.title}"
+    assert element.label == f"{small.code.upper()} {element.code} {element.title}"
     with pytest.raises(dataclasses.FrozenInstanceError):
         element.title = "Changed"
 

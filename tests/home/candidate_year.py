@@ -10,6 +10,7 @@ from portal.assignments.models import AssignmentRole
 from portal.assignments.operations import assign
 from portal.core.dates import today_in_england
 from portal.core.db import db
+from portal.panels import agenda, attendance, decisions
 from portal.panels import operations as panels
 from portal.panels.models import AgendaItem, PanelDecision
 from portal.portfolios import operations
@@ -108,7 +109,10 @@ def at_panel(the_year: Year, not_on_track: int = 0) -> AgendaItem:
         title="ASYE panel", sits_on=PANEL_DAY, chair_id=the_year.chair.id,
         member_ids=[m.id for m in the_year.members],
         programme_ids=[the_year.portfolio.programme_id]))
-    return panels.place_on_agenda(the_year.lead, panel, the_year.portfolio)
+    item = agenda.place_on_agenda(the_year.lead, panel, the_year.portfolio)
+    attendance.record_attendance(the_year.chair, panel, {m.user_id for m in panel.members},
+                                 PANEL_DAY)
+    return item
 
 
 ACTION_DUE = TODAY + timedelta(days=40)
@@ -122,10 +126,11 @@ def decided(the_year: Year, code: str, not_on_track: int = 0) -> PanelDecision:
     domains = reports.pcf_domains(the_year.portfolio)
     actions = [] if code == "approved" else [
         ("Lead a case review in supervision", "Candidate and assessor", ACTION_DUE)]
-    decision = panels.record_decision(the_year.chair, item, item.version, panels.DecisionDetails(
+    details = decisions.DecisionDetails(
         code=code, rationale="Reflective practice, thin on direct work.",
         domain_ids=[d.id for d in domains[:2]], actions=actions,
-        evidence_due_on=EVIDENCE_DUE if code == "deferred" else None), TODAY)
+        evidence_due_on=EVIDENCE_DUE if code == "deferred" else None)
+    decision = decisions.record_decision(the_year.chair, item, item.version, details, TODAY)
     db.session.flush()
     return decision
 

@@ -151,12 +151,12 @@ def test_a_candidate_not_approved_is_told_until_when_they_can_ask_for_a_review(c
 
 
 def test_the_latest_decision_is_shown_after_a_correction(client, org):
-    from portal.panels import operations as panels
+    from portal.panels import corrections, decisions
 
     the_year = cy.year(org)
     decision = cy.decided(the_year, "approved")
-    correction = panels.correct_decision(
-        the_year.lead, decision, panels.DecisionDetails(
+    correction = corrections.correct_decision(
+        the_year.lead, decision, decisions.DecisionDetails(
             code="approved-with-actions", rationale="Corrected: one action was agreed.",
             domain_ids=[d.element_id for d in decision.domains],
             actions=[("Shadow a court hearing", "Candidate", cy.ACTION_DUE)]),

@@ -13,7 +13,7 @@ from tests.migrations.test_migrations import (  # noqa: F401 (a fixture)
     scratch_database_url,
 )
 
-BEFORE, AFTER = "3a6cda5d73f4", "50c78bffc315"
+BEFORE, AFTER = "8d2f4b6a1c93", "50c78bffc315"
 NEW_COLUMNS = {"decision_id", "state", "objectives", "agreed_by_id", "agreed_on"}
 
 

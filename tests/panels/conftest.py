@@ -1,17 +1,21 @@
 """Fixtures for panel tests: a council with a chair, members, and portfolios that have a
 signed-off final recommendation, ready for an agenda."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
+from portal.accounts.models import User
 from portal.assessment.reports import operations as reports
 from portal.assignments.models import AssignmentRole
 from portal.assignments.operations import assign
+from portal.core.dates import today_in_england
 from portal.core.db import db
+from portal.panels import agenda, attendance, decisions
 from portal.panels import operations as panels
 from portal.portfolios import operations
 from tests import factories
+from tests.conftest import sign_in
 from tests.portfolios.conftest import make_portfolio
 
 
@@ -42,14 +46,56 @@ def council(org):
             "assessor": assessor}
 
 
+def client_for(app, user):
+    """A fresh client signed in as `user`."""
+    client = app.test_client()
+    sign_in(client, user)
+    return client
+
+
+def approval(item) -> decisions.DecisionDetails:
+    """A plain approval of the item, naming two of its PCF domains."""
+    return decisions.DecisionDetails(
+        code="approved", rationale="Good.",
+        domain_ids=[d.id for d in reports.pcf_domains(item.portfolio)[:2]])
+
+
+def new_panel(council, programme_id: int, sits_on: date | None = None, **changes):
+    """A panel of the council's chair and members considering one programme, sitting today
+    unless `sits_on` says otherwise."""
+    details = panels.PanelDetails(
+        title="ASYE panel, January", sits_on=sits_on or today_in_england(),
+        chair_id=council["chair"].id, member_ids=[m.id for m in council["members"]],
+        programme_ids=[programme_id])
+    for name, value in changes.items():
+        setattr(details, name, value)
+    return panels.create_panel(council["lead"], details)
+
+
+def everyone_present(panel, on: date | None = None) -> None:
+    """The chair records every member as present, on the panel's day (`on`, or today)."""
+    attendance.record_attendance(db.session.get(User, panel.chair_id), panel,
+                                 {m.user_id for m in panel.members}, on or today_in_england())
+
+
 @pytest.fixture
 def panel_with_item(council):
-    """A scheduled panel with one portfolio on its agenda; returns (panel, item)."""
+    """A panel sitting today with one portfolio on its agenda and everyone present, so the
+    chair can decide; returns (panel, item)."""
     portfolio = ready_for_panel(council["org"], council["lead"], council["assessor"])
-    panel = panels.create_panel(council["lead"], panels.PanelDetails(
-        title="ASYE panel, January", sits_on=date(2027, 1, 20),
-        chair_id=council["chair"].id, member_ids=[m.id for m in council["members"]],
-        programme_ids=[portfolio.programme_id]))
-    item = panels.place_on_agenda(council["lead"], panel, portfolio)
+    panel = new_panel(council, portfolio.programme_id)
+    item = agenda.place_on_agenda(council["lead"], panel, portfolio)
+    everyone_present(panel)
+    db.session.commit()
+    return panel, item
+
+
+@pytest.fixture
+def upcoming_panel_with_item(council):
+    """A panel sitting in a month, one portfolio on its agenda, no attendance yet."""
+    portfolio = ready_for_panel(council["org"], council["lead"], council["assessor"])
+    panel = new_panel(council, portfolio.programme_id,
+                      sits_on=today_in_england() + timedelta(days=30))
+    item = agenda.place_on_agenda(council["lead"], panel, portfolio)
     db.session.commit()
     return panel, item

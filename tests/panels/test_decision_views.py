@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.core.db import db
 from portal.notifications.models import Notification
-from portal.panels import decision_views
+from portal.panels import agenda, corrections, decision_views, decisions
 from portal.panels import operations as panels
 from portal.panels.models import DecisionReviewRequest, PanelDecision
 from portal.portfolios.models import Portfolio
@@ -31,14 +31,24 @@ def _domains(item):
     return pcf_domains(item.portfolio)
 
 
+def date_boxes(text: str) -> list[str]:
+    """A date as the day, month and year boxes send it ('2027-06-01' or '31/02/2027')."""
+    if "-" in text:
+        year, month, day = text.split("-")
+    else:
+        day, month, year = text.split("/")
+    return [day, month, year]
+
+
 def _form(item, code="approved", rationale="Consistent, reflective practice.", actions=(),
           due="", domains=2):
     data = {"version": str(item.version), "code": code, "rationale": rationale,
-            "domain_ids": [str(d.id) for d in _domains(item)[:domains]],
-            "evidence_due_on": due}
-    for row, (what, who, by) in enumerate(actions):
-        data.update({f"action-{row}-description": what, f"action-{row}-owner": who,
-                     f"action-{row}-due": by})
+            "domain_ids": [str(d.id) for d in _domains(item)[:domains]]}
+    if due:
+        data["evidence_due_on"] = date_boxes(due)
+    for number, (what, who, by) in enumerate(actions, start=1):
+        data.update({f"action_{number}-description": what, f"action_{number}-owner": who,
+                     f"action_{number}-due_on": date_boxes(by)})
     return data
 
 
@@ -62,10 +72,10 @@ def _decisions() -> int:
 
 def _decide(council, item, **kwargs):
     """A decision recorded directly (not through the form); committed."""
-    details = panels.DecisionDetails(
+    details = decisions.DecisionDetails(
         code=kwargs.pop("code", "approved"), rationale=kwargs.pop("rationale", "Good."),
         domain_ids=[d.id for d in _domains(item)[:2]], **kwargs)
-    decision = panels.record_decision(council["chair"], item, item.version, details,
+    decision = decisions.record_decision(council["chair"], item, item.version, details,
                                       date.today())
     db.session.commit()
     return decision
@@ -92,6 +102,10 @@ def test_the_chair_records_each_kind_of_decision(app, council, panel_with_item, 
     assert_no_duplicate_ids(soup)
     assert soup.select_one("input[name=version]")["value"] == str(item.version)
     assert len(soup.select("input[name=domain_ids]")) == 9
+    # Every group of fields has its question above it.
+    legends = {legend.get_text(strip=True) for legend in soup.select("legend")}
+    assert {"Decision", "If deferred: further evidence due by", "Action 1", "By when",
+            "PCF domains the rationale refers to"} <= legends
     response = chair.post(_record_url(item), data=_form(item, code=code, **extra))
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
     decision = db.session.scalar(select(PanelDecision))
@@ -117,23 +131,24 @@ def test_problems_are_explained_and_everything_typed_is_kept(app, council, panel
     assert soup.select_one("#code") is not None
     assert soup.select_one("#rationale").get_text() == "Careful words about practice"
     assert len(soup.select("input[name=domain_ids][checked]")) == 2
-    assert soup.select_one("#action-0-description").get_text() == ACTION[0]
-    assert soup.select_one("#action-0-owner")["value"] == "Candidate"
-    assert soup.select_one("#action-0-due")["value"] == ACTION[2]
+    assert soup.select_one("#action_1-description").get_text() == ACTION[0]
+    assert soup.select_one("#action_1-owner")["value"] == "Candidate"
+    assert [soup.select_one(f"#action_1-due_on-{part}")["value"]
+            for part in ("day", "month", "year")] == date_boxes(ACTION[2])
     assert_no_duplicate_ids(soup)
 
     response = chair.post(_record_url(item), data=_form(item, code="approved-with-actions"))
     assert error_summary(page(response)) == [
         "Add at least one action with an owner and a deadline"]
     assert page(response).select_one(".govuk-error-summary a")["href"] == \
-        "#action-0-description"
+        "#action_1-description"
 
     response = chair.post(_record_url(item), data=_form(item, code="deferred",
                                                          actions=[ACTION]))
     soup = page(response)
     assert error_summary(soup) == ["Enter a future date by which the further evidence is due"]
     assert soup.select_one("#evidence_due_on") is not None
-    assert soup.select_one("input#code-deferred, input#code[value=deferred]").has_attr("checked")
+    assert soup.select_one("input[name=code][value=deferred]").has_attr("checked")
 
     response = chair.post(_record_url(item), data=_form(
         item, code="not-approved", actions=[("Repeat", "Lead", "31/02/2027")]))
@@ -199,7 +214,7 @@ def test_the_unique_index_refusing_a_racing_submit_is_a_conflict(app, council,
     def racing(*args, **kwargs):
         raise IntegrityError("INSERT INTO panel_decision", {}, Exception("unique"))
 
-    monkeypatch.setattr(panels, "record_decision", racing)
+    monkeypatch.setattr(decisions, "record_decision", racing)
     response = _client(app, council["chair"]).post(_record_url(item), data=_form(item))
     assert response.status_code == 409
     assert "Another decision was recorded" in response.get_data(as_text=True)
@@ -344,7 +359,7 @@ def test_a_review_request_after_the_window_is_refused(app, council, panel_with_i
 def test_the_programme_lead_records_the_review_outcome(app, council, panel_with_item):
     _panel, item = panel_with_item
     decision = _decide(council, item)
-    review = panels.request_review(item.portfolio.candidate, decision, "Please look again",
+    review = corrections.request_review(item.portfolio.candidate, decision, "Please look again",
                                    date.today())
     db.session.commit()
     lead = _client(app, council["lead"])
@@ -352,6 +367,8 @@ def test_the_programme_lead_records_the_review_outcome(app, council, panel_with_
     assert listing.status_code == 200
     assert item.portfolio.candidate.name in listing.get_data(as_text=True)
     assert "Waiting" in listing.get_data(as_text=True)
+    assert page(lead.get(f"/decisions/reviews/{review.id}")).select_one(
+        "legend").get_text(strip=True) == "Outcome"
     no_choice = lead.post(f"/decisions/reviews/{review.id}", data={"outcome_notes": "Hmm"})
     assert no_choice.status_code == 400
     assert error_summary(page(no_choice)) == ["Choose the outcome of the review"]
@@ -395,7 +412,7 @@ def test_members_see_the_reference_not_the_name_until_revealed(app, council,
         f"/decisions/{decision.id}").get_data(as_text=True)
     assert name in _client(app, council["lead"]).get(
         f"/decisions/{decision.id}").get_data(as_text=True)
-    panels.reveal_identity(council["chair"], db.session.get(type(item), item.id))
+    agenda.reveal_identity(council["chair"], db.session.get(type(item), item.id))
     db.session.commit()
     assert name in member.get(f"/decisions/{decision.id}").get_data(as_text=True)
 
@@ -445,7 +462,7 @@ def test_a_resubmission_goes_to_a_later_panel_with_the_history(app, council,
         title="ASYE panel, April", sits_on=SOON, chair_id=council["chair"].id,
         member_ids=[m.id for m in council["members"]],
         programme_ids=[portfolio.programme_id]))
-    next_item = panels.place_on_agenda(council["lead"], later, portfolio)
+    next_item = agenda.place_on_agenda(council["lead"], later, portfolio)
     db.session.commit()
     form = _client(app, council["chair"]).get(_record_url(next_item))
     assert form.status_code == 200

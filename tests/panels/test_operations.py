@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from portal.core.db import db
+from portal.panels import agenda, corrections, decisions, errors
 from portal.panels import operations as panels
 from portal.panels.models import AgendaItem, CareerLevelRecord, PanelDecision
 from portal.portfolios.models import Portfolio
@@ -17,7 +18,7 @@ TODAY = date(2027, 1, 20)
 
 
 def _approve(domains, code="approved", **extra):
-    return panels.DecisionDetails(code=code, rationale="Consistent, reflective practice.",
+    return decisions.DecisionDetails(code=code, rationale="Consistent, reflective practice.",
                                   domain_ids=[d.id for d in domains[:2]], **extra)
 
 
@@ -29,11 +30,11 @@ def _domains(item):
 
 def test_a_panel_needs_three_members_with_a_chair(council):
     portfolio = ready_for_panel(council["org"], council["lead"], council["assessor"])
-    with pytest.raises(panels.PanelError, match="at least 3 members"):
+    with pytest.raises(errors.PanelError, match="at least 3 members"):
         panels.create_panel(council["lead"], panels.PanelDetails(
             title="Too small", sits_on=TODAY, chair_id=council["chair"].id,
             member_ids=[council["members"][0].id], programme_ids=[portfolio.programme_id]))
-    with pytest.raises(panels.PanelError, match="chair"):
+    with pytest.raises(errors.PanelError, match="chair"):
         panels.create_panel(council["lead"], panels.PanelDetails(
             title="No chair", sits_on=TODAY, chair_id=council["members"][0].id,
             member_ids=[m.id for m in council["members"]],
@@ -46,14 +47,14 @@ def test_only_a_portfolio_with_a_final_recommendation_goes_on_the_agenda(council
 
     panel, _item = panel_with_item
     not_ready = make_portfolio(council["org"], candidate=factories.user(council["org"]))
-    with pytest.raises(panels.PanelError, match="final recommendation"):
-        panels.place_on_agenda(council["lead"], panel, not_ready)
+    with pytest.raises(errors.PanelError, match="final recommendation"):
+        agenda.place_on_agenda(council["lead"], panel, not_ready)
 
 
 def test_a_portfolio_sits_on_one_open_agenda_at_a_time(council, panel_with_item):
     panel, item = panel_with_item
-    with pytest.raises(panels.PanelError):
-        panels.place_on_agenda(council["lead"], panel, item.portfolio)
+    with pytest.raises(errors.PanelError):
+        agenda.place_on_agenda(council["lead"], panel, item.portfolio)
     # The database refuses it too.
     db.session.add(AgendaItem(panel_id=panel.id, portfolio_id=item.portfolio_id,
                               snapshot_id=item.snapshot_id, report_id=item.report_id,
@@ -65,7 +66,7 @@ def test_a_portfolio_sits_on_one_open_agenda_at_a_time(council, panel_with_item)
 
 def test_approval_records_the_career_level_and_decides_the_portfolio(council, panel_with_item):
     _panel, item = panel_with_item
-    decision = panels.record_decision(council["chair"], item, item.version,
+    decision = decisions.record_decision(council["chair"], item, item.version,
                                       _approve(_domains(item)), TODAY)
     db.session.commit()
     assert db.session.get(Portfolio, item.portfolio_id).state == "decided"
@@ -76,16 +77,16 @@ def test_approval_records_the_career_level_and_decides_the_portfolio(council, pa
 
 def test_members_cannot_record_the_chairs_decision(council, panel_with_item):
     _panel, item = panel_with_item
-    with pytest.raises(panels.PanelError, match="chair"):
-        panels.record_decision(council["members"][0], item, item.version,
+    with pytest.raises(errors.PanelError, match="chair"):
+        decisions.record_decision(council["members"][0], item, item.version,
                                _approve(_domains(item)), TODAY)
 
 
 @pytest.mark.parametrize("code", ["approved-with-actions", "deferred", "not-approved"])
 def test_anything_but_approval_needs_actions(council, panel_with_item, code):
     _panel, item = panel_with_item
-    with pytest.raises(panels.PanelError, match="action"):
-        panels.record_decision(council["chair"], item, item.version, _approve(
+    with pytest.raises(errors.PanelError, match="action"):
+        decisions.record_decision(council["chair"], item, item.version, _approve(
             _domains(item), code=code, evidence_due_on=TODAY + timedelta(days=60)), TODAY)
 
 
@@ -93,10 +94,10 @@ def test_deferral_reopens_the_portfolio_with_a_deadline(council, panel_with_item
     _panel, item = panel_with_item
     details = _approve(_domains(item), code="deferred",
                        actions=[("Add a third observation", "Candidate", date(2027, 3, 1))])
-    with pytest.raises(panels.PanelError, match="future date"):
-        panels.record_decision(council["chair"], item, item.version, details, TODAY)
+    with pytest.raises(errors.PanelError, match="future date"):
+        decisions.record_decision(council["chair"], item, item.version, details, TODAY)
     details.evidence_due_on = date(2027, 3, 1)
-    panels.record_decision(council["chair"], item, item.version, details, TODAY)
+    decisions.record_decision(council["chair"], item, item.version, details, TODAY)
     db.session.commit()
     assert db.session.get(Portfolio, item.portfolio_id).state == "returned"
     assert db.session.scalar(db.select(db.func.count(CareerLevelRecord.id))) == 0
@@ -105,11 +106,11 @@ def test_deferral_reopens_the_portfolio_with_a_deadline(council, panel_with_item
 def test_a_stale_page_gets_a_conflict_and_nothing_changes(council, panel_with_item):
     _panel, item = panel_with_item
     seen_version = item.version
-    panels.record_decision(council["chair"], item, seen_version, _approve(_domains(item)),
+    decisions.record_decision(council["chair"], item, seen_version, _approve(_domains(item)),
                            TODAY)
     db.session.commit()
-    with pytest.raises(panels.DecisionConflict, match="Another decision"):
-        panels.record_decision(council["chair"], item, seen_version,
+    with pytest.raises(errors.DecisionConflict, match="Another decision"):
+        decisions.record_decision(council["chair"], item, seen_version,
                                _approve(_domains(item), code="not-approved",
                                         actions=[("x", "y", TODAY)]), TODAY)
     assert db.session.scalar(db.select(db.func.count(PanelDecision.id))) == 1
@@ -117,7 +118,7 @@ def test_a_stale_page_gets_a_conflict_and_nothing_changes(council, panel_with_it
 
 def test_the_database_keeps_one_original_decision_per_item(council, panel_with_item):
     _panel, item = panel_with_item
-    panels.record_decision(council["chair"], item, item.version, _approve(_domains(item)),
+    decisions.record_decision(council["chair"], item, item.version, _approve(_domains(item)),
                            TODAY)
     db.session.commit()
     db.session.add(PanelDecision(agenda_item_id=item.id, portfolio_id=item.portfolio_id,
@@ -130,12 +131,12 @@ def test_the_database_keeps_one_original_decision_per_item(council, panel_with_i
 
 def test_a_correction_is_a_new_record_and_keeps_the_original(council, panel_with_item):
     _panel, item = panel_with_item
-    original = panels.record_decision(council["chair"], item, item.version,
+    original = decisions.record_decision(council["chair"], item, item.version,
                                       _approve(_domains(item)), TODAY)
-    with pytest.raises(panels.PanelError, match="Explain why"):
-        panels.correct_decision(council["chair"], original, _approve(_domains(item)), " ",
+    with pytest.raises(errors.PanelError, match="Explain why"):
+        corrections.correct_decision(council["chair"], original, _approve(_domains(item)), " ",
                                 TODAY)
-    correction = panels.correct_decision(
+    correction = corrections.correct_decision(
         council["chair"], original, _approve(_domains(item), code="not-approved",
                                              actions=[("Repeat the year", "Lead", TODAY)]),
         "The wrong code was chosen in the meeting", TODAY)
@@ -148,29 +149,29 @@ def test_a_correction_is_a_new_record_and_keeps_the_original(council, panel_with
 
 def test_identity_is_revealed_only_by_the_chair_after_the_decision(council, panel_with_item):
     _panel, item = panel_with_item
-    with pytest.raises(panels.PanelError, match="once the panel has decided"):
-        panels.reveal_identity(council["chair"], item)
-    panels.record_decision(council["chair"], item, item.version, _approve(_domains(item)),
+    with pytest.raises(errors.PanelError, match="once the panel has decided"):
+        agenda.reveal_identity(council["chair"], item)
+    decisions.record_decision(council["chair"], item, item.version, _approve(_domains(item)),
                            TODAY)
-    with pytest.raises(panels.PanelError, match="Only the chair"):
-        panels.reveal_identity(council["members"][0], item)
-    panels.reveal_identity(council["chair"], item)
+    with pytest.raises(errors.PanelError, match="Only the chair"):
+        agenda.reveal_identity(council["members"][0], item)
+    agenda.reveal_identity(council["chair"], item)
     assert item.identity_revealed_at is not None
 
 
 def test_review_requests_within_the_window_once(app, council, panel_with_item):
     _panel, item = panel_with_item
-    decision = panels.record_decision(council["chair"], item, item.version,
+    decision = decisions.record_decision(council["chair"], item, item.version,
                                       _approve(_domains(item)), TODAY)
     candidate = item.portfolio.candidate
     late = decision.decided_at.date() + timedelta(days=app.config["REVIEW_WINDOW_DAYS"] + 1)
-    with pytest.raises(panels.PanelError, match="passed"):
-        panels.request_review(candidate, decision, "Please look again", late)
-    request = panels.request_review(candidate, decision, "Please look again",
+    with pytest.raises(errors.PanelError, match="passed"):
+        corrections.request_review(candidate, decision, "Please look again", late)
+    request = corrections.request_review(candidate, decision, "Please look again",
                                     decision.decided_at.date())
-    with pytest.raises(panels.PanelError, match="already"):
-        panels.request_review(candidate, decision, "Again", decision.decided_at.date())
-    panels.record_review_outcome(council["lead"], request, "upheld", "The decision stands")
+    with pytest.raises(errors.PanelError, match="already"):
+        corrections.request_review(candidate, decision, "Again", decision.decided_at.date())
+    corrections.record_review_outcome(council["lead"], request, "upheld", "The decision stands")
     assert request.outcome == "upheld"
 
 
@@ -192,12 +193,12 @@ def test_two_chairs_deciding_at_once_one_wins(app, council, panel_with_item):
             agenda_item = db.session.get(AgendaItem, item_id)
             barrier.wait()
             try:
-                panels.record_decision(chair, agenda_item, version, panels.DecisionDetails(
+                decisions.record_decision(chair, agenda_item, version, decisions.DecisionDetails(
                     code=code, rationale="r", domain_ids=domain_ids,
                     actions=[("a", "b", TODAY)]), TODAY)
                 db.session.commit()
                 outcomes.append("won")
-            except (panels.DecisionConflict, IntegrityError):
+            except (errors.DecisionConflict, IntegrityError):
                 db.session.rollback()
                 outcomes.append("conflict")
             finally:

@@ -4,7 +4,7 @@ file is called by its place in the snapshot until the chair reveals who the cand
 from datetime import date
 
 from portal.core.db import db
-from portal.panels import operations as panels
+from portal.panels import agenda
 from portal.panels.snapshot_files import file_label
 from portal.portfolios import operations as portfolio_operations
 from tests import factories
@@ -63,10 +63,8 @@ def test_a_member_opens_a_file_under_its_anonymous_name(app, org):
 def test_after_the_reveal_files_keep_their_names(app, org):
     world = _world_with_a_file(org)
     item = world.item
-    panels.record_decision(world.chair, item, item.version, panels.DecisionDetails(
-        code="approved", rationale="Good", domain_ids=[world.first_pcf_domain().id]),
-        item.panel.sits_on)
-    panels.reveal_identity(world.chair, item)
+    world.decision("Good")
+    agenda.reveal_identity(world.chair, item)
     db.session.commit()
     assert file_label(item, NAME, 1) == NAME
     client = app.test_client()

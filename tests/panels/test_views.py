@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from portal.core.audit import AuditEvent
 from portal.core.db import db
-from portal.panels import operations as panels
+from portal.panels import agenda, decisions
 from portal.panels.models import AgendaItem, MemberNote, Panel
 from tests import factories
 from tests.conftest import (
@@ -40,7 +40,7 @@ def _decide(council, item: AgendaItem) -> None:
 
     item = db.session.get(AgendaItem, item.id)
     domains = pcf_domains(item.portfolio)
-    panels.record_decision(council["chair"], item, item.version, panels.DecisionDetails(
+    decisions.record_decision(council["chair"], item, item.version, decisions.DecisionDetails(
         code="approved", rationale="Consistent, reflective practice.",
         domain_ids=[d.id for d in domains[:2]]), TODAY)
     db.session.commit()
@@ -240,7 +240,7 @@ def test_anonymity_holds_everywhere_until_the_chair_reveals(app, client, council
 
 
 def test_names_in_free_text_are_blanked_for_members(council, panel_with_item, app):
-    from portal.panels.views import anonymiser
+    from portal.panels.anonymity import anonymiser
 
     _panel, item = panel_with_item
     _identify_candidate(council, item)
@@ -345,11 +345,11 @@ def test_members_cannot_reveal_and_the_chair_only_after_the_decision(app, client
 # The timeline ---------------------------------------------------------------------------------
 def test_the_timeline_shows_every_step_to_leads_only(app, client, council, panel_with_item):
     _panel, item = panel_with_item
-    panels.save_member_note(council["members"][0], db.session.get(AgendaItem, item.id),
+    agenda.save_member_note(council["members"][0], db.session.get(AgendaItem, item.id),
                             "Notes", "approved")
     db.session.commit()
     _decide(council, item)
-    panels.reveal_identity(council["chair"], db.session.get(AgendaItem, item.id))
+    agenda.reveal_identity(council["chair"], db.session.get(AgendaItem, item.id))
     db.session.commit()
     url = f"/panels/timeline/{item.portfolio_id}"
 
@@ -388,17 +388,18 @@ def test_the_agenda_page_runs_a_bounded_number_of_queries(client, council, panel
     for _ in range(3):
         portfolio = ready_for_panel(council["org"], council["lead"], council["assessor"])
         waiting_names.append(portfolio.candidate.name)
-        added = panels.place_on_agenda(council["lead"], db.session.get(Panel, panel.id),
+        added = agenda.place_on_agenda(council["lead"], db.session.get(Panel, panel.id),
                                        portfolio)
-        panels.save_member_note(member, added, "Notes", "deferred")
+        agenda.save_member_note(member, added, "Notes", "deferred")
     db.session.commit()
     _decide(council, item)
-    panels.reveal_identity(council["chair"], db.session.get(AgendaItem, item.id))
+    agenda.reveal_identity(council["chair"], db.session.get(AgendaItem, item.id))
     db.session.commit()
     with count_queries() as four_items:
         response = client.get(url)
     assert response.status_code == 200
-    assert len(four_items) == len(one_item) <= 3, four_items  # user, panel, agenda
+    # user, panel, agenda, and the conflicts of interest (items, assignments)
+    assert len(four_items) == len(one_item) <= 5, four_items
 
     rows = page(response).select("tbody tr")
     assert len(rows) == 4

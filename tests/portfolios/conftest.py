@@ -6,7 +6,7 @@ import pytest
 
 from portal.core.db import db
 from portal.frameworks.queries import load_shipped_frameworks
-from portal.panels.operations import ensure_decision_codes
+from portal.panels.decisions import ensure_decision_codes
 from portal.portfolios.operations import enrol
 from portal.programmes.templates import install_template
 from tests import factories

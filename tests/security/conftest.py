@@ -1,3 +1,3 @@
 """Security tests reuse the panel fixtures."""
 
-from tests.panels.conftest import council, panel_with_item  # noqa: F401
+from tests.panels.conftest import council, panel_with_item, upcoming_panel_with_item  # noqa: F401

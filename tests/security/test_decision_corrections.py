@@ -4,11 +4,13 @@ from datetime import date, timedelta
 
 from portal.assessment.reports import operations as reports
 from portal.core.db import db
+from portal.panels import agenda, decisions
 from portal.panels import operations as panels
 from portal.panels.models import AgendaItem, PanelDecision
 from portal.portfolios import operations as portfolio_operations
 from portal.portfolios.models import Portfolio
 from tests.conftest import error_summary, page, sign_in
+from tests.panels.conftest import everyone_present
 
 SOON = date.today() + timedelta(days=60)
 
@@ -28,8 +30,8 @@ def test_a_decision_from_an_earlier_panel_cannot_be_corrected_after_a_later_one_
     add a second live decision that contradicts the later panel's, with its own letter."""
     _panel, item = panel_with_item
     domains = [d.id for d in reports.pcf_domains(item.portfolio)[:2]]
-    deferral = panels.record_decision(council["chair"], item, item.version,
-                                      panels.DecisionDetails(
+    deferral = decisions.record_decision(council["chair"], item, item.version,
+                                      decisions.DecisionDetails(
                                           code="deferred", rationale="More evidence.",
                                           domain_ids=domains, evidence_due_on=SOON,
                                           actions=[("Add an observation", "Candidate", SOON)]),
@@ -46,12 +48,13 @@ def test_a_decision_from_an_earlier_panel_cannot_be_corrected_after_a_later_one_
     later = panels.create_panel(council["lead"], panels.PanelDetails(
         title="ASYE panel, April", sits_on=SOON, chair_id=council["chair"].id,
         member_ids=[m.id for m in council["members"]], programme_ids=[portfolio.programme_id]))
-    next_item = panels.place_on_agenda(council["lead"], later, portfolio)
+    next_item = agenda.place_on_agenda(council["lead"], later, portfolio)
+    everyone_present(later, on=SOON)
     db.session.commit()
     next_item = db.session.get(AgendaItem, next_item.id)
-    panels.record_decision(council["chair"], next_item, next_item.version,
-                           panels.DecisionDetails(code="approved", rationale="Good.",
-                                                  domain_ids=domains), date.today())
+    decisions.record_decision(council["chair"], next_item, next_item.version,
+                              decisions.DecisionDetails(code="approved", rationale="Good.",
+                                                        domain_ids=domains), SOON)
     db.session.commit()
     assert _live_outcomes(portfolio.id) == ["approved", "deferred"]
 
@@ -60,8 +63,8 @@ def test_a_decision_from_an_earlier_panel_cannot_be_corrected_after_a_later_one_
     response = lead.post(f"/decisions/{deferral.id}/correct", data={
         "code": "not-approved", "rationale": "Not enough.", "reason": "Second thoughts",
         "domain_ids": [str(d) for d in domains],
-        "action-0-description": "Repeat the year", "action-0-owner": "Candidate",
-        "action-0-due": SOON.isoformat()})
+        "action_1-description": "Repeat the year", "action_1-owner": "Candidate",
+        "action_1-due_on": [str(SOON.day), str(SOON.month), str(SOON.year)]})
 
     assert response.status_code == 400
     assert error_summary(page(response)) == [

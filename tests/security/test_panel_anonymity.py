@@ -11,7 +11,7 @@ from portal.assessment.reports import operations as reports
 from portal.assignments.models import AssignmentRole
 from portal.assignments.operations import assign
 from portal.core.db import db
-from portal.panels import operations as panels
+from portal.panels import decisions
 from tests import factories
 from tests.conftest import page, sign_in
 
@@ -34,8 +34,8 @@ def _named(item) -> None:
 
 def _decide(council, item, rationale: str, owners=(CANDIDATE, ASSESSOR)):
     """The chair records the decision with `rationale` and one action per owner."""
-    decision = panels.record_decision(
-        council["chair"], item, item.version, panels.DecisionDetails(
+    decision = decisions.record_decision(
+        council["chair"], item, item.version, decisions.DecisionDetails(
             code="approved-with-actions", rationale=rationale,
             domain_ids=[d.id for d in reports.pcf_domains(item.portfolio)[:2]],
             actions=[(f"Action {n}", owner, SOON) for n, owner in enumerate(owners, 1)]),

@@ -91,6 +91,7 @@ def _production_settings(app, tmp_path, **settings) -> dict:
         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
         "UPLOAD_DIR": str(tmp_path),
         "MAIL_BACKEND": "memory",
+        "JOBS_INLINE": True,  # the reset email's job runs here, as in the rest of the suite
         # The limiter is shared by every app in this process: leave it as it was.
         "RATELIMIT_STORAGE_URI": "memory://",
         **settings,

@@ -18,6 +18,7 @@ from portal.assessment.reports import operations as reports
 from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.evidence.models import Attachment, EvidenceEntry
+from portal.panels import agenda, attendance, decisions
 from portal.panels import operations as panels
 from portal.portfolios import operations as portfolio_operations
 from portal.portfolios.models import KssRating, ProtectedTimeRecord, SupervisionRecord
@@ -118,19 +119,25 @@ class World:
                 title="ASYE panel", sits_on=today_in_england(), chair_id=self.chair.id,
                 member_ids=[self.member.id, self.other_member.id],
                 programme_ids=[self.portfolio.programme_id]))
-            self.item = panels.place_on_agenda(self.lead, panel, self.portfolio)
+            self.item = agenda.place_on_agenda(self.lead, panel, self.portfolio)
         return self.item
 
     def panel_url(self, rest: str = "") -> str:
         item = self.to_panel()
         return f"/panels/{item.panel_id}/items/{item.id}{rest}"
 
-    def decision(self):
+    def decision(self, rationale: str = MARKER):
+        """The panel, everyone present, approves the portfolio today."""
         item = self.to_panel()
+        panel = item.panel
+        attendance.record_attendance(self.chair, panel, {m.user_id for m in panel.members},
+                                     today_in_england())
         domains = reports.pcf_domains(self.portfolio)
-        return panels.record_decision(self.chair, item, item.version, panels.DecisionDetails(
-            code="approved", rationale=MARKER, domain_ids=[domains[0].id]),
-            today_in_england())
+        return decisions.record_decision(self.chair, item, item.version,
+                                         decisions.DecisionDetails(
+                                             code="approved", rationale=rationale,
+                                             domain_ids=[domains[0].id]),
+                                         today_in_england())
 
     def kss_form(self, completed=("20", "9", "2026")) -> dict:
         data = {"completed_on": list(completed)}

@@ -21,7 +21,7 @@ def feedback_form(entry: EvidenceEntry, is_assessor: bool, fresh: bool = False) 
     form = FeedbackForm(formdata=None) if fresh else FeedbackForm()
     if is_assessor:
         form.element_id.choices = [
-            (str(element.id), f"{element.code} {element.title}")
+            (str(element.id), element.label)
             for element in feedback.linked_elements(entry)
         ]
     else:

@@ -4,7 +4,7 @@ of its candidates at once, so the number of queries stays the same whatever the 
 from collections.abc import Collection, Sequence
 from datetime import date
 
-from sqlalchemy import Row, and_, func, or_, select
+from sqlalchemy import Row, and_, exists, func, or_, select
 
 from portal.accounts.models import User
 from portal.assessment.models import Observation, ObservationState
@@ -18,6 +18,11 @@ from portal.portfolios.models import (
     PortfolioSnapshot,
     PortfolioState,
 )
+from portal.portfolios.reviews.models import ReviewReport
+
+# Once a portfolio is at panel or decided its review points and feedback are settled:
+# work about it leaves the queue.
+SETTLED = [PortfolioState.AT_PANEL.value, PortfolioState.DECIDED.value]
 
 
 def caseload(staff: User, roles: Collection[str]) -> Sequence[Row]:
@@ -33,10 +38,13 @@ def caseload(staff: User, roles: Collection[str]) -> Sequence[Row]:
     ).all()
 
 
-def evidence_awaiting_feedback(candidate_ids: Collection[int]) -> Sequence[Row]:
+def evidence_awaiting_feedback(staff: User, candidate_ids: Collection[int]) -> Sequence[Row]:
     """(entry_id, candidate_id, title, feedback_status, added_at) for each entry in one of
-    the candidates' own portfolios whose thread is empty or ends with the candidate's
-    reply; added_at is when it first went into a portfolio."""
+    the candidates' own unsettled portfolios whose thread is empty or ends with the
+    candidate's reply; added_at is when it first went into a portfolio. An entry made from
+    an observation `staff` wrote up is their own words: it asks no feedback of them."""
+    own_observation = exists().where(Observation.entry_id == EvidenceEntry.id,
+                                     Observation.observer_id == staff.id)
     return db.session.execute(
         select(EvidenceEntry.id.label("entry_id"), EvidenceEntry.candidate_id,
                EvidenceEntry.title, EvidenceEntry.feedback_status,
@@ -45,6 +53,7 @@ def evidence_awaiting_feedback(candidate_ids: Collection[int]) -> Sequence[Row]:
         .join(Portfolio, and_(Portfolio.id == PortfolioEntry.portfolio_id,
                               Portfolio.candidate_id == EvidenceEntry.candidate_id))
         .where(EvidenceEntry.candidate_id.in_(candidate_ids),
+               Portfolio.state.not_in(SETTLED), ~own_observation,
                or_(EvidenceEntry.feedback_status.is_(None),
                    EvidenceEntry.feedback_status == FeedbackStatus.AWAITING_ASSESSOR.value))
         .group_by(EvidenceEntry.id, EvidenceEntry.candidate_id, EvidenceEntry.title,
@@ -53,13 +62,14 @@ def evidence_awaiting_feedback(candidate_ids: Collection[int]) -> Sequence[Row]:
 
 
 def review_points_due(candidate_ids: Collection[int], by: date) -> Sequence[Row]:
-    """(portfolio_id, candidate_id, title, due_on) for each review point not yet
-    completed that is due on or before `by`."""
+    """(portfolio_id, candidate_id, title, due_on, optional) for each review point not yet
+    completed, of a portfolio not yet at panel or decided, that is due on or before `by`."""
     return db.session.execute(
         select(Portfolio.id.label("portfolio_id"), Portfolio.candidate_id,
-               PortfolioReviewPoint.title, PortfolioReviewPoint.due_on)
+               PortfolioReviewPoint.title, PortfolioReviewPoint.due_on,
+               PortfolioReviewPoint.optional)
         .join(Portfolio, Portfolio.id == PortfolioReviewPoint.portfolio_id)
-        .where(Portfolio.candidate_id.in_(candidate_ids),
+        .where(Portfolio.candidate_id.in_(candidate_ids), Portfolio.state.not_in(SETTLED),
                PortfolioReviewPoint.completed_on.is_(None),
                PortfolioReviewPoint.due_on <= by)
     ).all()
@@ -94,4 +104,22 @@ def observations_to_write_up(staff: User, candidate_ids: Collection[int]) -> Seq
                Observation.candidate_id.in_(candidate_ids),
                Observation.state.in_([ObservationState.DRAFT.value,
                                       ObservationState.COMPLETED.value]))
+    ).all()
+
+
+def reports_to_confirm(candidate_ids: Collection[int]) -> Sequence[Row]:
+    """(report_id, candidate_id, point_title, signed_off_at) for each signed-off review
+    report (not a returned round) of the candidates that their line manager has not yet
+    confirmed, while its portfolio is undecided."""
+    return db.session.execute(
+        select(ReviewReport.id.label("report_id"), Portfolio.candidate_id,
+               PortfolioReviewPoint.title.label("point_title"), ReviewReport.signed_off_at)
+        .join(Portfolio, Portfolio.id == ReviewReport.portfolio_id)
+        .outerjoin(PortfolioReviewPoint, and_(
+            PortfolioReviewPoint.portfolio_id == Portfolio.id,
+            PortfolioReviewPoint.code == ReviewReport.review_point_code))
+        .where(Portfolio.candidate_id.in_(candidate_ids),
+               Portfolio.state != PortfolioState.DECIDED.value,
+               ReviewReport.state == "signed_off", ReviewReport.outcome == "completed",
+               ReviewReport.confirmed_at.is_(None))
     ).all()

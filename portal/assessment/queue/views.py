@@ -48,9 +48,7 @@ QUEUE_PAGE_SIZE = 50
 def index():
     filters = QueueFilters.from_request()
     today = today_in_england()
-    # Line managers only ever see review points, so offer them nothing else to filter by.
-    kinds = (queue.KIND_LABELS if current_user.has_role(Role.ASSESSOR)
-             else {queue.Kind.REVIEW: queue.KIND_LABELS[queue.Kind.REVIEW]})
+    kinds = queue.kinds_for(current_user)
     caseload, items = queue.work_queue(current_user, today)
     shown = queue.sort_queue([item for item in items
                               if not filters.kind or item.kind == filters.kind], filters.sort)
@@ -58,8 +56,9 @@ def index():
     number = requested_page()
     page = Page(items=shown[(number - 1) * QUEUE_PAGE_SIZE:number * QUEUE_PAGE_SIZE],
                 page=number, per_page=QUEUE_PAGE_SIZE, total=len(shown))
-    return render("assess/queue.html", page=page, total=len(items), filters=filters,
-                  sorts=queue.SORTS, kinds=kinds, today=today, caseload=caseload)
+    return render("assess/queue.html", page=page, summary=queue.summarise(caseload, items, today),
+                  filters=filters, sorts=queue.SORTS, kinds=kinds, today=today,
+                  caseload=caseload)
 
 
 @bp.route("/candidates")

@@ -24,6 +24,7 @@ FEEDBACK_DAYS = 14  # evidence put in a portfolio should have feedback within tw
 REVIEW_WINDOW_DAYS = 28  # review points show up this long before they are due
 ASSESSMENT_DAYS = 14  # a panel submission without a review date: assess within two weeks
 WRITE_UP_DAYS = 14  # an observation should be written up within two weeks of the visit
+CONFIRM_DAYS = 14  # a line manager confirms a signed-off report's support within two weeks
 
 
 class Kind:
@@ -31,6 +32,7 @@ class Kind:
     REVIEW = "review"
     SUBMISSION = "submission"
     OBSERVATION = "observation"
+    CONFIRMATION = "confirmation"
 
 
 KIND_LABELS = {
@@ -38,8 +40,11 @@ KIND_LABELS = {
     Kind.REVIEW: "Review point",
     Kind.SUBMISSION: "Submission awaiting assessment",
     Kind.OBSERVATION: "Observation to write up",
+    Kind.CONFIRMATION: "Report to confirm",
 }
 KIND_ORDER = list(KIND_LABELS)
+# A line manager is asked only about review points and the reports they confirm.
+LINE_MANAGER_KINDS = (Kind.REVIEW, Kind.CONFIRMATION)
 
 SORTS = {
     "due": "Due date (soonest first)",
@@ -63,6 +68,7 @@ class QueueItem:
     endpoint: str  # where the link goes: the endpoint and its values
     link_values: tuple[tuple[str, int], ...]
     link_text: str
+    optional: bool = False  # an optional review point: shown when due, never overdue
 
     @property
     def kind_label(self) -> str:
@@ -73,7 +79,7 @@ class QueueItem:
         return url_for(self.endpoint, **dict(self.link_values))
 
     def overdue(self, today: date) -> bool:
-        return self.due_on < today
+        return not self.optional and self.due_on < today
 
 
 @dataclass
@@ -114,11 +120,12 @@ def _uk_date(moment) -> date:
     return moment.astimezone(UK).date()
 
 
-def evidence_awaiting_feedback(candidates: dict[int, CandidateRef]) -> list[QueueItem]:
+def evidence_awaiting_feedback(staff: User,
+                               candidates: dict[int, CandidateRef]) -> list[QueueItem]:
     """Entries in a candidate's portfolio with no feedback yet, or whose thread ends with
-    the candidate's reply."""
+    the candidate's reply (not those made from `staff`'s own observations)."""
     items = []
-    for row in queries.evidence_awaiting_feedback(list(candidates)):
+    for row in queries.evidence_awaiting_feedback(staff, list(candidates)):
         replied = row.feedback_status == FeedbackStatus.AWAITING_ASSESSOR.value
         needed = (f"Read the reply about \u2018{row.title}\u2019" if replied
                   else f"Give feedback on \u2018{row.title}\u2019")
@@ -135,7 +142,8 @@ def review_points_due(candidates: dict[int, CandidateRef], today: date) -> list[
     return [
         QueueItem(Kind.REVIEW, candidates[row.candidate_id],
                   f"Hold and record the {row.title[:1].lower()}{row.title[1:]}", row.due_on,
-                  "portfolios.show", (("portfolio_id", row.portfolio_id),), "Open portfolio")
+                  "portfolios.show", (("portfolio_id", row.portfolio_id),), "Open portfolio",
+                  optional=row.optional)
         for row in rows
     ]
 
@@ -170,21 +178,63 @@ def observations_to_write_up(staff: User, candidates: dict[int, CandidateRef]) -
     return items
 
 
+def reports_to_confirm(candidates: dict[int, CandidateRef]) -> list[QueueItem]:
+    """Signed-off review reports still waiting for the line manager's confirmation."""
+    items = []
+    for row in queries.reports_to_confirm(list(candidates)):
+        report = f"{row.point_title or 'final'} report".lower()
+        items.append(QueueItem(
+            Kind.CONFIRMATION, candidates[row.candidate_id],
+            f"Confirm supervision, protected time and workload in the {report}",
+            _uk_date(row.signed_off_at) + timedelta(days=CONFIRM_DAYS),
+            "reports.show", (("report_id", row.report_id),), "Open report"))
+    return items
+
+
 def work_queue(staff: User, today: date) -> tuple[Caseload, list[QueueItem]]:
     """The person's caseload and everything its candidates need from them, unsorted.
 
-    Assessors get all four kinds for the candidates they assess; line managers get the
-    review points of the candidates they manage.
+    Assessors get every kind but confirmations for the candidates they assess; line
+    managers get the review points and the reports to confirm of the candidates they
+    manage.
     """
     caseload = current_caseload(staff)
     items: list[QueueItem] = []
     if caseload.all:
         items += review_points_due(caseload.all, today)
     if caseload.assessed:
-        items += evidence_awaiting_feedback(caseload.assessed)
+        items += evidence_awaiting_feedback(staff, caseload.assessed)
         items += submissions_awaiting_assessment(caseload.assessed)
         items += observations_to_write_up(staff, caseload.assessed)
+    if caseload.managed:
+        items += reports_to_confirm(caseload.managed)
     return caseload, items
+
+
+def kinds_for(staff: User) -> dict[str, str]:
+    """The kinds of work the person can be asked for, to filter their queue by."""
+    if staff.has_role(Role.ASSESSOR):
+        return KIND_LABELS
+    return {kind: KIND_LABELS[kind] for kind in LINE_MANAGER_KINDS}
+
+
+@dataclass(frozen=True)
+class QueueSummary:
+    """The numbers the home page and the queue page both show: one source for both."""
+
+    candidates: int
+    queue_items: int
+    overdue: int
+
+
+def summarise(caseload: Caseload, items: list[QueueItem], today: date) -> QueueSummary:
+    return QueueSummary(candidates=len(caseload.all), queue_items=len(items),
+                        overdue=sum(1 for item in items if item.overdue(today)))
+
+
+def queue_summary(staff: User, today: date) -> QueueSummary:
+    """The person's numbers, from the same work queue their queue page lists."""
+    return summarise(*work_queue(staff, today), today)
 
 
 def _by_due(item: QueueItem):

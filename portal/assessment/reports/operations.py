@@ -56,6 +56,15 @@ def _require_current_assessor(actor: User, portfolio: Portfolio) -> None:
         raise ReportError("Only the candidate's current assessor can do this")
 
 
+def _lock(report: ReviewReport, portfolio: Portfolio) -> None:
+    """Serialise every change to a portfolio's reports behind its row lock and read the
+    report's workflow columns afresh, so that of two racing sign-offs, returns or
+    confirmations the second sees what the first did and is refused."""
+    portfolio_operations.lock(portfolio)
+    db.session.refresh(report, ["state", "signed_off_at", "outcome", "confirmed_at",
+                                "responded_at"])
+
+
 def _require_draft(report: ReviewReport) -> None:
     if report.state != "draft":
         raise ReportError("This report has been signed off and can no longer be changed")
@@ -64,8 +73,10 @@ def _require_draft(report: ReviewReport) -> None:
 def start_assessment(actor: User, portfolio: Portfolio) -> ReviewReport:
     """Take a submitted portfolio into assessment and open a draft report for it."""
     _require_current_assessor(actor, portfolio)
-    snapshot = portfolio.current_snapshot
+    # The transition locks the portfolio first: the snapshot is read only once it is
+    # certain that no withdrawal got in before.
     portfolio_operations.start_assessment(actor, portfolio)
+    snapshot = portfolio.current_snapshot
     is_panel = snapshot.purpose == "panel"
     code = snapshot.review_point_code or "final"
     final_point = next((p for p in portfolio.review_points if p.code == code), None)
@@ -85,6 +96,7 @@ def start_assessment(actor: User, portfolio: Portfolio) -> ReviewReport:
 def save_draft(actor: User, report: ReviewReport, content: ReportContent) -> None:
     portfolio = db.session.get(Portfolio, report.portfolio_id)
     _require_current_assessor(actor, portfolio)
+    _lock(report, portfolio)
     _require_draft(report)
     domains = {e.id for e in pcf_domains(portfolio)}
     for element_id, (rating, _why) in content.ratings.items():
@@ -132,6 +144,7 @@ def sign_off(actor: User, report: ReviewReport) -> SupportPlan | None:
     """Lock the report. A review point is marked done; a concern opens a support plan."""
     portfolio = db.session.get(Portfolio, report.portfolio_id)
     _require_current_assessor(actor, portfolio)
+    _lock(report, portfolio)
     _require_draft(report)
     problems = missing_for_sign_off(report, portfolio)
     if problems:
@@ -174,6 +187,7 @@ def return_to_candidate(actor: User, report: ReviewReport, requests: str) -> Non
     """Send the submission back with specific requests; the round's report is kept."""
     portfolio = db.session.get(Portfolio, report.portfolio_id)
     _require_current_assessor(actor, portfolio)
+    _lock(report, portfolio)
     _require_draft(report)
     if not requests.strip():
         raise ReportError("Say what the candidate needs to add or change", "requests")
@@ -192,6 +206,7 @@ def confirm_support(actor: User, report: ReviewReport, supervision: bool, protec
     portfolio = db.session.get(Portfolio, report.portfolio_id)
     if not manages(actor, portfolio.candidate_id):
         raise ReportError("Only the candidate's line manager can confirm this")
+    _lock(report, portfolio)
     if report.confirmed_at is not None:
         raise ReportError("The line manager has already confirmed this report")
     report.line_manager_id = actor.id
@@ -211,6 +226,7 @@ def respond(actor: User, report: ReviewReport, response: str) -> None:
     portfolio = db.session.get(Portfolio, report.portfolio_id)
     if portfolio.candidate_id != actor.id:
         raise ReportError("Only the candidate can respond")
+    _lock(report, portfolio)
     if report.state != "signed_off":
         raise ReportError("You can respond once the report has been signed off")
     if report.responded_at is not None:

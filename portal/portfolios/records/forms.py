@@ -243,7 +243,7 @@ def kss_form_class(statements) -> type[KssSelfAssessmentForm]:
     """A self-assessment form with one rating and one comment box per KSS statement."""
     fields = {"statements": tuple(statements)}
     for statement in statements:
-        name = f"{statement.code} {statement.title}"
+        name = statement.name
         fields[f"rating_{statement.id}"] = RadioField(
             f"Statement {name}",
             choices=RATING_CHOICES,

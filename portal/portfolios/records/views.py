@@ -93,7 +93,7 @@ def index(portfolio_id: int):
     portfolio, seen_by = read_portfolio_or_404(portfolio_id)
     return render("portfolios/records/index.html", portfolio=portfolio,
                   overview=record_queries.overview(portfolio, seen_by),
-                  portfolio_url=_portfolio_url(portfolio), is_owner=seen_by.is_candidate,
+                  portfolio_url=_portfolio_url(portfolio),
                   reads={kind.value for kind in Kind if seen_by.can_read(kind)},
                   hours_and_minutes=record_queries.hours_and_minutes)
 

@@ -8,6 +8,7 @@ from portal.accounts.roles import Role
 from portal.core.access import requires_role
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render
+from portal.core.template_helpers import plural
 from portal.organisations.access import get_cohort_in_my_organisation
 from portal.organisations.models import CohortMembership
 from portal.portfolios import operations
@@ -49,8 +50,8 @@ def change_dates(cohort_id: int, membership_id: int):
             form.reason.errors = [*form.reason.errors, str(error)]
         else:
             db.session.commit()
-            flash(f"{portfolio.candidate.name}'s remaining review points are now {days} days "
-                  "later.", "success")
+            flash(f"{portfolio.candidate.name}'s remaining review points are now "
+                  f"{plural(days, 'day')} later.", "success")
             return redirect_to(url_for("schedule.change_dates", cohort_id=cohort_id,
                                        membership_id=membership_id))
     return render("portfolios/change_dates.html", portfolio=portfolio, form=form,

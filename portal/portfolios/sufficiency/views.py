@@ -88,9 +88,8 @@ def heat_map_drawing(heat: sufficiency.HeatMap) -> dict:
                 for column, count in zip(columns, row.counts, strict=True)
             ]
             rows.append({"y": y, "text_y": y + cell_height // 2 + 5, "indent": 4 + indent,
-                         "label": _shorten(f"{row.element.code} {row.element.title}",
-                                           44 - indent // 6),
-                         "full_label": f"{row.element.code} {row.element.title}",
+                         "label": _shorten(row.element.label, 44 - indent // 6),
+                         "full_label": row.element.label,
                          "cells": cells})
             y += cell_height
         groups.append({"heading": group.framework.label, "heading_y": heading_y,
@@ -141,7 +140,7 @@ def weeks_drawing(recording: sufficiency.LateRecording) -> dict:
 def show(portfolio_id: int):
     """Completeness, the required-components checklist, the heat map and late recording:
     for the candidate, their assessor and the council's programme leads."""
-    portfolio, seen_by = read_portfolio_or_404(portfolio_id, Kind.SUFFICIENCY)
+    portfolio = read_portfolio_or_404(portfolio_id, Kind.SUFFICIENCY)[0]
     counted = sufficiency.tallies(portfolio, with_links=True)  # one query for both
     statuses = sufficiency.component_status(portfolio, counted=counted)
     heat = sufficiency.heat_map(portfolio, counted=counted)
@@ -157,5 +156,4 @@ def show(portfolio_id: int):
         heat_drawing=heat_map_drawing(heat),
         recording=recording,
         weeks_drawing=weeks_drawing(recording),
-        is_owner=seen_by.is_candidate,
     )

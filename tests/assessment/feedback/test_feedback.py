@@ -140,7 +140,7 @@ def test_the_assessor_accepts_an_entry_for_a_linked_element(client, people):
     [message] = _messages(entry)
     assert (message.kind, message.element_id) == ("accepted", element.id)
     soup = page(client.get(f"/evidence/{entry.id}"))
-    assert f"Accepted as evidence of {element.code} {element.title}" in soup.select_one(
+    assert f"Accepted as evidence of {element.label}" in soup.select_one(
         "#feedback").get_text()
 
 

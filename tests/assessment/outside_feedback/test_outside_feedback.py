@@ -211,6 +211,32 @@ def test_the_colleague_form_asks_for_a_role(client, candidate):
     assert soup.select_one("input[name=who][type=text]") is not None
 
 
+def _radio_questions(soup) -> list[str]:
+    """The legend of every group of radios; a group without one reads as ''."""
+    groups = {radio.find_parent("fieldset") for radio in soup.select("input[type=radio]")}
+    assert None not in groups, "every group of radios sits in a fieldset"
+    return [group.legend.get_text(strip=True) if group.legend else "" for group in groups]
+
+
+@pytest.mark.parametrize("kind", ["lived_experience", "colleague"])
+def test_every_group_of_radios_has_its_question(client, candidate, kind):
+    """A person without an account sees a question above each set of choices, on the
+    first visit and when the form comes back with problems; so does the link maker."""
+    sign_in(client, candidate)
+    assert sorted(_radio_questions(page(client.get("/feedback-requests")))) == [
+        "Who is the feedback from?"]
+    _response, secret = _make_link(client, kind=kind)
+    client.post("/sign-out")
+    public = client.application.test_client()
+    expected = ["Overall, how was Samira? (optional)"]
+    if kind == "lived_experience":
+        expected.append("Who are you? (optional)")
+    first = page(public.get(f"/give-feedback/{secret}"))
+    again = page(public.post(f"/give-feedback/{secret}", data={"rating": "Good"}))
+    for soup in (first, again):
+        assert sorted(_radio_questions(soup)) == sorted(expected)
+
+
 def test_feedback_is_recorded_once_as_evidence(client, candidate):
     secret = _signed_in_link(client, candidate)
     visitor = client.application.test_client()

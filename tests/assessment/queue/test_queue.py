@@ -11,90 +11,27 @@ from portal.assignments.models import Assignment, AssignmentRole
 from portal.assignments.operations import assign
 from portal.core.dates import today_in_england
 from portal.core.db import db
-from portal.frameworks.queries import load_shipped_frameworks
 from portal.portfolios import operations as portfolio_ops
 from portal.portfolios.models import PortfolioEntry
-from portal.portfolios.operations import enrol
-from portal.programmes.templates import install_template
 from tests import factories
+from tests.assessment.queue.conftest import (
+    nothing_but_review_points,
+    open_queue,
+    queue_rows,
+)
 from tests.conftest import assert_no_duplicate_ids, count_queries, page, sign_in
-
-
-class Council:
-    """One council's programme, cohort and staff, for building caseloads quickly."""
-
-    def __init__(self, org):
-        load_shipped_frameworks()
-        self.org = org
-        self.programme = install_template(org, "asye-child-family")
-        self.cohort = factories.cohort(org, self.programme, start=today_in_england())
-        self.lead = factories.user(org, roles=["programme_lead"])
-
-    def candidate(self, staff, name=None, role=AssignmentRole.ASSESSOR, entries=0):
-        """A candidate with a portfolio assigned to `staff`; returns (candidate, portfolio)."""
-        person = factories.user(self.org, roles=["candidate"], name=name)
-        portfolio = enrol(None, factories.membership(self.cohort, person,
-                                                     joined=today_in_england()))
-        assign(self.lead, person, staff, role, today_in_england())
-        for n in range(entries):
-            self.include(portfolio, factories.evidence_entry(person, title=f"Entry {n}"))
-        return person, portfolio
-
-    @staticmethod
-    def include(portfolio, entry, added_at=None):
-        item = PortfolioEntry(portfolio_id=portfolio.id, entry_id=entry.id,
-                              added_at=added_at or datetime.now(UTC))
-        db.session.add(item)
-        db.session.flush()
-        return item
-
-
-@pytest.fixture
-def council(org):
-    return Council(org)
-
-
-@pytest.fixture
-def assessor(client, org):
-    user = factories.user(org, roles=["assessor"], name="Asha Assessor")
-    return user
-
-
-def _rows(response):
-    soup = page(response)
-    return [
-        {"kind": row["data-kind"],
-         "candidate": row.select("td")[0].get_text(strip=True),
-         "needed": row.select("td")[1].get_text(" ", strip=True),
-         "due": row.select("td")[2].get_text(" ", strip=True),
-         "href": row.select("td")[3].select_one("a")["href"]}
-        for row in soup.select("#queue-results tbody tr")
-    ]
-
-
-def _queue(client, user, query=""):
-    sign_in(client, user)
-    response = client.get(f"/assess/{query}")
-    assert response.status_code == 200
-    return response
-
-
-def _nothing_but_review_points(portfolio):
-    """Push every review point beyond the queue's four-week window."""
-    for point in portfolio.review_points:
-        point.due_on = today_in_england() + timedelta(days=200)
 
 
 # --- Each kind of work ----------------------------------------------------------------
 def test_evidence_appears_until_feedback_and_again_after_a_reply(client, council, assessor):
     candidate, portfolio = council.candidate(assessor, name="Cara")
-    _nothing_but_review_points(portfolio)
+    nothing_but_review_points(portfolio)
     entry = factories.evidence_entry(candidate, title="Home visit")
     factories.evidence_entry(candidate, title="Not in the portfolio")
     added = datetime(2026, 3, 2, 10, tzinfo=UTC)
     council.include(portfolio, entry, added_at=added)
 
-    [row] = _rows(_queue(client, assessor))
+    [row] = queue_rows(open_queue(client, assessor))
     assert row["kind"] == "evidence" and row["candidate"] == "Cara"
     assert "Give feedback on ‘Home visit’" in row["needed"]
     assert row["due"].startswith("16 March 2026") and "Overdue" in row["due"]
@@ -102,11 +39,11 @@ def test_evidence_appears_until_feedback_and_again_after_a_reply(client, council
 
     feedback.add_message(assessor, entry, "Good")
     db.session.commit()
-    assert _rows(client.get("/assess/")) == []
+    assert queue_rows(client.get("/assess/")) == []
 
     feedback.add_message(candidate, entry, "Thanks")
     db.session.commit()
-    [row] = _rows(client.get("/assess/"))
+    [row] = queue_rows(client.get("/assess/"))
     assert "reply" in row["needed"]
 
 
@@ -115,29 +52,29 @@ def test_an_entry_follows_its_thread_in_every_portfolio_that_holds_it(client, co
     """The queue reads the entry's own feedback status, whenever the entry joined the
     portfolio: one answered before it was added stays out until the candidate replies."""
     candidate, portfolio = council.candidate(assessor, name="Cara")
-    _nothing_but_review_points(portfolio)
+    nothing_but_review_points(portfolio)
     answered = factories.evidence_entry(candidate, title="Answered before it was added")
     feedback.add_message(assessor, answered, "Good")
     waiting = factories.evidence_entry(candidate, title="Home visit")
     council.include(portfolio, answered)
     council.include(portfolio, waiting)
     db.session.commit()
-    [row] = _rows(_queue(client, assessor))
+    [row] = queue_rows(open_queue(client, assessor))
     assert "Give feedback on ‘Home visit’" in row["needed"]
 
     feedback.add_message(assessor, waiting, "Thank you")
     db.session.commit()
-    assert _rows(client.get("/assess/")) == []
+    assert queue_rows(client.get("/assess/")) == []
 
     feedback.add_message(candidate, answered, "A question about your feedback")
     db.session.commit()
-    [row] = _rows(client.get("/assess/"))
+    [row] = queue_rows(client.get("/assess/"))
     assert "Answered before it was added" in row["needed"] and "reply" in row["needed"]
 
 
 def test_review_points_due_within_four_weeks_or_overdue(client, council, assessor):
     _candidate, portfolio = council.candidate(assessor, name="Cara")
-    _nothing_but_review_points(portfolio)
+    nothing_but_review_points(portfolio)
     first, second, *_ = portfolio.review_points
     today = today_in_england()
     first.due_on = today - timedelta(days=3)
@@ -145,7 +82,7 @@ def test_review_points_due_within_four_weeks_or_overdue(client, council, assesso
     [*_, last] = portfolio.review_points
     last.due_on = today + timedelta(days=29)
 
-    rows = _rows(_queue(client, assessor))
+    rows = queue_rows(open_queue(client, assessor))
     assert [r["kind"] for r in rows] == ["review", "review"]
     assert first.title.lower() in rows[0]["needed"] and "Overdue" in rows[0]["due"]
     assert second.title.lower() in rows[1]["needed"] and "Overdue" not in rows[1]["due"]
@@ -153,27 +90,27 @@ def test_review_points_due_within_four_weeks_or_overdue(client, council, assesso
 
     first.completed_on = today
     db.session.commit()
-    [row] = _rows(client.get("/assess/"))
+    [row] = queue_rows(client.get("/assess/"))
     assert row["needed"] == f"Review point Hold and record the {second.title.lower()}"
 
 
 def test_submissions_await_assessment_until_it_starts(client, council, assessor):
     candidate, portfolio = council.candidate(assessor, name="Cara")
     point = portfolio.review_points[0]
-    _nothing_but_review_points(portfolio)
+    nothing_but_review_points(portfolio)
     portfolio_ops.submit_for_review_point(candidate, portfolio, point.code, missing=[])
 
-    [row] = _rows(_queue(client, assessor, "?kind=submission"))
+    [row] = queue_rows(open_queue(client, assessor, "?kind=submission"))
     assert point.title in row["needed"] and row["href"] == f"/portfolios/{portfolio.id}"
 
     portfolio_ops.start_assessment(assessor, portfolio)
     db.session.commit()
-    assert _rows(client.get("/assess/?kind=submission")) == []
+    assert queue_rows(client.get("/assess/?kind=submission")) == []
 
 
 def test_observations_to_write_up_or_sign_off(client, council, assessor):
     candidate, portfolio = council.candidate(assessor, name="Cara")
-    _nothing_but_review_points(portfolio)
+    nothing_but_review_points(portfolio)
     other = factories.user(council.org, roles=["assessor"])
 
     def observation(observer, state):
@@ -187,7 +124,7 @@ def test_observations_to_write_up_or_sign_off(client, council, assessor):
     draft = observation(assessor, ObservationState.DRAFT.value)
     completed = observation(assessor, ObservationState.COMPLETED.value)
     observation(other, ObservationState.DRAFT.value)
-    rows = _rows(_queue(client, assessor))
+    rows = queue_rows(open_queue(client, assessor))
     assert sorted(r["href"] for r in rows) == sorted(
         [f"/observations/{draft.id}", f"/observations/{completed.id}"])
     assert {r["needed"].split(" the observation")[0].split()[-2] for r in rows} == {"Write",
@@ -200,7 +137,7 @@ def two_candidates(council, assessor):
     zed, zed_portfolio = council.candidate(assessor, name="Zed Zephyr")
     amy, amy_portfolio = council.candidate(assessor, name="Amy Archer")
     for portfolio in (zed_portfolio, amy_portfolio):
-        _nothing_but_review_points(portfolio)
+        nothing_but_review_points(portfolio)
     today = today_in_england()
     zed_portfolio.review_points[0].due_on = today + timedelta(days=1)
     amy_portfolio.review_points[0].due_on = today + timedelta(days=10)
@@ -210,23 +147,23 @@ def two_candidates(council, assessor):
 
 
 def test_sorted_by_due_date_by_default(client, assessor, two_candidates):
-    rows = _rows(_queue(client, assessor))
+    rows = queue_rows(open_queue(client, assessor))
     assert [(r["candidate"], r["kind"]) for r in rows] == [
         ("Amy Archer", "evidence"), ("Zed Zephyr", "review"), ("Amy Archer", "review")]
 
 
 def test_sorted_by_candidate_or_kind(client, assessor, two_candidates):
-    by_candidate = _rows(_queue(client, assessor, "?sort=candidate"))
+    by_candidate = queue_rows(open_queue(client, assessor, "?sort=candidate"))
     assert [r["candidate"] for r in by_candidate] == ["Amy Archer", "Amy Archer", "Zed Zephyr"]
-    by_kind = _rows(client.get("/assess/?sort=kind"))
+    by_kind = queue_rows(client.get("/assess/?sort=kind"))
     assert [r["kind"] for r in by_kind] == ["evidence", "review", "review"]
-    nonsense = _rows(client.get("/assess/?sort=nonsense&kind=nonsense"))
+    nonsense = queue_rows(client.get("/assess/?sort=nonsense&kind=nonsense"))
     assert len(nonsense) == 3
 
 
 def test_filter_by_kind_keeps_the_count(client, assessor, two_candidates):
-    response = _queue(client, assessor, "?kind=review")
-    assert {r["kind"] for r in _rows(response)} == {"review"}
+    response = open_queue(client, assessor, "?kind=review")
+    assert {r["kind"] for r in queue_rows(response)} == {"review"}
     soup = page(response)
     assert soup.select_one("#queue-count").get_text(strip=True) == "2 of 3 items shown"
     assert soup.select_one("#kind option[selected]")["value"] == "review"
@@ -240,11 +177,11 @@ def test_htmx_request_gets_the_fragment(client, assessor, two_candidates):
     soup = page(response)
     assert soup.find("html") is None
     assert soup.select_one("#queue-results") and soup.select_one("#queue-count")
-    assert _rows(response)[0]["candidate"] == "Amy Archer"
+    assert queue_rows(response)[0]["candidate"] == "Amy Archer"
 
 
 def test_full_page_has_a_working_form_and_live_region(client, assessor, two_candidates):
-    soup = page(_queue(client, assessor))
+    soup = page(open_queue(client, assessor))
     assert_no_duplicate_ids(soup)
     form = soup.select_one("form[hx-get]")
     assert form["method"] == "get" and form["action"] == "/assess/"
@@ -253,18 +190,19 @@ def test_full_page_has_a_working_form_and_live_region(client, assessor, two_cand
     assert soup.select_one("#queue-count").get_text(strip=True) == "3 items in your queue"
 
 
-def test_line_managers_see_only_review_points_of_their_candidates(client, council, assessor):
+def test_line_managers_see_only_their_candidates_review_points_and_reports(client, council,
+                                                                         assessor):
     manager = factories.user(council.org, roles=["line_manager"])
     candidate, portfolio = council.candidate(assessor, name="Cara", entries=2)
     assign(council.lead, candidate, manager, AssignmentRole.LINE_MANAGER, today_in_england())
-    _nothing_but_review_points(portfolio)
+    nothing_but_review_points(portfolio)
     portfolio.review_points[0].due_on = today_in_england() + timedelta(days=5)
     council.candidate(assessor, name="Not managed")
 
-    rows = _rows(_queue(client, manager))
+    rows = queue_rows(open_queue(client, manager))
     assert [(r["kind"], r["candidate"]) for r in rows] == [("review", "Cara")]
     soup = page(client.get("/assess/"))
-    assert [o["value"] for o in soup.select("#kind option")] == ["", "review"]
+    assert [o["value"] for o in soup.select("#kind option")] == ["", "review", "confirmation"]
     assert client.get(f"/assess/candidates/{candidate.id}").status_code == 200
 
 
@@ -280,7 +218,7 @@ def test_an_unassigned_candidate_does_not_exist_for_the_assessor(client, council
     other_assessor = factories.user(council.org, roles=["assessor"])
     candidate, portfolio = council.candidate(other_assessor, name="Secret Name", entries=1)
     entry_id = db.session.scalar(select(PortfolioEntry.entry_id))
-    response = _queue(client, assessor)
+    response = open_queue(client, assessor)
     assert "Secret Name" not in response.get_data(as_text=True)
     for url in (f"/assess/candidates/{candidate.id}", f"/evidence/{entry_id}",
                 f"/portfolios/{portfolio.id}"):
@@ -315,11 +253,11 @@ def test_current_assessor_sees_the_candidate_overview(client, council, assessor)
 def test_a_previous_assessor_can_still_read_but_not_act(client, council, assessor):
     successor = factories.user(council.org, roles=["assessor"])
     candidate, portfolio = council.candidate(assessor, name="Cara", entries=1)
-    _nothing_but_review_points(portfolio)
+    nothing_but_review_points(portfolio)
     assign(council.lead, candidate, successor, AssignmentRole.ASSESSOR, today_in_england())
     entry_id = db.session.scalar(select(PortfolioEntry.entry_id))
 
-    assert _rows(_queue(client, assessor)) == []
+    assert queue_rows(open_queue(client, assessor)) == []
     response = client.get(f"/assess/candidates/{candidate.id}")
     assert response.status_code == 200
     inset = page(response).select_one("#read-only")
@@ -373,13 +311,13 @@ def test_queue_query_count_does_not_grow_with_the_caseload(client, council, asse
     _caseload(council, assessor, 2)
     sign_in(client, assessor)
     few, response = _queries(client, "/assess/")
-    assert len(_rows(response)) == 2 * (3 + 1 + 1)
+    assert len(queue_rows(response)) == 2 * (3 + 1 + 1)
     home_few, _ = _queries(client, "/home")
 
     _caseload(council, assessor, 28)
     many, response = _queries(client, "/assess/")
     assert "150 items in your queue" in response.get_data(as_text=True)  # 30 * (3 + 1 + 1)
-    assert len(_rows(response)) == 50  # shown a page at a time
+    assert len(queue_rows(response)) == 50  # shown a page at a time
     assert many == few
     # The user, their caseload, then one query for each of the four kinds of work.
     assert few == 6
@@ -455,20 +393,20 @@ def test_the_order_follows_names_and_work(client, council, assessor):
     ann, ann_portfolio = council.candidate(assessor, name="Ann Lee")
     bob, bob_portfolio = council.candidate(assessor, name="Bob Cole")
     for person, portfolio in ((ann, ann_portfolio), (bob, bob_portfolio)):
-        _nothing_but_review_points(portfolio)
+        nothing_but_review_points(portfolio)
         council.include(portfolio, factories.evidence_entry(person, title=f"Visit {person.name}"))
     db.session.commit()
     by_name = "?sort=candidate"
-    assert [row["candidate"] for row in _rows(_queue(client, assessor, by_name))] == [
+    assert [row["candidate"] for row in queue_rows(open_queue(client, assessor, by_name))] == [
         "Ann Lee", "Bob Cole"]
 
     ann.name = "Zoe Lee"
     db.session.commit()
-    assert [row["candidate"] for row in _rows(client.get(f"/assess/{by_name}"))] == [
+    assert [row["candidate"] for row in queue_rows(client.get(f"/assess/{by_name}"))] == [
         "Bob Cole", "Zoe Lee"]
     council.include(bob_portfolio, factories.evidence_entry(bob, title="Second visit"))
     db.session.commit()
-    assert [row["needed"] for row in _rows(client.get(f"/assess/{by_name}"))][:2] == [
+    assert [row["needed"] for row in queue_rows(client.get(f"/assess/{by_name}"))][:2] == [
         "Evidence awaiting feedback Give feedback on ‘Second visit’",
         "Evidence awaiting feedback Give feedback on ‘Visit Bob Cole’"]
 
@@ -508,7 +446,7 @@ def test_an_entry_added_while_a_reply_is_written_still_awaits_feedback(app, clie
     if db.engine.dialect.name != "postgresql":
         pytest.skip("row locks are PostgreSQL's")
     candidate, portfolio = council.candidate(assessor, name="Cara")
-    _nothing_but_review_points(portfolio)
+    nothing_but_review_points(portfolio)
     entry = factories.evidence_entry(candidate, title="Home visit")
     feedback.add_message(assessor, entry, "Good")
     db.session.commit()
@@ -530,5 +468,5 @@ def test_an_entry_added_while_a_reply_is_written_still_awaits_feedback(app, clie
     council.include(portfolio, entry)
     db.session.commit()
     other_tab.join(timeout=10)
-    [row] = _rows(_queue(client, assessor))
+    [row] = queue_rows(open_queue(client, assessor))
     assert row["needed"] == "Evidence awaiting feedback Read the reply about ‘Home visit’"

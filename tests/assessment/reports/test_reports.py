@@ -3,10 +3,6 @@ the line manager's confirmation; the candidate's response; support plans after c
 
 from datetime import date
 
-import pytest
-
-from portal.assignments.models import AssignmentRole
-from portal.assignments.operations import assign
 from portal.core.db import db
 from portal.notifications.models import Notification
 from portal.portfolios import operations
@@ -14,20 +10,6 @@ from portal.portfolios.models import Portfolio, PortfolioSnapshot
 from portal.portfolios.reviews.models import ReviewReport, SupportPlan
 from tests import factories
 from tests.conftest import error_summary, page, sign_in
-from tests.portfolios.conftest import make_portfolio
-
-
-@pytest.fixture
-def people(org):
-    lead = factories.user(org, roles=["programme_lead"])
-    assessor = factories.user(org, roles=["assessor"], name="Helen Shaw")
-    manager = factories.user(org, roles=["line_manager"], name="Rachel Green")
-    candidate = factories.user(org, roles=["candidate"], name="Amara Okafor")
-    portfolio = make_portfolio(org, candidate=candidate, start=date(2026, 1, 5))
-    assign(lead, candidate, assessor, AssignmentRole.ASSESSOR, date(2026, 1, 5))
-    assign(lead, candidate, manager, AssignmentRole.LINE_MANAGER, date(2026, 1, 5))
-    return {"lead": lead, "assessor": assessor, "manager": manager, "candidate": candidate,
-            "portfolio": portfolio}
 
 
 def _submit(people, code="three-month"):

@@ -3,6 +3,7 @@ week, and labels escaped."""
 
 import re
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 from flask import render_template
 
@@ -14,6 +15,10 @@ from portal.portfolios.sufficiency.views import heat_map_drawing, weeks_drawing
 
 class _Framework:
     label = "PCF <2018> & more"
+
+
+# Whose portfolio the charts describe (their wording names the candidate to anyone else).
+PORTFOLIO = SimpleNamespace(candidate_id=1, candidate=SimpleNamespace(id=1, name="Aisha Khan"))
 
 
 def _heat() -> sufficiency.HeatMap:
@@ -29,14 +34,14 @@ def _heat_map_svg(app, heat: sufficiency.HeatMap) -> str:
     """The heat map's SVG, without its legend."""
     with app.test_request_context("/"):
         html = render_template("portfolios/sufficiency/_heat_map.html", heat=heat,
-                               heat_drawing=heat_map_drawing(heat))
+                               portfolio=PORTFOLIO, heat_drawing=heat_map_drawing(heat))
     return html.split("<svg", 1)[1].split("Entries in a square:")[0]
 
 
 def _weeks_svg(app, recording: sufficiency.LateRecording) -> str:
     """The weekly chart's bars and counts: the SVG between its axes and its labels."""
     with app.test_request_context("/"):
-        html = render_template("portfolios/sufficiency/_late_weeks.html",
+        html = render_template("portfolios/sufficiency/_late_weeks.html", portfolio=PORTFOLIO,
                                recording=recording, weeks_drawing=weeks_drawing(recording))
     return html.split('text-anchor="end" fill="#0b0c0c">0</text>', 1)[1].split("Week of")[0]
 
