@@ -120,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.panels.correction_views import bp as corrections_bp
     from portal.panels.decision_views import bp as decisions_bp
     from portal.panels.letter_views import bp as letters_bp
+    from portal.panels.snapshot_files import bp as panel_files_bp
     from portal.panels.timeline_views import bp as timeline_bp
     from portal.panels.views import bp as panels_bp
     from portal.portfolios.records.agreeing_views import bp as agreeing_bp
@@ -136,7 +137,7 @@ def _register_blueprints(app: Flask) -> None:
                       feedback_bp, outside_bp, observations_bp, reports_bp, panels_bp,
                       agendas_bp, attendance_bp, timeline_bp, decisions_bp, corrections_bp,
                       support_plans_bp, invitations_bp, outbox_bp, reminders_bp, letters_bp,
-                      agreeing_bp):
+                      agreeing_bp, panel_files_bp):
         app.register_blueprint(blueprint)
 
 

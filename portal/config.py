@@ -115,6 +115,8 @@ def settings_from_environment(instance_path: Path) -> dict:
         "PASSWORD_RESET_HOURS": _env_int("PASSWORD_RESET_HOURS", 2),
         # How long a one-time feedback link for someone without an account works.
         "FEEDBACK_LINK_DAYS": _env_int("FEEDBACK_LINK_DAYS", 30),
+        # How long a reassigned assessor still reads the work they assessed (read-only).
+        "PREVIOUS_ASSESSOR_DAYS": _env_int("PREVIOUS_ASSESSOR_DAYS", 90),
         "TRUST_PROXY_HOPS": _env_int("TRUST_PROXY_HOPS", 0),
         "SESSION_HOURS": _env_int("SESSION_HOURS", 12),
         "PAGE_SIZE": _env_int("PAGE_SIZE", 25),

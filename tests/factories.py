@@ -126,3 +126,127 @@ def evidence_entry(candidate: User, title: str = "Home visit reflection",
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+# A candidate's records (used by tests/visibility) --------------------------------------
+def assignment(candidate: User, staff: User, role: str = "assessor",
+               started_on: date = date(2026, 9, 7), ended_on: date | None = None):
+    """`staff` assigned to `candidate` as assessor (or line_manager) from `started_on`."""
+    from portal.assignments.models import Assignment
+
+    row = Assignment(organisation_id=candidate.organisation_id, candidate_id=candidate.id,
+                     staff_id=staff.id, role=role, started_on=started_on, ended_on=ended_on)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def attachment(entry, name: str = "Visit notes.pdf", content: bytes = b"%PDF-1.4\n% notes\n"):
+    """A PDF attached to `entry`, really stored (so it can be downloaded)."""
+    from io import BytesIO
+
+    from portal.core.storage import get_storage
+    from portal.evidence.models import Attachment
+
+    stored = get_storage().save_stream(BytesIO(content), len(content))
+    row = Attachment(entry_id=entry.id, owner_id=entry.candidate_id, original_name=name,
+                     stored_name=stored.stored_name, content_type="application/pdf",
+                     size_bytes=stored.size, sha256=stored.sha256)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def _record(model, portfolio, **values):
+    row = model(portfolio_id=portfolio.id, **values)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def support_agreement(portfolio, agreed_on: date = date(2026, 9, 14), **values):
+    from portal.portfolios.models import SupportAgreement
+
+    values = {"supervision_arrangements": "Weekly", "workload_reduction": "A lighter caseload",
+              "protected_time": "Friday afternoons", **values}
+    return _record(SupportAgreement, portfolio, agreed_on=agreed_on, **values)
+
+
+def development_plan(portfolio, stage_code: str = "beginning",
+                     agreed_on: date = date(2026, 9, 14), goals: str = "Court skills"):
+    from portal.portfolios.models import DevelopmentPlan
+
+    return _record(DevelopmentPlan, portfolio, stage_code=stage_code, agreed_on=agreed_on,
+                   goals=goals)
+
+
+def supervision(portfolio, held_on: date = date(2026, 10, 1), topics: str = "Caseload",
+                supervisor_name: str = "Sam Lee"):
+    from portal.portfolios.models import SupervisionRecord
+
+    return _record(SupervisionRecord, portfolio, held_on=held_on, topics=topics,
+                   supervisor_name=supervisor_name)
+
+
+def protected_time(portfolio, taken_on: date = date(2026, 10, 2), activity: str = "Reading",
+                   minutes: int = 90):
+    from portal.portfolios.models import ProtectedTimeRecord
+
+    return _record(ProtectedTimeRecord, portfolio, taken_on=taken_on, activity=activity,
+                   minutes=minutes)
+
+
+def kss_self_assessment(portfolio, element, stage_code: str = "beginning",
+                        completed_on: date = date(2026, 9, 20), comment: str = ""):
+    """A self-assessment rating one statement (`element`) at `stage_code`."""
+    from portal.portfolios.models import KssRating, KssSelfAssessment
+
+    return _record(KssSelfAssessment, portfolio, stage_code=stage_code,
+                   completed_on=completed_on,
+                   ratings=[KssRating(element_id=element.id, rating=2, comment=comment)])
+
+
+def observation(candidate: User, observer: User, state: str = "completed",
+                observed_on: date = date(2026, 10, 5), analysis: str = "Clear and warm"):
+    from portal.assessment.models import Observation
+
+    row = Observation(organisation_id=candidate.organisation_id, candidate_id=candidate.id,
+                      observer_id=observer.id, state=state, observed_on=observed_on,
+                      setting="Home visit", analysis=analysis)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def feedback_request(candidate: User, label: str = "Parent after the review"):
+    """An open one-time feedback link (its secret is not kept)."""
+    import secrets
+    from datetime import timedelta
+
+    from portal.assessment.models import FeedbackRequest
+    from portal.core.db import utcnow
+
+    row = FeedbackRequest(organisation_id=candidate.organisation_id, candidate_id=candidate.id,
+                          created_by_id=candidate.id, kind="colleague", label=label,
+                          token_hash=secrets.token_hex(32),
+                          expires_at=utcnow() + timedelta(days=30))
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def support_plan(portfolio, assessor: User, concerns: str = "Analysis",
+                 opened_on: date = date(2026, 11, 2)):
+    """An open support plan, with the signed-off review report that opened it."""
+    from datetime import timedelta
+
+    from portal.core.db import utcnow
+    from portal.portfolios.reviews.models import ReviewReport, SupportPlan
+
+    report = ReviewReport(portfolio_id=portfolio.id, review_point_code="three-month",
+                          assessor_id=assessor.id, state="signed_off", outcome="completed",
+                          signed_off_at=utcnow())
+    db.session.add(report)
+    db.session.flush()
+    return _record(SupportPlan, portfolio, report_id=report.id, opened_on=opened_on,
+                   review_on=opened_on + timedelta(weeks=6), concerns=concerns)

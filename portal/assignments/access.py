@@ -5,7 +5,9 @@ them before. A line manager sees their current candidates' portfolios, not the e
 log's reflections.
 """
 
-from sqlalchemy import exists, select
+from datetime import date
+
+from sqlalchemy import exists, func, select
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
@@ -29,6 +31,18 @@ def assesses(staff: User, candidate_id: int, include_past: bool = False) -> bool
     """The user is (or, with include_past, was) this candidate's assessor."""
     return staff.has_role(Role.ASSESSOR) and _assigned(
         staff, candidate_id, AssignmentRole.ASSESSOR, include_past)
+
+
+def last_assessed_on(staff: User, candidate_id: int) -> date | None:
+    """The day the user's most recent (ended) assignment as this candidate's assessor
+    ended, or None if they never assessed them before."""
+    if not staff.is_authenticated or not staff.has_role(Role.ASSESSOR):
+        return None
+    return db.session.scalar(select(func.max(Assignment.ended_on)).where(
+        Assignment.staff_id == staff.id, Assignment.candidate_id == candidate_id,
+        Assignment.role == AssignmentRole.ASSESSOR.value,
+        Assignment.organisation_id == staff.organisation_id,
+        Assignment.ended_on.is_not(None)))
 
 
 def manages(staff: User, candidate_id: int) -> bool:

@@ -79,6 +79,7 @@ class CohortMember(NamedTuple):
     next_due_on: date | None
     open_plan_id: int | None
     assessor_name: str | None
+    portfolio_id: int | None  # None: no portfolio yet
 
 
 def member_count_statement(cohort_id: int):
@@ -135,7 +136,8 @@ def members_page_statement(cohort_id: int, limit: int, offset: int):
     total = member_count_statement(cohort_id).scalar_subquery()
     return (
         select(member.c.id, member.c.candidate_id, member.c.joined_on, User.name, Team.name,
-               portfolio.state, next_due, open_plan, assessor_name, total.label("total_rows"))
+               portfolio.state, next_due, open_plan, assessor_name, portfolio.id,
+               total.label("total_rows"))
         .select_from(member)
         .join(User, member.c.candidate_id == User.id)
         .outerjoin(Team, Team.id == User.team_id)

@@ -21,6 +21,7 @@ from portal.organisations.access import get_cohort_in_my_organisation
 from portal.organisations.models import Cohort, CohortMembership, EntryRoute
 from portal.portfolios.models import PortfolioState
 from portal.programmes.models import Programme
+from portal.visibility import opens_council_portfolios
 
 bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 cohort_managers = requires_role(Role.ADMINISTRATOR, Role.PROGRAMME_LEAD)
@@ -106,8 +107,11 @@ def _render_cohort(cohort_id: int, form: AddCandidateForm, status: int = 200):
         lambda limit, offset: queries.members_page_statement(cohort.id, limit, offset),
         queries.member_count_statement(cohort.id))
     page.items = [queries.CohortMember(*row) for row in page.items]
+    # Programme leads read every portfolio of their council (the visibility table);
+    # administrators manage the cohort without reading the candidates' work.
     return render("organisations/cohort.html", cohort=cohort, page=page,
                   portfolio_states={state.value: state.label for state in PortfolioState},
+                  can_open_portfolios=opens_council_portfolios(current_user),
                   form=form, status=status)
 
 

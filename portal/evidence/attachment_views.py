@@ -19,8 +19,9 @@ from portal.core.forms import STALE_FORM, OnceConfirmForm
 from portal.core.htmx import redirect_to, render, wants_fragment
 from portal.core.storage import get_storage
 from portal.evidence import attachments, file_kinds
-from portal.evidence.access import can_edit_entry, get_entry_or_404
+from portal.evidence.access import get_entry_or_404, read_entry_or_404
 from portal.evidence.models import Attachment, EvidenceEntry
+from portal.visibility import Kind, record_reading
 
 bp = Blueprint("attachments", __name__, url_prefix="/evidence")
 logger = logging.getLogger(__name__)
@@ -75,24 +76,32 @@ def _entry_page(entry: EvidenceEntry) -> str:
 
 
 def _files_page(entry: EvidenceEntry, error: file_kinds.AttachmentError | None = None,
-                status: int = 200):
-    return render("evidence/attachments.html", entry=entry,
-                  can_edit=can_edit_entry(current_user, entry), upload_error=error,
-                  status=status)
+                status: int = 200, can_edit: bool = True):
+    return render("evidence/attachments.html", entry=entry, can_edit=can_edit,
+                  upload_error=error, status=status)
 
 
 @bp.get("/<int:entry_id>/attachments")
 @signed_in
 def index(entry_id: int):
     """The entry's files on their own page (where a no-JavaScript upload ends up on error)."""
-    return _files_page(get_entry_or_404(entry_id))
+    entry, seen_by = read_entry_or_404(entry_id, Kind.ATTACHMENT)
+    return _files_page(entry, can_edit=seen_by.can_edit(Kind.ATTACHMENT))
 
 
 @bp.get("/<int:entry_id>/attachments/<int:attachment_id>")
 @signed_in
 def download(entry_id: int, attachment_id: int):
-    entry = get_entry_or_404(entry_id)
+    entry, seen_by = read_entry_or_404(entry_id, Kind.ATTACHMENT)
     attachment = _attachment_of(entry, attachment_id)
+    if record_reading(seen_by, Kind.ATTACHMENT, attachment, entry.created_at):
+        db.session.commit()  # the audit row of this opening, before the file goes
+    return send_attachment(attachment, attachment.original_name)
+
+
+def send_attachment(attachment: Attachment, name: str):
+    """The stored file as a download called `name`, which nothing can run in our origin.
+    The caller has checked the person may open it."""
     try:
         stored = get_storage().open(attachment.stored_name)
     except FileNotFoundError:
@@ -103,7 +112,7 @@ def download(entry_id: int, attachment_id: int):
                          conditional=False, max_age=0)
     response.content_length = attachment.size_bytes
     headers = response.headers
-    headers["Content-Disposition"] = content_disposition(attachment.original_name)
+    headers["Content-Disposition"] = content_disposition(name)
     # Set before the app-wide after_request, which only fills in headers not already set.
     headers["Content-Security-Policy"] = DOWNLOAD_CSP
     headers["X-Content-Type-Options"] = "nosniff"

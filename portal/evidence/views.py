@@ -14,7 +14,7 @@ from portal.core.htmx import redirect_to, render
 from portal.core.pagination import paginate
 from portal.core.urls import id_argument
 from portal.evidence import attachments, operations
-from portal.evidence.access import can_edit_entry, get_entry_or_404
+from portal.evidence.access import get_entry_or_404, read_entry_or_404
 from portal.evidence.forms import DeleteEntryForm, EvidenceForm, NewEvidenceForm
 from portal.evidence.models import EvidenceEntry, EvidenceType
 from portal.evidence.queries import (
@@ -26,6 +26,7 @@ from portal.evidence.queries import (
     parse_filters,
 )
 from portal.frameworks.queries import element_choices, frameworks_for_candidate
+from portal.visibility import Kind, record_reading
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
 EDIT_DRAFT_KEY = re.compile(r"entry-([1-9][0-9]{0,18})")
@@ -140,13 +141,15 @@ def _file_or_form_error(form: EvidenceForm, error: Exception) -> None:
 @bp.route("/<int:entry_id>")
 @signed_in
 def show(entry_id: int):
-    """The candidate's own entry, or one their assessor may read."""
-    entry = get_entry_or_404(entry_id)
+    """The candidate's own entry, or one the visibility table lets them read."""
+    entry, seen_by = read_entry_or_404(entry_id)
+    if record_reading(seen_by, Kind.EVIDENCE, entry, entry.created_at):
+        db.session.commit()  # the audit row of this reading of the reflection
     sections = {}
     for context in _entry_page_sections:
         sections.update(context(entry))
-    return render("evidence/show.html", entry=entry,
-                  can_edit=can_edit_entry(current_user, entry), **sections)
+    return render("evidence/show.html", entry=entry, can_edit=seen_by.can_edit(Kind.EVIDENCE),
+                  **sections)
 
 
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])

@@ -7,14 +7,15 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.roles import Role
-from portal.assignments.access import assesses
 from portal.core.db import db
+from portal.panels.conflicts import conflict_for
 from portal.panels.models import (
     AgendaItem,
     DecisionReviewRequest,
     Panel,
     PanelDecision,
 )
+from portal.visibility import Kind, require
 
 
 def get_panel_in_my_organisation(panel_id: int) -> Panel:
@@ -43,6 +44,14 @@ def get_item_or_404(panel: Panel, item_id: int) -> AgendaItem:
     return item
 
 
+def get_sitting_item_or_404(panel: Panel, item_id: int) -> AgendaItem:
+    """The item, for a member who may sit on it: a conflict of interest gives 404."""
+    item = get_item_or_404(panel, item_id)
+    if conflict_for(item, current_user) is not None:
+        abort(404)
+    return item
+
+
 def is_council_lead(user, organisation_id: int, *, admins: bool = True) -> bool:
     """A programme lead (or, unless `admins` is False, an administrator) of this council."""
     roles = (Role.PROGRAMME_LEAD, Role.ADMINISTRATOR) if admins else (Role.PROGRAMME_LEAD,)
@@ -60,19 +69,17 @@ def get_item_for_chair_or_404(panel_id: int, item_id: int) -> AgendaItem:
     return item
 
 
-def get_decision_or_404(decision_id: int) -> PanelDecision:
-    """The decision, for the panel, the candidate, their assessor and the council's leads."""
+def get_decision_or_404(decision_id: int, kind: Kind = Kind.DECISION) -> PanelDecision:
+    """The decision (or, with Kind.OUTCOME_LETTER, its letter) for whoever the visibility
+    table lets read it: the panel, the candidate, their assessor, the council's leads."""
     decision = db.session.get(PanelDecision, decision_id)
     if decision is None:
         abort(404)
     panel = decision.agenda_item.panel
     if panel.organisation_id != current_user.organisation_id:
         abort(404)
-    candidate_id = decision.agenda_item.portfolio.candidate_id
-    if not (panel.has_member(current_user.id) or current_user.id == candidate_id
-            or is_council_lead(current_user, panel.organisation_id)
-            or assesses(current_user, candidate_id)):
-        abort(404)
+    require(kind, decision.agenda_item.portfolio.candidate_id,
+            on_panel=panel.has_member(current_user.id))
     return decision
 
 

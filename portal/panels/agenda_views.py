@@ -9,7 +9,7 @@ free text the members read. A member with a conflict of interest does not sit on
 candidate's item: it is listed, but not opened, for them.
 """
 
-from flask import Blueprint, abort, flash, make_response, render_template, request, url_for
+from flask import Blueprint, flash, make_response, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -21,17 +21,18 @@ from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.core.forms import ConfirmForm
 from portal.core.htmx import redirect_to, render, wants_fragment
-from portal.panels import agenda, attendance, decisions, queries
-from portal.panels.access import get_item_or_404, get_panel_for_member
+from portal.panels import agenda, attendance, decisions, queries, snapshot_files
+from portal.panels.access import get_item_or_404, get_panel_for_member, get_sitting_item_or_404
 from portal.panels.anonymity import anonymiser
 from portal.panels.confirmations import reveal_confirmation
-from portal.panels.conflicts import conflict_for, conflicted_item_ids
+from portal.panels.conflicts import conflicted_item_ids
 from portal.panels.errors import PanelError
 from portal.panels.forms import OUTCOME_LABELS, NoteForm
 from portal.panels.models import AgendaItem, MemberNote, Panel, PanelMember
 from portal.panels.views import ITEM_STATES, open_items, upcoming_first
 from portal.portfolios import snapshots
 from portal.portfolios.reviews.models import DomainProgress, ReviewReport
+from portal.visibility import Kind, record_reading, require
 
 bp = Blueprint("agendas", __name__, url_prefix="/panels")
 
@@ -59,14 +60,6 @@ def show(panel_id: int):
                   outcome_labels=OUTCOME_LABELS, item_states=ITEM_STATES,
                   conflicted=conflicted_item_ids(panel, current_user),
                   is_chair=panel.chair_id == current_user.id, today=today_in_england())
-
-
-def _sitting_item_or_404(panel: Panel, item_id: int) -> AgendaItem:
-    """The item, for a member who may sit on it: a conflict of interest gives 404."""
-    item = get_item_or_404(panel, item_id)
-    if conflict_for(item, current_user) is not None:
-        abort(404)
-    return item
 
 
 def _earlier_reports(item: AgendaItem) -> list[ReviewReport]:
@@ -104,6 +97,8 @@ def _render_item(panel: Panel, item: AgendaItem, form: NoteForm, status: int = 2
         "panels/item.html", status=status, form=form if form.errors else None,
         snapshot=item.snapshot, content=item.snapshot.content,
         intact=snapshots.verify(item.snapshot), redact=anonymiser(item),
+        element_titles=snapshots.element_titles(item.snapshot.content),
+        **snapshot_files.file_links(item),
         report=report, recommendations=reports.recommendation_choices(portfolio),
         ratings=reports.RATINGS, review_points=portfolio.review_points,
         earlier_reports=_earlier_reports(item), portfolio=portfolio,
@@ -119,9 +114,13 @@ def _render_item(panel: Panel, item: AgendaItem, form: NoteForm, status: int = 2
 @signed_in
 def item(panel_id: int, item_id: int):
     """One portfolio on the agenda: snapshot, final report, review history, my notes (and,
-    for the chair, everyone's provisional views)."""
+    for the chair, everyone's provisional views). The snapshot holds reflections: each
+    member's opening of it is audited."""
     panel = get_panel_for_member(panel_id)
-    agenda_item = _sitting_item_or_404(panel, item_id)
+    agenda_item = get_sitting_item_or_404(panel, item_id)
+    seen_by = require(Kind.SNAPSHOT, agenda_item.portfolio.candidate_id, on_panel=True)
+    if record_reading(seen_by, Kind.SNAPSHOT, agenda_item.snapshot):
+        db.session.commit()  # the audit row of this reading
     return _render_item(panel, agenda_item, _note_form(_my_note(agenda_item)))
 
 
@@ -138,7 +137,7 @@ def _notes_fragment(panel, item, form, saved=False, status=200):
 def save_notes(panel_id: int, item_id: int):
     """Save the member's private notes and provisional view (htmx or a plain form)."""
     panel = get_panel_for_member(panel_id)
-    agenda_item = _sitting_item_or_404(panel, item_id)
+    agenda_item = get_sitting_item_or_404(panel, item_id)
     form = NoteForm()
     if form.validate_on_submit():
         try:

@@ -18,9 +18,10 @@ from portal.core.forms import ConfirmForm
 from portal.core.htmx import redirect_to
 from portal.core.storage import get_storage
 from portal.panels import letters
-from portal.panels.access import get_decision_or_404, is_council_lead
+from portal.panels.access import get_decision_or_404
 from portal.panels.letter_models import LetterState
 from portal.panels.models import PanelDecision
+from portal.visibility import Kind, can_read
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("letters", __name__, url_prefix="/decisions")
@@ -28,9 +29,9 @@ bp = Blueprint("letters", __name__, url_prefix="/decisions")
 
 def may_have_letter(decision: PanelDecision) -> bool:
     """Whether the current user may ask for and download this decision's letter."""
-    item = decision.agenda_item
-    if (item.portfolio.candidate_id != current_user.id
-            and not is_council_lead(current_user, item.panel.organisation_id)):
+    # Who may read a letter is the visibility table's rule (the candidate and their
+    # council's leads); only the latest decision of a chain has one.
+    if not can_read(current_user, Kind.OUTCOME_LETTER, decision.agenda_item.portfolio.candidate_id):
         return False
     superseded = db.session.scalar(select(PanelDecision.id).where(
         PanelDecision.corrects_id == decision.id))

@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Row, String, and_, cast, func, literal, null, select, union_all
 
+from portal.core.dates import start_of_day_in_england
 from portal.core.db import db
 from portal.evidence.models import EvidenceEntry, EvidenceLink
 from portal.portfolios.models import Portfolio, PortfolioEntry, PortfolioSnapshot
@@ -14,23 +15,29 @@ from portal.portfolios.records.sources import record_sources
 from portal.portfolios.reviews.models import ReviewReport, SupportPlan
 
 
-def included_entries(portfolio: Portfolio) -> Sequence[Row]:
+def included_entries(portfolio: Portfolio, made_before: date | None = None) -> Sequence[Row]:
     """(item_id, section, entry_id, title, occurred_on, evidence_type) for each entry in
     the portfolio, in the order they were added: the list shows titles and dates (the
-    reflections stay in the table)."""
-    return db.session.execute(
+    reflections stay in the table). With `made_before`, only entries written before that
+    day (what a previous assessor still reads)."""
+    statement = (
         select(PortfolioEntry.id.label("item_id"), PortfolioEntry.section,
                EvidenceEntry.id.label("entry_id"), EvidenceEntry.title,
                EvidenceEntry.occurred_on, EvidenceEntry.evidence_type)
         .join(EvidenceEntry, EvidenceEntry.id == PortfolioEntry.entry_id)
         .where(PortfolioEntry.portfolio_id == portfolio.id)
         .order_by(PortfolioEntry.added_at, PortfolioEntry.id)
-    ).all()
+    )
+    if made_before is not None:
+        statement = statement.where(EvidenceEntry.created_at < start_of_day_in_england(made_before))
+    return db.session.execute(statement).all()
 
 
-def submissions(portfolio: Portfolio, every_one: bool) -> Sequence[Row]:
+def submissions(portfolio: Portfolio, every_one: bool,
+                made_before: date | None = None) -> Sequence[Row]:
     """(id, submitted_at, withdrawn_at, purpose, review_point_code, sha256) for each
-    submission, newest first; only the current one unless `every_one`."""
+    submission, newest first; only the current one unless `every_one`, and only those
+    made before `made_before` if given."""
     statement = (
         select(PortfolioSnapshot.id, PortfolioSnapshot.submitted_at,
                PortfolioSnapshot.withdrawn_at, PortfolioSnapshot.purpose,
@@ -40,6 +47,9 @@ def submissions(portfolio: Portfolio, every_one: bool) -> Sequence[Row]:
     )
     if not every_one:
         statement = statement.where(PortfolioSnapshot.id == portfolio.current_snapshot_id)
+    if made_before is not None:
+        statement = statement.where(
+            PortfolioSnapshot.submitted_at < start_of_day_in_england(made_before))
     return db.session.execute(statement).all()
 
 

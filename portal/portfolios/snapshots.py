@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.core.db import db
 from portal.evidence.models import EvidenceEntry, EvidenceLink
+from portal.frameworks.models import FrameworkElement
 from portal.portfolios.models import (
     DevelopmentPlan,
     KssSelfAssessment,
@@ -144,6 +145,18 @@ def freeze(portfolio: Portfolio, purpose: str, review_point_code: str | None,
     db.session.add(snapshot)
     db.session.flush()
     return snapshot
+
+
+def element_titles(content: dict) -> dict[int, str]:
+    """'code title' of each framework element the snapshot's KSS ratings name (the content
+    keeps the element's id; the element's words never change within a version)."""
+    ids = {rating["element_id"]
+           for assessment in content.get("records", {}).get("kss_self_assessments", [])
+           for rating in assessment["ratings"]}
+    if not ids:
+        return {}
+    return {element.id: f"{element.code} {element.title}" for element in db.session.scalars(
+        select(FrameworkElement).where(FrameworkElement.id.in_(ids)))}
 
 
 def verify(snapshot: PortfolioSnapshot) -> bool:

@@ -7,7 +7,6 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.accounts.roles import Role
-from portal.assignments.access import assesses
 from portal.core.access import requires_role, signed_in
 from portal.core.confirm import confirmation_page
 from portal.core.dates import today_in_england
@@ -19,13 +18,14 @@ from portal.evidence.access import get_entry_or_404
 from portal.evidence.models import EvidenceEntry
 from portal.portfolios import operations, queries, snapshots
 from portal.portfolios.acceptance import acceptance_of
-from portal.portfolios.access import get_portfolio_or_404, portfolios_of
+from portal.portfolios.access import get_portfolio_or_404, portfolios_of, read_portfolio_or_404
 from portal.portfolios.confirmations import withdraw_confirmation
 from portal.portfolios.forms import IncludeEntryForm, SubmitForm
 from portal.portfolios.models import PortfolioEntry, PortfolioSnapshot, PortfolioState
 from portal.portfolios.reviews.access import can_view_report
 from portal.portfolios.sufficiency import measures as sufficiency
 from portal.programmes.configuration import configuration
+from portal.visibility import Kind, Viewer, record_reading
 
 bp = Blueprint("portfolios", __name__, url_prefix="/portfolios")
 candidates_only = requires_role(Role.CANDIDATE)
@@ -59,12 +59,6 @@ def _submit_choices(portfolio) -> list[tuple[str, str]]:
     return [*choices, ("panel", "The final panel (your whole portfolio)")]
 
 
-def sees_evidence(portfolio) -> bool:
-    """The candidate and their assessors (current or previous) read the evidence itself."""
-    return portfolio.candidate_id == current_user.id or assesses(
-        current_user, portfolio.candidate_id, include_past=True)
-
-
 def _completeness(portfolio, included) -> int:
     """The page's completeness from the entries it lists and the records; someone who
     may not see the evidence gets the same figure from a count of the entries' types."""
@@ -77,32 +71,37 @@ def _completeness(portfolio, included) -> int:
     return sufficiency.completeness(portfolio, rows=rows)
 
 
-def _render_show(portfolio, form: SubmitForm, missing=None, status=200):
+def _render_show(portfolio, seen_by: Viewer, form: SubmitForm, missing=None, status=200):
+    """The overview: each part shown to whoever the visibility table lets read it."""
     today = today_in_england()
-    owner = portfolio.candidate_id == current_user.id
-    evidence_visible = sees_evidence(portfolio)
+    owner = seen_by.is_candidate
+    evidence_visible = seen_by.can_read(Kind.EVIDENCE)
     sections = {c.code: c.title for c in configuration(portfolio.programme).evidence_sections}
-    included = queries.included_entries(portfolio) if evidence_visible else None
+    included = queries.included_entries(portfolio, seen_by.made_before(Kind.EVIDENCE)) \
+        if evidence_visible else None
     grouped = {}
     for item in included or ():
         grouped.setdefault(item.section, []).append(item)
-    # Line managers see only the submission the portfolio stands on, not the others.
-    submissions = queries.submissions(portfolio, every_one=evidence_visible)
+    # Whoever may not read the submissions sees only the one the portfolio stands on.
+    snapshots_visible = seen_by.can_read(Kind.SNAPSHOT)
+    submissions = queries.submissions(portfolio, every_one=snapshots_visible,
+                                      made_before=seen_by.made_before(Kind.SNAPSHOT))
     report_rows = queries.reports(portfolio)
     return render(
         "portfolios/show.html", portfolio=portfolio, form=form, missing=missing or [],
         review_points=[(p, *review_point_status(p, today)) for p in portfolio.review_points],
         sections=sections, grouped=grouped,
-        snapshots=submissions if evidence_visible else [],
+        snapshots=submissions if snapshots_visible else [],
         current_snapshot=next((s for s in submissions
                                if s.id == portfolio.current_snapshot_id), None),
-        evidence_visible=evidence_visible,
+        evidence_visible=evidence_visible, reads=_readable(seen_by),
         completeness=_completeness(portfolio, included),
-        is_owner=portfolio.candidate_id == current_user.id,
+        is_owner=owner,
         reports=[r for r in report_rows
-                 if can_view_report(current_user, r, portfolio)],
-        support_plans=queries.open_support_plans(report_rows),
-        can_start_assessment=assesses(current_user, portfolio.candidate_id) and
+                 if can_view_report(current_user, r, portfolio, seen_by)],
+        support_plans=queries.open_support_plans(report_rows)
+        if seen_by.can_read(Kind.SUPPORT_PLAN) else [],
+        can_start_assessment=seen_by.can_edit(Kind.REVIEW_REPORT) and
         PortfolioState(portfolio.state) in operations.TRANSITIONS["start_assessment"],
         can_submit=owner and PortfolioState(portfolio.state) in
         operations.TRANSITIONS["submit_for_panel"],
@@ -112,19 +111,24 @@ def _render_show(portfolio, form: SubmitForm, missing=None, status=200):
     )
 
 
+def _readable(seen_by: Viewer) -> set[str]:
+    """The kinds of record the page may link to for this person."""
+    return {kind.value for kind in Kind if seen_by.can_read(kind)}
+
+
 @bp.route("/<int:portfolio_id>")
 @signed_in
 def show(portfolio_id: int):
-    portfolio = get_portfolio_or_404(portfolio_id)
+    portfolio, seen_by = read_portfolio_or_404(portfolio_id)
     form = SubmitForm()
     form.target.choices = _submit_choices(portfolio)
-    return _render_show(portfolio, form)
+    return _render_show(portfolio, seen_by, form)
 
 
 @bp.route("/<int:portfolio_id>/submit", methods=["POST"])
 @candidates_only
 def submit(portfolio_id: int):
-    portfolio = get_portfolio_or_404(portfolio_id, for_edit=True)
+    portfolio, seen_by = read_portfolio_or_404(portfolio_id, for_edit=True)
     form = SubmitForm()
     form.target.choices = _submit_choices(portfolio)
     missing: list[str] = []
@@ -150,7 +154,7 @@ def submit(portfolio_id: int):
                   "success")
             return redirect_to(url_for("portfolios.snapshot", portfolio_id=portfolio.id,
                                        snapshot_id=snapshot.id))
-    return _render_show(portfolio, form, missing=missing, status=400)
+    return _render_show(portfolio, seen_by, form, missing=missing, status=400)
 
 
 def _first_sentence(error: Exception) -> str:
@@ -182,15 +186,19 @@ def withdraw(portfolio_id: int):
 @bp.route("/<int:portfolio_id>/snapshots/<int:snapshot_id>")
 @signed_in
 def snapshot(portfolio_id: int, snapshot_id: int):
-    portfolio = get_portfolio_or_404(portfolio_id)
-    if not sees_evidence(portfolio):
-        abort(404)  # line managers see the portfolio's progress, not its reflections
+    """A submission as frozen, with its records in full: it holds the reflections, so
+    line managers never open it and a programme lead's reading is audited."""
+    portfolio, seen_by = read_portfolio_or_404(portfolio_id, Kind.SNAPSHOT)
     frozen = db.session.get(PortfolioSnapshot, snapshot_id)
-    if frozen is None or frozen.portfolio_id != portfolio.id:
+    if (frozen is None or frozen.portfolio_id != portfolio.id
+            or not seen_by.can_read(Kind.SNAPSHOT, frozen.submitted_at)):
         abort(404)
+    if record_reading(seen_by, Kind.SNAPSHOT, frozen, frozen.submitted_at):
+        db.session.commit()  # the audit row of this reading
     return render("portfolios/snapshot.html", portfolio=portfolio, snapshot=frozen,
                   content=frozen.content, intact=snapshots.verify(frozen),
-                  acceptance=acceptance_of(e["entry_id"] for e in frozen.content["entries"]))
+                  acceptance=acceptance_of(e["entry_id"] for e in frozen.content["entries"]),
+                  element_titles=snapshots.element_titles(frozen.content))
 
 
 # Choosing evidence ---------------------------------------------------------------------

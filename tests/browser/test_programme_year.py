@@ -11,9 +11,6 @@ from tests.browser import year_steps as year
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Visibility rules (issue 18) not on main yet: the assessor's view of the portfolio has "
-    "no link to the candidate's records, and the lead's cohort page cannot open portfolios"))
 def test_the_three_month_review_passes_between_roles(page: Page, seeded_demo):
     year.candidate_submits_for_the_three_month_review(page)
     year.assessor_reads_the_supervision_log_and_kss_self_assessment(page)

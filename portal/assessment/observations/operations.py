@@ -23,6 +23,7 @@ from portal.evidence.models import EvidenceEntry, EvidenceLink, EvidenceType
 from portal.notifications.operations import notify
 from portal.portfolios.models import Portfolio
 from portal.portfolios.operations import include_entry
+from portal.visibility import Kind, can_read
 
 OBSERVATION_MAX_LINKS = 3
 PORTFOLIO_SECTION = "direct-observations"
@@ -119,13 +120,14 @@ def can_sign_off(user: User, observation: Observation) -> bool:
 
 
 def can_view(user: User, observation: Observation) -> bool:
-    """Writers; a previous assessor (read-only); the candidate once it is completed."""
+    """Its writers (the observer it names too); whoever else the visibility table lets
+    read observations; the candidate once it is completed."""
     if not user.is_authenticated or user.organisation_id != observation.organisation_id:
         return False
     if user.id == observation.candidate_id:
         return observation.state != ObservationState.DRAFT.value
-    return may_write(user, observation) or assesses(user, observation.candidate_id,
-                                                    include_past=True)
+    return may_write(user, observation) or can_read(
+        user, Kind.OBSERVATION, observation.candidate_id, observation.created_at)
 
 
 def can_reflect(user: User, observation: Observation) -> bool:

@@ -18,12 +18,12 @@ from portal.assessment.outside_feedback.forms import (
     LivedExperienceForm,
     answer_text,
 )
-from portal.assignments.access import assesses
-from portal.core.access import public, requires_role
+from portal.core.access import public, requires_role, signed_in
 from portal.core.confirm import confirmation_page
 from portal.core.db import db
 from portal.core.extensions import limiter
 from portal.core.htmx import redirect_to, render
+from portal.visibility import Kind, require
 
 bp = Blueprint("outside", __name__)
 
@@ -96,12 +96,14 @@ def cancel(request_id: int):
 
 
 @bp.route("/feedback-requests/for/<int:candidate_id>", methods=["GET", "POST"])
-@requires_role(Role.ASSESSOR)
+@signed_in
 def for_candidate(candidate_id: int):
-    """The current assessor makes a link for a candidate they assess."""
+    """The current assessor makes a link for a candidate they assess (the visibility
+    table's outside-feedback row: nobody else sees a candidate's links)."""
+    if candidate_id == current_user.id:
+        return redirect_to(url_for("outside.index"), status=302)
+    require(Kind.OUTSIDE_FEEDBACK, candidate_id, edit=request.method == "POST")
     candidate = db.session.get(User, candidate_id)
-    if candidate is None or not assesses(current_user, candidate_id):
-        abort(404)
     form = CreateLinkForm()
     form.label.description = (f"Only you and {candidate.name} see this, never the person "
                               "you send the link to. Do not use full names.")

@@ -11,16 +11,16 @@ from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.assessment.models import Observation
 from portal.assessment.queue import work_queue as queue
-from portal.assignments.access import assesses, manages
 from portal.assignments.models import Assignment, AssignmentRole
 from portal.core.access import requires_role
-from portal.core.dates import today_in_england
+from portal.core.dates import start_of_day_in_england, today_in_england
 from portal.core.db import db
 from portal.core.htmx import render
 from portal.core.pagination import Page, requested_page
 from portal.evidence.models import EvidenceEntry
 from portal.portfolios.models import Portfolio, PortfolioEntry
 from portal.portfolios.views import review_point_status
+from portal.visibility import Kind, Relation, viewer
 
 bp = Blueprint("assess", __name__, url_prefix="/assess")
 staff_only = requires_role(Role.ASSESSOR, Role.LINE_MANAGER)
@@ -96,23 +96,36 @@ def _role_held(assignment_role: str) -> bool:
 
 
 def get_assigned_candidate_or_404(candidate_id: int) -> tuple[User, dict]:
-    """The candidate if the signed-in person assesses them (now or before) or manages them
-    now, with what they may do; otherwise the candidate does not exist for them."""
+    """The candidate if the signed-in person assesses them (now or before), manages them
+    now or leads their council's programmes, with what they may do and read (the
+    visibility table); otherwise the candidate does not exist for them."""
     candidate = db.session.get(User, candidate_id)
     if candidate is None or candidate.organisation_id != current_user.organisation_id:
         abort(404)
-    assessing = assesses(current_user, candidate.id)
-    managing = manages(current_user, candidate.id)
-    assessed_before = not assessing and assesses(current_user, candidate.id, include_past=True)
-    if not (assessing or managing or assessed_before):
+    seen_by = viewer(current_user, candidate.id)
+    assessing = Relation.ASSESSOR in seen_by.relations
+    managing = Relation.LINE_MANAGER in seen_by.relations
+    assessed_before = Relation.PREVIOUS_ASSESSOR in seen_by.relations
+    leading = Relation.PROGRAMME_LEAD in seen_by.relations
+    if not (assessing or managing or assessed_before or leading):
         abort(404)
-    return candidate, {"assessing": assessing, "managing": managing,
+    return candidate, {"assessing": assessing, "managing": managing, "leading": leading,
                        "read_only": not (assessing or managing),
-                       "sees_evidence": assessing or assessed_before}
+                       "sees_evidence": seen_by.can_read(Kind.EVIDENCE),
+                       "sees_observations": seen_by.can_read(Kind.OBSERVATION),
+                       "entries_before": seen_by.made_before(Kind.EVIDENCE),
+                       "observations_before": seen_by.made_before(Kind.OBSERVATION)}
+
+
+def made_before(statement, created_at, day):
+    """Only what was written before `day`, if there is one (a previous assessor's cut)."""
+    if day is None:
+        return statement
+    return statement.where(created_at < start_of_day_in_england(day))
 
 
 @bp.route("/candidates/<int:candidate_id>")
-@staff_only
+@requires_role(Role.ASSESSOR, Role.LINE_MANAGER, Role.PROGRAMME_LEAD)
 def candidate(candidate_id: int):
     candidate, access = get_assigned_candidate_or_404(candidate_id)
     portfolios = db.session.scalars(
@@ -121,21 +134,24 @@ def candidate(candidate_id: int):
         .order_by(Portfolio.start_date.desc(), Portfolio.id.desc())
     ).all()
     entries, observations = [], []
+    if access["sees_observations"]:
+        observations = db.session.scalars(made_before(
+            select(Observation).where(Observation.candidate_id == candidate.id)
+            .order_by(Observation.observed_on.desc(), Observation.id.desc()),
+            Observation.created_at, access["observations_before"])
+        ).all()
     if access["sees_evidence"]:
         in_a_portfolio = (
             select(PortfolioEntry.entry_id)
             .join(Portfolio, Portfolio.id == PortfolioEntry.portfolio_id)
             .where(Portfolio.candidate_id == candidate.id)
         )
-        entries = db.session.scalars(
+        entries = db.session.scalars(made_before(
             select(EvidenceEntry)
             .where(EvidenceEntry.candidate_id == candidate.id,
                    EvidenceEntry.id.in_(in_a_portfolio))
-            .order_by(EvidenceEntry.occurred_on.desc(), EvidenceEntry.id.desc())
-        ).all()
-        observations = db.session.scalars(
-            select(Observation).where(Observation.candidate_id == candidate.id)
-            .order_by(Observation.observed_on.desc(), Observation.id.desc())
+            .order_by(EvidenceEntry.occurred_on.desc(), EvidenceEntry.id.desc()),
+            EvidenceEntry.created_at, access["entries_before"])
         ).all()
     today = today_in_england()
     return render("assess/candidate.html", candidate=candidate, access=access,

@@ -8,16 +8,17 @@ from flask_login import current_user
 
 from portal.assessment.confirmations import report_sign_off_confirmation
 from portal.assessment.reports import operations as reports
-from portal.assignments.access import assesses, manages
+from portal.assignments.access import manages
 from portal.core.access import signed_in
 from portal.core.confirm import confirmation_page
 from portal.core.db import db
 from portal.core.forms import ConfirmForm, OnceConfirmForm
 from portal.core.htmx import redirect_to, render
-from portal.portfolios.access import get_portfolio_or_404
+from portal.portfolios.access import read_portfolio_or_404
 from portal.portfolios.models import Portfolio
 from portal.portfolios.reviews.access import can_view_report
 from portal.portfolios.reviews.models import ReviewReport
+from portal.visibility import Kind, can_edit
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 ACTION_ROWS = 3
@@ -25,6 +26,7 @@ TEXT_MAX = 10000
 
 
 def get_report_or_404(report_id: int) -> tuple[ReviewReport, Portfolio]:
+    """The report and its portfolio, for whoever the visibility table lets read it."""
     report = db.session.get(ReviewReport, report_id)
     if report is None:
         abort(404)
@@ -37,8 +39,8 @@ def get_report_or_404(report_id: int) -> tuple[ReviewReport, Portfolio]:
 @bp.route("/start/<int:portfolio_id>", methods=["POST"])
 @signed_in
 def start(portfolio_id: int):
-    portfolio = get_portfolio_or_404(portfolio_id)
-    if not assesses(current_user, portfolio.candidate_id):
+    portfolio, seen_by = read_portfolio_or_404(portfolio_id, Kind.REVIEW_REPORT)
+    if not seen_by.can_edit(Kind.REVIEW_REPORT):
         abort(404)
     form = OnceConfirmForm()  # sent twice (a double click), one report is started
     if not form.validate_on_submit():
@@ -91,7 +93,8 @@ def _read_content(portfolio: Portfolio, errors: dict) -> reports.ReportContent:
 
 
 def _render(report, portfolio, errors=None, status=200):
-    editable = report.state == "draft" and assesses(current_user, portfolio.candidate_id)
+    editable = report.state == "draft" and can_edit(current_user, Kind.REVIEW_REPORT,
+                                                     portfolio.candidate_id)
     return render("assessment/reports/show.html", report=report, portfolio=portfolio,
                   domains=reports.pcf_domains(portfolio), ratings=reports.RATINGS,
                   recommendations=reports.recommendation_choices(portfolio),
@@ -110,6 +113,8 @@ def show(report_id: int):
     report, portfolio = get_report_or_404(report_id)
     if request.method == "GET":
         return _render(report, portfolio)
+    if not can_edit(current_user, Kind.REVIEW_REPORT, portfolio.candidate_id):
+        abort(404)  # the candidate's assessor writes it; everyone else only reads
     if not ConfirmForm().validate_on_submit():
         abort(400)
     errors: dict[str, str] = {}
@@ -139,7 +144,7 @@ def show(report_id: int):
 def sign_off(report_id: int):
     """GET asks 'are you sure?' and says what signing off does; the POST signs off."""
     report, portfolio = get_report_or_404(report_id)
-    if not assesses(current_user, portfolio.candidate_id):
+    if not can_edit(current_user, Kind.REVIEW_REPORT, portfolio.candidate_id):
         abort(404)
     if request.method == "GET":
         if report.state != "draft":

@@ -1,26 +1,21 @@
-"""Who may read a support plan: the candidate, their current assessor and line manager,
-and the programme leads of the candidate's council. Anyone else gets 404, so the page
-never reveals that a plan exists."""
+"""Who may read a support plan: the visibility table's support-plan row (the candidate,
+their current assessor and line manager, and the programme leads of the candidate's
+council). Anyone else gets 404, so the page never reveals that a plan exists."""
 
 from flask import abort
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
-from portal.accounts.roles import Role
-from portal.assignments.access import assesses, manages
 from portal.core.db import db
 from portal.portfolios.models import Portfolio
 from portal.portfolios.reviews.models import SupportPlan
+from portal.visibility import Kind, can_read
 
 
 def can_read_support_plan(user: User, portfolio: Portfolio) -> bool:
     """A previous assessor no longer reads it: the plan is about support now."""
-    if not user.is_authenticated or user.organisation_id != portfolio.organisation_id:
-        return False
-    if user.id == portfolio.candidate_id or user.has_role(Role.PROGRAMME_LEAD):
-        return True
-    return assesses(user, portfolio.candidate_id) or manages(user, portfolio.candidate_id)
+    return can_read(user, Kind.SUPPORT_PLAN, portfolio.candidate_id)
 
 
 def get_support_plan_or_404(plan_id: int) -> SupportPlan:

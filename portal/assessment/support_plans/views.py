@@ -8,7 +8,6 @@ from portal.accounts.roles import Role
 from portal.assessment.support_plans import operations, queries
 from portal.assessment.support_plans.access import get_support_plan_or_404
 from portal.assessment.support_plans.forms import AgreeSupportPlanForm
-from portal.assignments.access import assesses
 from portal.core.access import requires_role, signed_in
 from portal.core.dates import today_in_england
 from portal.core.db import db
@@ -16,6 +15,7 @@ from portal.core.forms import ConfirmForm
 from portal.core.htmx import redirect_to, render
 from portal.portfolios.reviews.access import can_view_report
 from portal.portfolios.reviews.models import SupportPlanState
+from portal.visibility import Kind, can_edit
 
 bp = Blueprint("support_plans", __name__, url_prefix="/support-plans")
 assessors_only = requires_role(Role.ASSESSOR)
@@ -24,7 +24,7 @@ assessors_only = requires_role(Role.ASSESSOR)
 def _render_show(plan, form=None, status=200):
     portfolio = plan.portfolio
     can_change = (plan.state != SupportPlanState.CLOSED.value
-                  and assesses(current_user, portfolio.candidate_id))
+                  and can_edit(current_user, Kind.SUPPORT_PLAN, portfolio.candidate_id))
     if can_change and form is None:
         form = AgreeSupportPlanForm(data={"objectives": plan.objectives,
                                           "review_on": plan.review_on,
@@ -50,7 +50,7 @@ def _plan_to_change(plan_id: int):
     """The plan, for the candidate's current assessor (anyone else gets 404); None, with
     a message on the plan's page, once it is closed."""
     plan = get_support_plan_or_404(plan_id)
-    if not assesses(current_user, plan.portfolio.candidate_id):
+    if not can_edit(current_user, Kind.SUPPORT_PLAN, plan.portfolio.candidate_id):
         abort(404)
     if plan.state == SupportPlanState.CLOSED.value:
         flash("This support plan is closed and can no longer be changed.", "error")

@@ -5,15 +5,16 @@ from flask import Blueprint, abort, flash, url_for
 from flask_login import current_user
 
 from portal.accounts.roles import Role
-from portal.core.access import requires_role
+from portal.core.access import requires_role, signed_in
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render
-from portal.portfolios.access import get_portfolio_or_404
+from portal.portfolios.access import get_portfolio_or_404, read_portfolio_or_404
 from portal.portfolios.models import SIGNERS
 from portal.portfolios.records import agreeing
 from portal.portfolios.records import queries as record_queries
 from portal.portfolios.records.forms import ReviewPlanForm, SignAgreementForm
 from portal.portfolios.records.operations import RecordError
+from portal.visibility import Kind
 
 bp = Blueprint("agreeing", __name__, url_prefix="/portfolios")
 signers_only = requires_role(Role.CANDIDATE, Role.ASSESSOR, Role.LINE_MANAGER)
@@ -40,10 +41,11 @@ def _agreement_page(portfolio, agreement, form=None, signing_role=None, status=2
 
 
 @bp.route("/<int:portfolio_id>/records/agreement/signatures")
-@signers_only
+@signed_in
 def agreement(portfolio_id: int):
-    """The agreed wording, who has signed it, a signature form and the signed versions."""
-    portfolio = get_portfolio_or_404(portfolio_id)
+    """The agreed wording, who has signed it, a signature form and the signed versions:
+    read by whoever may read the agreement (the visibility table); signed by the three."""
+    portfolio, _seen_by = read_portfolio_or_404(portfolio_id, Kind.AGREEMENT)
     return _agreement_page(portfolio, record_queries.support_agreement_of(portfolio))
 
 

@@ -19,6 +19,27 @@ from portal.portfolios.models import (
     SupportAgreement,
 )
 from portal.programmes.models import ComponentRequirement, ProgrammeStage, RecordKind
+from portal.visibility import Kind, Viewer
+
+# The day each record is about, which is what a previous assessor's cut-off compares: the
+# records keep no time of writing, and the candidate dates them as they happened.
+MADE_ON = {
+    SupportAgreement: (Kind.AGREEMENT, SupportAgreement.agreed_on),
+    DevelopmentPlan: (Kind.DEVELOPMENT_PLAN, DevelopmentPlan.agreed_on),
+    SupervisionRecord: (Kind.SUPERVISION, SupervisionRecord.held_on),
+    ProtectedTimeRecord: (Kind.PROTECTED_TIME, ProtectedTimeRecord.taken_on),
+    KssSelfAssessment: (Kind.KSS_SELF_ASSESSMENT, KssSelfAssessment.completed_on),
+}
+
+
+def made_before(statement, model, day: date | None):
+    """`statement` narrowed to the `model` records dated before `day` (if there is one)."""
+    return statement if day is None else statement.where(MADE_ON[model][1] < day)
+
+
+def _seen(statement, model, seen_by: Viewer | None):
+    return made_before(statement, model,
+                       seen_by.made_before(MADE_ON[model][0]) if seen_by else None)
 
 
 def programme_stages(portfolio: Portfolio) -> list[ProgrammeStage]:
@@ -124,32 +145,39 @@ class RecordsOverview:
     kss_completed: dict[str, date]
 
 
-def overview(portfolio: Portfolio) -> RecordsOverview:
+def overview(portfolio: Portfolio, seen_by: Viewer | None = None) -> RecordsOverview:
+    """With `seen_by`, only the records that person reads (a previous assessor's stop at
+    their reassignment)."""
     stages = programme_stages(portfolio)
-    supervision_count, latest = db.session.execute(
+    supervision_count, latest = db.session.execute(_seen(
         select(func.count(SupervisionRecord.id), func.max(SupervisionRecord.held_on))
-        .where(SupervisionRecord.portfolio_id == portfolio.id)
+        .where(SupervisionRecord.portfolio_id == portfolio.id), SupervisionRecord, seen_by)
     ).one()
-    time_count, minutes = db.session.execute(
+    time_count, minutes = db.session.execute(_seen(
         select(func.count(ProtectedTimeRecord.id),
                func.coalesce(func.sum(ProtectedTimeRecord.minutes), 0))
-        .where(ProtectedTimeRecord.portfolio_id == portfolio.id)
+        .where(ProtectedTimeRecord.portfolio_id == portfolio.id), ProtectedTimeRecord, seen_by)
     ).one()
+    agreement = support_agreement_of(portfolio)
+    if agreement is not None and seen_by is not None and not seen_by.can_read(
+            Kind.AGREEMENT, agreement.agreed_on):
+        agreement = None
     return RecordsOverview(
         stages=stages,
         kss_stages=kss_stages(portfolio, stages),
         kss_framework=kss_framework(portfolio),
-        agreement=support_agreement_of(portfolio),
-        plan_stage_codes=set(db.session.scalars(
+        agreement=agreement,
+        plan_stage_codes=set(db.session.scalars(_seen(
             select(DevelopmentPlan.stage_code)
-            .where(DevelopmentPlan.portfolio_id == portfolio.id))),
+            .where(DevelopmentPlan.portfolio_id == portfolio.id), DevelopmentPlan, seen_by))),
         supervision_count=supervision_count,
         latest_supervision_on=latest,
         protected_time_count=time_count,
         protected_minutes=int(minutes),
-        kss_completed=dict(db.session.execute(
+        kss_completed=dict(db.session.execute(_seen(
             select(KssSelfAssessment.stage_code, KssSelfAssessment.completed_on)
-            .where(KssSelfAssessment.portfolio_id == portfolio.id)).all()),
+            .where(KssSelfAssessment.portfolio_id == portfolio.id), KssSelfAssessment,
+            seen_by)).all()),
     )
 
 

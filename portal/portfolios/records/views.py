@@ -1,6 +1,12 @@
 """The candidate's structured portfolio records: support agreement, development plans,
 supervision, protected time and KSS self-assessments. Thin views: load, validate, call
-`records`, commit, redirect."""
+`records`, commit, redirect.
+
+The candidate changes them; whoever else the visibility table lets read a kind (their
+assessors, their line manager for supervision, protected time and the agreement, the
+council's programme leads) opens the same pages without anything to change, and a
+previous assessor sees only the records dated before their reassignment.
+"""
 
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
@@ -9,11 +15,11 @@ from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
 from portal.accounts.roles import Role
-from portal.core.access import requires_role
+from portal.core.access import requires_role, signed_in
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render
 from portal.core.template_helpers import uk_date
-from portal.portfolios.access import get_portfolio_or_404
+from portal.portfolios.access import read_portfolio_or_404
 from portal.portfolios.models import (
     AgreementState,
     DevelopmentPlan,
@@ -34,6 +40,11 @@ from portal.portfolios.records.forms import (
     SupportAgreementForm,
     kss_form_class,
 )
+from portal.visibility import Kind
+
+AGREEMENT, PLANS, SUPERVISION, PROTECTED_TIME, KSS = (
+    Kind.AGREEMENT, Kind.DEVELOPMENT_PLAN, Kind.SUPERVISION, Kind.PROTECTED_TIME,
+    Kind.KSS_SELF_ASSESSMENT)
 
 bp = Blueprint("records", __name__, url_prefix="/portfolios")
 candidates_only = requires_role(Role.CANDIDATE)
@@ -50,6 +61,11 @@ def _portfolio_url(portfolio) -> str:
 
 def _index_url(portfolio) -> str:
     return url_for("records.index", portfolio_id=portfolio.id)
+
+
+def _to_change(portfolio_id: int, kind: Kind):
+    """The portfolio, for its candidate changing `kind` of record; 404 for anyone else."""
+    return read_portfolio_or_404(portfolio_id, kind, for_edit=True)[0]
 
 
 def _record_or_404(model, portfolio, record_id: int):
@@ -83,21 +99,28 @@ def _status(form) -> int:
 
 
 @bp.route("/<int:portfolio_id>/records")
-@candidates_only
+@signed_in
 def index(portfolio_id: int):
-    portfolio = get_portfolio_or_404(portfolio_id)
+    portfolio, seen_by = read_portfolio_or_404(portfolio_id)
     return render("portfolios/records/index.html", portfolio=portfolio,
-                  overview=record_queries.overview(portfolio),
+                  overview=record_queries.overview(portfolio, seen_by),
                   portfolio_url=_portfolio_url(portfolio),
+                  reads={kind.value for kind in Kind if seen_by.can_read(kind)},
                   hours_and_minutes=record_queries.hours_and_minutes)
 
 
 # Support and assessment agreement ------------------------------------------------------
 @bp.route("/<int:portfolio_id>/records/agreement", methods=["GET", "POST"])
-@candidates_only
+@signed_in
 def agreement(portfolio_id: int):
-    portfolio = get_portfolio_or_404(portfolio_id, for_edit=True)
+    """The candidate's form; everyone else the table lets read it sees it read-only."""
+    portfolio, seen_by = read_portfolio_or_404(portfolio_id, AGREEMENT,
+                                               for_edit=request.method == "POST")
     existing = record_queries.support_agreement_of(portfolio)
+    if not seen_by.can_edit(AGREEMENT):
+        shown = existing if existing and seen_by.can_read(AGREEMENT, existing.agreed_on) else None
+        return render("portfolios/records/agreement_read.html", portfolio=portfolio,
+                      agreement=shown)
     form = SupportAgreementForm(obj=_on_get(existing))
     was_signed = existing is not None and existing.signing_state != AgreementState.NOT_SIGNED
     if form.validate_on_submit():
@@ -127,16 +150,19 @@ def agreement(portfolio_id: int):
 
 # Professional development plans ---------------------------------------------------------
 @bp.route("/<int:portfolio_id>/records/development-plans")
-@candidate_or_assessor
+@signed_in
 def development_plans(portfolio_id: int):
     """The candidate's plans; their assessor reads them here and marks them reviewed."""
-    portfolio = get_portfolio_or_404(portfolio_id)
+    portfolio, seen_by = read_portfolio_or_404(portfolio_id, PLANS)
     plans = {plan.stage_code: plan for plan in db.session.scalars(
-        select(DevelopmentPlan).where(DevelopmentPlan.portfolio_id == portfolio.id)
-        .options(selectinload(DevelopmentPlan.reviewed_by)))}
+        record_queries.made_before(select(DevelopmentPlan)
+                                   .where(DevelopmentPlan.portfolio_id == portfolio.id)
+                                   .options(selectinload(DevelopmentPlan.reviewed_by)),
+                                   DevelopmentPlan, seen_by.made_before(PLANS)))}
     may_review = can_review_plans(current_user, portfolio)
     return render("portfolios/records/development_plans.html", portfolio=portfolio,
                   stages=record_queries.programme_stages(portfolio), plans=plans,
+                  can_edit=seen_by.can_edit(PLANS),
                   is_candidate=current_user.id == portfolio.candidate_id,
                   review_form=ReviewPlanForm() if may_review else None)
 
@@ -145,7 +171,7 @@ def development_plans(portfolio_id: int):
           methods=["GET", "POST"])
 @candidates_only
 def development_plan(portfolio_id: int, stage_code: str):
-    portfolio = get_portfolio_or_404(portfolio_id, for_edit=True)
+    portfolio = _to_change(portfolio_id, PLANS)
     stage = _stage_or_404(record_queries.programme_stages(portfolio), stage_code)
     existing = record_queries.development_plan_for(portfolio, stage.code)
     form = DevelopmentPlanForm(obj=_on_get(existing))
@@ -181,20 +207,21 @@ def _supervision_list_url(portfolio) -> str:
 
 
 @bp.route("/<int:portfolio_id>/records/supervision")
-@candidates_only
+@signed_in
 def supervision(portfolio_id: int):
-    portfolio = get_portfolio_or_404(portfolio_id)
-    sessions = db.session.scalars(
+    portfolio, seen_by = read_portfolio_or_404(portfolio_id, SUPERVISION)
+    sessions = db.session.scalars(record_queries.made_before(
         select(SupervisionRecord).where(SupervisionRecord.portfolio_id == portfolio.id)
-        .order_by(SupervisionRecord.held_on.desc(), SupervisionRecord.id.desc())).all()
+        .order_by(SupervisionRecord.held_on.desc(), SupervisionRecord.id.desc()),
+        SupervisionRecord, seen_by.made_before(SUPERVISION))).all()
     return render("portfolios/records/supervision_list.html", portfolio=portfolio,
-                  sessions=sessions)
+                  sessions=sessions, can_edit=seen_by.can_edit(SUPERVISION))
 
 
 @bp.route("/<int:portfolio_id>/records/supervision/new", methods=["GET", "POST"])
 @candidates_only
 def supervision_new(portfolio_id: int):
-    portfolio = get_portfolio_or_404(portfolio_id, for_edit=True)
+    portfolio = _to_change(portfolio_id, SUPERVISION)
     form = NewSupervisionForm()
     if form.validate_on_submit():
         try:
@@ -214,7 +241,7 @@ def supervision_new(portfolio_id: int):
           methods=["GET", "POST"])
 @candidates_only
 def supervision_edit(portfolio_id: int, record_id: int):
-    portfolio = get_portfolio_or_404(portfolio_id, for_edit=True)
+    portfolio = _to_change(portfolio_id, SUPERVISION)
     record = _record_or_404(SupervisionRecord, portfolio, record_id)
     form = SupervisionForm(obj=_on_get(record))
     if form.validate_on_submit():
@@ -235,7 +262,7 @@ def supervision_edit(portfolio_id: int, record_id: int):
           methods=["GET", "POST"])
 @candidates_only
 def supervision_delete(portfolio_id: int, record_id: int):
-    portfolio = get_portfolio_or_404(portfolio_id, for_edit=True)
+    portfolio = _to_change(portfolio_id, SUPERVISION)
     record = _record_or_404(SupervisionRecord, portfolio, record_id)
     form = DeleteRecordForm()
     back = _supervision_list_url(portfolio)
@@ -264,21 +291,23 @@ def _protected_time_list_url(portfolio) -> str:
 
 
 @bp.route("/<int:portfolio_id>/records/protected-time")
-@candidates_only
+@signed_in
 def protected_time(portfolio_id: int):
-    portfolio = get_portfolio_or_404(portfolio_id)
-    sessions = db.session.scalars(
+    portfolio, seen_by = read_portfolio_or_404(portfolio_id, PROTECTED_TIME)
+    sessions = db.session.scalars(record_queries.made_before(
         select(ProtectedTimeRecord).where(ProtectedTimeRecord.portfolio_id == portfolio.id)
-        .order_by(ProtectedTimeRecord.taken_on.desc(), ProtectedTimeRecord.id.desc())).all()
+        .order_by(ProtectedTimeRecord.taken_on.desc(), ProtectedTimeRecord.id.desc()),
+        ProtectedTimeRecord, seen_by.made_before(PROTECTED_TIME))).all()
     return render("portfolios/records/protected_time_list.html", portfolio=portfolio,
                   sessions=sessions, total_minutes=sum(s.minutes for s in sessions),
-                  hours_and_minutes=record_queries.hours_and_minutes)
+                  hours_and_minutes=record_queries.hours_and_minutes,
+                  can_edit=seen_by.can_edit(PROTECTED_TIME))
 
 
 @bp.route("/<int:portfolio_id>/records/protected-time/new", methods=["GET", "POST"])
 @candidates_only
 def protected_time_new(portfolio_id: int):
-    portfolio = get_portfolio_or_404(portfolio_id, for_edit=True)
+    portfolio = _to_change(portfolio_id, PROTECTED_TIME)
     form = NewProtectedTimeForm()
     if form.validate_on_submit():
         try:
@@ -298,7 +327,7 @@ def protected_time_new(portfolio_id: int):
           methods=["GET", "POST"])
 @candidates_only
 def protected_time_edit(portfolio_id: int, record_id: int):
-    portfolio = get_portfolio_or_404(portfolio_id, for_edit=True)
+    portfolio = _to_change(portfolio_id, PROTECTED_TIME)
     record = _record_or_404(ProtectedTimeRecord, portfolio, record_id)
     form = ProtectedTimeForm(obj=_on_get(record))
     if not form.is_submitted():
@@ -321,7 +350,7 @@ def protected_time_edit(portfolio_id: int, record_id: int):
           methods=["GET", "POST"])
 @candidates_only
 def protected_time_delete(portfolio_id: int, record_id: int):
-    portfolio = get_portfolio_or_404(portfolio_id, for_edit=True)
+    portfolio = _to_change(portfolio_id, PROTECTED_TIME)
     record = _record_or_404(ProtectedTimeRecord, portfolio, record_id)
     form = DeleteRecordForm()
     back = _protected_time_list_url(portfolio)
@@ -339,29 +368,47 @@ def protected_time_delete(portfolio_id: int, record_id: int):
 
 # KSS self-assessment ---------------------------------------------------------------------
 @bp.route("/<int:portfolio_id>/records/kss")
-@candidate_or_assessor
+@signed_in
 def kss(portfolio_id: int):
     """Each stage's self-assessment, and every rating side by side so progress shows."""
-    portfolio = get_portfolio_or_404(portfolio_id)
+    portfolio, seen_by = read_portfolio_or_404(portfolio_id, KSS)
     framework = record_queries.kss_framework(portfolio)
     stages = record_queries.kss_stages(portfolio)
-    progress = (record_queries.kss_progress(portfolio, framework, stages)
-                if framework is not None else None)
+    completed = {}
+    progress = None
+    if framework is not None:
+        completed = {stage.code: _readable_kss(portfolio, seen_by, stage.code)
+                     for stage in stages}
+        progress = record_queries.kss_progress(portfolio, framework, stages)
     return render("portfolios/records/kss_list.html", portfolio=portfolio, framework=framework,
                   stages=stages, progress=progress, ratings=records.RATINGS,
-                  completed=progress.completed if progress else {},
+                  completed=completed, can_edit=seen_by.can_edit(KSS),
                   is_candidate=current_user.id == portfolio.candidate_id)
 
 
+def _readable_kss(portfolio, seen_by, stage_code: str):
+    assessment = record_queries.kss_self_assessment_for(portfolio, stage_code)
+    if assessment is None or not seen_by.can_read(KSS, assessment.completed_on):
+        return None
+    return assessment
+
+
 @bp.route("/<int:portfolio_id>/records/kss/<stage_code>", methods=["GET", "POST"])
-@candidates_only
+@signed_in
 def kss_self_assessment(portfolio_id: int, stage_code: str):
-    portfolio = get_portfolio_or_404(portfolio_id, for_edit=True)
+    """The candidate's form; everyone else the table lets read it sees the ratings."""
+    portfolio, seen_by = read_portfolio_or_404(portfolio_id, KSS,
+                                               for_edit=request.method == "POST")
     framework = record_queries.kss_framework(portfolio)
     if framework is None:
         abort(404)
     stage = _stage_or_404(record_queries.kss_stages(portfolio), stage_code)
     statements = record_queries.kss_statements(framework)
+    if not seen_by.can_edit(KSS):
+        return render("portfolios/records/kss_read.html", portfolio=portfolio,
+                      framework=framework, stage=stage, statements=statements,
+                      assessment=_readable_kss(portfolio, seen_by, stage.code),
+                      ratings=records.RATINGS)
     existing = record_queries.kss_self_assessment_for(portfolio, stage.code)
     form = kss_form_class(statements)()
     if existing is not None and not form.is_submitted():

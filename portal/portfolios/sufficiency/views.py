@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 from flask import Blueprint
 
-from portal.accounts.roles import Role
-from portal.core.access import requires_role
+from portal.core.access import signed_in
 from portal.core.htmx import render
 from portal.portfolios.acceptance import portfolio_acceptance
-from portal.portfolios.access import get_portfolio_or_404
+from portal.portfolios.access import read_portfolio_or_404
 from portal.portfolios.sufficiency import measures as sufficiency
+from portal.visibility import Kind
 
 bp = Blueprint("sufficiency", __name__, url_prefix="/portfolios")
 
@@ -137,10 +137,11 @@ def weeks_drawing(recording: sufficiency.LateRecording) -> dict:
 
 
 @bp.route("/<int:portfolio_id>/sufficiency")
-@requires_role(Role.CANDIDATE)
+@signed_in
 def show(portfolio_id: int):
-    """Completeness, the required-components checklist, the heat map and late recording."""
-    portfolio = get_portfolio_or_404(portfolio_id)
+    """Completeness, the required-components checklist, the heat map and late recording:
+    for the candidate, their assessor and the council's programme leads."""
+    portfolio = read_portfolio_or_404(portfolio_id, Kind.SUFFICIENCY)[0]
     counted = sufficiency.tallies(portfolio, with_links=True)  # one query for both
     statuses = sufficiency.component_status(portfolio, counted=counted)
     heat = sufficiency.heat_map(portfolio, counted=counted)

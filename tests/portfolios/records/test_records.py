@@ -581,15 +581,21 @@ def test_another_councils_portfolio_is_not_found(client, portfolio):
 
 @pytest.mark.parametrize("role", [r for r in Role if r is not Role.CANDIDATE])
 def test_other_roles_are_refused(client, org, role):
+    """Nobody but the candidate changes the records; reading them is the visibility
+    table's business (a programme lead reads them, unassigned staff find nothing)."""
     portfolio = _make_portfolio(org)
     record = records.add_supervision(portfolio.candidate, portfolio, records.SupervisionDetails(
         date(2026, 9, 10), "Sam Lee", "Topics"))
     person = factories.user(org, roles=[role])
     sign_in(client, person)
-    for rest in ["", "/agreement", "/supervision", f"/supervision/{record.id}/edit",
-                 f"/supervision/{record.id}/delete", "/protected-time/new", "/kss/beginning"]:
+    for rest in [f"/supervision/{record.id}/edit", f"/supervision/{record.id}/delete",
+                 "/protected-time/new"]:
         assert client.get(_url(portfolio, rest)).status_code == 403, rest
+    reading = 200 if role is Role.PROGRAMME_LEAD else 404
+    for rest in ["", "/agreement", "/supervision", "/kss/beginning"]:
+        assert client.get(_url(portfolio, rest)).status_code == reading, rest
     assert client.post(_url(portfolio, f"/supervision/{record.id}/delete")).status_code == 403
+    assert client.post(_url(portfolio, "/agreement")).status_code == 404
     assert _count(SupervisionRecord) == 1
 
 
