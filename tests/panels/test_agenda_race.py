@@ -7,7 +7,9 @@ import pytest
 
 from portal.accounts.models import User
 from portal.core.db import db
+from portal.panels import agenda
 from portal.panels import operations as panels
+from portal.panels.errors import PanelError
 from portal.panels.models import AgendaItem, Panel
 from portal.portfolios.models import Portfolio, PortfolioState
 from tests.panels.conftest import ready_for_panel
@@ -30,8 +32,8 @@ def test_placing_a_portfolio_twice_at_once_gives_one_agenda_item(app, council):
         assert loaded.state == PortfolioState.UNDER_ASSESSMENT and loaded_panel.programmes
         return lead, loaded_panel, loaded
 
-    job = (load, lambda loaded: panels.place_on_agenda(*loaded))
-    outcomes = run_at_once(app, [job, job], refusals=(panels.PanelError,))
+    job = (load, lambda loaded: agenda.place_on_agenda(*loaded))
+    outcomes = run_at_once(app, [job, job], refusals=(PanelError,))
     assert outcomes.count("won") == 1, outcomes
     assert "already on an open agenda" in next(o for o in outcomes if o != "won")
     assert db.session.scalar(db.select(db.func.count(AgendaItem.id))) == 1
