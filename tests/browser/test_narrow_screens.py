@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from portal.demo import data
-from portal.portfolios import sufficiency
+from portal.portfolios.sufficiency import measures as sufficiency
 from tests.browser.conftest import assert_no_axe_violations
 from tests.browser.test_sign_in_journeys import sign_in
 from tests.browser.test_sufficiency import _demo_portfolio_with_evidence
