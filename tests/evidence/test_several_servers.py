@@ -173,7 +173,8 @@ def test_a_file_uploaded_through_one_server_is_downloaded_through_the_other(
     assert visitor.sign_in(a, author.email).status_code == 303
     files_page = f"/evidence/{entry.id}/attachments"
     token = visitor.csrf_token(b, files_page)
-    uploaded = visitor.request(a, "POST", files_page, data={"csrf_token": token},
+    uploaded = visitor.request(a, "POST", files_page,
+                               data={"csrf_token": token, "form_key": new_form_key()},
                                files={"files": ("Supervision notes.pdf", PDF)})
     assert uploaded.status_code == 303, uploaded.text[:500]
     attachment = db.session.scalars(select(Attachment)).one()
