@@ -1,6 +1,9 @@
 """Background jobs: through Procrastinate's in-memory connector, in this process after a
 commit (JOBS_INLINE), and on PostgreSQL in the same transaction as the change."""
 
+import contextvars
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from procrastinate.testing import InMemoryConnector
 from sqlalchemy import select, text
@@ -30,14 +33,27 @@ def memory_queue():
         yield queue
 
 
-def _run_worker(queue) -> None:
-    queue.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+def _defer_and_run(queue, email_id: int) -> None:
+    """Defer the email's job and run the queue once, in a thread of its own that carries
+    this test's context (its app).
+
+    Procrastinate's synchronous calls go through asgiref's AsyncToSync, which refuses a
+    thread where an event loop is marked as running: Playwright's sync API, used by the
+    browser tests earlier in the same session, leaves the main thread like that.
+    """
+
+    def defer_and_run():
+        deliver_email.defer(email_id=email_id)
+        queue.run_worker(wait=False, install_signal_handlers=False, listen_notify=False)
+
+    context = contextvars.copy_context()
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        executor.submit(context.run, defer_and_run).result()
 
 
 def test_the_job_sends_the_email_through_procrastinate(app, org, memory_queue):
     email_id = _queued_email(org, app)
-    deliver_email.defer(email_id=email_id)
-    _run_worker(memory_queue)
+    _defer_and_run(memory_queue, email_id)
     (job,) = memory_queue.connector.jobs.values()
     assert job["status"] == "succeeded"
     assert [sent.to for sent in outbox()] == ["amara@example.org"]
@@ -49,8 +65,7 @@ def test_a_failed_send_is_retried_later_and_shown_meanwhile(app, org, memory_que
     email_id = _queued_email(org, app)
     app.config["MAIL_BACKEND"] = "none"
     try:
-        deliver_email.defer(email_id=email_id)
-        _run_worker(memory_queue)
+        _defer_and_run(memory_queue, email_id)
     finally:
         app.config["MAIL_BACKEND"] = "memory"
     (job,) = memory_queue.connector.jobs.values()
