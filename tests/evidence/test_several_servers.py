@@ -1,20 +1,29 @@
 """The portal as a council runs it on several servers: real gunicorn processes sharing one
 database, one S3 bucket (moto_server) and one Redis, with a person's requests landing on
-any of them."""
+any of them, and a job worker (`flask --app portal worker`) sending what they queued."""
 
 import http.client
 import re
 import secrets
+import time
+from datetime import date, timedelta
 
 import pytest
 import requests
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
+from portal.assignments.models import AssignmentRole
+from portal.assignments.operations import assign
+from portal.core import jobs
 from portal.core.db import db
 from portal.core.forms import new_form_key
 from portal.evidence.models import Attachment
+from portal.reminders.jobs import daily_reminders
+from portal.reminders.models import ReminderSent
 from tests import factories, s3, servers
 from tests.evidence.uploads import PDF, make_entry
+from tests.peers import smtp_server, start_worker, stop_worker, wait_for
+from tests.portfolios.conftest import make_portfolio
 
 MB = 1024 * 1024
 CSRF_IN_FORM = re.compile(
@@ -209,3 +218,76 @@ def test_failed_sign_ins_are_counted_across_servers(two_servers, candidate_entry
         assert Visitor().sign_in(port, author.email, "wrong guess").status_code == 400
     assert Visitor().sign_in(b, author.email).status_code == 429
     assert Visitor().sign_in(a, author.email).status_code == 429
+
+
+# -- two servers and one worker ---------------------------------------------------------------
+
+def _procrastinate_job_states() -> list[str]:
+    with db.engine.connect() as connection:
+        return list(connection.execute(text(
+            "SELECT status FROM procrastinate_jobs ORDER BY id")).scalars())
+
+
+@pytest.fixture
+def assessed_candidate(org):
+    """A candidate on the ASYE with an assessor, a first review point and one entry."""
+    lead = factories.user(org, roles=["programme_lead"])
+    assessor = factories.user(org, roles=["assessor"], email="helen.shaw@example.org")
+    candidate = factories.user(org, roles=["candidate"], email="amara.okafor@example.org")
+    portfolio = make_portfolio(org, candidate=candidate, start=date(2026, 1, 5))
+    assign(lead, candidate, assessor, AssignmentRole.ASSESSOR, date(2026, 1, 5))
+    entry = make_entry(candidate)
+    db.session.commit()
+    first_point = min(portfolio.review_points, key=lambda point: point.due_on)
+    return candidate, assessor, entry, first_point
+
+
+@pytest.mark.postgres_only
+def test_two_servers_and_one_worker_share_files_jobs_and_reminders(
+        app, two_servers, assessed_candidate, tmp_path):
+    """As a council runs it: requests land on either server, one worker sends what they
+    queued, and the day's reminders go once even when the day is asked for twice."""
+    (a, b), _settings, _folders = two_servers
+    candidate, assessor, entry, first_point = assessed_candidate
+    files_page = f"/evidence/{entry.id}/attachments"
+    with smtp_server() as (smtp_port, inbox):
+        worker = start_worker(tmp_path, smtp_port)
+        try:
+            author = Visitor()
+            assert author.sign_in(a, candidate.email).status_code == 303
+            uploaded = author.request(a, "POST", files_page, files={
+                "files": ("Reflective log.pdf", PDF)}, data={
+                "csrf_token": author.csrf_token(a, files_page), "form_key": new_form_key()})
+            assert uploaded.status_code == 303, uploaded.text[:500]
+            attachment = db.session.scalars(select(Attachment)).one()
+            # The assessor reads the file through the other server.
+            reader = Visitor()
+            assert reader.sign_in(b, assessor.email).status_code == 303
+            downloaded = reader.request(b, "GET", f"{files_page}/{attachment.id}")
+            assert downloaded.status_code == 200 and downloaded.content == PDF
+
+            # A job queued by a request to server a is sent by the worker.
+            forgetful = Visitor()
+            asked = forgetful.request(a, "POST", "/password-reset", data={
+                "email": assessor.email,
+                "csrf_token": forgetful.csrf_token(a, "/password-reset")})
+            assert asked.status_code == 200
+            # The day's reminders asked for twice (as two schedulers might): sent once.
+            day = (first_point.due_on - timedelta(days=14)).isoformat()
+            app.config["JOBS_INLINE"] = False
+            jobs.defer_many(daily_reminders, [{"day": day}, {"day": day}])
+            db.session.commit()
+            finished = wait_for(lambda: len(inbox.messages) >= 3 and set(
+                _procrastinate_job_states()) == {"succeeded"}, seconds=60)
+            time.sleep(1)  # room for a wrong fourth email to arrive
+        finally:
+            app.config["JOBS_INLINE"] = True
+            output = stop_worker(worker)
+            with db.engine.begin() as connection:
+                connection.execute(text("DELETE FROM procrastinate_jobs"))
+        assert finished, output[-3000:]
+    subjects_by_address = sorted((message["To"], message["Subject"])
+                                 for message in inbox.messages)
+    assert [address for address, _subject in subjects_by_address] == sorted(
+        [assessor.email, assessor.email, candidate.email])
+    assert db.session.scalar(select(func.count()).select_from(ReminderSent)) == 2
