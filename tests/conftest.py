@@ -5,13 +5,13 @@ The schema is made once per run by the Alembic migrations (never create_all); ea
 starts from empty tables, which also lets browser tests share data with a live server.
 """
 
+import contextvars
 import os
 import re
 from contextlib import contextmanager
 
 import pytest
 from bs4 import BeautifulSoup
-from flask.globals import _cv_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from itsdangerous import URLSafeTimedSerializer
@@ -52,16 +52,17 @@ class PortalClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
-        outer_context = _cv_app.set(None)
-        try:
-            response = super().open(*args, **kwargs)
+        def serve():
+            response = super(PortalClient, self).open(*args, **kwargs)
             # Read the body, then close the response as a server would: that runs the
             # work the app leaves until the response has gone (emails).
             response.get_data()
             response.close()
             return response
-        finally:
-            _cv_app.reset(outer_context)
+
+        # In an empty context, as a server thread starts: no application context is active,
+        # so Flask pushes the request's own instead of reusing the test's.
+        return contextvars.Context().run(serve)
 
     def csrf_token(self) -> str:
         app = self.application
