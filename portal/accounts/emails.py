@@ -3,16 +3,19 @@
 from flask import current_app
 
 from portal.accounts import invitations, operations
+from portal.accounts.models import User
 from portal.core import jobs
+from portal.core.db import db
 from portal.notifications.emails import email_kind, portal_link, queue_email
 
 
 @jobs.job("accounts.request_password_reset")
-def request_password_reset(email: str) -> None:
-    """Someone asked for a reset link for `email`. The request only deferred this job,
-    whatever the address, so its timing says nothing about whether an account exists;
-    the job finds out, and emails only an active account."""
-    user = operations.find_by_email(email)
+def request_password_reset(account_id: int | None) -> None:
+    """Someone asked for a reset link. The request looked the address up and deferred this
+    job either way (`account_id` None when no account has it), so its timing says nothing
+    about whether an account exists, and the job's arguments (which the worker logs) hold
+    no address. Only an active account is emailed."""
+    user = db.session.get(User, account_id) if account_id is not None else None
     if user is not None and user.active:
         queue_email(user, "password_reset")
 

@@ -100,9 +100,10 @@ def change_password():
 def request_reset():
     form = RequestResetForm()
     if form.validate_on_submit():
-        # The same work whether or not the address has an account: one job, which looks.
+        # The same work whether or not the address has an account: a lookup and one job.
+        account = operations.find_by_email(form.email.data)
         jobs.defer(emails.request_password_reset,
-                   email=operations.normalise_email(form.email.data))
+                   account_id=account.id if account is not None else None)
         db.session.commit()
         # The same answer whether or not the address has an account.
         return render("accounts/reset_sent.html")
