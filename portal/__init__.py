@@ -98,6 +98,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.admin_views import bp as users_bp
+    from portal.accounts.audit_views import bp as audit_bp
     from portal.accounts.invitation_views import bp as invitations_bp
     from portal.accounts.outbox_views import bp as outbox_bp
     from portal.accounts.views import bp as accounts_bp
@@ -137,7 +138,7 @@ def _register_blueprints(app: Flask) -> None:
                       feedback_bp, outside_bp, observations_bp, reports_bp, panels_bp,
                       agendas_bp, attendance_bp, timeline_bp, decisions_bp, corrections_bp,
                       support_plans_bp, invitations_bp, outbox_bp, reminders_bp, letters_bp,
-                      agreeing_bp, panel_files_bp):
+                      agreeing_bp, panel_files_bp, audit_bp):
         app.register_blueprint(blueprint)
 
 

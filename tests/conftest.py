@@ -198,7 +198,11 @@ def sign_in(client, user, password: str = factories.PASSWORD):
 
 @pytest.fixture
 def org():
-    return factories.organisation()
+    """A council, committed: requests write in their own transactions (a failed sign-in
+    writes its audit row), which SQLite would make wait for an open one of the test's."""
+    organisation = factories.organisation()
+    db.session.commit()
+    return organisation
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Regexp, ValidationError
 
 from portal.accounts.passwords import password_problem
 from portal.accounts.roles import Role
-from portal.core.forms import OnceForm, OnceSubmitInput
+from portal.core.forms import GovDateField, OnceForm, OnceSubmitInput
 
 
 class SignInForm(FlaskForm):
@@ -142,3 +142,45 @@ class NewUserForm(OnceForm, UserForm):
     """Sent twice (a double click), one account is made and invited once."""
 
     submit = SubmitField("Save", widget=OnceSubmitInput())
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit trail's filters: sent with GET, so bookmarkable and without a CSRF token
+    (it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    who = StringField("Who", widget=GovTextInput(), validators=[Length(max=100)],
+                      description="Part of their name or email address")
+    action = SelectField("What they did", widget=GovSelect(), choices=[("", "Anything")],
+                         validate_choice=False)
+    record_type = SelectField("Kind of record", widget=GovSelect(),
+                              choices=[("", "Any kind")], validate_choice=False)
+    record_id = StringField("Record number", widget=GovTextInput(),
+                            validators=[Regexp(r"^\s*\d{0,9}\s*$",
+                                               message="Record number must be a number, "
+                                                       "like 1024")])
+    from_date = GovDateField("From", invalid_message="From must be a real date, "
+                             "like 27 3 2026", description="For example, 27 3 2026")
+    to_date = GovDateField("To", invalid_message="To must be a real date, like 31 3 2026",
+                           description="For example, 31 3 2026")
+    submit = SubmitField("Show", widget=GovSubmitInput())
+
+    def set_choices(self, actions: list[str], record_types: list[str], label) -> None:
+        # Only what the trail holds can be chosen; anything else typed into the URL is
+        # refused by validate_action / validate_record_type below.
+        self.action.choices = [("", "Anything")] + [(a, label(a)) for a in actions]
+        self.record_type.choices = [("", "Any kind")] + [(k, label(k)) for k in record_types]
+
+    def validate_action(self, field):
+        if field.data and field.data not in {value for value, _text in field.choices}:
+            raise ValidationError("Choose what they did from the list")
+
+    def validate_record_type(self, field):
+        if field.data and field.data not in {value for value, _text in field.choices}:
+            raise ValidationError("Choose a kind of record from the list")
+
+    def validate_to_date(self, field):
+        if field.data and self.from_date.data and field.data < self.from_date.data:
+            raise ValidationError("To must be the same as or after From")

@@ -5,6 +5,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -44,6 +45,22 @@ def authenticate(email: str, password: str) -> User | None:
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user
+
+
+# The record a failed sign-in names when no account has the address typed.
+NO_ACCOUNT = SimpleNamespace(__tablename__="user_account", id=None, organisation_id=None)
+
+
+def record_failed_sign_in(email: str) -> None:
+    """A failed sign-in goes in the trail of the account it named. An address with no
+    account gets a row too, in no council's trail and without the address (which may be
+    anyone's): the same work either way, so its timing does not say which addresses have
+    accounts."""
+    user = find_by_email(email)
+    if user is not None:
+        audit.record(None, "sign_in_failed", user)
+    else:
+        audit.record(None, "sign_in_failed", NO_ACCOUNT)
 
 
 def record_sign_in(user: User) -> None:
@@ -189,6 +206,9 @@ def update_user(actor: User, user: User, details: UserDetails) -> User:
     if user.team_id != details.team_id:
         user.team_id, changed = details.team_id, [*changed, "team"]
     if user.roles != details.roles:
+        audit.record(actor, "roles_changed", user,
+                     before=sorted(r.value for r in user.roles),
+                     after=sorted(r.value for r in details.roles))
         _replace_roles(user, details.roles)
         changed.append("roles")
         end_all_sessions(user)  # a removed role must not linger in an open session

@@ -54,6 +54,8 @@ def sign_in():
             db.session.commit()
             start_session(user)
             return redirect_to(next_path or url_for("home.index"))
+        operations.record_failed_sign_in(form.email.data)
+        db.session.commit()
         form.email.errors.append(SIGN_IN_FAILED)
         return render("accounts/sign_in.html", form=form, status=400)
     status = 400 if form.errors else 200

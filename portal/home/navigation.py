@@ -20,7 +20,7 @@ MENU_SECTION_OF = {"records": "portfolios", "sufficiency": "portfolios",
                    "outside": "evidence", "feedback": "evidence",
                    "observations": "assess", "reports": "portfolios",
                    "support_plans": "portfolios",
-                   "outbox": "users", "invitations": "users",
+                   "outbox": "users", "invitations": "users", "audit": "users",
                    "reminders": "accounts"}
 
 
