@@ -17,6 +17,7 @@ from portal.assessment.queue.work_queue import ASSESSMENT_DAYS, REVIEW_WINDOW_DA
 from portal.core.dates import UK
 from portal.home import queries as home_queries
 from portal.home.lead import queries
+from portal.home.lead.queries import BUILDING
 from portal.home.lead.status_rules import (
     RULES,
     Assessment,
@@ -109,7 +110,7 @@ def _progress(row: Row, today: date, programmes: dict[int, Programme],
         return Progress()
     programme = programmes.get(row.programme_id)
     components = None
-    if programme is not None and row.portfolio_id in facts["building"]:
+    if programme is not None and row.state in BUILDING:
         components = component_counts(programme, facts["counted"][row.portfolio_id])
     deferred = row.decision_outcome == Outcome.DEFERRED.value
     return Progress(
@@ -124,19 +125,17 @@ def _progress(row: Row, today: date, programmes: dict[int, Programme],
 
 def _facts(cohort_ids: list[int], points_due: list[Row]) -> dict:
     """The rows the rules read, by portfolio: overdue review points, domains not on
-    track, and the counts of the portfolios still being built."""
+    track, and the counts of the portfolios still being built (none for one that has
+    nothing yet)."""
     overdue, domains, counted = defaultdict(list), defaultdict(list), defaultdict(dict)
     for point in points_due:
         if point.overdue:
             overdue[point.portfolio_id].append((point.title, point.due_on))
     for domain in queries.domains_not_on_track(cohort_ids):
         domains[domain.portfolio_id].append(f"{domain.code} {domain.title}")
-    building = set()
     for count in queries.component_counts(cohort_ids):
-        building.add(count.portfolio_id)
         counted[count.portfolio_id][(count.source, count.kind)] = count.number
-    return {"overdue": overdue, "domains": domains, "counted": counted,
-            "building": building}
+    return {"overdue": overdue, "domains": domains, "counted": counted}
 
 
 @dataclass(frozen=True)

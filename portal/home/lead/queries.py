@@ -29,6 +29,8 @@ from portal.portfolios.reviews.models import DomainProgress, ReviewReport, Suppo
 
 # Review points, feedback and reports of a portfolio at panel or decided are settled.
 SETTLED = (PortfolioState.AT_PANEL.value, PortfolioState.DECIDED.value)
+# The candidate is still building the portfolio: required components are counted.
+BUILDING = (PortfolioState.DRAFT.value, PortfolioState.RETURNED.value)
 # A submission in one of these states waits for its assessor's report until one is
 # signed off on it.
 AWAITING_REPORT = (PortfolioState.SUBMITTED_FOR_REVIEW.value,
@@ -119,8 +121,7 @@ def component_counts(cohort_ids: Collection[int]) -> Sequence[Row]:
         select(Portfolio.id)
         .join(CohortMembership, CohortMembership.id == Portfolio.membership_id)
         .where(_in_cohorts(cohort_ids),
-               Portfolio.state.in_([PortfolioState.DRAFT.value,
-                                    PortfolioState.RETURNED.value])))
+               Portfolio.state.in_(BUILDING)))
     branches = [
         select(PortfolioEntry.portfolio_id, cast(literal("evidence"), String).label("source"),
                cast(EvidenceEntry.evidence_type, String).label("kind"))

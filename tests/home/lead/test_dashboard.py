@@ -136,6 +136,32 @@ def test_assessor_workload(client, org):
             later[the_year.assessor.id].waiting_days) == (1, 21)
 
 
+def _reason(the_year, client, about: str) -> str | None:
+    row = _status_row(_lead_home(client, the_year.lead), the_year.candidate)
+    return next((_text(li) for li in row.select("li") if about in _text(li)), None)
+
+
+def test_fewer_components_than_expected_by_now_counting_part_time_pro_rata(client, org):
+    the_year = cy.year(org)
+    portfolio = the_year.portfolio
+    portfolio.start_date = cy.TODAY - timedelta(days=100)  # about 0.27 of the year
+    db.session.commit()
+    # Nothing recorded at all still counts as nothing.
+    assert _reason(the_year, client, "reflection log") == (
+        "Critical reflection log entry for each stage: 0 of 1 expected by now "
+        "(4 needed in all)")
+    factories.supervision(portfolio, held_on=cy.TODAY - timedelta(days=60))
+    db.session.commit()
+    assert _reason(the_year, client, "Supervision") == (
+        "Supervision records: 1 of 2 expected by now (10 needed in all)")
+    # Working half time, the same 100 days are less than a seventh of their year.
+    operations.record_schedule_change(
+        the_year.lead, portfolio, "part_time",
+        part_time_extension_days(12, portfolio.start_date, 50), "Half time")
+    db.session.commit()
+    assert _reason(the_year, client, "Supervision") is None
+
+
 def test_part_time_working_slows_what_is_expected():
     start = cy.TODAY - timedelta(days=183)
     assert round(time_passed(start, 12, 0, cy.TODAY), 1) == 0.5
