@@ -104,20 +104,19 @@ def component_counts(programme: Programme, counted: dict[tuple[str, str], int],
     return tuple(counts)
 
 
-def _progress(row: Row, today: date, programmes: dict[int, Programme],
-              facts: dict) -> Progress:
+def _progress(row: Row, today: date, facts: dict) -> Progress:
+    """The facts about one row of `queries.candidates` (a candidate without a portfolio
+    yet has none)."""
     if row.portfolio_id is None:
         return Progress()
-    programme = programmes.get(row.programme_id)
-    components = None
-    if programme is not None and row.state in BUILDING:
-        components = component_counts(programme, facts["counted"][row.portfolio_id])
+    building = row.state in BUILDING
     deferred = row.decision_outcome == Outcome.DEFERRED.value
     return Progress(
         overdue_review_points=tuple(facts["overdue"][row.portfolio_id]),
-        time_passed=time_passed(row.start_date, programme.duration_months if programme
-                                else 12, row.extension_days or 0, today),
-        components=components,
+        time_passed=time_passed(row.start_date, row.programme.duration_months,
+                                row.extension_days, today),
+        components=component_counts(row.programme, facts["counted"][row.portfolio_id])
+        if building else None,
         domains_not_on_track=tuple(facts["domains"][row.portfolio_id]),
         support_plan_opened_on=row.plan_opened_on,
         deferred_evidence_due_on=row.evidence_due_on if deferred else None)
@@ -170,12 +169,11 @@ def lead_dashboard(organisation_id: int, today: date) -> Dashboard:
     cohorts (once the programmes' configurations are cached)."""
     cohort_rows = home_queries.cohort_overview(organisation_id)
     cohort_ids = [cohort.id for cohort, _members in cohort_rows]
-    programmes = {cohort.programme.id: cohort.programme for cohort, _members in cohort_rows}
     points = _review_points(cohort_ids, today)
     facts = _facts(cohort_ids, points)
     statuses = [
         CandidateStatus(row.cohort_id, row.candidate_id, row.name, row.portfolio_id,
-                        assess(_progress(row, today, programmes, facts)))
+                        assess(_progress(row, today, facts)))
         for row in queries.candidates(cohort_ids)
     ]
     by_cohort: dict[int, Counter] = defaultdict(Counter)

@@ -26,6 +26,7 @@ from portal.portfolios.models import (
 )
 from portal.portfolios.records.sources import record_sources
 from portal.portfolios.reviews.models import DomainProgress, ReviewReport, SupportPlan
+from portal.programmes.models import Programme
 
 # Review points, feedback and reports of a portfolio at panel or decided are settled.
 SETTLED = (PortfolioState.AT_PANEL.value, PortfolioState.DECIDED.value)
@@ -45,11 +46,13 @@ def _in_cohorts(cohort_ids: Collection[int]):
 
 
 def candidates(cohort_ids: Collection[int]) -> Sequence[Row]:
-    """(cohort_id, candidate_id, name, portfolio_id, state, start_date, programme_id,
+    """(cohort_id, candidate_id, name, portfolio_id, state, start_date, programme,
     extension_days, plan_opened_on, decision_outcome, evidence_due_on) for each member of
-    the cohorts, by name: the portfolio's state and schedule, the earliest support plan
-    still open and the panel's latest decision."""
+    the cohorts, by name: the portfolio's state, its programme (the Programme, which the
+    cohort may have changed since) and schedule, the earliest support plan still open and
+    the panel's latest decision."""
     portfolio = aliased(Portfolio, name="member_portfolio")
+    programme = aliased(Programme, name="programme")
     plan_opened_on = (
         select(func.min(SupportPlan.opened_on))
         .where(SupportPlan.portfolio_id == portfolio.id, SupportPlan.closed_on.is_(None))
@@ -61,12 +64,13 @@ def candidates(cohort_ids: Collection[int]) -> Sequence[Row]:
     return db.session.execute(
         select(CohortMembership.cohort_id, User.id.label("candidate_id"), User.name,
                portfolio.id.label("portfolio_id"), portfolio.state, portfolio.start_date,
-               portfolio.programme_id, portfolio.extension_total.label("extension_days"),
+               programme, portfolio.extension_total.label("extension_days"),
                plan_opened_on.label("plan_opened_on"),
                PanelDecision.outcome.label("decision_outcome"),
                PanelDecision.evidence_due_on)
         .join(User, User.id == CohortMembership.candidate_id)
         .outerjoin(portfolio, portfolio.membership_id == CohortMembership.id)
+        .outerjoin(programme, programme.id == portfolio.programme_id)
         .outerjoin(PanelDecision, PanelDecision.id == latest_decision)
         .where(_in_cohorts(cohort_ids))
         .order_by(func.lower(User.name), User.id)
