@@ -67,12 +67,24 @@ class Workload:
     overdue_reports: int
 
 
+@dataclass(frozen=True)
+class DuePoint:
+    """A review point not done yet, overdue or coming up, with its candidate's name."""
+
+    portfolio_id: int
+    name: str
+    title: str
+    due_on: date
+    optional: bool
+    overdue: bool
+
+
 @dataclass
 class Dashboard:
     cohorts: list[CohortStatus]
     needing_attention: list[CandidateStatus]  # behind or concerns, concerns first
-    overdue_review_points: list[Row]
-    upcoming_review_points: list[Row]
+    overdue_review_points: list[DuePoint]
+    upcoming_review_points: list[DuePoint]
     reports_waiting: list[Row]
     ready_for_panel: list[Row]
     next_panels: list[Row]
@@ -122,7 +134,7 @@ def _progress(row: Row, today: date, facts: dict) -> Progress:
         deferred_evidence_due_on=row.evidence_due_on if deferred else None)
 
 
-def _facts(cohort_ids: list[int], points_due: list[Row]) -> dict:
+def _facts(cohort_ids: list[int], points_due: list[DuePoint]) -> dict:
     """The rows the rules read, by portfolio: overdue review points, domains not on
     track, and the counts of the portfolios still being built (none for one that has
     nothing yet)."""
@@ -135,16 +147,6 @@ def _facts(cohort_ids: list[int], points_due: list[Row]) -> dict:
     for count in queries.component_counts(cohort_ids):
         counted[count.portfolio_id][(count.source, count.kind)] = count.number
     return {"overdue": overdue, "domains": domains, "counted": counted}
-
-
-@dataclass(frozen=True)
-class DuePoint:
-    portfolio_id: int
-    name: str
-    title: str
-    due_on: date
-    optional: bool
-    overdue: bool
 
 
 def _review_points(cohort_ids: list[int], today: date) -> list[DuePoint]:

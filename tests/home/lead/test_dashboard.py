@@ -227,3 +227,15 @@ def test_the_dashboard_asks_the_same_few_statements_however_many_candidates(clie
         board = lead_dashboard(organisation_id, cy.TODAY)
     assert len(board.needing_attention) == 13
     assert len(statements) <= 9
+
+
+def test_another_councils_candidates_assessors_and_panels_stay_out(client, org):
+    ours = cy.year(org)
+    theirs = cy.year(factories.organisation(), candidate_name="Someone Elsewhere")
+    cy.at_panel(theirs)
+    db.session.commit()
+    main = _text(_lead_home(client, ours.lead).select_one("main"))
+    assert ours.candidate.name in main
+    assert "Someone Elsewhere" not in main and "No panels are scheduled." in main
+    # Both councils have a Helen Shaw assessing: only ours is in the workload.
+    assert main.count(ours.assessor.name) == 1
