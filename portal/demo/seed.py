@@ -7,6 +7,7 @@ from portal.accounts.passwords import hash_password
 from portal.assignments.models import Assignment
 from portal.core.db import db
 from portal.demo import data
+from portal.demo.concern_data import seed_demo_concern
 from portal.demo.portfolio_data import seed_demo_panel, seed_demo_portfolio
 from portal.frameworks.queries import load_shipped_frameworks
 from portal.organisations.models import Cohort, CohortMembership, Organisation, Team
@@ -88,5 +89,7 @@ def seed_demo() -> dict[str, int]:
     created["assignments"] = _assign(people)
     created["demo portfolios"] = int(seed_demo_portfolio(people["candidate"]))
     created["demo panels"] = int(seed_demo_panel(people))
+    created["demo concerns"] = int(seed_demo_concern(people["tom.fletcher"],
+                                                     people["david.mensah"]))
     db.session.flush()
     return created

@@ -11,6 +11,7 @@ from portal.core.dates import today_in_england
 from portal.core.htmx import render
 from portal.home import queries
 from portal.home.candidate_status import candidate_status
+from portal.home.lead.dashboard import lead_dashboard
 from portal.panels.queries import member_panels
 from portal.portfolios.views import review_point_status
 
@@ -37,14 +38,20 @@ SECTIONS = [
     ("candidate", {Role.CANDIDATE}),
     ("assessor", {Role.ASSESSOR, Role.LINE_MANAGER}),
     ("panel", {Role.PANEL_MEMBER, Role.PANEL_CHAIR}),
-    ("cohorts", {Role.PROGRAMME_LEAD, Role.ADMINISTRATOR}),
+    ("lead", {Role.PROGRAMME_LEAD}),
+    # An administrator who is not a lead sees the open cohorts without their statuses
+    # (they do not read portfolios); the lead's dashboard holds the same list.
+    ("cohorts", {Role.ADMINISTRATOR}),
     ("administrator", {Role.ADMINISTRATOR}),
     ("moderator", {Role.EXTERNAL_MODERATOR}),
 ]
 
 
 def home_sections(roles: set[Role]) -> list[str]:
-    return [name for name, wanted in SECTIONS if roles & wanted]
+    sections = [name for name, wanted in SECTIONS if roles & wanted]
+    if "lead" in sections:  # the dashboard lists the open cohorts already
+        sections = [name for name in sections if name != "cohorts"]
+    return sections
 
 
 @bp.route("/home")
@@ -63,7 +70,10 @@ def index():
     if roles & {Role.PANEL_MEMBER, Role.PANEL_CHAIR}:
         context["upcoming_panels"], context["recent_panels"] = member_panels(
             current_user.id, current_user.organisation_id, today_in_england())
-    if roles & {Role.PROGRAMME_LEAD, Role.ADMINISTRATOR}:
+    if Role.PROGRAMME_LEAD in roles:
+        context["lead_dashboard"] = lead_dashboard(current_user.organisation_id,
+                                                   today_in_england())
+    elif Role.ADMINISTRATOR in roles:
         context["cohort_rows"] = queries.cohort_overview(current_user.organisation_id)
     if Role.ADMINISTRATOR in roles:
         context["counts"] = {

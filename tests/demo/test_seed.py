@@ -91,3 +91,20 @@ def test_the_demo_has_a_portfolio_waiting_on_a_panel(app):
     assert item.state == "waiting"
     assert db.session.get(Portfolio, item.portfolio_id).state == "at_panel"
     assert item.panel.chair.email == email_for("chair")
+
+
+def test_the_lead_home_shows_a_demo_candidate_behind_and_one_with_concerns(app):
+    from portal.core.dates import today_in_england
+    from portal.home.lead.dashboard import lead_dashboard
+    from portal.home.lead.status_rules import Status
+
+    seed_demo()
+    db.session.commit()
+    council = db.session.scalar(select(Organisation))
+    board = lead_dashboard(council.id, today_in_england())
+    statuses = {c.name: c.assessment for c in board.needing_attention}
+    assert statuses["Jordan Price"].status == Status.BEHIND
+    assert statuses["Tom Fletcher"].status == Status.CONCERNS
+    assert ("Latest review: 6 Critical Reflection and Analysis not on track"
+            in statuses["Tom Fletcher"].reasons)
+    assert seed_demo()["demo concerns"] == 0  # once only
