@@ -13,6 +13,7 @@ from wtforms import BooleanField, RadioField, StringField, SubmitField, TextArea
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.assessment.outside_feedback import operations as outside
+from portal.core.forms import OnceForm, OnceSubmitInput
 
 
 def answer_text(text: str | None) -> str:
@@ -20,7 +21,9 @@ def answer_text(text: str | None) -> str:
     return (text or "").strip()
 
 
-class CreateLinkForm(FlaskForm):
+class CreateLinkForm(OnceForm):
+    """Sent twice (a double click, a resend after a slow answer), it makes one link."""
+
     kind = RadioField(
         "Who is the feedback from?",
         widget=GovRadioInput(),
@@ -36,7 +39,7 @@ class CreateLinkForm(FlaskForm):
                     Length(max=outside.LABEL_MAX,
                            message=f"Note must be {outside.LABEL_MAX} characters or fewer")],
     )
-    submit = SubmitField("Create link", widget=GovSubmitInput())
+    submit = SubmitField("Create link", widget=OnceSubmitInput())
 
 
 RATINGS = [("Very good", "Very good"), ("Good", "Good"), ("All right", "All right"),

@@ -52,6 +52,10 @@ def _create(form: CreateLinkForm, candidate: User):
         db.session.rollback()
         getattr(form, error.field or "label").errors.append(str(error))
         return None
+    # A repeat of this form goes to the list, where the link now is (its secret is shown
+    # only on this answer).
+    form.created(url_for("outside.index") if candidate.id == current_user.id
+                 else url_for("outside.for_candidate", candidate_id=candidate.id))
     db.session.commit()
     # Rendered, not redirected: the secret is not stored anywhere it could be shown again.
     return render("assessment/outside/created.html", link=link, url=_link_for(secret),

@@ -14,6 +14,7 @@ from portal.assignments.models import AssignmentRole
 from portal.assignments.operations import assign
 from portal.core.audit import AuditEvent
 from portal.core.db import db, utcnow
+from portal.core.forms import new_form_key
 from portal.evidence.models import EvidenceEntry
 from portal.notifications.models import Notification
 from portal.portfolios.models import PortfolioEntry
@@ -78,6 +79,18 @@ def test_a_candidate_makes_a_link_shown_once_and_only_its_hash_is_kept(client, c
     listing = client.get("/feedback-requests").get_data(as_text=True)
     assert secret not in listing
     assert "Parent after review meeting" in listing and "Waiting" in listing
+
+
+def test_the_form_sent_twice_makes_one_link(client, candidate):
+    sign_in(client, candidate)
+    data = {"kind": "lived_experience", "label": "Parent after review meeting",
+            "form_key": new_form_key()}
+    assert client.post("/feedback-requests", data=data).status_code == 200
+    repeat = client.post("/feedback-requests", data=data)
+    assert repeat.status_code == 303
+    assert repeat.headers["Location"].endswith("/feedback-requests")
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(FeedbackRequest)) == 1
 
 
 def test_the_link_uses_the_configured_base_url(app, client, candidate):
