@@ -31,8 +31,16 @@ class SignInForm(FlaskForm):
 
 
 class _NewPasswordMixin:
+    """A new password, judged knowing whose it is (see `password_problem`)."""
+
+    account = None
+
+    def for_account(self, user) -> None:
+        self.account = user
+
     def validate_new_password(self, field):
-        problem = password_problem(field.data or "", getattr(self, "_email", ""))
+        problem = password_problem(field.data or "", getattr(self.account, "email", ""),
+                                   getattr(self.account, "name", ""))
         if problem:
             raise ValidationError(problem)
 

@@ -32,7 +32,7 @@ def accept():
     if invitation is None:
         return render("accounts/invitation_invalid.html", status=404)
     form = ResetPasswordForm()
-    form._email = invitation.user.email
+    form.for_account(invitation.user)
     if form.validate_on_submit():
         user = accept_invitation(secret, form.new_password.data)
         db.session.commit()

@@ -1,6 +1,6 @@
 """Signing in and out, changing and resetting passwords."""
 
-from flask import Blueprint, current_app, flash, request, url_for
+from flask import Blueprint, current_app, flash, g, request, url_for
 from flask_login import current_user, logout_user
 
 from portal.accounts import emails, operations
@@ -74,15 +74,21 @@ def sign_out():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @signed_in
+# Guesses of the current password (someone at an unlocked screen) are throttled as sign-in
+# guesses are: per account, counting only wrong current passwords.
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
+               key_func=lambda: f"password-change:{current_user.id}",
+               deduct_when=lambda _response: g.get("wrong_current_password", False))
 def change_password():
     form = ChangePasswordForm()
-    form._email = current_user.email
+    form.for_account(current_user)
     if form.validate_on_submit():
         try:
             operations.change_password(
                 current_user, form.current_password.data, form.new_password.data
             )
         except operations.AccountError as error:
+            g.wrong_current_password = error.field == "current_password"
             getattr(form, error.field).errors.append(str(error))
         else:
             user = current_user._get_current_object()
@@ -119,7 +125,7 @@ def reset_password(token: str):
     if reset is None:
         return render("accounts/reset_invalid.html", status=404)
     form = ResetPasswordForm()
-    form._email = reset.user.email
+    form.for_account(reset.user)
     if form.validate_on_submit():
         operations.reset_password(token, form.new_password.data)
         db.session.commit()

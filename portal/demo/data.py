@@ -2,10 +2,10 @@
 
 from datetime import date
 
+from portal.accounts.passwords import DEMO_PASSWORD  # noqa: F401 (the demo's, published)
 from portal.accounts.roles import Role
 from portal.organisations.models import EntryRoute
 
-DEMO_PASSWORD = "portal-demo-2026"  # noqa: S105 (published in the README on purpose)
 COUNCIL = ("Northshire County Council", "Northshire")
 DOMAIN = "northshire.example.org"
 

@@ -3,6 +3,8 @@
 import re
 from datetime import timedelta
 
+import pytest
+
 from portal.accounts.models import PasswordResetToken, User
 from portal.accounts.passwords import password_problem, verify_password
 from portal.core.db import db, utcnow
@@ -63,6 +65,65 @@ def test_password_rules():
     assert password_problem("jo.bloggs-secret", "jo.bloggs@example.org")
     assert password_problem("password1234")
     assert password_problem("a perfectly fine phrase") is None
+
+
+@pytest.mark.parametrize("guessable", [
+    "aaaaaaaaaaaa", "123456789012", "qwertyuiopas", "passwordpassword", "iloveyou1234",
+    "abcdefghijkl", "portal-demo-2026", "bench-portal-2026"])
+def test_common_patterned_and_published_passwords_are_refused(guessable):
+    assert password_problem(guessable) is not None
+
+
+def test_the_persons_own_name_counts_against_a_password():
+    # zxcvbn is told the name and address: the same letters score lower as the person's
+    # own name than as strangers' words, and the name repeated is refused outright.
+    assert password_problem("okaforokafor", "a.o@example.org", "Amara Okafor") is not None
+    assert password_problem("kettle orbit meadow", "a.o@example.org", "Amara Okafor") is None
+
+
+def test_a_very_long_password_is_judged_quickly():
+    # zxcvbn's work grows fast with length: only the start of a long password is judged.
+    assert password_problem("kettle orbit meadow " * 12) is None
+
+
+def test_the_new_password_form_explains_a_guessable_password(client, org):
+    sign_in(client, factories.user(org))
+    response = client.post("/account/password", data={
+        "current_password": factories.PASSWORD, "new_password": "aaaaaaaaaaaa",
+        "confirm_password": "aaaaaaaaaaaa"})
+    assert response.status_code == 400
+    assert error_summary(page(response)) == [
+        "Password is too easy to guess. Try three or more random words, "
+        "like ‘kettle orbit meadow’"]
+
+
+def test_guesses_of_the_current_password_are_throttled(app, client, org):
+    user = factories.user(org)
+    sign_in(client, user)
+    guess = {"new_password": "kettle orbit meadow", "confirm_password": "kettle orbit meadow"}
+    limit = int(app.config["LOGIN_LIMIT_PER_ACCOUNT"].split()[0])
+    for n in range(limit):
+        response = client.post("/account/password",
+                               data={**guess, "current_password": f"wrong guess {n}"})
+        assert response.status_code == 400
+    right = client.post("/account/password",
+                        data={**guess, "current_password": factories.PASSWORD})
+    assert right.status_code == 429
+    db.session.expire_all()
+    assert verify_password(db.session.get(User, user.id).password_hash, factories.PASSWORD)
+
+
+def test_other_mistakes_on_the_form_do_not_use_up_guesses(app, client, org):
+    sign_in(client, factories.user(org))
+    limit = int(app.config["LOGIN_LIMIT_PER_ACCOUNT"].split()[0])
+    for _ in range(limit + 1):
+        response = client.post("/account/password", data={
+            "current_password": factories.PASSWORD, "new_password": "short",
+            "confirm_password": "short"})
+        assert response.status_code == 400
+    assert client.post("/account/password", data={
+        "current_password": factories.PASSWORD, "new_password": "kettle orbit meadow",
+        "confirm_password": "kettle orbit meadow"}).status_code == 303
 
 
 def _reset_link() -> str:
