@@ -2,7 +2,7 @@
 that record a social worker leaving or moving team."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect
 from wtforms import RadioField, SelectField, SubmitField
 from wtforms.validators import InputRequired
 
@@ -24,7 +24,6 @@ class ReportFilterForm(FlaskForm):
     entry_route = SelectField("Entry route", widget=GovSelect(), validate_choice=True)
     team = SelectField("Team", widget=GovSelect(), validate_choice=True)
     period = SelectField("Period", widget=GovSelect(), validate_choice=True)
-    submit = SubmitField("Apply filters", widget=GovSubmitInput())
 
     def set_choices(self, programmes, cohorts, teams, today) -> None:
         """Choices from the council's own programmes, cohorts and teams (id, name rows)."""
