@@ -14,7 +14,7 @@ from portal.core.dates import start_of_day_in_england
 from portal.core.db import db
 from portal.organisations.models import Cohort, CohortMembership, Team
 from portal.panels.models import PanelDecision
-from portal.portfolios.models import Portfolio
+from portal.portfolios.models import Portfolio, ProtectedTimeRecord, SupervisionRecord
 from portal.programmes.models import Programme
 from portal.reports.filters import Filters
 from portal.reports.models import LeavingRecord, TeamChange
@@ -155,3 +155,38 @@ def team_changes_of(candidate_id: int) -> list:
 def council_teams(organisation_id: int) -> list:
     return db.session.execute(select(Team.id, Team.name).where(
         Team.organisation_id == organisation_id).order_by(Team.name)).all()
+
+
+def support_rows(organisation_id: int, filters: Filters, today: date) -> list:
+    """One row per ASYE portfolio: the candidate, cohort and start, the supervision
+    sessions and protected minutes recorded up to today, whether any workload reduction
+    was confirmed, and when they left (if they did). With a period, the portfolios that
+    started in it."""
+    supervisions = (select(func.count(SupervisionRecord.id))
+                    .where(SupervisionRecord.portfolio_id == Portfolio.id,
+                           SupervisionRecord.held_on <= today)
+                    .correlate(Portfolio).scalar_subquery())
+    minutes = (select(func.coalesce(func.sum(ProtectedTimeRecord.minutes), 0))
+               .where(ProtectedTimeRecord.portfolio_id == Portfolio.id,
+                      ProtectedTimeRecord.taken_on <= today)
+               .correlate(Portfolio).scalar_subquery())
+    confirmed = exists().where(ProtectedTimeRecord.portfolio_id == Portfolio.id,
+                               ProtectedTimeRecord.workload_reduction_confirmed)
+    statement = (
+        select(User.name.label("candidate_name"), Cohort.id.label("cohort_id"),
+               Cohort.name.label("cohort_name"), Portfolio.start_date,
+               supervisions.label("supervisions"), minutes.label("protected_minutes"),
+               confirmed.label("workload_confirmed"), LeavingRecord.left_on)
+        .select_from(Portfolio)
+        .join(CohortMembership, CohortMembership.id == Portfolio.membership_id)
+        .join(Cohort, Cohort.id == CohortMembership.cohort_id)
+        .join(Programme, Programme.id == Cohort.programme_id)
+        .join(User, User.id == Portfolio.candidate_id)
+        .outerjoin(LeavingRecord, LeavingRecord.candidate_id == Portfolio.candidate_id)
+        .where(Programme.kind == "asye"))
+    year = filters.year
+    if year is not None:
+        statement = statement.where(Portfolio.start_date.between(year.first_day, year.last_day))
+    statement = _narrowed(statement, organisation_id, filters)
+    return db.session.execute(statement.order_by(Cohort.start_date, Cohort.name, User.name,
+                                                 Portfolio.id)).all()

@@ -1,4 +1,4 @@
-"""The Reports section: progression and retention, filtered by the address, each drawn as
+"""The Reports section: progression, retention and support, filtered by the address, each drawn as
 a chart with its table and downloadable as CSV or XLSX (a board's copy hides small counts).
 
 Programme leads and administrators only; every statement is limited to their own council.
@@ -16,7 +16,8 @@ from portal.core.htmx import render
 from portal.reports import downloads, queries
 from portal.reports.forms import ReportFilterForm
 from portal.reports.progression import progression_report
-from portal.reports.retention import MILESTONES, retention_report
+from portal.reports.retention import retention_report
+from portal.reports.support import PROTECTED_MINUTES_A_WEEK, support_report
 
 bp = Blueprint("workforce", __name__, url_prefix="/workforce")
 report_readers = requires_role(Role.PROGRAMME_LEAD, Role.ADMINISTRATOR)
@@ -26,6 +27,8 @@ def _build(report: str, filters, today: date):
     organisation_id = current_user.organisation_id
     if report == "progression":
         return progression_report(queries.progression_rows(organisation_id, filters))
+    if report == "support":
+        return support_report(queries.support_rows(organisation_id, filters, today), today)
     return retention_report(queries.retention_rows(organisation_id, filters), today)
 
 
@@ -42,7 +45,7 @@ def index():
     return render("reports/index.html")
 
 
-@bp.route("/<any(progression, retention):report>")
+@bp.route("/<any(progression, retention, support):report>")
 @report_readers
 def show(report: str):
     today = today_in_england()
@@ -56,11 +59,12 @@ def show(report: str):
                                          **({"board": "1"} if board else {}))
              for extension in ("csv", "xlsx") for board in (False, True)}
     return render(f"reports/{report}.html", form=form, result=_build(report, filters, today),
-                  downloads=links, milestones=MILESTONES,
+                  downloads=links,
+                  protected_hours=round(PROTECTED_MINUTES_A_WEEK / 60, 1),
                   suppress_under=current_app.config["REPORT_SUPPRESS_UNDER"])
 
 
-@bp.route("/<any(progression, retention):report>.<any(csv, xlsx):extension>")
+@bp.route("/<any(progression, retention, support):report>.<any(csv, xlsx):extension>")
 @report_readers
 def download(report: str, extension: str):
     today = today_in_england()

@@ -142,7 +142,8 @@ def test_another_councils_cohorts_are_not_counted_or_offered(client, lead, counc
 def test_only_leads_and_administrators_see_reports(client, org, role):
     sign_in(client, factories.user(org, roles=[role]))
     for url in ("/workforce/", "/workforce/retention", "/workforce/progression",
-                "/workforce/retention.csv", "/workforce/progression.xlsx"):
+                "/workforce/support", "/workforce/retention.csv",
+                "/workforce/progression.xlsx", "/workforce/support.csv"):
         assert client.get(url).status_code == 403, url
 
 

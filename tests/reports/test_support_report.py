@@ -1,0 +1,99 @@
+"""The support report: supervision at the ASYE frequency, 10% protected time and a
+confirmed workload reduction, counted to today (or the day someone left); who falls short."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from portal.core.dates import today_in_england
+from portal.core.db import db
+from portal.reports.support import expected_protected_minutes, expected_supervisions
+from tests import factories
+from tests.conftest import count_queries, page
+from tests.portfolios.conftest import make_portfolio
+from tests.reports.conftest import left
+from tests.reports.spreadsheets import csv_rows
+
+START = date(2026, 1, 5)
+
+
+@pytest.mark.parametrize(("days", "due"), [
+    (0, 0), (6, 0), (7, 1), (42, 6),          # weekly for the first 6 weeks
+    (56, 7), (181, 15),                       # then fortnightly to 6 months (5 July)
+    (211, 15), (212, 16), (365, 21), (900, 21),  # then monthly, to the end of the year
+])
+def test_supervision_due_at_the_asye_frequency(days, due):
+    assert expected_supervisions(START, START + timedelta(days=days)) == due
+
+
+def test_protected_time_due_is_a_tenth_of_a_full_time_week():
+    assert expected_protected_minutes(START, START + timedelta(days=13)) == 222
+    assert expected_protected_minutes(START, START + timedelta(days=700)) == 52 * 222
+
+
+def _asye(org, start: date, name: str):
+    candidate = factories.user(org, name=name)
+    return make_portfolio(org, start=start, candidate=candidate)
+
+
+def test_who_falls_short_and_why(client, org, lead):
+    start = today_in_england() - timedelta(days=14)
+    supported = _asye(org, start, "Ada Well-Supported")
+    for day in (1, 8):
+        factories.supervision(supported, held_on=start + timedelta(days=day))
+    record = factories.protected_time(supported, taken_on=start + timedelta(days=2), minutes=500)
+    record.workload_reduction_confirmed = True
+    short = _asye(org, start, "Ben Short")
+    factories.supervision(short, held_on=start + timedelta(days=1))
+    db.session.commit()
+    soup = page(client.get("/workforce/support"))
+    assert soup.select_one("#support-summary").get_text() == (
+        "Of 2 ASYE portfolios, 1 (50%) falls short of the promised support so far.")
+    chart = [t.get_text() for t in soup.select("#support-chart text.portal-chart__value")]
+    table = [row.select_one("td").get_text() for row in
+             soup.select(".portal-chart-table tbody tr")]
+    assert chart == table == ["1 of 2 (50%)", "1 of 2 (50%)", "1 of 2 (50%)"]
+    gaps = [" ".join(row.get_text().split()) for row in
+            soup.select("[aria-labelledby=support-gaps] tbody tr")]
+    assert len(gaps) == 1
+    assert gaps[0].startswith("Ben Short")
+    assert "1 (2) Short" in gaps[0] and "0.0 (7.4) Short" in gaps[0]
+    assert gaps[0].endswith("Not confirmed")
+
+
+def test_someone_who_left_is_held_to_what_was_due_while_there(client, org, lead):
+    start = today_in_england() - timedelta(days=200)
+    portfolio = _asye(org, start, "Cara Gone")
+    factories.supervision(portfolio, held_on=start + timedelta(days=3))
+    record = factories.protected_time(portfolio, taken_on=start + timedelta(days=3),
+                                      minutes=300)
+    record.workload_reduction_confirmed = True
+    left(portfolio.candidate, start + timedelta(days=10))
+    db.session.commit()
+    soup = page(client.get("/workforce/support"))
+    assert soup.select_one("#support-summary").get_text().startswith(
+        "Of 1 ASYE portfolio, 0 (0%)")
+
+
+def test_the_download_and_the_statement_count(client, org, lead):
+    start = today_in_england() - timedelta(days=30)
+
+    def statements() -> int:
+        with count_queries() as seen:
+            assert client.get("/workforce/support").status_code == 200
+        return len(seen)
+
+    _asye(org, start, "First")
+    db.session.commit()
+    few = statements()
+    for n in range(4):
+        portfolio = _asye(org, start, f"Person {n}")
+        factories.supervision(portfolio, held_on=start + timedelta(days=2))
+    db.session.commit()
+    assert statements() == few <= 10
+    rows = csv_rows(client.get("/workforce/support.csv").data)
+    assert rows[0] == ["Cohort", "ASYE portfolios", "Fewer supervisions than due",
+                       "Less protected time than due", "No workload reduction confirmed"]
+    assert rows[-1] == ["All cohorts", "5", "5", "5", "5"]
+    board = csv_rows(client.get("/workforce/support.csv?board=1").data)
+    assert board[1][1] == "fewer than 5"
