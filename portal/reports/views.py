@@ -1,5 +1,6 @@
-"""The Reports section: progression, retention and support, filtered by the address, each drawn as
-a chart with its table and downloadable as CSV or XLSX (a board's copy hides small counts).
+"""The Reports section: progression, retention and support, filtered by the address, each
+drawn as a chart with its table and downloadable as CSV or XLSX (a board's copy hides small
+counts).
 
 Programme leads and administrators only; every statement is limited to their own council.
 """
