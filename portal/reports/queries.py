@@ -15,6 +15,7 @@ from portal.core.db import db
 from portal.organisations.models import Cohort, CohortMembership, Team
 from portal.panels.models import PanelDecision
 from portal.portfolios.models import Portfolio, ProtectedTimeRecord, SupervisionRecord
+from portal.portfolios.reviews.models import ReviewReport
 from portal.programmes.models import Programme
 from portal.reports.filters import Filters
 from portal.reports.models import LeavingRecord, TeamChange
@@ -159,9 +160,9 @@ def council_teams(organisation_id: int) -> list:
 
 def support_rows(organisation_id: int, filters: Filters, today: date) -> list:
     """One row per ASYE portfolio: the candidate, cohort and start, the supervision
-    sessions and protected minutes recorded up to today, whether any workload reduction
-    was confirmed, and when they left (if they did). With a period, the portfolios that
-    started in it."""
+    sessions and protected minutes recorded up to today, the line manager's latest word on
+    the workload reduction (None before any), and when they left (if they did). With a
+    period, the portfolios that started in it."""
     supervisions = (select(func.count(SupervisionRecord.id))
                     .where(SupervisionRecord.portfolio_id == Portfolio.id,
                            SupervisionRecord.held_on <= today)
@@ -170,8 +171,13 @@ def support_rows(organisation_id: int, filters: Filters, today: date) -> list:
                .where(ProtectedTimeRecord.portfolio_id == Portfolio.id,
                       ProtectedTimeRecord.taken_on <= today)
                .correlate(Portfolio).scalar_subquery())
-    confirmed = exists().where(ProtectedTimeRecord.portfolio_id == Portfolio.id,
-                               ProtectedTimeRecord.workload_reduction_confirmed)
+    # The line manager confirms (or not) the workload reduction with each review report:
+    # the latest confirmation stands.
+    confirmed = (select(ReviewReport.workload_reduction_confirmed)
+                 .where(ReviewReport.portfolio_id == Portfolio.id,
+                        ReviewReport.confirmed_at.is_not(None))
+                 .order_by(ReviewReport.confirmed_at.desc(), ReviewReport.id.desc())
+                 .limit(1).correlate(Portfolio).scalar_subquery())
     statement = (
         select(User.name.label("candidate_name"), Cohort.id.label("cohort_id"),
                Cohort.name.label("cohort_name"), Portfolio.start_date,

@@ -1,6 +1,7 @@
 """The support report: whether the support the ASYE promises happened. Supervision at the
 ASYE frequency (weekly for the first 6 weeks, fortnightly to 6 months, monthly after), a
-10% protected development time, and a workload reduction the line manager confirmed.
+10% protected development time, and a workload reduction the line manager confirms in each
+review report (so due from the 3-month review on).
 
 Expectations are for a full-time year counted to today (or to the end of the year); the
 page says so. A portfolio falls short when it has recorded less than expected so far."""
@@ -46,7 +47,8 @@ class SupportGap:
     supervisions_due: int
     protected_minutes: int
     protected_minutes_due: int
-    workload_confirmed: bool
+    workload_confirmed: bool | None  # the line manager's latest word; None: none yet
+    workload_due: bool  # the 3-month review, where it is first confirmed, has passed
 
     @property
     def short_of_supervision(self) -> bool:
@@ -57,9 +59,13 @@ class SupportGap:
         return self.protected_minutes < self.protected_minutes_due
 
     @property
+    def short_of_workload_reduction(self) -> bool:
+        return self.workload_due and self.workload_confirmed is not True
+
+    @property
     def falls_short(self) -> bool:
         return (self.short_of_supervision or self.short_of_protected_time
-                or not self.workload_confirmed)
+                or self.short_of_workload_reduction)
 
 
 @dataclass
@@ -74,7 +80,7 @@ class SupportGroup:
         self.portfolios += 1
         self.short_supervision += gap.short_of_supervision
         self.short_protected_time += gap.short_of_protected_time
-        self.unconfirmed_workload += not gap.workload_confirmed
+        self.unconfirmed_workload += gap.short_of_workload_reduction
 
     def cells(self) -> list:
         return [self.cohort_name, self.portfolios, self.short_supervision,
@@ -123,7 +129,7 @@ def support_report(rows, today: date) -> SupportReport:
         gap = SupportGap(row.candidate_name, row.cohort_name, row.supervisions,
                          expected_supervisions(row.start_date, until), row.protected_minutes,
                          expected_protected_minutes(row.start_date, until),
-                         bool(row.workload_confirmed))
+                         row.workload_confirmed, add_months(row.start_date, 3) <= until)
         groups.setdefault(row.cohort_id, SupportGroup(row.cohort_name)).add(gap)
         total.add(gap)
         if gap.falls_short:

@@ -1,12 +1,13 @@
 """The support report: supervision at the ASYE frequency, 10% protected time and a
 confirmed workload reduction, counted to today (or the day someone left); who falls short."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from portal.core.dates import today_in_england
 from portal.core.db import db
+from portal.portfolios.reviews.models import ReviewReport
 from portal.reports.support import expected_protected_minutes, expected_supervisions
 from tests import factories
 from tests.conftest import count_queries, page
@@ -41,8 +42,7 @@ def test_who_falls_short_and_why(client, org, lead):
     supported = _asye(org, start, "Ada Well-Supported")
     for day in (1, 8):
         factories.supervision(supported, held_on=start + timedelta(days=day))
-    record = factories.protected_time(supported, taken_on=start + timedelta(days=2), minutes=500)
-    record.workload_reduction_confirmed = True
+    factories.protected_time(supported, taken_on=start + timedelta(days=2), minutes=500)
     short = _asye(org, start, "Ben Short")
     factories.supervision(short, held_on=start + timedelta(days=1))
     db.session.commit()
@@ -52,22 +52,21 @@ def test_who_falls_short_and_why(client, org, lead):
     chart = [t.get_text() for t in soup.select("#support-chart text.portal-chart__value")]
     table = [row.select_one("td").get_text() for row in
              soup.select(".portal-chart-table tbody tr")]
-    assert chart == table == ["1 of 2 (50%)", "1 of 2 (50%)", "1 of 2 (50%)"]
+    # Two weeks in, no review has confirmed a workload reduction yet, and none is due.
+    assert chart == table == ["1 of 2 (50%)", "1 of 2 (50%)", "0 of 2 (0%)"]
     gaps = [" ".join(row.get_text().split()) for row in
             soup.select("[aria-labelledby=support-gaps] tbody tr")]
     assert len(gaps) == 1
     assert gaps[0].startswith("Ben Short")
     assert "1 (2) Short" in gaps[0] and "0.0 (7.4) Short" in gaps[0]
-    assert gaps[0].endswith("Not confirmed")
+    assert gaps[0].endswith("Not due yet")
 
 
 def test_someone_who_left_is_held_to_what_was_due_while_there(client, org, lead):
     start = today_in_england() - timedelta(days=200)
     portfolio = _asye(org, start, "Cara Gone")
     factories.supervision(portfolio, held_on=start + timedelta(days=3))
-    record = factories.protected_time(portfolio, taken_on=start + timedelta(days=3),
-                                      minutes=300)
-    record.workload_reduction_confirmed = True
+    factories.protected_time(portfolio, taken_on=start + timedelta(days=3), minutes=300)
     left(portfolio.candidate, start + timedelta(days=10))
     db.session.commit()
     soup = page(client.get("/workforce/support"))
@@ -94,6 +93,33 @@ def test_the_download_and_the_statement_count(client, org, lead):
     rows = csv_rows(client.get("/workforce/support.csv").data)
     assert rows[0] == ["Cohort", "ASYE portfolios", "Fewer supervisions than due",
                        "Less protected time than due", "No workload reduction confirmed"]
-    assert rows[-1] == ["All cohorts", "5", "5", "5", "5"]
+    assert rows[-1] == ["All cohorts", "5", "5", "5", "0"]
     board = csv_rows(client.get("/workforce/support.csv?board=1").data)
     assert board[1][1] == "fewer than 5"
+
+
+def _review_confirmed(portfolio, workload_reduction: bool | None, days_ago: int) -> None:
+    """A review report whose line manager gave their word on the workload reduction."""
+    db.session.add(ReviewReport(
+        portfolio_id=portfolio.id, review_point_code="three-month",
+        workload_reduction_confirmed=workload_reduction,
+        confirmed_at=datetime.now(UTC) - timedelta(days=days_ago)))
+    db.session.flush()
+
+
+def test_the_line_managers_latest_word_on_the_workload_reduction_stands(client, org, lead):
+    start = today_in_england() - timedelta(days=130)  # past the 3-month review
+    confirmed, withdrawn, denied, _silent = (
+        _asye(org, start, name) for name in ("Confirmed", "Withdrawn", "Denied", "Silent"))
+    _review_confirmed(confirmed, True, 30)
+    _review_confirmed(withdrawn, True, 30)
+    _review_confirmed(withdrawn, False, 2)
+    _review_confirmed(denied, False, 30)
+    db.session.commit()
+    soup = page(client.get("/workforce/support"))
+    workload = {row.select_one("th").get_text(): " ".join(row.select("td")[-1].get_text().split())
+                for row in soup.select("[aria-labelledby=support-gaps] tbody tr")}
+    assert workload == {"Withdrawn": "Line manager says not given Short",
+                        "Denied": "Line manager says not given Short",
+                        "Silent": "Not confirmed yet Short",
+                        "Confirmed": "Confirmed"}
