@@ -19,6 +19,7 @@ from portal.reports.forms import ReportFilterForm
 from portal.reports.progression import progression_report
 from portal.reports.retention import retention_report
 from portal.reports.support import PROTECTED_MINUTES_A_WEEK, support_report
+from portal.visibility import TABLE, Kind, Relation
 
 bp = Blueprint("workforce", __name__, url_prefix="/workforce")
 report_readers = requires_role(Role.PROGRAMME_LEAD, Role.ADMINISTRATOR)
@@ -31,6 +32,16 @@ def _build(report: str, filters, today: date):
     if report == "support":
         return support_report(queries.support_rows(organisation_id, filters, today), today)
     return retention_report(queries.retention_rows(organisation_id, filters), today)
+
+
+def names_who_falls_short(user) -> bool:
+    """Whether the support report may name people: only for someone whose council-wide
+    role reads every candidate's supervision, protected time and review reports in the
+    visibility table (a programme lead); others see the counts only."""
+    relation = (Relation.PROGRAMME_LEAD if user.has_role(Role.PROGRAMME_LEAD)
+                else Relation.ADMINISTRATOR)
+    return all(TABLE[kind][relation].reads
+               for kind in (Kind.SUPERVISION, Kind.PROTECTED_TIME, Kind.REVIEW_REPORT))
 
 
 def _filter_form(today: date) -> tuple[ReportFilterForm, bool]:
@@ -62,6 +73,7 @@ def show(report: str):
     return render(f"reports/{report}.html", form=form, result=_build(report, filters, today),
                   downloads=links,
                   protected_hours=round(PROTECTED_MINUTES_A_WEEK / 60, 1),
+                  show_names=names_who_falls_short(current_user),
                   suppress_under=current_app.config["REPORT_SUPPRESS_UNDER"])
 
 

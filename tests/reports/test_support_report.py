@@ -10,7 +10,7 @@ from portal.core.db import db
 from portal.portfolios.reviews.models import ReviewReport
 from portal.reports.support import expected_protected_minutes, expected_supervisions
 from tests import factories
-from tests.conftest import count_queries, page
+from tests.conftest import count_queries, page, sign_in
 from tests.portfolios.conftest import make_portfolio
 from tests.reports.conftest import left
 from tests.reports.spreadsheets import csv_rows
@@ -123,3 +123,14 @@ def test_the_line_managers_latest_word_on_the_workload_reduction_stands(client, 
                         "Denied": "Line manager says not given Short",
                         "Silent": "Not confirmed yet Short",
                         "Confirmed": "Confirmed"}
+
+
+def test_an_administrator_sees_the_counts_but_not_the_names(client, org):
+    start = today_in_england() - timedelta(days=30)
+    _asye(org, start, "Dana Short")
+    sign_in(client, factories.user(org, roles=["administrator"]))
+    db.session.commit()
+    soup = page(client.get("/workforce/support"))
+    assert soup.select_one("#support-summary").get_text().startswith("Of 1 ASYE portfolio, 1")
+    assert "Dana Short" not in soup.get_text()
+    assert soup.select_one("[aria-labelledby=support-gaps]") is None
