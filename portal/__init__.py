@@ -131,6 +131,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.portfolios.views import bp as portfolios_bp
     from portal.programmes.views import bp as programmes_bp
     from portal.reminders.views import bp as reminders_bp
+    from portal.reports.people_views import bp as workforce_people_bp
+    from portal.reports.views import bp as workforce_bp
 
     for blueprint in (core_bp, accounts_bp, users_bp, home_bp, cohorts_bp, frameworks_bp,
                       evidence_bp, attachments_bp, portfolios_bp, records_bp, sufficiency_bp,
@@ -138,7 +140,8 @@ def _register_blueprints(app: Flask) -> None:
                       feedback_bp, outside_bp, observations_bp, reports_bp, panels_bp,
                       agendas_bp, attendance_bp, timeline_bp, decisions_bp, corrections_bp,
                       support_plans_bp, invitations_bp, outbox_bp, reminders_bp, letters_bp,
-                      agreeing_bp, panel_files_bp, audit_bp):
+                      agreeing_bp, panel_files_bp, audit_bp, workforce_bp,
+                      workforce_people_bp):
         app.register_blueprint(blueprint)
 
 

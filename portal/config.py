@@ -123,6 +123,9 @@ def settings_from_environment(instance_path: Path) -> dict:
         "REVIEW_WINDOW_DAYS": _env_int("REVIEW_WINDOW_DAYS", 28),
         # Few, explained links rather than tick-box tagging.
         "EVIDENCE_MAX_LINKS": _env_int("EVIDENCE_MAX_LINKS", 3),
+        # Report downloads for the workforce board hide counts of people below this, so no
+        # one can be picked out (0 hides nothing).
+        "REPORT_SUPPRESS_UNDER": _env_int("REPORT_SUPPRESS_UNDER", 5),
         # Flask-WTF: a long reflection must not fail because the form is over an hour old.
         # The token is still bound to the signed session, which expires (SESSION_HOURS).
         "WTF_CSRF_TIME_LIMIT": None,

@@ -52,6 +52,7 @@ from portal.programmes.models import (
     ReviewPointDefinition,
 )
 from portal.reminders.models import ReminderOptOut, ReminderSent
+from portal.reports.models import LeavingRecord, TeamChange
 
 __all__ = [
     "AgendaItem",
@@ -82,6 +83,7 @@ __all__ = [
     "Invitation",
     "KssRating",
     "KssSelfAssessment",
+    "LeavingRecord",
     "MemberNote",
     "Notification",
     "Observation",
@@ -109,6 +111,7 @@ __all__ = [
     "SupportAgreement",
     "SupportPlan",
     "Team",
+    "TeamChange",
     "User",
     "UserRole",
     "panel_programme",

@@ -26,6 +26,11 @@ COHORTS = [
     ("ASYE adults March 2026", "asye-adults", date(2026, 3, 2), EntryRoute.APPRENTICESHIP),
     ("ASYE children's services Frontline January 2026", "asye-child-family", date(2026, 1, 12),
      EntryRoute.FRONTLINE),
+    # Finished cohorts from before the portal, so the retention report has people whose
+    # 12 and 24 months have passed (portal.demo.retention_data).
+    ("ASYE children's services Step Up September 2023", "asye-child-family", date(2023, 9, 4),
+     EntryRoute.STEP_UP),
+    ("ASYE adults September 2024", "asye-adults", date(2024, 9, 2), EntryRoute.UNIVERSITY),
 ]
 
 # (name, email local part, roles, team)

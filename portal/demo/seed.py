@@ -9,6 +9,7 @@ from portal.core.db import db
 from portal.demo import data
 from portal.demo.concern_data import seed_demo_concern
 from portal.demo.portfolio_data import seed_demo_panel, seed_demo_portfolio
+from portal.demo.retention_data import seed_retention
 from portal.frameworks.queries import load_shipped_frameworks
 from portal.organisations.models import Cohort, CohortMembership, Organisation, Team
 from portal.panels.decisions import ensure_decision_codes
@@ -86,6 +87,7 @@ def seed_demo() -> dict[str, int]:
         )
         enrol(None, membership)
         created["memberships"] += new
+    created["past candidates"] = seed_retention(council.id, data.email_for, password_hash)
     created["assignments"] = _assign(people)
     created["demo portfolios"] = int(seed_demo_portfolio(people["candidate"]))
     created["demo panels"] = int(seed_demo_panel(people))

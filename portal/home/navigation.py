@@ -21,7 +21,7 @@ MENU_SECTION_OF = {"records": "portfolios", "sufficiency": "portfolios",
                    "observations": "assess", "reports": "portfolios",
                    "support_plans": "portfolios",
                    "outbox": "users", "invitations": "users", "audit": "users",
-                   "reminders": "accounts"}
+                   "reminders": "accounts", "workforce_people": "workforce"}
 
 
 def _menu_for(roles: frozenset[Role]) -> list[tuple[str, str]]:
@@ -35,6 +35,7 @@ def _menu_for(roles: frozenset[Role]) -> list[tuple[str, str]]:
         items.append(("Programmes", "programmes.index"))
         items.append(("Frameworks", "frameworks.index"))
         items.append(("Panels", "panels.index"))
+        items.append(("Reports", "workforce.index"))
     elif roles & {Role.PANEL_MEMBER, Role.PANEL_CHAIR}:
         items.append(("Your panels", "agendas.mine"))
     if roles & {Role.ASSESSOR, Role.LINE_MANAGER}:

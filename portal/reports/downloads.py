@@ -1,0 +1,83 @@
+"""Reports as CSV and XLSX files.
+
+Names in a report (cohorts, programmes) are typed by people, so any text cell that a
+spreadsheet would read as a formula (it starts with = + - @, a tab or a carriage return)
+gets a leading apostrophe. A copy for the workforce board hides counts of people under
+REPORT_SUPPRESS_UNDER (and what is worked out from them), so no one can be picked out.
+"""
+
+import csv
+import io
+from dataclasses import replace
+
+import xlsxwriter
+
+from portal.reports.tables import Cell, ReportTable
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def neutralised(value: Cell) -> Cell:
+    """Text a spreadsheet would run as a formula, made plain text; anything else as is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def for_board(table: ReportTable, under: int) -> ReportTable:
+    """The table with every count from 1 to `under` - 1 replaced by words, and every
+    column worked out from a hidden count hidden too. `under` of 0 or 1 hides nothing."""
+    hidden = f"fewer than {under}"
+
+    def small(value: Cell) -> bool:
+        return isinstance(value, int) and 0 < value < under
+
+    rows = []
+    for row in table.rows:
+        new = list(row)
+        for column in table.counts:
+            if small(row[column]):
+                new[column] = hidden
+        for column, sources in table.derived_from.items():
+            if any(small(row[source]) for source in sources) and row[column] is not None:
+                new[column] = hidden
+        rows.append(new)
+    return replace(table, rows=rows)
+
+
+def _cells(table: ReportTable):
+    yield [neutralised(header) for header in table.headers]
+    for row in table.rows:
+        yield [neutralised(cell) for cell in row]
+
+
+def as_csv(table: ReportTable) -> bytes:
+    """UTF-8 with a byte order mark, so Excel reads names such as Zoë correctly."""
+    text = io.StringIO()
+    writer = csv.writer(text)
+    for row in _cells(table):
+        writer.writerow(["" if cell is None else cell for cell in row])
+    return ("\ufeff" + text.getvalue()).encode("utf-8")
+
+
+def as_xlsx(table: ReportTable) -> bytes:
+    """One worksheet: a bold header row, then the rows; numbers stay numbers."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_numbers": False,
+                                            "strings_to_urls": False})
+    sheet = workbook.add_worksheet(table.title[:31])
+    bold = workbook.add_format({"bold": True, "text_wrap": True})
+    for row_number, row in enumerate(_cells(table)):
+        for column, cell in enumerate(row):
+            if isinstance(cell, int | float):
+                sheet.write_number(row_number, column, cell)
+            elif cell is not None:
+                sheet.write_string(row_number, column, cell, bold if row_number == 0 else None)
+    sheet.set_column(0, 1, 36)
+    sheet.set_column(2, len(table.headers) - 1, 14)
+    sheet.freeze_panes(1, 0)
+    workbook.close()
+    return buffer.getvalue()

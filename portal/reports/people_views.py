@@ -1,0 +1,90 @@
+"""Employment records: the council's social workers, when each started, the teams they
+moved between and when and why they left, recorded by a programme lead or administrator."""
+
+from flask import Blueprint, flash, url_for
+from flask_login import current_user
+
+from portal.core.dates import today_in_england
+from portal.core.db import db
+from portal.core.htmx import redirect_to, render
+from portal.core.pagination import paginate
+from portal.organisations.models import ENTRY_ROUTE_LABELS
+from portal.reports import operations, queries
+from portal.reports.access import get_social_worker_or_404
+from portal.reports.forms import LeavingForm, TeamChangeForm
+from portal.reports.models import LeavingReason
+from portal.reports.views import report_readers
+
+bp = Blueprint("workforce_people", __name__, url_prefix="/workforce/people")
+
+
+def _apply_error(form, error: operations.RetentionError) -> None:
+    field = getattr(form, error.field)
+    field.errors = [*field.errors, str(error)]
+
+
+@bp.route("/")
+@report_readers
+def index():
+    page = paginate(queries.people_statement(current_user.organisation_id), rows=True)
+    page.items = [queries.SocialWorker(*row) for row in page.items]
+    return render("reports/people.html", page=page,
+                  reasons={reason.value: reason.label for reason in LeavingReason})
+
+
+@bp.route("/<int:candidate_id>")
+@report_readers
+def show(candidate_id: int):
+    person = get_social_worker_or_404(candidate_id)
+    return render("reports/person.html", person=person,
+                  started_on=operations.started_on(person.id),
+                  cohorts=queries.cohorts_of(person.id),
+                  team_changes=queries.team_changes_of(person.id),
+                  leaving=operations.leaving_record(person.id),
+                  entry_route_labels=ENTRY_ROUTE_LABELS)
+
+
+@bp.route("/<int:candidate_id>/leaving", methods=["GET", "POST"])
+@report_readers
+def leaving(candidate_id: int):
+    person = get_social_worker_or_404(candidate_id)
+    record = operations.leaving_record(person.id)
+    form = LeavingForm(obj=record)
+    back = url_for("workforce_people.show", candidate_id=person.id)
+    if form.validate_on_submit():
+        try:
+            operations.record_leaving(current_user, person, form.left_on.data,
+                                      LeavingReason(form.reason.data), today_in_england())
+            form.created(back)
+        except operations.RetentionError as error:
+            db.session.rollback()
+            _apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{person.name}’s leaving record has been saved.", "success")
+            return redirect_to(back)
+    return render("reports/leaving_form.html", form=form, person=person, record=record,
+                  status=400 if form.errors else 200)
+
+
+@bp.route("/<int:candidate_id>/team", methods=["GET", "POST"])
+@report_readers
+def team_change(candidate_id: int):
+    person = get_social_worker_or_404(candidate_id)
+    form = TeamChangeForm()
+    form.set_team_choices(queries.council_teams(person.organisation_id))
+    back = url_for("workforce_people.show", candidate_id=person.id)
+    if form.validate_on_submit():
+        try:
+            operations.record_team_change(current_user, person, int(form.team_id.data),
+                                          form.changed_on.data, today_in_england())
+            form.created(back)
+        except operations.RetentionError as error:
+            db.session.rollback()
+            _apply_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"{person.name}’s move to a new team has been saved.", "success")
+            return redirect_to(back)
+    return render("reports/team_change_form.html", form=form, person=person,
+                  status=400 if form.errors else 200)
