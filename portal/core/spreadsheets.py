@@ -15,10 +15,17 @@ from flask import Response, stream_with_context
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def neutralised(value):
+    """Text a spreadsheet would run as a formula, made plain text; anything else as is
+    (numbers stay numbers for XLSX)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def safe_cell(value) -> str:
-    """`value` as text a spreadsheet program will not run."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """`value` as CSV text a spreadsheet program will not run."""
+    return "" if value is None else str(neutralised(value))
 
 
 def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:

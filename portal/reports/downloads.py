@@ -12,18 +12,11 @@ from dataclasses import replace
 
 import xlsxwriter
 
+from portal.core.spreadsheets import neutralised
 from portal.reports.tables import Cell, ReportTable
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def neutralised(value: Cell) -> Cell:
-    """Text a spreadsheet would run as a formula, made plain text; anything else as is."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def for_board(table: ReportTable, under: int) -> ReportTable:
