@@ -21,6 +21,7 @@ PUBLIC_ENDPOINTS = {
     # The one-time feedback link for people without an account (token checked in the view;
     # unknown, used, expired or cancelled links all get the same 404 page).
     "outside.give",
+    "outside.give_link",  # links made before the secret moved to the query string
     # Setting a first password from an invitation (single-use, expiring; token checked in
     # the view, taken out of the address on first use).
     "invitations.accept",

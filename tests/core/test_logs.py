@@ -5,7 +5,14 @@ import io
 import json
 import logging
 
-from portal.core.logs import NO_REQUEST, log_handler
+from portal import create_app
+from portal.core.logs import (
+    NO_REQUEST,
+    JsonFormatter,
+    PortalLogHandler,
+    RequestIdFilter,
+    log_handler,
+)
 from tests.conftest import page
 
 
@@ -51,3 +58,15 @@ def test_an_error_page_shows_the_reference_to_quote(client):
     assert response.status_code == 404
     reference = page(response).select_one("main .portal-hash").get_text(strip=True)
     assert reference == response.headers["X-Request-Id"]
+
+
+def test_a_production_app_logs_json_lines_to_stderr(app, monkeypatch, tmp_path):
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))  # restored afterwards
+    create_app({"PORTAL_ENV": "production", "SECRET_KEY": "p" * 48,
+                "PORTAL_BASE_URL": "https://portal.example.gov.uk", "UPLOAD_DIR": str(tmp_path),
+                "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                "RATELIMIT_STORAGE_URI": "memory://"})
+    (handler,) = [h for h in root.handlers if isinstance(h, PortalLogHandler)]
+    assert isinstance(handler.formatter, JsonFormatter)
+    assert any(isinstance(f, RequestIdFilter) for f in handler.filters)
