@@ -67,6 +67,12 @@ def failing(statement_start: str):
         event.remove(db.engine, "before_cursor_execute", drop_connection)
 
 
+def test_healthz_recovers_by_itself_when_the_database_answers_again(client):
+    with failing("SELECT 1"):
+        assert client.get("/healthz").status_code == 503
+    assert client.get("/healthz").status_code == 200
+
+
 def _entry(title: str) -> dict:
     return {"title": title, "occurred_on": ["3", "10", "2026"],
             "evidence_type": "critical_reflection", "reflection": "What I learnt.",
