@@ -2,7 +2,7 @@
 
 from contextlib import suppress
 
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -50,11 +50,14 @@ def session_ended_fragment(status: int):
     return response
 
 
-def database_unavailable(_error):
+def database_unavailable(error: SQLAlchemyError):
     """The database is unreachable or dropped the connection: the portal's own page (with
     its security headers), not a bare server error. An htmx save (the draft autosave, inline
     forms) is answered in the notification area, leaving the form and its text as they are;
     the autosave tries again as the person types."""
+    # Logged for whoever watches the service; hide_parameters keeps the values out.
+    current_app.logger.error("Database unavailable on %s %s", request.method, request.path,
+                             exc_info=error)
     with suppress(SQLAlchemyError):  # the connection is gone; the pool replaces it
         db.session.rollback()
     if getattr(request, "htmx", None):

@@ -10,8 +10,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput
 from wtforms import DateField, FieldList, FormField, HiddenField, SubmitField
 
 from portal.core import once
+from portal.core.urls import NUL
 
-NUL = "\x00"
 NUL_MESSAGE = ("This answer has a hidden character the portal cannot save (a null "
                "character, sometimes copied from another program). Remove it and try again")
 

@@ -79,7 +79,8 @@ def _entry(title: str) -> dict:
             "anonymised_confirmed": "y"}
 
 
-def test_a_save_that_fails_at_the_database_says_so_and_the_next_save_works(client, org):
+def test_a_save_that_fails_at_the_database_says_so_and_the_next_save_works(client, org,
+                                                                          caplog):
     user, _ = factories.candidate_with_framework(org)
     sign_in(client, user)
     with failing("INSERT INTO evidence_entry"):
@@ -90,6 +91,7 @@ def test_a_save_that_fails_at_the_database_says_so_and_the_next_save_works(clien
     assert "Go back in your browser" in soup.select_one("main").get_text()
     assert "Content-Security-Policy" in response.headers
     assert db.session.scalar(db.select(db.func.count()).select_from(EvidenceEntry)) == 0
+    assert "Database unavailable on POST /evidence/new" in caplog.text  # for monitoring
     again = client.post("/evidence/new", data=_entry("Home visit"))
     assert again.status_code == 303
 

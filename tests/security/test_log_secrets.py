@@ -56,7 +56,8 @@ def test_a_failed_save_logs_neither_the_reflection_nor_the_title(client, org, lo
             "title": TITLE, "occurred_on": ["3", "10", "2026"],
             "evidence_type": "critical_reflection", "reflection": REFLECTION,
             "anonymised_confirmed": "y"})
-    assert response.status_code == 500
+    # 500, or 503 where SQLite calls a syntax error an OperationalError.
+    assert response.status_code in {500, 503}
     failures = [r for r in logs.records if r.exc_info]
     assert failures, "the failed save was not logged at all"
     assert failures[0].request_id == response.headers["X-Request-Id"]
@@ -75,7 +76,7 @@ def test_a_failed_password_reset_logs_neither_the_password_nor_the_token(
     with failing("UPDATE user_account"):
         response = client.post("/password-reset/set-password", data={
             "new_password": PASSWORD, "confirm_password": PASSWORD})
-    assert response.status_code == 500
+    assert response.status_code in {500, 503}
     assert [r for r in logs.records if r.exc_info]
     assert PASSWORD not in _logged(logs) and token not in _logged(logs)
 
