@@ -1,12 +1,10 @@
 """The portal: social work career progression (ASYE, EPD, progression panels)."""
 
-import logging
 import os
 from pathlib import Path
 
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config as portal_config
 
@@ -34,10 +32,10 @@ def create_app(config_override: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_commands(app)
     if app.config["TRUST_PROXY_HOPS"]:
-        hops = app.config["TRUST_PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    if not app.debug:
-        logging.basicConfig(level=logging.INFO)
+        from portal.core.proxies import TrustedProxyFix, parse_networks
+
+        app.wsgi_app = TrustedProxyFix(app.wsgi_app, app.config["TRUST_PROXY_HOPS"],
+                                       parse_networks(app.config["TRUSTED_PROXIES"]))
     return app
 
 
@@ -66,11 +64,13 @@ def _configure_templates(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     # Models must be imported before migrate/alembic look at the metadata.
     import portal.models
-    from portal.core import access, errors, once, security
+    from portal.core import access, errors, logs, once, security
     from portal.core.db import db, migrate
     from portal.core.extensions import csrf, limiter, login_manager, wtforms_helpers
     from portal.core.htmx import htmx
 
+    # First, so every later step of a request logs with its id.
+    logs.init_logging(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
@@ -87,6 +87,9 @@ def _init_extensions(app: Flask) -> None:
     import portal.accounts.session  # noqa: F401  (registers the user loader)
 
     app.permanent_session_lifetime = timedelta(hours=app.config["SESSION_HOURS"])
+    from portal.core.urls import refuse_nul_in_address
+
+    app.before_request(refuse_nul_in_address)
     app.before_request(access.refuse_unruled_endpoints)
     security.init_security(app)
     errors.init_errors(app)

@@ -9,10 +9,12 @@ import os
 import secrets
 from pathlib import Path
 
+from portal.core.proxies import parse_networks
 from portal.core.storage.s3 import ENCRYPTION_MODES
 
 DEFAULT_MAX_UPLOAD_MB = 25
 FILE_STORAGES = ("local", "s3")
+LOG_FORMATS = ("json", "text")
 
 
 class ConfigError(RuntimeError):
@@ -118,6 +120,11 @@ def settings_from_environment(instance_path: Path) -> dict:
         # How long a reassigned assessor still reads the work they assessed (read-only).
         "PREVIOUS_ASSESSOR_DAYS": _env_int("PREVIOUS_ASSESSOR_DAYS", 90),
         "TRUST_PROXY_HOPS": _env_int("TRUST_PROXY_HOPS", 0),
+        # The proxies' own addresses (or networks): X-Forwarded-* from anyone else is ignored.
+        "TRUSTED_PROXIES": os.environ.get("TRUSTED_PROXIES", "127.0.0.1, ::1"),
+        # json: one JSON object a line (for a log collector); text: for people.
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json" if production else "text")
+        .strip().lower(),
         "SESSION_HOURS": _env_int("SESSION_HOURS", 12),
         "PAGE_SIZE": _env_int("PAGE_SIZE", 25),
         "REVIEW_WINDOW_DAYS": _env_int("REVIEW_WINDOW_DAYS", 28),
@@ -148,10 +155,13 @@ POSTGRES_POOL = {"pool_size": 4, "max_overflow": 2}
 
 def engine_options(database_url: str) -> dict:
     """SQLAlchemy's engine settings for `database_url`: every pooled connection is checked
-    before use (a restarted database is not an error page), and PostgreSQL's pool is sized
+    before use (a restarted database is not an error page), errors never carry the values
+    sent (they reach logs and error reports), and PostgreSQL's pool is sized
     for the threads that share it. psycopg keeps its own defaults (it prepares a statement
     on a connection once it has run five times)."""
-    options: dict = {"pool_pre_ping": True}
+    # hide_parameters: a database error is logged without the values sent with it
+    # (reflections, notes, session tokens).
+    options: dict = {"pool_pre_ping": True, "hide_parameters": True}
     if database_url.startswith("postgresql"):
         options.update(POSTGRES_POOL)
     return options
@@ -173,6 +183,14 @@ def check_file_storage(config) -> None:
                           f"AES256 or aws:kms, not {encryption!r}")
 
 
+def check_trusted_proxies(config) -> None:
+    try:
+        parse_networks(config.get("TRUSTED_PROXIES", ""))
+    except ValueError as error:
+        message = f"TRUSTED_PROXIES must list IP addresses or networks ({error})"
+        raise ConfigError(message) from error
+
+
 def check_shared_throttle(config) -> None:
     """Files in S3 mean several servers: sign-in throttling counts kept in each process's
     memory would let an attacker multiply the allowed guesses by the number of processes."""
@@ -191,6 +209,9 @@ def finalise(config, instance_path: Path) -> None:
         **config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
     }
     check_file_storage(config)
+    check_trusted_proxies(config)
+    if config.get("LOG_FORMAT", "text") not in LOG_FORMATS:
+        raise ConfigError(f"LOG_FORMAT must be json or text, not {config['LOG_FORMAT']!r}")
     if config.get("TESTING"):
         if not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = secrets.token_hex(32)

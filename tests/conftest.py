@@ -184,6 +184,16 @@ def s3_settings(app, s3_endpoint, s3_bucket, monkeypatch) -> dict:
 
 
 @pytest.fixture
+def no_propagation(app):
+    """Let the app turn exceptions into its 500 page, as in production."""
+    app.testing, propagate = False, app.config.get("PROPAGATE_EXCEPTIONS")
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    yield
+    app.testing = True
+    app.config["PROPAGATE_EXCEPTIONS"] = propagate
+
+
+@pytest.fixture
 def client(app) -> PortalClient:
     return app.test_client()
 

@@ -62,8 +62,10 @@ def index():
         .order_by(func.lower(User.name), User.id)
     )
     if query:
-        like = f"%{query.lower()}%"
-        statement = statement.where(or_(func.lower(User.name).like(like), User.email.like(like)))
+        # autoescape: a typed '_' or '%' is a character to find, not a wildcard.
+        typed = query.lower()
+        statement = statement.where(or_(func.lower(User.name).contains(typed, autoescape=True),
+                                        User.email.contains(typed, autoescape=True)))
     if role in {r.value for r in Role}:
         statement = statement.where(User.role_grants.any(UserRole.role == role))
     page = paginate(statement)

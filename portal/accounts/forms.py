@@ -1,6 +1,5 @@
 """Forms for signing in, passwords and user administration (GOV.UK widgets)."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -15,10 +14,10 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Regexp, Va
 
 from portal.accounts.passwords import password_problem
 from portal.accounts.roles import Role
-from portal.core.forms import GovDateField, OnceForm, OnceSubmitInput
+from portal.core.forms import GovDateField, OnceForm, OnceSubmitInput, PortalForm
 
 
-class SignInForm(FlaskForm):
+class SignInForm(PortalForm):
     email = StringField(
         "Email address",
         widget=GovTextInput(),
@@ -45,7 +44,7 @@ class _NewPasswordMixin:
             raise ValidationError(problem)
 
 
-class ChangePasswordForm(_NewPasswordMixin, FlaskForm):
+class ChangePasswordForm(_NewPasswordMixin, PortalForm):
     current_password = PasswordField(
         "Current password",
         widget=GovPasswordInput(),
@@ -68,7 +67,7 @@ class ChangePasswordForm(_NewPasswordMixin, FlaskForm):
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 
-class RequestResetForm(FlaskForm):
+class RequestResetForm(PortalForm):
     email = StringField(
         "Email address",
         widget=GovTextInput(),
@@ -81,7 +80,7 @@ class RequestResetForm(FlaskForm):
     submit = SubmitField("Send reset link", widget=GovSubmitInput())
 
 
-class ResetPasswordForm(_NewPasswordMixin, FlaskForm):
+class ResetPasswordForm(_NewPasswordMixin, PortalForm):
     new_password = PasswordField(
         "New password",
         description="Use 12 characters or more. A few unrelated words work well.",
@@ -99,7 +98,7 @@ class ResetPasswordForm(_NewPasswordMixin, FlaskForm):
     submit = SubmitField("Set password", widget=GovSubmitInput())
 
 
-class UserForm(FlaskForm):
+class UserForm(PortalForm):
     name = StringField(
         "Full name",
         widget=GovTextInput(),
@@ -152,7 +151,7 @@ class NewUserForm(OnceForm, UserForm):
     submit = SubmitField("Save", widget=OnceSubmitInput())
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(PortalForm):
     """The audit trail's filters: sent with GET, so bookmarkable and without a CSRF token
     (it changes nothing)."""
 

@@ -13,6 +13,7 @@ from portal.accounts.operations import AccountError, UserDetails, create_user, n
 from portal.accounts.roles import Role
 from portal.core import audit
 from portal.core.db import db
+from portal.core.forms import has_nul
 from portal.organisations.models import Team
 
 REQUIRED_COLUMNS = ("name", "email", "roles")
@@ -61,6 +62,10 @@ def _parse_roles(text: str) -> set[Role]:
 
 
 def _row_details(row: dict, teams: dict[str, int], seen: set[str]) -> UserDetails:
+    nul_columns = [column for column, value in row.items() if has_nul(value)]
+    if nul_columns:
+        # PostgreSQL cannot store it; said here, the row is named instead of a server error.
+        raise ValueError(f"{', '.join(nul_columns)} has a hidden null character: remove it")
     name = row.get("name", "")
     if not name:
         raise ValueError("name is missing")

@@ -1,6 +1,9 @@
 """Signing in and out, changing and resetting passwords."""
 
-from flask import Blueprint, current_app, flash, g, request, url_for
+import hashlib
+import hmac
+
+from flask import Blueprint, current_app, flash, g, request, session, url_for
 from flask_login import current_user, logout_user
 
 from portal.accounts import emails, operations
@@ -24,8 +27,14 @@ SIGN_IN_FAILED = "Enter a correct email address and password"
 
 
 def _attempted_account() -> str:
-    """Throttle key for one account, whatever IP the attempts come from."""
-    return "account:" + operations.normalise_email(request.form.get("email", ""))[:254]
+    """Throttle key for one account, whatever IP the attempts come from.
+
+    A keyed hash of the address, not the address: the limiter writes its keys to the log
+    when a limit is reached, and to its store (Redis), neither of which should hold emails.
+    """
+    email = operations.normalise_email(request.form.get("email", ""))[:254]
+    digest = hmac.new(current_app.secret_key.encode(), email.encode(), hashlib.sha256)
+    return "account:" + digest.hexdigest()[:32]
 
 
 def _failed(response) -> bool:
@@ -118,17 +127,38 @@ def request_reset():
     return render("accounts/request_reset.html", form=form, status=400 if form.errors else 200)
 
 
-@bp.route("/password-reset/<token>", methods=["GET", "POST"])
+# The emailed link's secret leaves the address bar on first use and waits in the (signed)
+# session cookie, as invitations do: not in the browser history, a Referer header or a log.
+# The link carries it in the query string, which the access log leaves out (gunicorn.conf.py).
+RESET_SESSION_KEY = "password_reset_token"
+
+
+@bp.route("/password-reset/<token>")
 @public
-def reset_password(token: str):
-    reset = operations.valid_reset_token(token)
+def reset_link(token: str):
+    """Links emailed before the secret moved to the query string still work."""
+    session[RESET_SESSION_KEY] = token[:100]
+    return redirect_to(url_for("accounts.reset_password"))
+
+
+@bp.route("/password-reset/set-password", methods=["GET", "POST"])
+@public
+def reset_password():
+    token = request.args.get("token")
+    if token:
+        session[RESET_SESSION_KEY] = token[:100]
+        return redirect_to(url_for("accounts.reset_password"))
+    token = session.get(RESET_SESSION_KEY, "")
+    reset = operations.valid_reset_token(token) if token else None
     if reset is None:
+        session.pop(RESET_SESSION_KEY, None)
         return render("accounts/reset_invalid.html", status=404)
     form = ResetPasswordForm()
     form.for_account(reset.user)
     if form.validate_on_submit():
         operations.reset_password(token, form.new_password.data)
         db.session.commit()
+        session.pop(RESET_SESSION_KEY, None)
         flash("Your password has been set. You can now sign in.", "success")
         return redirect_to(url_for("accounts.sign_in"))
     return render("accounts/reset_password.html", form=form, status=400 if form.errors else 200)

@@ -1,15 +1,14 @@
 """The forms a programme lead assigns an assessor or a line manager with."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from wtforms import SelectField, SubmitField
 from wtforms.validators import InputRequired
 
 from portal.assignments.models import AssignmentRole
-from portal.core.forms import OnceSubmitInput
+from portal.core.forms import OnceSubmitInput, PortalForm
 
 
-class _AssignForm(FlaskForm):
+class _AssignForm(PortalForm):
     class Meta:
         # CSRFProtect checks every POST for the unprefixed csrf_token the template sends;
         # a per-form token would be renamed by the prefix.

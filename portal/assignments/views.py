@@ -2,7 +2,6 @@
 
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
@@ -16,7 +15,7 @@ from portal.core.access import requires_role
 from portal.core.confirm import confirmation_page
 from portal.core.dates import today_in_england
 from portal.core.db import db
-from portal.core.forms import ConfirmForm, OnceConfirmForm
+from portal.core.forms import ConfirmForm, OnceConfirmForm, PortalForm
 from portal.core.htmx import redirect_to, render
 from portal.core.urls import id_argument
 
@@ -28,7 +27,7 @@ WITH_ARTICLE = {AssignmentRole.ASSESSOR: "an assessor",
                 AssignmentRole.LINE_MANAGER: "a line manager"}
 
 
-def _make_form(role: AssignmentRole, formdata=None) -> FlaskForm:
+def _make_form(role: AssignmentRole, formdata=None) -> PortalForm:
     """One form per role; the prefix keeps the two forms' field ids apart on the page."""
     form = FORMS[role](formdata=formdata, prefix=role.value)
     form.staff_id.choices = [("", f"Select {WITH_ARTICLE[role]}")] + [

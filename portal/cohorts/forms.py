@@ -2,7 +2,6 @@
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
@@ -12,11 +11,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from portal.core.forms import GovDateField, OnceForm, OnceSubmitInput
+from portal.core.forms import GovDateField, OnceForm, OnceSubmitInput, PortalForm
 from portal.organisations.models import EntryRoute
 
 
-class CohortForm(FlaskForm):
+class CohortForm(PortalForm):
     name = StringField(
         "Cohort name",
         description="For example, ASYE children's services September 2026",

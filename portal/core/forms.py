@@ -7,9 +7,48 @@ from datetime import date
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput
-from wtforms import DateField, HiddenField, SubmitField
+from wtforms import DateField, FieldList, FormField, HiddenField, SubmitField
 
 from portal.core import once
+from portal.core.urls import NUL
+
+NUL_MESSAGE = ("This answer has a hidden character the portal cannot save (a null "
+               "character, sometimes copied from another program). Remove it and try again")
+
+
+def has_nul(text: str | None) -> bool:
+    """True for text PostgreSQL refuses to store (it has no NUL in its text types)."""
+    return bool(text) and NUL in text
+
+
+def _answer_fields(fields):
+    """Every field that holds an answer, inside repeated groups and sub-forms too."""
+    for field in fields:
+        if isinstance(field, FieldList | FormField):
+            yield from _answer_fields(field)
+        else:
+            yield field
+
+
+def _sent_nul(field) -> bool:
+    return any(isinstance(value, str) and has_nul(value) for value in field.raw_data or ())
+
+
+class PortalForm(FlaskForm):
+    """The base of every form in the portal.
+
+    A NUL character in any answer is refused before any other check runs, so no
+    validator or view ever sends it to the database (PostgreSQL refuses it: a server
+    error). The field keeps what was sent, so the page comes back with the text.
+    """
+
+    def validate(self, extra_validators=None) -> bool:
+        refused = [field for field in _answer_fields(self) if _sent_nul(field)]
+        for field in refused:
+            field.errors = [NUL_MESSAGE]
+        if refused:
+            return False
+        return super().validate(extra_validators)
 
 
 class GovDateField(DateField):
@@ -47,7 +86,7 @@ class GovDateField(DateField):
 
 
 # Confirmations and one-time create forms -----------------------------------------------
-class ConfirmForm(FlaskForm):
+class ConfirmForm(PortalForm):
     """A button-only form: CSRF protection for an action such as deactivate or sign off,
     sent from its confirmation page (templates/components/confirm.html)."""
 
@@ -78,7 +117,7 @@ class FormKeyField(HiddenField):
         self.data = value
 
 
-class OnceForm(FlaskForm):
+class OnceForm(PortalForm):
     """A form that creates something: sent twice, it creates it once (portal.core.once).
 
     Validating it claims its key for the signed-in person in the request's transaction,

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, send_from_directory
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from portal.core.access import public
 from portal.core.db import db
@@ -38,5 +39,11 @@ def favicon():
 @bp.route("/healthz")
 @public
 def health():
-    db.session.execute(text("SELECT 1"))
+    """200 while the database answers; 503 without detail (a load balancer takes the server
+    out of service, and nothing about the database is told to whoever asks) until it does."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return {"status": "unavailable"}, 503
     return {"status": "ok"}

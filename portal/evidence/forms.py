@@ -2,7 +2,6 @@
 
 import re
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxInput,
@@ -24,7 +23,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.core.dates import today_in_england
-from portal.core.forms import GovDateField, OnceForm, OnceSubmitInput
+from portal.core.forms import GovDateField, OnceForm, OnceSubmitInput, PortalForm
 from portal.evidence.models import EvidenceType
 from portal.frameworks.link_rows import check_link_rows
 
@@ -40,7 +39,7 @@ class LinkForm(Form):
     reason = StringField("Why this entry shows it", validators=[Length(max=REASON_MAX)])
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(PortalForm):
     title = StringField(
         "Title",
         widget=GovTextInput(),
@@ -111,7 +110,7 @@ class EvidenceForm(FlaskForm):
         ]
 
 
-class DeleteEntryForm(FlaskForm):
+class DeleteEntryForm(PortalForm):
     submit = SubmitField("Yes, delete this entry", widget=GovSubmitInput())
 
 

@@ -3,7 +3,6 @@ member's notes, attendance, and the decision (with its correction and review).""
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
@@ -26,7 +25,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from portal.core.forms import GovDateField, OnceForm, OnceSubmitInput
+from portal.core.forms import GovDateField, OnceForm, OnceSubmitInput, PortalForm
 from portal.panels.decisions import DecisionDetails
 from portal.panels.models import Outcome
 from portal.panels.operations import PanelDetails
@@ -43,7 +42,7 @@ OUTCOME_LABELS = {
 }
 
 
-class PanelForm(FlaskForm):
+class PanelForm(PortalForm):
     title = StringField(
         "Title", description="For example, ASYE progression panel, January 2027",
         widget=GovTextInput(),
@@ -131,14 +130,14 @@ def _reason_field(label: str, description: str, missing: str) -> TextAreaField:
         Length(max=2000, message="The reason must be 2,000 characters or fewer")])
 
 
-class CancelPanelForm(FlaskForm):
+class CancelPanelForm(PortalForm):
     reason = _reason_field(
         "Why the panel is cancelled", "Its members are told. Portfolios on its agenda go back "
         "to waiting for a panel.", "Explain why the panel is cancelled")
     submit = SubmitField("Cancel the panel", widget=GovSubmitInput())
 
 
-class RemoveItemForm(FlaskForm):
+class RemoveItemForm(PortalForm):
     reason = _reason_field(
         "Why the portfolio is taken off the agenda", "The candidate and their assessor are "
         "told that it will go to a later panel.",
@@ -146,7 +145,7 @@ class RemoveItemForm(FlaskForm):
     submit = SubmitField("Take it off the agenda", widget=GovSubmitInput())
 
 
-class AttendanceForm(FlaskForm):
+class AttendanceForm(PortalForm):
     present_ids = SelectMultipleField(
         "Who is present", description="Select everyone at the panel, the chair included.",
         widget=GovCheckboxesInput(), coerce=str, validate_choice=False)
@@ -266,7 +265,7 @@ class ReviewRequestForm(OnceForm):
     submit = SubmitField("Ask for a review", widget=OnceSubmitInput())
 
 
-class ReviewOutcomeForm(FlaskForm):
+class ReviewOutcomeForm(PortalForm):
     outcome = RadioField("Outcome", widget=GovRadioInput(), choices=list(REVIEW_OUTCOMES.items()),
                          validate_choice=False,
                          validators=[InputRequired("Choose the outcome of the review")])

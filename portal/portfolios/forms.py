@@ -1,6 +1,5 @@
 """Forms for choosing evidence, submitting, and changing a candidate's dates."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSubmitInput,
@@ -10,7 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import IntegerField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from portal.core.forms import OnceForm, OnceSubmitInput
+from portal.core.forms import OnceForm, OnceSubmitInput, PortalForm
 
 
 class IncludeEntryForm(OnceForm):
@@ -26,7 +25,7 @@ class SubmitForm(OnceForm):
     submit = SubmitField("Submit portfolio", widget=OnceSubmitInput())
 
 
-class ScheduleChangeForm(FlaskForm):
+class ScheduleChangeForm(PortalForm):
     kind = RadioField(
         "Why are the dates changing?", widget=GovRadioInput(),
         choices=[("part_time", "Part-time working"), ("absence", "Absence (for example, "

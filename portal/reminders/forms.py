@@ -1,12 +1,13 @@
 """The optional-reminders choice on the account page."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
 from wtforms import RadioField, SubmitField
 from wtforms.validators import InputRequired
 
+from portal.core.forms import PortalForm
 
-class ReminderChoiceForm(FlaskForm):
+
+class ReminderChoiceForm(PortalForm):
     optional = RadioField(
         "Optional reminders",
         description="Essential reminders, such as an overdue review point or a panel's "

@@ -1,18 +1,17 @@
 """The reports' filter form (a GET form: the filters live in the address) and the forms
 that record a social worker leaving or moving team."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect
 from wtforms import RadioField, SelectField, SubmitField
 from wtforms.validators import InputRequired
 
-from portal.core.forms import GovDateField, OnceForm, OnceSubmitInput
+from portal.core.forms import GovDateField, OnceForm, OnceSubmitInput, PortalForm
 from portal.organisations.models import EntryRoute
 from portal.reports.filters import Filters, financial_years
 from portal.reports.models import LeavingReason
 
 
-class ReportFilterForm(FlaskForm):
+class ReportFilterForm(PortalForm):
     """Narrows a report. Every choice may be left at 'All'; a value not on the list (an
     edited address) is an error on that field, never a 500."""
 

@@ -126,6 +126,9 @@ def test_other_mistakes_on_the_form_do_not_use_up_guesses(app, client, org):
         "confirm_password": "kettle orbit meadow"}).status_code == 303
 
 
+SET_PASSWORD = "/password-reset/set-password"
+
+
 def _reset_link() -> str:
     (email,) = outbox()
     match = re.search(r"https?://\S+(/password-reset/\S+)", email.body)
@@ -133,7 +136,7 @@ def _reset_link() -> str:
     return match.group(1)
 
 
-def test_password_reset_by_email_link_works_once(client, org):
+def test_password_reset_by_email_link_works_once(app, client, org):
     user = factories.user(org, email="reset.me@example.org")
     db.session.commit()
     response = client.post("/password-reset", data={"email": "Reset.Me@example.org"})
@@ -141,16 +144,58 @@ def test_password_reset_by_email_link_works_once(client, org):
     assert "Check your email" in response.get_data(as_text=True)
     link = _reset_link()
     assert outbox()[0].to == "reset.me@example.org"
-    assert client.get(link).status_code == 200
-    response = client.post(link, data={"new_password": NEW_PASSWORD,
-                                       "confirm_password": NEW_PASSWORD})
+    opened = client.get(link)
+    # The secret leaves the address at once: the page is at an address without it.
+    assert opened.status_code == 303
+    assert opened.headers["Location"] == SET_PASSWORD
+    shown = client.get(SET_PASSWORD)
+    assert shown.status_code == 200
+    assert link.startswith(SET_PASSWORD + "?token=")  # the access log leaves queries out
+    assert link.split("token=")[1] not in shown.get_data(as_text=True)
+    response = client.post(SET_PASSWORD, data={"new_password": NEW_PASSWORD,
+                                               "confirm_password": NEW_PASSWORD})
     assert response.status_code == 303
     assert client.post("/sign-in", data={"email": user.email,
                                          "password": NEW_PASSWORD}).status_code == 303
     client.post("/sign-out")
-    again = client.post(link, data={"new_password": "yet another passphrase",
-                                     "confirm_password": "yet another passphrase"})
-    assert again.status_code == 404
+    for attempt in (client, app.test_client()):
+        attempt.get(link)
+        again = attempt.post(SET_PASSWORD, data={"new_password": "yet another passphrase",
+                                                 "confirm_password": "yet another passphrase"})
+        assert again.status_code == 404
+
+
+def test_a_link_emailed_before_the_secret_moved_to_the_query_still_works(client, org):
+    user = factories.user(org)
+    db.session.commit()
+    client.post("/password-reset", data={"email": user.email})
+    secret = _reset_link().split("token=")[1]
+    opened = client.get(f"/password-reset/{secret}")
+    assert opened.headers["Location"] == SET_PASSWORD
+    response = client.post(SET_PASSWORD, data={"new_password": NEW_PASSWORD,
+                                               "confirm_password": NEW_PASSWORD})
+    assert response.status_code == 303
+    assert client.post("/sign-in", data={"email": user.email,
+                                         "password": NEW_PASSWORD}).status_code == 303
+
+
+def test_the_password_page_without_a_link_is_refused(client):
+    response = client.get(SET_PASSWORD)
+    assert response.status_code == 404
+    assert "This link has expired" in response.get_data(as_text=True)
+
+
+def test_a_used_link_is_forgotten_by_the_session(client, org):
+    user = factories.user(org)
+    db.session.commit()
+    client.post("/password-reset", data={"email": user.email})
+    client.get(_reset_link())
+    with client.session_transaction() as session:
+        assert session["password_reset_token"]
+    client.post(SET_PASSWORD, data={"new_password": NEW_PASSWORD,
+                                    "confirm_password": NEW_PASSWORD})
+    with client.session_transaction() as session:
+        assert "password_reset_token" not in session
 
 
 def test_reset_ends_existing_sessions(app, client, org):
@@ -158,8 +203,9 @@ def test_reset_ends_existing_sessions(app, client, org):
     sign_in(client, user)
     anonymous = app.test_client()
     anonymous.post("/password-reset", data={"email": user.email})
-    link = _reset_link()
-    anonymous.post(link, data={"new_password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    anonymous.get(_reset_link())
+    anonymous.post(SET_PASSWORD, data={"new_password": NEW_PASSWORD,
+                                       "confirm_password": NEW_PASSWORD})
     assert client.get("/home").status_code == 303
 
 
@@ -171,7 +217,7 @@ def test_expired_reset_link_is_refused(client, org):
     token = db.session.scalar(db.select(PasswordResetToken))
     token.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
-    assert client.get(link).status_code == 404
+    assert client.get(link, follow_redirects=True).status_code == 404
 
 
 def test_unknown_email_gets_the_same_answer_and_no_email(client):
@@ -185,7 +231,7 @@ def test_only_a_hash_of_the_reset_token_is_stored(client, org):
     user = factories.user(org)
     db.session.commit()
     client.post("/password-reset", data={"email": user.email})
-    secret = _reset_link().rsplit("/", 1)[1]
+    secret = _reset_link().split("token=")[1]
     stored = db.session.scalar(db.select(PasswordResetToken.token_hash))
     assert secret not in stored
 

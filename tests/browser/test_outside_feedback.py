@@ -40,8 +40,8 @@ def _create_link(page: Page) -> str:
 def test_a_parent_gives_feedback_on_a_phone(page: Page, browser: Browser, seeded_demo,
                                             live_server):
     url = _create_link(page)
-    assert re.search(r"/give-feedback/[A-Za-z0-9_-]{40,}$", url)
-    path = url[url.index("/give-feedback/"):]
+    assert re.search(r"/give-feedback\?token=[A-Za-z0-9_-]{40,}$", url)
+    path = url[url.index("/give-feedback"):]
 
     # A new browser with no cookies, at a phone's size.
     context = browser.new_context(viewport=PHONE, base_url=live_server)
@@ -52,6 +52,7 @@ def test_a_parent_gives_feedback_on_a_phone(page: Page, browser: Browser, seeded
         visitor.goto(path)
         expect(visitor.get_by_role("heading", level=1)).to_have_text(
             "Tell us about your experience with Amara")
+        assert visitor.url.endswith("/give-feedback")  # the secret left the address bar
         expect(visitor.locator("nav")).to_have_count(0)
         expect(visitor.locator("a[href]:not([href^='#'])")).to_have_count(0)
         expect(visitor.get_by_text("Okafor")).to_have_count(0)

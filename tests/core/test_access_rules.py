@@ -14,10 +14,14 @@ PUBLIC_ENDPOINTS = {
     "accounts.sign_in",
     "accounts.request_reset",
     "accounts.reset_password",
+    # A reset link emailed before the secret moved to the query string: it only moves the
+    # secret into the session and redirects to accounts.reset_password.
+    "accounts.reset_link",
     "home.root",
     # The one-time feedback link for people without an account (token checked in the view;
     # unknown, used, expired or cancelled links all get the same 404 page).
     "outside.give",
+    "outside.give_link",  # links made before the secret moved to the query string
     # Setting a first password from an invitation (single-use, expiring; token checked in
     # the view, taken out of the address on first use).
     "invitations.accept",

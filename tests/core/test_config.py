@@ -80,14 +80,16 @@ def test_postgresql_gets_a_pool_for_the_threads_and_a_ping(monkeypatch, tmp_path
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@db/portal")
     options = create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]
-    assert options == {"pool_pre_ping": True, "pool_size": 4, "max_overflow": 2}
+    assert options == {"pool_pre_ping": True, "hide_parameters": True, "pool_size": 4,
+                       "max_overflow": 2}
 
 
 def test_sqlite_keeps_sqlalchemys_own_pool(monkeypatch, tmp_path):
     monkeypatch.setenv("PORTAL_ENV", "development")
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    assert create_app().config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
+    assert create_app().config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True,
+                                                                "hide_parameters": True}
 
 
 def test_engine_options_given_in_the_instance_file_win(monkeypatch, tmp_path):
@@ -96,7 +98,8 @@ def test_engine_options_given_in_the_instance_file_win(monkeypatch, tmp_path):
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@db/portal")
     (tmp_path / "portal.cfg").write_text('SQLALCHEMY_ENGINE_OPTIONS = {"pool_size": 10}\n')
     options = create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]
-    assert options == {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 2}
+    assert options == {"pool_pre_ping": True, "hide_parameters": True, "pool_size": 10,
+                       "max_overflow": 2}
 
 
 def test_the_default_database_is_sqlite_in_the_instance_folder(monkeypatch, tmp_path):
@@ -195,3 +198,22 @@ def test_several_servers_start_with_the_throttle_in_redis(monkeypatch, tmp_path)
     config = settings_from_environment(tmp_path)
     finalise(config, tmp_path)
     assert config["RATELIMIT_STORAGE_URI"] == "redis://redis.internal:6379/0"
+
+
+def test_logs_are_json_in_production_and_text_in_development(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("LOG_FORMAT", raising=False)
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    assert settings_from_environment(tmp_path)["LOG_FORMAT"] == "json"
+    monkeypatch.setenv("PORTAL_ENV", "development")
+    assert settings_from_environment(tmp_path)["LOG_FORMAT"] == "text"
+    monkeypatch.setenv("LOG_FORMAT", "JSON")
+    assert settings_from_environment(tmp_path)["LOG_FORMAT"] == "json"
+
+
+def test_an_unknown_log_format_is_a_clear_error(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_ENV", "development")
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("LOG_FORMAT", "xml")
+    with pytest.raises(ConfigError, match="LOG_FORMAT"):
+        create_app()

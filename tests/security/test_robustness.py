@@ -30,16 +30,6 @@ BAD_REQUEST = "There was a problem with your request"
 NOT_FOUND = "Page not found"
 
 
-@pytest.fixture
-def no_propagation(app):
-    """Let the app turn exceptions into its 500 page, as in production."""
-    app.testing, propagate = False, app.config.get("PROPAGATE_EXCEPTIONS")
-    app.config["PROPAGATE_EXCEPTIONS"] = False
-    yield
-    app.testing = True
-    app.config["PROPAGATE_EXCEPTIONS"] = propagate
-
-
 def _client(app, user):
     client = app.test_client()
     sign_in(client, user)

@@ -1,7 +1,6 @@
 """Forms for direct observations: the observer's record, the candidate's reflection, and
 the bare forms behind the complete and sign-off buttons."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovSelect,
@@ -13,7 +12,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 
 from portal.assessment.observations.operations import OBSERVATION_MAX_LINKS
 from portal.core.dates import today_in_england
-from portal.core.forms import GovDateField, OnceForm
+from portal.core.forms import GovDateField, OnceForm, PortalForm
 from portal.evidence.forms import HTML_TAG, REASON_MAX
 from portal.frameworks.link_rows import check_link_rows
 
@@ -49,7 +48,7 @@ class ObservationLinkForm(Form):
     reason = StringField("Why the practice shows it", validators=[Length(max=REASON_MAX)])
 
 
-class ObservationForm(FlaskForm):
+class ObservationForm(PortalForm):
     observer_id = SelectField(
         "Observer", coerce=str, validate_choice=False, widget=GovSelect(),
         description="You, or another qualified assessor who observed the practice. They "
@@ -129,7 +128,7 @@ class ObservationForm(FlaskForm):
                 for row in self.links if row.element_id.data]
 
 
-class ReflectionForm(FlaskForm):
+class ReflectionForm(PortalForm):
     """The candidate writes only this; any other field sent is ignored."""
 
     candidate_reflection = _text_area(
@@ -142,7 +141,7 @@ class ReflectionForm(FlaskForm):
         _plain(field)
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(PortalForm):
     """The CSRF-protected form behind the sign-off button."""
 
 

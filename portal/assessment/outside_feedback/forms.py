@@ -1,7 +1,6 @@
 """The forms for outside feedback: making a link, and the public forms of people with
 lived experience and colleagues from other professions."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxInput,
@@ -13,7 +12,7 @@ from wtforms import BooleanField, RadioField, StringField, SubmitField, TextArea
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.assessment.outside_feedback import operations as outside
-from portal.core.forms import OnceForm, OnceSubmitInput
+from portal.core.forms import OnceForm, OnceSubmitInput, PortalForm
 
 
 def answer_text(text: str | None) -> str:
@@ -48,7 +47,7 @@ ANSWER_LENGTH = Length(max=outside.ANSWER_MAX,
                        message=f"Your answer must be {outside.ANSWER_MAX:,} characters or fewer")
 
 
-class _GiveFeedbackForm(FlaskForm):
+class _GiveFeedbackForm(PortalForm):
     went_well = TextAreaField("What went well?", widget=GovCharacterCount(),
                               validators=[ANSWER_LENGTH])
     could_be_better = TextAreaField("What could be better?", widget=GovCharacterCount(),

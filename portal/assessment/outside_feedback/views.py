@@ -1,10 +1,13 @@
 """One-time feedback links for people without an account.
 
 Candidates (and their current assessor) make and cancel links; the public form at
-/give-feedback/<token> is the only page the link opens, in a layout with no navigation.
+/give-feedback is the only page the link opens, in a layout with no navigation. The link
+carries its secret in the query string (which the access log leaves out); on first use the
+secret moves into the session and the address bar shows /give-feedback without it, so it
+is not kept in the browser's history or sent on in a Referer header.
 """
 
-from flask import Blueprint, abort, current_app, flash, request, url_for
+from flask import Blueprint, abort, current_app, flash, request, session, url_for
 from flask_login import current_user
 
 from portal.accounts.models import User
@@ -28,12 +31,13 @@ from portal.visibility import Kind, require
 bp = Blueprint("outside", __name__)
 
 PUBLIC_POST_LIMIT = "20 per hour"
+SESSION_KEY = "feedback_link_token"
 
 
 # Candidate and assessor side ----------------------------------------------------------
 def _link_for(secret: str) -> str:
     base = current_app.config["PORTAL_BASE_URL"]
-    path = url_for("outside.give", token=secret)
+    path = url_for("outside.give", token=secret)  # /give-feedback?token=...
     # In production the base URL comes from settings, never from the Host header.
     return (base + path) if base else url_for("outside.give", token=secret, _external=True)
 
@@ -133,12 +137,32 @@ def _link_gone():
     return _public(render("assessment/outside/link_gone.html", status=404))
 
 
+@bp.route("/give-feedback", methods=["GET", "POST"])
+@public
+@limiter.limit(PUBLIC_POST_LIMIT, methods=["POST"])
+def give():
+    """The short form a person without an account fills in. No sign-in; works once."""
+    token = request.args.get("token")
+    if token:
+        session[SESSION_KEY] = token[:100]
+        return _public(redirect_to(url_for("outside.give")))
+    return _give(session.get(SESSION_KEY, ""))
+
+
 @bp.route("/give-feedback/<token>", methods=["GET", "POST"])
 @public
 @limiter.limit(PUBLIC_POST_LIMIT, methods=["POST"])
-def give(token: str):
-    """The short form a person without an account fills in. No sign-in; works once."""
-    link = outside.open_request(token)
+def give_link(token: str):
+    """Links made before the secret moved to the query string still work; a form opened
+    from one before then is still accepted."""
+    session[SESSION_KEY] = token[:100]
+    if request.method == "GET":
+        return _public(redirect_to(url_for("outside.give")))
+    return _give(token)
+
+
+def _give(token: str):
+    link = outside.open_request(token) if token else None
     if link is None:
         return _link_gone()
     kind = outside.OutsideKind(link.kind)
@@ -156,6 +180,7 @@ def give(token: str):
             db.session.rollback()
             return _link_gone()
         db.session.commit()
+        session.pop(SESSION_KEY, None)
         return _public(render("assessment/outside/thanks.html", first=first))
     return _public(render("assessment/outside/give.html", form=form, kind=kind, first=first,
                           status=400 if form.errors else 200))

@@ -12,7 +12,7 @@ from portal.assignments.access import manages
 from portal.core.access import signed_in
 from portal.core.confirm import confirmation_page
 from portal.core.db import db
-from portal.core.forms import ConfirmForm, OnceConfirmForm
+from portal.core.forms import NUL_MESSAGE, ConfirmForm, OnceConfirmForm, has_nul
 from portal.core.htmx import redirect_to, render
 from portal.portfolios.access import read_portfolio_or_404
 from portal.portfolios.models import Portfolio
@@ -60,6 +60,8 @@ def _text(name: str, errors: dict, label: str) -> str:
     value = request.form.get(name, "")
     if len(value) > TEXT_MAX:
         errors[name] = f"{label} must be {TEXT_MAX} characters or fewer"
+    elif has_nul(value):
+        errors[name] = NUL_MESSAGE
     return value
 
 
@@ -85,8 +87,11 @@ def _read_content(portfolio: Portfolio, errors: dict) -> reports.ReportContent:
         except ValueError:
             errors[f"action-{row}-due"] = "Enter a real date for the action"
             continue
-        if not what:
-            errors[f"action-{row}-description"] = "Describe the action"
+        if not what or has_nul(what):
+            errors[f"action-{row}-description"] = NUL_MESSAGE if what else "Describe the action"
+            continue
+        if has_nul(who):
+            errors[f"action-{row}-owner"] = NUL_MESSAGE
             continue
         content.actions.append((what[:2000], by, who))
     return content

@@ -1,17 +1,16 @@
 """The assessor's form for recording the objectives agreed in a support plan."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCharacterCount, GovSubmitInput
 from wtforms import SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from portal.assessment.support_plans.operations import OBJECTIVES_MAX
-from portal.core.forms import GovDateField
+from portal.core.forms import GovDateField, PortalForm
 
 DATE_HINT = "For example, 27 3 2027"
 
 
-class AgreeSupportPlanForm(FlaskForm):
+class AgreeSupportPlanForm(PortalForm):
     objectives = TextAreaField(
         "Objectives",
         description="What the candidate will work on, the support they will get, and how "

@@ -1,6 +1,5 @@
 """Forms for the structured portfolio records, with GOV.UK markup and messages."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
     GovCheckboxInput,
@@ -21,7 +20,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import HiddenInput
 
 from portal.core.dates import today_in_england
-from portal.core.forms import GovDateField, OnceForm, OnceSubmitInput
+from portal.core.forms import GovDateField, OnceForm, OnceSubmitInput, PortalForm
 from portal.core.urls import small_number
 from portal.portfolios.records.operations import (
     KSS_COMMENT_MAX,
@@ -112,7 +111,7 @@ class DevelopmentPlanForm(OnceForm):
                                   "was agreed")
 
 
-class SupervisionForm(FlaskForm):
+class SupervisionForm(PortalForm):
     held_on = GovDateField(
         "Date of supervision", description=DATE_HINT,
         required_message="Enter the date of the supervision",
@@ -140,7 +139,7 @@ class SupervisionForm(FlaskForm):
         _not_in_future(field, "The date of the supervision")
 
 
-class ProtectedTimeForm(FlaskForm):
+class ProtectedTimeForm(PortalForm):
     taken_on = GovDateField(
         "Date you took the time", description=DATE_HINT,
         required_message="Enter the date you took the time",
@@ -208,7 +207,7 @@ class ProtectedTimeForm(FlaskForm):
         self.minutes.data = str(minutes % 60)
 
 
-class SignAgreementForm(FlaskForm):
+class SignAgreementForm(PortalForm):
     """A signature: the signer confirms they read and agree the wording, for themselves."""
 
     revision = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
@@ -220,11 +219,11 @@ class SignAgreementForm(FlaskForm):
     submit = SubmitField("Sign the agreement", widget=GovSubmitInput())
 
 
-class ReviewPlanForm(FlaskForm):
+class ReviewPlanForm(PortalForm):
     submit = SubmitField("Mark as reviewed", widget=GovSubmitInput())
 
 
-class DeleteRecordForm(FlaskForm):
+class DeleteRecordForm(PortalForm):
     submit = SubmitField("Yes, delete it", widget=GovSubmitInput())
 
 

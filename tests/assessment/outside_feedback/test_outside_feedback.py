@@ -22,7 +22,7 @@ from tests import factories
 from tests.conftest import assert_no_duplicate_ids, error_summary, page, sign_in
 from tests.portfolios.conftest import make_portfolio
 
-LINK = re.compile(r"http://localhost/give-feedback/([A-Za-z0-9_-]+)")
+LINK = re.compile(r"http://localhost/give-feedback\?token=([A-Za-z0-9_-]+)")
 ANSWERS = {"who": "A family member or carer", "went_well": "She listened to my son.",
            "could_be_better": "Call back sooner.", "rating": "Good", "consent": "y"}
 
@@ -64,7 +64,7 @@ def test_a_candidate_makes_a_link_shown_once_and_only_its_hash_is_kept(client, c
     sign_in(client, candidate)
     response, secret = _make_link(client)
     soup = page(response)
-    assert soup.select_one("#feedback-link")["value"].endswith(f"/give-feedback/{secret}")
+    assert soup.select_one("#feedback-link")["value"].endswith(f"/give-feedback?token={secret}")
     assert "not be able to see it again" in soup.get_text()
     assert_no_duplicate_ids(soup)
 
@@ -99,7 +99,7 @@ def test_the_link_uses_the_configured_base_url(app, client, candidate):
         sign_in(client, candidate)
         response = client.post("/feedback-requests",
                                data={"kind": "colleague", "label": "School nurse"})
-        assert "https://portal.council.example/give-feedback/" in response.get_data(
+        assert "https://portal.council.example/give-feedback?token=" in response.get_data(
             as_text=True)
     finally:
         app.config["PORTAL_BASE_URL"] = ""
@@ -176,7 +176,7 @@ def test_a_cancelled_link_stops_working(client, candidate):
     assert _request().cancelled_at is not None
     assert "Cancelled" in client.get("/feedback-requests").get_data(as_text=True)
     client.post("/sign-out")
-    response = client.get(f"/give-feedback/{secret}")
+    response = client.get(f"/give-feedback/{secret}", follow_redirects=True)
     assert response.status_code == 404
     assert "This link has expired or has already been used" in response.get_data(as_text=True)
 
@@ -195,7 +195,7 @@ def test_another_candidate_cannot_cancel_my_link(client, org, candidate):
 def test_the_public_form_is_plain_and_reaches_nothing_else(client, candidate):
     secret = _signed_in_link(client, candidate)
     fresh = client.application.test_client()
-    response = fresh.get(f"/give-feedback/{secret}")
+    response = fresh.get(f"/give-feedback/{secret}", follow_redirects=True)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     soup = page(response)
@@ -220,7 +220,8 @@ def test_the_public_form_is_plain_and_reaches_nothing_else(client, candidate):
 
 def test_the_colleague_form_asks_for_a_role(client, candidate):
     secret = _signed_in_link(client, candidate, kind="colleague", label="Nurse")
-    soup = page(client.application.test_client().get(f"/give-feedback/{secret}"))
+    visitor = client.application.test_client()
+    soup = page(visitor.get(f"/give-feedback/{secret}", follow_redirects=True))
     assert soup.select_one("input[name=who][type=text]") is not None
 
 
@@ -244,7 +245,7 @@ def test_every_group_of_radios_has_its_question(client, candidate, kind):
     expected = ["Overall, how was Samira? (optional)"]
     if kind == "lived_experience":
         expected.append("Who are you? (optional)")
-    first = page(public.get(f"/give-feedback/{secret}"))
+    first = page(public.get(f"/give-feedback/{secret}", follow_redirects=True))
     again = page(public.post(f"/give-feedback/{secret}", data={"rating": "Good"}))
     for soup in (first, again):
         assert sorted(_radio_questions(soup)) == sorted(expected)
@@ -274,7 +275,7 @@ def test_feedback_is_recorded_once_as_evidence(client, candidate):
     assert note.link == f"/evidence/{entry.id}"
 
     # Works once: the page and the form are gone.
-    for again in (visitor.get(f"/give-feedback/{secret}"),
+    for again in (visitor.get(f"/give-feedback/{secret}", follow_redirects=True),
                   visitor.post(f"/give-feedback/{secret}", data=ANSWERS)):
         assert again.status_code == 404
         assert "This link has expired or has already been used" in again.get_data(
@@ -286,8 +287,8 @@ def test_two_submits_with_one_link_record_one_entry(client, candidate):
     secret = _signed_in_link(client, candidate)
     first, second = (client.application.test_client() for _ in range(2))
     # Both opened the form while it still worked.
-    assert first.get(f"/give-feedback/{secret}").status_code == 200
-    assert second.get(f"/give-feedback/{secret}").status_code == 200
+    assert first.get(f"/give-feedback/{secret}", follow_redirects=True).status_code == 200
+    assert second.get(f"/give-feedback/{secret}", follow_redirects=True).status_code == 200
     assert first.post(f"/give-feedback/{secret}", data=ANSWERS).status_code == 200
     assert second.post(f"/give-feedback/{secret}", data=ANSWERS).status_code == 404
     assert len(_entries(candidate)) == 1
@@ -315,7 +316,7 @@ def test_an_expired_link_gets_the_same_page(client, candidate):
     link.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     visitor = client.application.test_client()
-    for response in (visitor.get(f"/give-feedback/{secret}"),
+    for response in (visitor.get(f"/give-feedback/{secret}", follow_redirects=True),
                      visitor.post(f"/give-feedback/{secret}", data=ANSWERS)):
         assert response.status_code == 404
         assert "This link has expired or has already been used" in response.get_data(
@@ -327,7 +328,7 @@ def test_an_expired_link_gets_the_same_page(client, candidate):
 
 @pytest.mark.parametrize("token", ["nonsense", "x" * 500, "%3Cscript%3E"])
 def test_unknown_links_get_the_same_page(client, token):
-    response = client.get(f"/give-feedback/{token}")
+    response = client.get(f"/give-feedback/{token}", follow_redirects=True)
     assert response.status_code == 404
     html = response.get_data(as_text=True)
     assert "This link has expired or has already been used" in html
@@ -339,7 +340,7 @@ def test_a_deactivated_candidates_link_stops_working(client, candidate):
     secret = _signed_in_link(client, candidate)
     candidate.active = False
     db.session.commit()
-    assert client.get(f"/give-feedback/{secret}").status_code == 404
+    assert client.get(f"/give-feedback/{secret}", follow_redirects=True).status_code == 404
 
 
 def test_consent_is_required_and_answers_are_kept(client, candidate):
@@ -466,3 +467,28 @@ def test_simultaneous_submits_from_two_threads_record_one_entry(app, candidate):
     db.session.expire_all()
     assert db.session.scalar(select(func.count(EvidenceEntry.id)).where(
         EvidenceEntry.candidate_id == candidate_id)) == 1
+
+
+# The secret leaves the address ---------------------------------------------------------
+def test_the_link_moves_its_secret_out_of_the_address_on_first_use(client, candidate):
+    secret = _signed_in_link(client, candidate)
+    visitor = client.application.test_client()
+    opened = visitor.get(f"/give-feedback?token={secret}")
+    assert opened.status_code == 303
+    assert opened.headers["Location"] == "/give-feedback"
+    assert opened.headers["Cache-Control"] == "no-store"
+    shown = visitor.get("/give-feedback")
+    assert shown.status_code == 200
+    assert secret not in shown.get_data(as_text=True)
+    sent = visitor.post("/give-feedback", data=ANSWERS)
+    assert sent.status_code == 200
+    assert [entry.title for entry in _entries(candidate)] != []
+    with visitor.session_transaction() as session:
+        assert "feedback_link_token" not in session
+    assert visitor.get("/give-feedback").status_code == 404
+
+
+def test_the_form_without_a_link_is_the_same_gone_page(client):
+    response = client.get("/give-feedback")
+    assert response.status_code == 404
+    assert "This link has expired or has already been used" in response.get_data(as_text=True)

@@ -286,3 +286,18 @@ def test_a_closed_plan_leaves_the_portfolio_page_and_its_report_stays(app, clien
     soup = page(candidate_client.get(url))
     assert soup.select(".govuk-notification-banner") == []
     assert len(soup.select("a[href^='/reports/']")) == 1
+
+
+def test_a_nul_in_the_report_is_explained_and_the_text_comes_back(client, people):
+    """PostgreSQL cannot store NUL: the field says so instead of a server error."""
+    report = _start(client, people)
+    summary = "Good progress\x00 in the first three months."
+    response = client.post(f"/reports/{report.id}", data=_full_form(
+        people, summary=summary, **{"action-0-description": "Shadow a\x00 senior",
+                                    "action-0-due": "2026-06-01"}))
+    assert response.status_code == 400
+    soup = page(response)
+    assert len(error_summary(soup)) == 2
+    assert all("null character" in message for message in error_summary(soup))
+    assert soup.select_one("textarea[name=summary]").get_text().strip() in {
+        summary, summary.replace("\x00", "\ufffd")}
