@@ -149,11 +149,13 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
+    from portal.backups.commands import backup_cli
     from portal.demo.commands import seed_demo_command
     from portal.evidence.commands import attachments_cli
     from portal.frameworks.commands import frameworks_cli
 
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(backup_cli)
     app.cli.add_command(frameworks_cli)
     app.cli.add_command(attachments_cli)
     from portal.core.commands import worker_command

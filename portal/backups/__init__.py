@@ -1,0 +1,1 @@
+"""Backups and the restore drill: a backup nobody restored is a hope."""
