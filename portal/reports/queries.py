@@ -33,7 +33,7 @@ def filter_choices(organisation_id: int) -> tuple[list, list, list]:
     return programmes, cohorts, council_teams(organisation_id)
 
 
-def _narrowed(statement: Select, organisation_id: int, filters: Filters) -> Select:
+def narrowed(statement: Select, organisation_id: int, filters: Filters) -> Select:
     """The council's cohorts, narrowed by programme, cohort, entry route and team (the
     statement has Cohort and the candidate's User joined)."""
     statement = statement.where(Cohort.organisation_id == organisation_id)
@@ -82,7 +82,7 @@ def progression_rows(organisation_id: int, filters: Filters) -> list:
         statement = statement.where(
             decision.c.decided_at >= start_of_day_in_england(year.first_day),
             decision.c.decided_at < start_of_day_in_england(year.last_day + timedelta(days=1)))
-    statement = _narrowed(statement, organisation_id, filters)
+    statement = narrowed(statement, organisation_id, filters)
     return db.session.execute(statement.order_by(Programme.name, Cohort.start_date,
                                                  Cohort.name)).all()
 
@@ -102,7 +102,7 @@ def retention_rows(organisation_id: int, filters: Filters) -> list:
     year = filters.year
     if year is not None:
         statement = statement.where(Cohort.start_date.between(year.first_day, year.last_day))
-    statement = _narrowed(statement, organisation_id, filters)
+    statement = narrowed(statement, organisation_id, filters)
     return db.session.execute(statement.order_by(Cohort.entry_route, Cohort.start_date,
                                                  Cohort.name)).all()
 
@@ -193,6 +193,6 @@ def support_rows(organisation_id: int, filters: Filters, today: date) -> list:
     year = filters.year
     if year is not None:
         statement = statement.where(Portfolio.start_date.between(year.first_day, year.last_day))
-    statement = _narrowed(statement, organisation_id, filters)
+    statement = narrowed(statement, organisation_id, filters)
     return db.session.execute(statement.order_by(Cohort.start_date, Cohort.name, User.name,
                                                  Portfolio.id)).all()

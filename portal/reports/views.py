@@ -1,6 +1,6 @@
-"""The Reports section: progression, retention and support, filtered by the address, each
-drawn as a chart with its table and downloadable as CSV or XLSX (a board's copy hides small
-counts).
+"""The Reports section: progression, retention, support and assessment practice, filtered
+by the address, each drawn as a chart with its table and downloadable as CSV or XLSX (a
+board's copy hides small counts).
 
 Programme leads and administrators only; every statement is limited to their own council.
 """
@@ -14,8 +14,9 @@ from portal.accounts.roles import Role
 from portal.core.access import requires_role
 from portal.core.dates import today_in_england
 from portal.core.htmx import render
-from portal.reports import downloads, queries
+from portal.reports import downloads, practice_queries, queries
 from portal.reports.forms import ReportFilterForm
+from portal.reports.practice import practice_report
 from portal.reports.progression import progression_report
 from portal.reports.retention import retention_report
 from portal.reports.support import PROTECTED_MINUTES_A_WEEK, support_report
@@ -29,6 +30,10 @@ def _build(report: str, filters, today: date):
     organisation_id = current_user.organisation_id
     if report == "progression":
         return progression_report(queries.progression_rows(organisation_id, filters))
+    if report == "practice":
+        return practice_report(practice_queries.first_feedback_rows(organisation_id, filters),
+                               practice_queries.report_rows(organisation_id, filters),
+                               practice_queries.observation_rows(organisation_id, filters))
     if report == "support":
         return support_report(queries.support_rows(organisation_id, filters, today), today)
     return retention_report(queries.retention_rows(organisation_id, filters), today)
@@ -57,7 +62,7 @@ def index():
     return render("reports/index.html")
 
 
-@bp.route("/<any(progression, retention, support):report>")
+@bp.route("/<any(progression, retention, support, practice):report>")
 @report_readers
 def show(report: str):
     today = today_in_england()
@@ -77,7 +82,7 @@ def show(report: str):
                   suppress_under=current_app.config["REPORT_SUPPRESS_UNDER"])
 
 
-@bp.route("/<any(progression, retention, support):report>.<any(csv, xlsx):extension>")
+@bp.route("/<any(progression, retention, support, practice):report>.<any(csv, xlsx):extension>")
 @report_readers
 def download(report: str, extension: str):
     today = today_in_england()

@@ -91,7 +91,7 @@ def test_the_reports_fit_a_phone(page: Page, seeded_demo):
     problems: list[str] = []
     sign_in(page, data.email_for("lead"))
     for url in ["/workforce/", "/workforce/retention", "/workforce/progression",
-                "/workforce/support", "/workforce/people/"]:
+                "/workforce/support", "/workforce/practice", "/workforce/people/"]:
         page.goto(url)
         check_fits(page, problems)
     assert not problems, "Pages scroll sideways:\n  " + "\n  ".join(problems)

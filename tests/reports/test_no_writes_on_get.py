@@ -24,7 +24,8 @@ def test_walking_every_get_route_writes_nothing(app, client, org, lead):
                 for rule in routes]
     assert len(urls) == 7
     urls += ["/workforce/progression.xlsx?board=1", "/workforce/retention?entry_route=frontline",
-             "/workforce/support", "/workforce/support.xlsx"]
+             "/workforce/support", "/workforce/support.xlsx", "/workforce/practice",
+             "/workforce/practice.csv"]
     for url in urls:
         with count_queries() as statements:
             assert client.get(url).status_code == 200, url
