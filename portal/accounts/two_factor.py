@@ -13,7 +13,7 @@ import time
 
 import pyotp
 from flask import current_app
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from portal.accounts.models import RecoveryCode, TwoFactor, User
 from portal.accounts.operations import AccountError, end_all_sessions
@@ -50,8 +50,8 @@ def is_required(user: User) -> bool:
 
 
 def recovery_codes_left(user: User) -> int:
-    return len(db.session.scalars(select(RecoveryCode.id).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))).all())
+    return db.session.scalar(select(func.count(RecoveryCode.id)).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
 
 
 def setup_link(user: User, record: TwoFactor) -> str:

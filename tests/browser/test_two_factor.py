@@ -43,6 +43,10 @@ def test_an_administrator_sets_up_two_factor_then_signs_in_with_a_code(page: Pag
     expect(page.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
     secret = page.locator("#two-factor-secret").inner_text().replace(" ", "")
     assert_no_axe_violations(page)
+    page.set_viewport_size({"width": 320, "height": 800})  # the QR code and key fit a phone
+    assert page.evaluate(
+        "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     phone = pyotp.TOTP(secret)
     page.get_by_label("Code from your authenticator app").fill(phone.now())
