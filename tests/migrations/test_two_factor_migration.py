@@ -12,7 +12,7 @@ from tests.migrations.test_migrations import (  # noqa: F401 (a fixture)
     scratch_database_url,
 )
 
-BEFORE, AFTER = "e5b1c7a94f20", "ede96c19ea5e"
+BEFORE, AFTER = "7b57cafb765b", "ede96c19ea5e"
 
 
 def test_existing_councils_require_two_factor_and_the_downgrade_removes_it(
