@@ -43,6 +43,12 @@ class AppCodeForm(FlaskForm):
     )
 
 
+class StartTwoFactorForm(FlaskForm):
+    password = PasswordField(
+        "Your password", widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your password")])
+
+
 class SignInCodeForm(FlaskForm):
     code = StringField(
         "Security code",

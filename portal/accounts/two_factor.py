@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, or_, select, update
 
 from portal.accounts.models import RecoveryCode, TwoFactor, User
 from portal.accounts.operations import AccountError, end_all_sessions
+from portal.accounts.passwords import verify_password
 from portal.accounts.roles import Role
 from portal.core import audit
 from portal.core.db import db, utcnow
@@ -123,10 +124,14 @@ def use_code(user: User, code: str, at: float | None = None) -> bool:
 
 
 # Changes -------------------------------------------------------------------------------
-def begin_set_up(actor: User) -> TwoFactor:
-    """A new secret for the person to add to their app; it counts once confirmed."""
+def begin_set_up(actor: User, password: str) -> TwoFactor:
+    """A new secret for the person to add to their app; it counts once confirmed. Asks
+    for the password, so that someone at a session left open cannot put their own phone
+    on the account."""
     if is_on(actor):
         raise AccountError("Two-factor sign-in is already set up")
+    if not verify_password(actor.password_hash, password):
+        raise AccountError("Your password is not correct", field="password")
     record = authenticator(actor) or TwoFactor(user_id=actor.id)
     record.secret, record.created_at, record.last_used_step = pyotp.random_base32(), utcnow(), None
     db.session.add(record)

@@ -10,7 +10,7 @@ from flask import session as flask_session
 from flask_login import current_user
 
 from portal.accounts import operations, two_factor
-from portal.accounts.forms import AppCodeForm, SignInCodeForm
+from portal.accounts.forms import AppCodeForm, SignInCodeForm, StartTwoFactorForm
 from portal.accounts.session import (
     TWO_FACTOR_SET_UP_NEEDED,
     awaiting_code,
@@ -20,7 +20,6 @@ from portal.accounts.session import (
 from portal.core.access import public, signed_in
 from portal.core.db import db
 from portal.core.extensions import limiter
-from portal.core.forms import ConfirmForm
 from portal.core.htmx import redirect_to, render
 
 bp = Blueprint("two_factor", __name__)
@@ -81,18 +80,19 @@ def insist_on_set_up():
 
 
 # The person's own set-up -------------------------------------------------------------------
-def _code_forms() -> dict:
+def _account_forms() -> dict:
     # Prefixes keep the two code fields' ids apart on one page.
-    return {"codes_form": AppCodeForm(prefix="new-codes"),
+    return {"start_form": StartTwoFactorForm(),
+            "codes_form": AppCodeForm(prefix="new-codes"),
             "turn_off_form": AppCodeForm(prefix="turn-off")}
 
 
 def _account_page(status: int = 200, **forms):
     return render(
-        "accounts/two_factor/account.html", status=status, start_form=ConfirmForm(),
+        "accounts/two_factor/account.html", status=status,
         authenticator=two_factor.authenticator(current_user),
         required=two_factor.is_required(current_user),
-        codes_left=two_factor.recovery_codes_left(current_user), **{**_code_forms(), **forms})
+        codes_left=two_factor.recovery_codes_left(current_user), **{**_account_forms(), **forms})
 
 
 @bp.route("/account/two-factor")
@@ -104,14 +104,17 @@ def account():
 @bp.route("/account/two-factor/start", methods=["POST"])
 @signed_in
 def start():
-    if ConfirmForm().validate_on_submit():
+    form = _account_forms()["start_form"]
+    if form.validate_on_submit():
         try:
-            two_factor.begin_set_up(current_user)
+            two_factor.begin_set_up(current_user, form.password.data)
         except operations.AccountError as error:
-            flash(str(error), "error")
-            return redirect_to(url_for("two_factor.account"))
-        db.session.commit()
-    return redirect_to(url_for("two_factor.set_up"))
+            db.session.rollback()
+            form.password.errors.append(str(error))
+        else:
+            db.session.commit()
+            return redirect_to(url_for("two_factor.set_up"))
+    return _account_page(status=400, start_form=form)
 
 
 @bp.route("/account/two-factor/set-up", methods=["GET", "POST"])
@@ -141,7 +144,7 @@ def set_up():
 @bp.route("/account/two-factor/recovery-codes", methods=["POST"])
 @signed_in
 def new_recovery_codes():
-    form = _code_forms()["codes_form"]
+    form = _account_forms()["codes_form"]
     if form.validate_on_submit():
         try:
             codes = two_factor.regenerate_recovery_codes(current_user, form.code.data)
@@ -157,7 +160,7 @@ def new_recovery_codes():
 @bp.route("/account/two-factor/turn-off", methods=["POST"])
 @signed_in
 def turn_off():
-    form = _code_forms()["turn_off_form"]
+    form = _account_forms()["turn_off_form"]
     if form.validate_on_submit():
         try:
             two_factor.turn_off(current_user, form.code.data)

@@ -22,7 +22,7 @@ def _actions() -> list[str]:
 
 def set_up(user, at: float = NOON) -> list[str]:
     """Begin and confirm two-factor sign-in as the person would; returns recovery codes."""
-    record = two_factor.begin_set_up(user)
+    record = two_factor.begin_set_up(user, factories.PASSWORD)
     return two_factor.confirm_set_up(user, pyotp.TOTP(record.secret).at(at), at=at)
 
 
@@ -30,9 +30,12 @@ def app_code(user, at: float) -> str:
     return pyotp.TOTP(two_factor.authenticator(user).secret).at(at)
 
 
-def test_setting_up_needs_a_correct_code_and_gives_ten_recovery_codes(org):
+def test_setting_up_needs_the_password_then_a_correct_code_and_gives_recovery_codes(org):
     user = factories.user(org)
-    record = two_factor.begin_set_up(user)
+    with pytest.raises(AccountError, match="password"):
+        two_factor.begin_set_up(user, "someone else's guess")
+    assert two_factor.authenticator(user) is None
+    record = two_factor.begin_set_up(user, factories.PASSWORD)
     assert not two_factor.is_on(user)
     with pytest.raises(AccountError) as refused:
         two_factor.confirm_set_up(user, pyotp.TOTP(record.secret).at(NOON + 600), at=NOON)

@@ -20,7 +20,7 @@ CODE_REFUSED = "Enter a correct code from your authenticator app, or a recovery 
 def with_two_factor(user) -> list[str]:
     """Turn two-factor sign-in on for `user` a few steps ago (so the code shown now is
     unused); returns their recovery codes."""
-    record = two_factor.begin_set_up(user)
+    record = two_factor.begin_set_up(user, factories.PASSWORD)
     earlier = time.time() - 120
     codes = two_factor.confirm_set_up(user, pyotp.TOTP(record.secret).at(earlier), at=earlier)
     db.session.commit()
@@ -47,8 +47,12 @@ def test_setting_up_from_the_account_page(client, org):
     sign_in(client, user)
     account = page(client.get("/account/two-factor"))
     assert "Two-factor sign-in is off." in account.text
-    assert client.post("/account/two-factor/start").headers["Location"] \
-        == "/account/two-factor/set-up"
+    wrong = client.post("/account/two-factor/start", data={"password": "not my password"})
+    assert wrong.status_code == 400
+    assert error_summary(page(wrong)) == ["Your password is not correct"]
+    assert two_factor.authenticator(user) is None
+    started = client.post("/account/two-factor/start", data={"password": factories.PASSWORD})
+    assert started.headers["Location"] == "/account/two-factor/set-up"
 
     set_up_page = page(client.get("/account/two-factor/set-up"))
     qr_code = set_up_page.select_one("img.portal-qr-code")
@@ -175,7 +179,7 @@ def test_an_administrator_must_set_up_two_factor_before_anything_else(client):
     account = page(client.get("/account/two-factor"))
     assert "Your council requires two-factor sign-in for your role" in account.text
 
-    client.post("/account/two-factor/start")
+    client.post("/account/two-factor/start", data={"password": factories.PASSWORD})
     secret = two_factor.authenticator(admin).secret
     client.post("/account/two-factor/set-up", data={"code": pyotp.TOTP(secret).now()})
     assert client.get("/admin/users/").status_code == 200

@@ -38,6 +38,7 @@ def test_an_administrator_sets_up_two_factor_then_signs_in_with_a_code(page: Pag
     page.goto("/admin/users/")  # nothing else until it is set up
     expect(page).to_have_url(re.compile(r"/account/two-factor$"))
 
+    page.get_by_label("Your password").fill(factories.PASSWORD)
     page.get_by_role("button", name="Set up two-factor sign-in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-factor sign-in")
     expect(page.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
