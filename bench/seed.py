@@ -339,7 +339,9 @@ def _councils(count: int, run: int, rng: random.Random, today: date) -> list[Cou
     councils = []
     for number in range(1, count + 1):
         suffix = f" {number}" if run == 1 else f" {number} (run {run})"
-        organisation = Organisation(name=COUNCIL_PREFIX + suffix, short_name=f"Bench{suffix}")
+        # The bench signs its leads in with a password only.
+        organisation = Organisation(name=COUNCIL_PREFIX + suffix, short_name=f"Bench{suffix}",
+                                    two_factor_for_leads_and_admins=False)
         db.session.add(organisation)
         db.session.flush()
         teams = [Team(organisation_id=organisation.id, name=name) for name in TEAMS]

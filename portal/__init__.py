@@ -104,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts.audit_views import bp as audit_bp
     from portal.accounts.invitation_views import bp as invitations_bp
     from portal.accounts.outbox_views import bp as outbox_bp
+    from portal.accounts.two_factor_views import bp as two_factor_bp
     from portal.accounts.views import bp as accounts_bp
     from portal.assessment.feedback.views import bp as feedback_bp
     from portal.assessment.observations.views import bp as observations_bp
@@ -144,7 +145,7 @@ def _register_blueprints(app: Flask) -> None:
                       agendas_bp, attendance_bp, timeline_bp, decisions_bp, corrections_bp,
                       support_plans_bp, invitations_bp, outbox_bp, reminders_bp, letters_bp,
                       agreeing_bp, panel_files_bp, audit_bp, workforce_bp,
-                      workforce_people_bp):
+                      workforce_people_bp, two_factor_bp):
         app.register_blueprint(blueprint)
 
 

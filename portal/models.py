@@ -1,7 +1,7 @@
 """Import every model so SQLAlchemy's metadata (and Alembic) sees the whole schema."""
 
 from portal.accounts.invitations import Invitation
-from portal.accounts.models import PasswordResetToken, User, UserRole
+from portal.accounts.models import PasswordResetToken, RecoveryCode, TwoFactor, User, UserRole
 from portal.assessment.models import EvidenceFeedback, FeedbackRequest, Observation, ObservationLink
 from portal.assignments.models import Assignment
 from portal.core.audit import AuditEvent
@@ -102,6 +102,7 @@ __all__ = [
     "Programme",
     "ProgrammeStage",
     "ProtectedTimeRecord",
+    "RecoveryCode",
     "ReminderOptOut",
     "ReminderSent",
     "ReviewPointDefinition",
@@ -112,6 +113,7 @@ __all__ = [
     "SupportPlan",
     "Team",
     "TeamChange",
+    "TwoFactor",
     "User",
     "UserRole",
     "panel_programme",

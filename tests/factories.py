@@ -22,9 +22,12 @@ def _hash(password: str) -> str:
     return _password_hash_cache[password]
 
 
-def organisation(name: str | None = None) -> Organisation:
+def organisation(name: str | None = None, two_factor_required: bool = False) -> Organisation:
+    """A council. Unlike a real one, it does not require two-factor sign-in of its leads
+    and administrators unless asked to, so tests can sign them in with a password."""
     n = next(_counter)
-    org = Organisation(name=name or f"Council {n}", short_name=f"C{n}")
+    org = Organisation(name=name or f"Council {n}", short_name=f"C{n}",
+                       two_factor_for_leads_and_admins=two_factor_required)
     db.session.add(org)
     db.session.flush()
     return org

@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from portal.accounts import invitations, operations
+from portal.accounts import invitations, operations, two_factor
 from portal.accounts.deactivation import deactivation_warnings
 from portal.accounts.forms import ImportUsersForm, NewUserForm, UserForm
 from portal.accounts.imports import import_users
@@ -114,6 +114,7 @@ def edit(user_id: int):
             return redirect_to(url_for("users.index"))
     return render("accounts/admin/user_form.html", form=form, user=user,
                   confirm=ConfirmForm(), warnings=deactivation_warnings(user),
+                  two_factor_record=two_factor.authenticator(user),
                   status=400 if form.errors else 200)
 
 
@@ -168,6 +169,41 @@ def reactivate(user_id: int):
             db.session.commit()
             flash(f"{user.name} has been reactivated.", "success")
     return redirect_to(url_for("users.edit", user_id=user.id))
+
+
+@bp.route("/<int:user_id>/two-factor/reset", methods=["GET", "POST"])
+@administrators_only
+def reset_two_factor(user_id: int):
+    """For a lost phone: GET asks 'are you sure?'; the POST from that page resets."""
+    user = get_user_in_my_organisation(user_id)
+    if request.method == "GET":
+        return confirmation_page(_two_factor_reset(user))
+    if ConfirmForm().validate_on_submit():
+        try:
+            two_factor.reset(current_user, user)
+        except operations.AccountError as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(f"{user.name}'s two-factor sign-in has been reset.", "success")
+    return redirect_to(url_for("users.edit", user_id=user.id))
+
+
+def _two_factor_reset(user: User) -> Confirmation:
+    return Confirmation(
+        question=f"Are you sure you want to reset {user.name}'s two-factor sign-in?",
+        caption="Two-factor sign-in",
+        consequences=(
+            f"{user.name} will be signed out everywhere.",
+            "Their authenticator app and recovery codes will stop working.",
+            "They will sign in with their password only, and will be asked to set up a new "
+            "app first if their role requires it.",
+        ),
+        warning="Check that you are talking to the person themselves, for example on a "
+                "video call, before you reset it.",
+        action_url=url_for("users.reset_two_factor", user_id=user.id),
+        button="Yes, reset two-factor sign-in",
+        cancel_url=url_for("users.edit", user_id=user.id))
 
 
 @bp.route("/import", methods=["GET", "POST"])

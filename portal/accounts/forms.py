@@ -29,6 +29,37 @@ class SignInForm(PortalForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
+class AppCodeForm(FlaskForm):
+    """A code from the person's authenticator app (setting up, new recovery codes,
+    turning two-factor sign-in off)."""
+
+    code = StringField(
+        "Code from your authenticator app",
+        description="The 6-digit code your app shows now, for example 123456",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the 6-digit code from your authenticator app"),
+                    Length(max=20, message="Enter the 6-digit code from your authenticator app")],
+    )
+
+
+class StartTwoFactorForm(FlaskForm):
+    password = PasswordField(
+        "Your password", widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your password")])
+
+
+class SignInCodeForm(FlaskForm):
+    code = StringField(
+        "Security code",
+        description="The 6-digit code your authenticator app shows now, or one of your "
+                    "recovery codes",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter the code from your authenticator app"),
+                    Length(max=40, message="Enter the code from your authenticator app")],
+    )
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
 class _NewPasswordMixin:
     """A new password, judged knowing whose it is (see `password_problem`)."""
 

@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, event
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.roles import Role
@@ -117,6 +117,38 @@ class UserRole(db.Model):
     role: Mapped[str] = mapped_column(String(40), primary_key=True)
 
     user = relationship("User", back_populates="role_grants")
+
+
+class TwoFactor(db.Model):
+    """A person's authenticator app (TOTP). Unconfirmed while they are setting it up: it
+    asks for a code at sign-in only once they have typed one correct code."""
+
+    __tablename__ = "two_factor"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
+    secret: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The 30-second step of the last code accepted: that code, and any older one, is
+    # refused from then on, so a code seen over someone's shoulder cannot be used again.
+    last_used_step: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class RecoveryCode(db.Model):
+    """A single-use code for signing in without the authenticator app. Only a hash of the
+    code is kept (the codes are random, so SHA-256 is enough)."""
+
+    __tablename__ = "recovery_code"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class PasswordResetToken(db.Model):

@@ -7,12 +7,19 @@ from flask import current_app, g, request, url_for
 from flask import session as flask_session
 from flask_login import login_user
 
-from portal.accounts import queries
+from portal.accounts import queries, two_factor
 from portal.accounts.models import User
+from portal.core.db import db
 from portal.core.errors import session_ended_fragment
 from portal.core.extensions import login_manager
 
 SIGNED_IN_AT = "signed_in_at"  # session key: when this session began (seconds)
+# Session key: this person's role needs two-factor sign-in and they have not set it up, so
+# they may only set it up or sign out (portal.accounts.two_factor_views).
+TWO_FACTOR_SET_UP_NEEDED = "two_factor_set_up_needed"
+# Session key: the password was right; the account waits for a code from the app.
+AWAITING_CODE = "awaiting_two_factor_code"
+AWAITING_CODE_SECONDS = 5 * 60
 
 
 @login_manager.user_loader
@@ -57,3 +64,36 @@ def start_session(user: User) -> None:
     login_user(user)
     flask_session[SIGNED_IN_AT] = int(time.time())
     flask_session.permanent = True
+    # Decided once, at sign-in, so other pages need no query to know. A role or council
+    # setting that changes later applies from the next sign-in (a role change signs out).
+    if two_factor.is_required(user) and not two_factor.is_on(user):
+        flask_session[TWO_FACTOR_SET_UP_NEEDED] = True
+
+
+def await_code(user: User, next_path: str | None) -> None:
+    """The password was right but the account has two-factor sign-in: remember who is
+    half signed in, for a few minutes, while the code page asks for the code."""
+    flask_session.clear()
+    flask_session[AWAITING_CODE] = {
+        "user_id": user.id, "token": user.session_token, "next": next_path,
+        "until": int(time.time()) + AWAITING_CODE_SECONDS}
+
+
+def awaiting_code() -> tuple[User, str | None] | None:
+    """The account waiting for its code and where to go next, or None when nobody is
+    waiting, the wait has run out, or the account has changed since (password, sign-out
+    everywhere, deactivation)."""
+    waiting = flask_session.get(AWAITING_CODE)
+    if not isinstance(waiting, dict) or waiting.get("until", 0) < time.time():
+        return None
+    user = db.session.get(User, waiting["user_id"])
+    if user is None or not user.active or not secrets.compare_digest(
+            user.session_token, waiting["token"]):
+        return None
+    return user, waiting["next"]
+
+
+def awaiting_user_id() -> int | None:
+    """Who the code page is for, without a query (the throttle's key)."""
+    waiting = flask_session.get(AWAITING_CODE)
+    return waiting.get("user_id") if isinstance(waiting, dict) else None

@@ -6,14 +6,14 @@ import hmac
 from flask import Blueprint, current_app, flash, g, request, session, url_for
 from flask_login import current_user, logout_user
 
-from portal.accounts import emails, operations
+from portal.accounts import emails, operations, two_factor
 from portal.accounts.forms import (
     ChangePasswordForm,
     RequestResetForm,
     ResetPasswordForm,
     SignInForm,
 )
-from portal.accounts.session import start_session
+from portal.accounts.session import await_code, start_session
 from portal.core import jobs
 from portal.core.access import public, signed_in
 from portal.core.db import db
@@ -58,6 +58,10 @@ def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
         user = operations.authenticate(form.email.data, form.password.data)
+        if user is not None and two_factor.is_on(user):
+            db.session.commit()  # keeps a password hash that authenticate() renewed
+            await_code(user, next_path)
+            return redirect_to(url_for("two_factor.sign_in_code"))
         if user is not None:
             operations.record_sign_in(user)
             db.session.commit()

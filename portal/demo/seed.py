@@ -46,7 +46,10 @@ def seed_demo() -> dict[str, int]:
     created = {"organisations": 0, "teams": 0, "programmes": 0, "cohorts": 0, "users": 0,
                "memberships": 0, "frameworks": len(load_shipped_frameworks())}
     name, short = data.COUNCIL
-    council, new = _get_or_add(Organisation, {"name": name}, short_name=short)
+    # Off in the demo, so every demo account signs in with the password on day one; any
+    # demo user can still turn two-factor sign-in on from their account page.
+    council, new = _get_or_add(Organisation, {"name": name}, short_name=short,
+                               two_factor_for_leads_and_admins=False)
     created["organisations"] += new
     teams = {}
     for team_name in data.TEAMS:

@@ -9,6 +9,7 @@ from sqlalchemy import (
     ForeignKey,
     String,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -57,6 +58,10 @@ class Organisation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), nullable=False, unique=True)
     short_name: Mapped[str] = mapped_column(String(60), nullable=False)
+    # Administrators and programme leads can see and change the most: unless the council
+    # turns this off, they must sign in with an authenticator app code as well.
+    two_factor_for_leads_and_admins: Mapped[bool] = mapped_column(
+        nullable=False, default=True, server_default=true())
 
     teams = relationship("Team", back_populates="organisation", order_by="Team.name")
 

@@ -25,6 +25,9 @@ PUBLIC_ENDPOINTS = {
     # Setting a first password from an invitation (single-use, expiring; token checked in
     # the view, taken out of the address on first use).
     "invitations.accept",
+    # The second step of signing in: serves only the account whose password was just
+    # typed in this session (for five minutes), throttled per account like sign-in.
+    "two_factor.sign_in_code",
 }
 
 
@@ -49,7 +52,8 @@ def test_only_the_reviewed_routes_are_public(app):
 @pytest.mark.parametrize(
     "url",
     ["/home", "/cohorts/", "/cohorts/new", "/admin/users/", "/admin/users/new",
-     "/admin/users/import", "/account/password", "/cohorts/1", "/admin/users/1"],
+     "/admin/users/import", "/account/password", "/cohorts/1", "/admin/users/1",
+     "/account/two-factor", "/account/two-factor/set-up", "/admin/users/1/two-factor/reset"],
 )
 def test_signed_out_visitors_are_sent_to_sign_in(client, url):
     response = client.get(url)
