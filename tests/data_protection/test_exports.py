@@ -177,3 +177,19 @@ def test_the_export_reads_a_bounded_number_of_statements(app, subject):
     # One statement per kind of record and one for the files, with a little to spare.
     kinds = sum(len(k) for k in holdings.files_for(subject.id).values())
     assert few <= kinds + 3
+
+
+def test_on_postgresql_the_request_queues_the_job_with_the_export(
+        app, subject, administrator, postgres_queue):
+    admin = client_for(app, administrator)
+    assert admin.post(f"/admin/users/{subject.id}/subject-access").status_code == 303
+    export = _export()
+    assert export.state == ExportState.QUEUED
+    with db.engine.connect() as connection:
+        queued = connection.execute(db.text(
+            "SELECT task_name, args FROM procrastinate_jobs "
+            "WHERE task_name = 'data_protection.build_export'")).all()
+    assert queued == [("data_protection.build_export", {"export_id": export.id})]
+    exports.build_export(export_id=export.id)  # what the worker runs
+    assert _export().state == ExportState.READY
+    assert _download(admin, subject).status_code == 200
