@@ -115,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.assignments.views import bp as assignments_bp
     from portal.cohorts.views import bp as cohorts_bp
     from portal.core.views import bp as core_bp
+    from portal.data_protection.views import bp as subject_access_bp
     from portal.evidence.attachment_views import bp as attachments_bp
     from portal.evidence.views import bp as evidence_bp
     from portal.frameworks.views import bp as frameworks_bp
@@ -145,7 +146,7 @@ def _register_blueprints(app: Flask) -> None:
                       agendas_bp, attendance_bp, timeline_bp, decisions_bp, corrections_bp,
                       support_plans_bp, invitations_bp, outbox_bp, reminders_bp, letters_bp,
                       agreeing_bp, panel_files_bp, audit_bp, workforce_bp,
-                      workforce_people_bp, two_factor_bp):
+                      workforce_people_bp, two_factor_bp, subject_access_bp):
         app.register_blueprint(blueprint)
 
 

@@ -114,6 +114,8 @@ def settings_from_environment(instance_path: Path) -> dict:
         # Portal notifications are also emailed when an SMTP server is configured.
         "NOTIFY_BY_EMAIL": _env_bool("NOTIFY_BY_EMAIL", bool(
             os.environ.get("MAIL_SERVER") or os.environ.get("NOTIFY_API_KEY"))),
+        # How long the administrator who asked may download a subject access export.
+        "SUBJECT_ACCESS_DAYS": _env_int("SUBJECT_ACCESS_DAYS", 7),
         "PASSWORD_RESET_HOURS": _env_int("PASSWORD_RESET_HOURS", 2),
         # How long a one-time feedback link for someone without an account works.
         "FEEDBACK_LINK_DAYS": _env_int("FEEDBACK_LINK_DAYS", 30),

@@ -6,6 +6,7 @@ from portal.assessment.models import EvidenceFeedback, FeedbackRequest, Observat
 from portal.assignments.models import Assignment
 from portal.core.audit import AuditEvent
 from portal.core.once import FormSubmission
+from portal.data_protection.models import SubjectAccessExport
 from portal.evidence.models import Attachment, EvidenceDraft, EvidenceEntry, EvidenceLink
 from portal.frameworks.models import (
     ElementMapping,
@@ -108,6 +109,7 @@ __all__ = [
     "ReviewPointDefinition",
     "ReviewReport",
     "ScheduleChange",
+    "SubjectAccessExport",
     "SupervisionRecord",
     "SupportAgreement",
     "SupportPlan",

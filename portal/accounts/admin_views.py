@@ -1,5 +1,7 @@
 """The administrator's user management: list, add, edit, deactivate, import."""
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -22,6 +24,21 @@ from portal.organisations.models import Team
 
 bp = Blueprint("users", __name__, url_prefix="/admin/users")
 administrators_only = requires_role(Role.ADMINISTRATOR)
+# Sections that higher packages add to a person's admin page (see add_user_page_section).
+_user_page_sections: list[Callable[[User], dict]] = []
+
+
+def add_user_page_section(context: Callable[[User], dict]) -> None:
+    """Add a section's template context (a function of the person) to their admin page."""
+    if context not in _user_page_sections:
+        _user_page_sections.append(context)
+
+
+def _sections(user: User) -> dict:
+    sections = {}
+    for context in _user_page_sections:
+        sections.update(context(user))
+    return sections
 
 
 def _organisation_teams():
@@ -115,7 +132,7 @@ def edit(user_id: int):
     return render("accounts/admin/user_form.html", form=form, user=user,
                   confirm=ConfirmForm(), warnings=deactivation_warnings(user),
                   two_factor_record=two_factor.authenticator(user),
-                  status=400 if form.errors else 200)
+                  status=400 if form.errors else 200, **_sections(user))
 
 
 @bp.route("/<int:user_id>/deactivate", methods=["GET", "POST"])

@@ -29,7 +29,7 @@ class SignInForm(PortalForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class AppCodeForm(FlaskForm):
+class AppCodeForm(PortalForm):
     """A code from the person's authenticator app (setting up, new recovery codes,
     turning two-factor sign-in off)."""
 
@@ -42,13 +42,13 @@ class AppCodeForm(FlaskForm):
     )
 
 
-class StartTwoFactorForm(FlaskForm):
+class StartTwoFactorForm(PortalForm):
     password = PasswordField(
         "Your password", widget=GovPasswordInput(),
         validators=[InputRequired("Enter your password")])
 
 
-class SignInCodeForm(FlaskForm):
+class SignInCodeForm(PortalForm):
     code = StringField(
         "Security code",
         description="The 6-digit code your authenticator app shows now, or one of your "

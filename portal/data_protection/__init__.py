@@ -1,0 +1,1 @@
+"""Data protection (UK GDPR): the subject access export, for administrators."""
