@@ -5,7 +5,7 @@ it up before anything else (`insist_on_set_up`).
 """
 
 import segno
-from flask import Blueprint, current_app, flash, request, url_for
+from flask import Blueprint, current_app, flash, g, request, url_for
 from flask import session as flask_session
 from flask_login import current_user
 
@@ -38,6 +38,24 @@ def _awaiting_account() -> str:
 def _refused(response) -> bool:
     # Only refused codes use up the allowance; signing in redirects (303, or 204 for htmx).
     return response.status_code not in {303, 204}
+
+
+def _wrong_secret(_response) -> bool:
+    return g.get("wrong_secret", False)
+
+
+# Guesses made at a session left open (the password before set-up, an app code before new
+# recovery codes or turning it off) share one per-account allowance across these pages,
+# counting only wrong passwords and codes.
+guesses_throttled = limiter.shared_limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], scope="two-factor-account",
+    methods=["POST"], key_func=lambda: f"two-factor-account:{current_user.id}",
+    deduct_when=_wrong_secret)
+
+
+def _refused_secret(form, error: operations.AccountError) -> None:
+    g.wrong_secret = error.field in {"password", "code"}
+    getattr(form, error.field or "code").errors.append(str(error))
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
@@ -103,6 +121,7 @@ def account():
 
 @bp.route("/account/two-factor/start", methods=["POST"])
 @signed_in
+@guesses_throttled
 def start():
     form = _account_forms()["start_form"]
     if form.validate_on_submit():
@@ -110,6 +129,7 @@ def start():
             two_factor.begin_set_up(current_user, form.password.data)
         except operations.AccountError as error:
             db.session.rollback()
+            g.wrong_secret = error.field == "password"
             form.password.errors.append(str(error))
         else:
             db.session.commit()
@@ -143,13 +163,14 @@ def set_up():
 
 @bp.route("/account/two-factor/recovery-codes", methods=["POST"])
 @signed_in
+@guesses_throttled
 def new_recovery_codes():
     form = _account_forms()["codes_form"]
     if form.validate_on_submit():
         try:
             codes = two_factor.regenerate_recovery_codes(current_user, form.code.data)
         except operations.AccountError as error:
-            form.code.errors.append(str(error))
+            _refused_secret(form, error)
         else:
             db.session.commit()
             return render("accounts/two_factor/recovery_codes.html", codes=codes,
@@ -159,13 +180,14 @@ def new_recovery_codes():
 
 @bp.route("/account/two-factor/turn-off", methods=["POST"])
 @signed_in
+@guesses_throttled
 def turn_off():
     form = _account_forms()["turn_off_form"]
     if form.validate_on_submit():
         try:
             two_factor.turn_off(current_user, form.code.data)
         except operations.AccountError as error:
-            form.code.errors.append(str(error))
+            _refused_secret(form, error)
         else:
             db.session.commit()
             flash("Two-factor sign-in is off. You sign in with your password only.",

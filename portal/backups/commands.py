@@ -26,7 +26,8 @@ def drill_command(workdir: Path | None) -> None:
     upload_dir = config["UPLOAD_DIR"] if config.get("FILE_STORAGE", "local") != "s3" else None
     try:
         if workdir is not None:
-            workdir.mkdir(parents=True, exist_ok=False)
+            # The dump holds everyone's data: only this account may read the folder.
+            workdir.mkdir(mode=0o700, parents=True, exist_ok=False)
             report = run_drill(db.engine, upload_dir, get_storage(), workdir)
         else:
             with tempfile.TemporaryDirectory(prefix="portal-drill-") as folder:

@@ -15,6 +15,7 @@ against the bucket itself.
 """
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -176,6 +177,18 @@ def copy_files(upload_dir: str, destination: Path) -> LocalFileStorage:
     return LocalFileStorage(destination)
 
 
+SAFE_DATABASE_NAME = re.compile(r"[A-Za-z0-9_]{1,40}")
+
+
+def scratch_database_name(live_name: str) -> str:
+    """The scratch database's name: the live one's with a suffix, refused unless plain
+    (it goes into CREATE and DROP DATABASE, and PostgreSQL cuts names at 63 bytes)."""
+    if not SAFE_DATABASE_NAME.fullmatch(live_name or ""):
+        raise DrillError("The drill needs a database name of letters, digits and _ "
+                         "(40 at most) to name its scratch copy")
+    return f"{live_name}_restore_drill"
+
+
 def run_drill(live: Engine, upload_dir: str | None, live_files: Storage,
               workdir: Path) -> DrillReport:
     """Back up, restore into scratch copies under `workdir` (and a scratch PostgreSQL
@@ -192,9 +205,9 @@ def run_drill(live: Engine, upload_dir: str | None, live_files: Storage,
             return check_restore(facts, restored, files)
         finally:
             restored.dispose()
-    dump = workdir / "portal.dump"
+    dump = workdir.resolve() / "portal.dump"
     back_up_postgresql(url, dump)
-    scratch_name = f"{url.database}_restore_drill"
+    scratch_name = scratch_database_name(url.database)
     restored = create_engine(restore_postgresql(dump, url, scratch_name))
     try:
         return check_restore(facts, restored, files)

@@ -21,21 +21,28 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def for_board(table: ReportTable, under: int) -> ReportTable:
     """The table with every count from 1 to `under` - 1 replaced by words, and every
-    column worked out from a hidden count hidden too. `under` of 0 or 1 hides nothing."""
+    column worked out from a hidden count hidden too; in a total row, also each count
+    hidden in a row above it. `under` of 0 or 1 hides nothing."""
     hidden = f"fewer than {under}"
+    # A total is not small; it is withheld so that it cannot be used to work a row out.
+    withheld = "not shown"
 
     def small(value: Cell) -> bool:
         return isinstance(value, int) and 0 < value < under
 
+    body = table.rows[:-1] if table.total_row else table.rows
+    hidden_above = {column for row in body for column in table.counts if small(row[column])}
     rows = []
-    for row in table.rows:
-        new = list(row)
-        for column in table.counts:
-            if small(row[column]):
-                new[column] = hidden
+    for number, row in enumerate(table.rows):
+        is_total = table.total_row and number == len(table.rows) - 1
+        hide = {column for column in table.counts
+                if small(row[column]) or (is_total and column in hidden_above)}
+        words = withheld if is_total else hidden
+        new = [words if column in hide and row[column] is not None else cell
+               for column, cell in enumerate(row)]
         for column, sources in table.derived_from.items():
-            if any(small(row[source]) for source in sources) and row[column] is not None:
-                new[column] = hidden
+            if set(sources) & hide and row[column] is not None:
+                new[column] = words
         rows.append(new)
     return replace(table, rows=rows)
 

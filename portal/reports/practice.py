@@ -55,7 +55,8 @@ class PracticeReport:
             rows.append(self.total.cells())
         return ReportTable("Assessment practice by assessor", headers, rows,
                            counts=frozenset({1, 3, 5, 6, 7}),
-                           derived_from={2: (1,), 4: (3,), 8: (6, 7)})
+                           derived_from={2: (1,), 4: (3,), 8: (6, 7)},
+                           total_row=bool(self.assessors))
 
     def bars(self) -> list[Bar]:
         return [Bar(assessor.name, median_days, f"{median_days} days")

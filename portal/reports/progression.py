@@ -67,7 +67,8 @@ class ProgressionReport:
         if self.groups:
             rows.append(self.total.cells())
         return ReportTable("Panel outcomes by programme and cohort", headers, rows,
-                           counts=frozenset(range(2, 9)), derived_from={9: (8,)})
+                           counts=frozenset(range(2, 9)), derived_from={9: (8,)},
+                           total_row=bool(self.groups))
 
     def bars(self) -> list[Bar]:
         decided = sum(self.total.outcomes.values())

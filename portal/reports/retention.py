@@ -76,7 +76,8 @@ class RetentionReport:
         derived = {5 + 3 * n: (3 + 3 * n, 4 + 3 * n) for n in range(3)}
         return ReportTable("Still in post by entry route and cohort", headers, rows,
                            counts=frozenset(counts), derived_from=derived,
-                           units=dict.fromkeys(derived, "%"))
+                           units=dict.fromkeys(derived, "%"),
+                           total_row=bool(self.groups))
 
     def bars(self, months: int = 12) -> list[Bar]:
         """Per entry route, the share still in post `months` after starting."""

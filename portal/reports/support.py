@@ -100,7 +100,8 @@ class SupportReport:
         return ReportTable("Support below the ASYE expectation by cohort",
                            ["Cohort", "ASYE portfolios", "Fewer supervisions than due",
                             "Less protected time than due", "No workload reduction confirmed"],
-                           rows, counts=frozenset({1, 2, 3, 4}))
+                           rows, counts=frozenset({1, 2, 3, 4}),
+                           total_row=bool(self.groups))
 
     def bars(self) -> list[Bar]:
         whole = self.total.portfolios

@@ -18,6 +18,9 @@ class ReportTable:
     derived_from: dict[int, tuple[int, ...]] = field(default_factory=dict)
     # What the page writes after a column's numbers ("%"); downloads keep bare numbers.
     units: dict[int, str] = field(default_factory=dict)
+    # The last row adds up the others: a board's copy hides its count wherever a row above
+    # had that count hidden, or the total minus the rows shown would give it away.
+    total_row: bool = False
 
 
 class Bar(NamedTuple):

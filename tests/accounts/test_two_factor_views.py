@@ -272,3 +272,29 @@ def test_resetting_is_for_administrators_of_the_same_council(client, org):
     sign_in(client, factories.user(org, roles=[Role.PROGRAMME_LEAD]))
     assert client.post(f"/admin/users/{colleague.id}/two-factor/reset").status_code == 403
     assert two_factor.is_on(colleague)
+
+
+def test_guessing_app_codes_at_a_left_open_session_is_throttled(app, client, org):
+    user = factories.user(org)
+    recovery = with_two_factor(user)
+    password_step(client, user)
+    client.post("/sign-in/code", data={"code": recovery[0]})
+    limit = int(app.config["LOGIN_LIMIT_PER_ACCOUNT"].split()[0])
+    for n in range(limit):
+        guess = client.post("/account/two-factor/recovery-codes",
+                            data={"new-codes-code": f"{n:06d}"})
+        assert guess.status_code == 400
+    right = client.post("/account/two-factor/turn-off",
+                        data={"turn-off-code": code_now(user)})
+    assert right.status_code == 429
+    assert two_factor.is_on(user)
+
+
+def test_guessing_the_password_before_set_up_is_throttled(app, client, org):
+    sign_in(client, factories.user(org))
+    limit = int(app.config["LOGIN_LIMIT_PER_ACCOUNT"].split()[0])
+    for n in range(limit):
+        guess = client.post("/account/two-factor/start", data={"password": f"guess {n}"})
+        assert guess.status_code == 400
+    right = client.post("/account/two-factor/start", data={"password": factories.PASSWORD})
+    assert right.status_code == 429

@@ -9,11 +9,13 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL
 
 from portal.backups.drill import (
+    DrillError,
     back_up_sqlite,
     check_restore,
     copy_files,
     read_facts,
     run_drill,
+    scratch_database_name,
 )
 from portal.core.db import db
 from portal.core.storage import get_storage
@@ -97,3 +99,13 @@ def test_the_drill_leaves_no_scratch_database_or_folder_behind(app, portfolio_wi
                 "SELECT count(*) FROM pg_database WHERE datname LIKE '%restore_drill'"))
         assert scratch == 0
     shutil.rmtree(tmp_path)
+
+
+@pytest.mark.parametrize("name", ['portal"; DROP DATABASE x; --', "a" * 41, ""])
+def test_a_database_name_that_is_not_plain_is_refused(name):
+    with pytest.raises(DrillError):
+        scratch_database_name(name)
+
+
+def test_the_scratch_database_is_named_after_the_live_one():
+    assert scratch_database_name("portal") == "portal_restore_drill"

@@ -40,6 +40,16 @@ def test_a_boards_copy_hides_counts_under_the_threshold_and_what_comes_from_them
     assert _table().rows[0] == ["A", 4, 3, 75.0]  # the page's own copy is untouched
 
 
+def test_a_total_row_hides_what_would_give_a_hidden_count_away():
+    table = ReportTable("Still in post", ["Cohort", "Started", "Stayed", "Rate"],
+                        [["A", 4, 3, 75.0], ["B", 12, 9, 75.0], ["All", 16, 12, 75.0]],
+                        counts=frozenset({1, 2}), derived_from={3: (1, 2)}, total_row=True)
+    # 16 - 12 would give A's 4 back: the total's counts (and its rate) are hidden too.
+    assert for_board(table, 5).rows == [
+        ["A", "fewer than 5", "fewer than 5", "fewer than 5"], ["B", 12, 9, 75.0],
+        ["All", "not shown", "not shown", "not shown"]]
+
+
 def test_a_threshold_of_zero_hides_nothing():
     assert for_board(_table(), 0).rows == _table().rows
 
