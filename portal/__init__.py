@@ -78,6 +78,9 @@ def _init_extensions(app: Flask) -> None:
     htmx.init_app(app)
     wtforms_helpers.init_app(app)
     login_manager.init_app(app)
+    from portal.accounts.single_sign_on.client import oauth
+
+    oauth.init_app(app)
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = "Sign in to continue."
     login_manager.login_message_category = "info"
@@ -104,6 +107,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts.audit_views import bp as audit_bp
     from portal.accounts.invitation_views import bp as invitations_bp
     from portal.accounts.outbox_views import bp as outbox_bp
+    from portal.accounts.single_sign_on.admin_views import bp as sign_on_admin_bp
+    from portal.accounts.single_sign_on.views import bp as sign_on_bp
     from portal.accounts.two_factor_views import bp as two_factor_bp
     from portal.accounts.views import bp as accounts_bp
     from portal.assessment.feedback.views import bp as feedback_bp
@@ -146,7 +151,8 @@ def _register_blueprints(app: Flask) -> None:
                       agendas_bp, attendance_bp, timeline_bp, decisions_bp, corrections_bp,
                       support_plans_bp, invitations_bp, outbox_bp, reminders_bp, letters_bp,
                       agreeing_bp, panel_files_bp, audit_bp, workforce_bp,
-                      workforce_people_bp, two_factor_bp, subject_access_bp):
+                      workforce_people_bp, two_factor_bp, subject_access_bp, sign_on_bp,
+                      sign_on_admin_bp):
         app.register_blueprint(blueprint)
 
 

@@ -2,6 +2,7 @@
 
 from portal.accounts.invitations import Invitation
 from portal.accounts.models import PasswordResetToken, RecoveryCode, TwoFactor, User, UserRole
+from portal.accounts.single_sign_on.models import CouncilSignOn, SignOnIdentity
 from portal.assessment.models import EvidenceFeedback, FeedbackRequest, Observation, ObservationLink
 from portal.assignments.models import Assignment
 from portal.core.audit import AuditEvent
@@ -65,6 +66,7 @@ __all__ = [
     "Cohort",
     "CohortMembership",
     "ComponentRequirement",
+    "CouncilSignOn",
     "DecisionAction",
     "DecisionCode",
     "DecisionDomain",
@@ -109,6 +111,7 @@ __all__ = [
     "ReviewPointDefinition",
     "ReviewReport",
     "ScheduleChange",
+    "SignOnIdentity",
     "SubjectAccessExport",
     "SupervisionRecord",
     "SupportAgreement",

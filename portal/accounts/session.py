@@ -20,6 +20,8 @@ TWO_FACTOR_SET_UP_NEEDED = "two_factor_set_up_needed"
 # Session key: the password was right; the account waits for a code from the app.
 AWAITING_CODE = "awaiting_two_factor_code"
 AWAITING_CODE_SECONDS = 5 * 60
+# Session key: the name of the council's provider this session signed in through.
+SIGNED_IN_WITH_PROVIDER = "signed_in_with_provider"
 
 
 @login_manager.user_loader
@@ -58,16 +60,29 @@ def unauthorised():
     return redirect(url_for("accounts.sign_in", next=next_path), code=303)
 
 
-def start_session(user: User) -> None:
-    """Rotate the session at sign-in so nothing from before it carries over."""
+def start_session(user: User, provider_name: str | None = None) -> None:
+    """Rotate the session at sign-in so nothing from before it carries over.
+
+    `provider_name` is the council's identity provider when the person signed in through
+    it: the provider then owns the second factor (Entra ID's conditional access), so the
+    portal's own authenticator-app requirement is for password sign-ins only.
+    """
     flask_session.clear()
     login_user(user)
     flask_session[SIGNED_IN_AT] = int(time.time())
     flask_session.permanent = True
+    if provider_name:
+        flask_session[SIGNED_IN_WITH_PROVIDER] = provider_name
+        return
     # Decided once, at sign-in, so other pages need no query to know. A role or council
     # setting that changes later applies from the next sign-in (a role change signs out).
     if two_factor.is_required(user) and not two_factor.is_on(user):
         flask_session[TWO_FACTOR_SET_UP_NEEDED] = True
+
+
+def provider_signed_in_with() -> str | None:
+    """The council provider this session signed in through, if it did."""
+    return flask_session.get(SIGNED_IN_WITH_PROVIDER)
 
 
 def await_code(user: User, next_path: str | None) -> None:

@@ -17,6 +17,7 @@ from portal.accounts.session import (
     awaiting_user_id,
     start_session,
 )
+from portal.accounts.throttle import throttled_like_sign_in
 from portal.core.access import public, signed_in
 from portal.core.db import db
 from portal.core.extensions import limiter
@@ -33,11 +34,6 @@ SET_UP_PAGES = {"two_factor.account", "two_factor.start", "two_factor.set_up",
 def _awaiting_account() -> str:
     """Throttle key: the account waiting for its code, whatever IP the guesses come from."""
     return f"two-factor:{awaiting_user_id()}"
-
-
-def _refused(response) -> bool:
-    # Only refused codes use up the allowance; signing in redirects (303, or 204 for htmx).
-    return response.status_code not in {303, 204}
 
 
 def _wrong_secret(_response) -> bool:
@@ -60,10 +56,7 @@ def _refused_secret(form, error: operations.AccountError) -> None:
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"],
-               deduct_when=_refused)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
-               key_func=_awaiting_account, deduct_when=_refused)
+@throttled_like_sign_in(_awaiting_account)
 def sign_in_code():
     waiting = awaiting_code()
     if waiting is None:

@@ -13,7 +13,9 @@ from portal.accounts.forms import (
     ResetPasswordForm,
     SignInForm,
 )
-from portal.accounts.session import await_code, start_session
+from portal.accounts.session import await_code, provider_signed_in_with, start_session
+from portal.accounts.single_sign_on import operations as single_sign_on
+from portal.accounts.throttle import throttled_like_sign_in
 from portal.core import jobs
 from portal.core.access import public, signed_in
 from portal.core.db import db
@@ -24,6 +26,9 @@ from portal.core.urls import is_safe_next
 bp = Blueprint("accounts", __name__)
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
+# A message, not a password (hence the noqa).
+PASSWORD_SIGN_IN_OFF = ("Your council has turned off password sign-in: use the button to "  # noqa: S105
+                        "sign in with your council account")
 
 
 def _attempted_account() -> str:
@@ -37,18 +42,9 @@ def _attempted_account() -> str:
     return "account:" + digest.hexdigest()[:32]
 
 
-def _failed(response) -> bool:
-    # Only failed attempts use up the allowance; a successful sign-in redirects (303, or
-    # 204 with HX-Redirect for htmx).
-    return response.status_code not in {303, 204}
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"],
-               deduct_when=_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
-               key_func=_attempted_account, deduct_when=_failed)
+@throttled_like_sign_in(_attempted_account)
 def sign_in():
     next_path = request.args.get("next")
     if not is_safe_next(next_path):
@@ -58,6 +54,10 @@ def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
         user = operations.authenticate(form.email.data, form.password.data)
+        if user is not None and not single_sign_on.password_sign_in_allowed(user):
+            db.session.commit()
+            form.email.errors.append(PASSWORD_SIGN_IN_OFF)
+            return _sign_in_page(form, next_path, status=400)
         if user is not None and two_factor.is_on(user):
             db.session.commit()  # keeps a password hash that authenticate() renewed
             await_code(user, next_path)
@@ -70,18 +70,29 @@ def sign_in():
         operations.record_failed_sign_in(form.email.data)
         db.session.commit()
         form.email.errors.append(SIGN_IN_FAILED)
-        return render("accounts/sign_in.html", form=form, status=400)
-    status = 400 if form.errors else 200
-    return render("accounts/sign_in.html", form=form, status=status)
+        return _sign_in_page(form, next_path, status=400)
+    return _sign_in_page(form, next_path, status=400 if form.errors else 200)
+
+
+def _sign_in_page(form: SignInForm, next_path: str | None, status: int):
+    return render("accounts/sign_in.html", form=form, next_path=next_path,
+                  councils=single_sign_on.sign_in_choices(), status=status)
 
 
 @bp.route("/sign-out", methods=["POST"])
 @signed_in
 def sign_out():
+    provider = provider_signed_in_with()
     operations.sign_out(current_user)
     db.session.commit()
     logout_user()
-    flash("You have signed out.", "success")
+    if provider:
+        # The portal cannot end the council's own session, so it does not pretend to.
+        flash(f"You have signed out of the portal. You are still signed in to your "
+              f"{provider} account: sign out there too, or close your browser, if others "
+              "use this computer.", "success")
+    else:
+        flash("You have signed out.", "success")
     return redirect_to(url_for("accounts.sign_in"))
 
 

@@ -18,6 +18,11 @@ PUBLIC_ENDPOINTS = {
     # secret into the session and redirects to accounts.reset_password.
     "accounts.reset_link",
     "home.root",
+    # Council sign-in: the redirect to the council's provider, its answer (state, PKCE and
+    # the ID token checked by Authlib), and proving a portal password once to link.
+    "sign_on.start",
+    "sign_on.callback",
+    "sign_on.link",
     # The one-time feedback link for people without an account (token checked in the view;
     # unknown, used, expired or cancelled links all get the same 404 page).
     "outside.give",

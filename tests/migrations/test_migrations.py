@@ -12,7 +12,7 @@ from portal import create_app
 from portal.config import normalise_database_url
 from portal.core.db import db
 
-SCRATCH_DATABASE = "portal_migration_check"
+SCRATCH_SUFFIX = "_migration_check"
 
 
 @pytest.fixture
@@ -23,13 +23,16 @@ def scratch_database_url(tmp_path):
         yield f"sqlite:///{tmp_path / 'migrations.db'}"
         return
     server = make_url(normalise_database_url(url))
+    # Named after the suite's database, so runs against different databases on one server
+    # (a developer's and CI's) never drop each other's scratch database.
+    scratch = f"{server.database}{SCRATCH_SUFFIX}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE}"))
-        connection.execute(text(f"CREATE DATABASE {SCRATCH_DATABASE}"))
-    yield server.set(database=SCRATCH_DATABASE).render_as_string(hide_password=False)
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{scratch}"'))
+        connection.execute(text(f'CREATE DATABASE "{scratch}"'))
+    yield server.set(database=scratch).render_as_string(hide_password=False)
     with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {SCRATCH_DATABASE} WITH (FORCE)"))
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'))
     admin.dispose()
 
 

@@ -1,0 +1,1 @@
+"""Single sign-on with the council's identity provider (OpenID Connect, e.g. Entra ID)."""
