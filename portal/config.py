@@ -143,11 +143,18 @@ def settings_from_environment(instance_path: Path) -> dict:
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
-        "SESSION_COOKIE_NAME": "portal_session",
+        # In production the __Host- prefix makes the browser refuse the cookie unless it is
+        # Secure, for this host only (no Domain) and for every path: a neighbouring
+        # subdomain cannot plant or overwrite a session.
+        "SESSION_COOKIE_NAME": f"{HOST_ONLY_PREFIX if production else ''}{SESSION_COOKIE}",
         # A session ends SESSION_HOURS after sign-in (accounts.session checks the sign-in
         # time), so the cookie need not be re-signed and re-sent with every page.
         "SESSION_REFRESH_EACH_REQUEST": False,
     }
+
+
+SESSION_COOKIE = "portal_session"
+HOST_ONLY_PREFIX = "__Host-"
 
 
 # gunicorn.conf.py runs 4 threads per worker: a connection each, and a little room for

@@ -201,3 +201,17 @@ def _remove(user: User) -> None:
     db.session.execute(delete(TwoFactor).where(TwoFactor.user_id == user.id)
                        .execution_options(synchronize_session="fetch"))
     db.session.flush()
+
+
+# The council's rule ----------------------------------------------------------------------
+def set_required_for_leads_and_admins(actor: User, required: bool) -> bool:
+    """Turn the council's requirement on or off; True when it changed. It applies to each
+    person from their next sign-in."""
+    council = db.session.get(Organisation, actor.organisation_id)
+    if council.two_factor_for_leads_and_admins == required:
+        return False
+    council.two_factor_for_leads_and_admins = required
+    db.session.flush()
+    audit.record(actor, "two_factor_rule_changed", council, organisation_id=council.id,
+                 required=required)
+    return True

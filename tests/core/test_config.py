@@ -51,6 +51,29 @@ def test_production_starts_with_a_real_key_and_secure_cookies(monkeypatch, tmp_p
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
 
 
+def test_production_names_the_session_cookie_for_this_host_only(monkeypatch, tmp_path, app):
+    """The __Host- prefix: browsers accept it only Secure, with Path=/ and no Domain."""
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("PORTAL_BASE_URL", "https://portal.example.gov.uk")
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("SECRET_KEY", "x" * 64)
+    # The suite's database, which the session's app has migrated.
+    monkeypatch.setenv("DATABASE_URL", app.config["SQLALCHEMY_DATABASE_URI"])
+    production = create_app()
+    response = production.test_client().get("/sign-in",
+                                            base_url="https://portal.example.gov.uk")
+    assert response.status_code == 200
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-portal_session=")
+    assert "Secure" in cookie and "Path=/;" in cookie and "Domain" not in cookie
+
+
+def test_development_keeps_the_plain_cookie_name_for_http(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_ENV", "development")
+    monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))
+    assert create_app().config["SESSION_COOKIE_NAME"] == "portal_session"
+
+
 def test_development_generates_and_keeps_a_secret_key(monkeypatch, tmp_path):
     monkeypatch.setenv("PORTAL_ENV", "development")
     monkeypatch.setenv("PORTAL_INSTANCE_PATH", str(tmp_path))

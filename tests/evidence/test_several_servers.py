@@ -56,6 +56,10 @@ def own_folders(tmp_path, name: str) -> dict:
             "UPLOAD_DIR": str(tmp_path / name / "uploads")}
 
 
+# Production names the session cookie with the __Host- prefix.
+PRODUCTION_COOKIE = "__Host-portal_session"
+
+
 class Visitor:
     """One person's browser. The session cookie goes to whichever server is asked, as a
     load balancer would send it (it is `Secure`, so it is carried by hand over http)."""
@@ -66,9 +70,9 @@ class Visitor:
     def request(self, port: int, method: str, path: str, **kwargs) -> requests.Response:
         response = requests.request(
             method, f"http://127.0.0.1:{port}{path}", allow_redirects=False, timeout=120,
-            headers={"Cookie": f"portal_session={self.cookie}"} if self.cookie else {},
+            headers={"Cookie": f"{PRODUCTION_COOKIE}={self.cookie}"} if self.cookie else {},
             **kwargs)
-        self.cookie = response.cookies.get("portal_session", self.cookie)
+        self.cookie = response.cookies.get(PRODUCTION_COOKIE, self.cookie)
         return response
 
     def csrf_token(self, port: int, path: str) -> str:
@@ -108,7 +112,7 @@ def streamed_upload(port: int, visitor: Visitor, entry_id: int, size: int) -> in
     tail = f"\r\n--{boundary}--\r\n".encode()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     connection.putrequest("POST", f"/evidence/{entry_id}/attachments")
-    connection.putheader("Cookie", f"portal_session={visitor.cookie}")
+    connection.putheader("Cookie", f"{PRODUCTION_COOKIE}={visitor.cookie}")
     connection.putheader("Content-Type", f"multipart/form-data; boundary={boundary}")
     connection.putheader("Content-Length", str(len(head) + size - len(PDF) + len(tail)))
     connection.endheaders()

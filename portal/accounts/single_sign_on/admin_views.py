@@ -4,12 +4,17 @@ unlinking a person's council account."""
 from flask import Blueprint, flash, url_for
 from flask_login import current_user
 
+from portal.accounts import two_factor
 from portal.accounts.admin_views import add_user_page_section, get_user_in_my_organisation
 from portal.accounts.models import User
 from portal.accounts.operations import AccountError
 from portal.accounts.roles import Role
 from portal.accounts.single_sign_on import operations
-from portal.accounts.single_sign_on.forms import LinkIdentityForm, SignOnSettingsForm
+from portal.accounts.single_sign_on.forms import (
+    LinkIdentityForm,
+    SignOnSettingsForm,
+    TwoFactorRuleForm,
+)
 from portal.accounts.single_sign_on.settings import SETTINGS, save_settings
 from portal.core.access import requires_role
 from portal.core.db import db
@@ -51,7 +56,26 @@ def settings():
             return redirect_to(url_for("sign_on_admin.settings"))
     return render("accounts/sign_on/settings.html", form=form, registration=registration,
                   callback_url=url_for("sign_on.callback", _external=True),
-                  status=400 if form.errors else 200)
+                  rule_form=_two_factor_rule_form(), status=400 if form.errors else 200)
+
+
+def _two_factor_rule_form() -> TwoFactorRuleForm:
+    form = TwoFactorRuleForm(formdata=None, prefix="rule")
+    form.required.data = current_user.organisation.two_factor_for_leads_and_admins
+    return form
+
+
+@bp.route("/two-factor", methods=["POST"])
+@administrators_only
+def two_factor_rule():
+    form = TwoFactorRuleForm(prefix="rule")
+    if form.validate_on_submit():
+        changed = two_factor.set_required_for_leads_and_admins(current_user,
+                                                               form.required.data)
+        db.session.commit()
+        flash("The two-factor rule is saved. It applies from each person's next sign-in."
+              if changed else "Nothing was changed.", "success")
+    return redirect_to(url_for("sign_on_admin.settings"))
 
 
 @bp.route("/people/<int:user_id>", methods=["GET", "POST"])

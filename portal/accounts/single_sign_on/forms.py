@@ -81,3 +81,10 @@ class SignOnSettingsForm(PortalForm):
             if domain and ("." not in domain or "@" in domain or " " in domain):
                 raise ValidationError(f"'{domain[:60]}' is not an email domain, "
                                       "for example northshire.gov.uk")
+
+
+class TwoFactorRuleForm(PortalForm):
+    required = BooleanField(
+        "Administrators and programme leads must use an authenticator app when they sign "
+        "in with a password", widget=GovCheckboxInput())
+    submit = SubmitField("Save the two-factor rule", widget=GovSubmitInput())

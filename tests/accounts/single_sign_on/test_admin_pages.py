@@ -8,7 +8,7 @@ from portal.accounts.single_sign_on.models import CouncilSignOn, SignOnIdentity
 from portal.core.audit import AuditEvent
 from portal.core.db import db
 from tests import factories
-from tests.conftest import error_summary, page
+from tests.conftest import assert_no_duplicate_ids, error_summary, page
 
 SETTINGS = {"provider_name": "Microsoft",
             "issuer": "https://login.microsoftonline.com/0000-tenant/v2.0",
@@ -134,3 +134,34 @@ def test_linking_needs_the_csrf_token(client, org, as_role):
                            csrf=False)
     assert response.status_code == 400
     assert db.session.scalar(select(SignOnIdentity)) is None
+
+
+def test_an_administrator_changes_the_councils_two_factor_rule(client, org, as_role):
+    as_role(Role.ADMINISTRATOR)
+    shown = page(client.get("/admin/sign-on/"))
+    assert shown.select_one("#rule-required").has_attr("checked") is False
+    response = client.post("/admin/sign-on/two-factor",
+                           data={"rule-required": "y", "rule-csrf_token": client.csrf_token()})
+    assert response.status_code == 303
+    db.session.refresh(org)
+    assert org.two_factor_for_leads_and_admins is True
+    event = db.session.scalar(select(AuditEvent).where(
+        AuditEvent.action == "two_factor_rule_changed"))
+    assert event.details == {"required": True} and event.organisation_id == org.id
+    assert page(client.get("/admin/sign-on/")).select_one("#rule-required").has_attr("checked")
+    client.post("/admin/sign-on/two-factor", data={"rule-csrf_token": client.csrf_token()})
+    db.session.refresh(org)
+    assert org.two_factor_for_leads_and_admins is False
+
+
+def test_the_two_factor_rule_needs_the_csrf_token(client, org, as_role):
+    as_role(Role.ADMINISTRATOR)
+    client.post("/admin/sign-on/two-factor", data={"rule-required": "y"}, csrf=False)
+    db.session.refresh(org)
+    assert org.two_factor_for_leads_and_admins is False
+
+
+def test_the_settings_page_has_no_duplicate_ids(client, org, as_role):
+    as_role(Role.ADMINISTRATOR)
+    _registration(org)
+    assert_no_duplicate_ids(page(client.get("/admin/sign-on/")))
