@@ -58,11 +58,11 @@ def test_loading_the_same_version_again_fails(runner, tmp_path):
 def test_load_shipped_is_idempotent_and_list_shows_them(runner):
     first = runner.invoke(args=["frameworks", "load-shipped"])
     assert first.exit_code == 0, first.output
-    assert first.output.count("Loaded ") == 3
+    assert first.output.count("Loaded ") == 4
     again = runner.invoke(args=["frameworks", "load-shipped"])
     assert again.exit_code == 0
     assert "All shipped frameworks are already loaded." in again.output
-    assert _framework_count() == 3
+    assert _framework_count() == 4
     listing = runner.invoke(args=["frameworks", "list"])
     assert listing.exit_code == 0
     assert "pcf" in listing.output and "kss-adults" in listing.output
