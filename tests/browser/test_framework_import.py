@@ -13,7 +13,8 @@ from tests.browser.conftest import assert_no_axe_violations
 
 pytestmark = pytest.mark.browser
 
-HEADER = "framework_code,framework_version,framework_title,publisher,code,parent_code,title,verified"
+HEADER = ("framework_code,framework_version,framework_title,publisher,code,parent_code,title,"
+          "verified")
 WITH_A_PROBLEM = f"""{HEADER}
 ecs-child-family,2026,,,1,,Standard one,yes
 ecs-child-family,2026,,,1.1,9,Statement one point one,no

@@ -2,13 +2,15 @@
 
 import io
 
-GOOD_CSV = """framework_code,framework_version,framework_title,publisher,code,parent_code,title,description,group,verified
+HEADER = ("framework_code,framework_version,framework_title,publisher,code,parent_code,title,"
+          "description,group,verified\n")
+GOOD_CSV = HEADER + """\
 ecs-test,2026,Early career standards (test),Department for Education,1,,Standard one,About one.,,yes
 ecs-test,2026,,,1.1,1,Statement one point one,,,no
 ecs-test,2026,,,2,,Standard two,,,yes
 """
 
-BAD_CSV = """framework_code,framework_version,framework_title,publisher,code,parent_code,title,description,group,verified
+BAD_CSV = HEADER + """\
 ecs-test,2026,Early career standards (test),Department for Education,1,,Standard one,,,yes
 ecs-test,2026,,,1,,Standard one again,,,yes
 ecs-test,2026,,,2.1,2,Orphan statement,,,no

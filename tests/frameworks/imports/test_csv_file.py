@@ -38,7 +38,8 @@ def test_every_problem_is_listed_with_its_row():
      "row 2, title: is 301 characters long; the most allowed is 300"),
     ("framework_code,framework_version,code,title\nx,1,1,One\x00\n",
      "row 2, title: has a hidden null character; remove it"),
-    ("framework_code,framework_version,code,title,verified\nx,1,1,Seven (title not confirmed),yes\n",
+    ("framework_code,framework_version,code,title,verified\n"
+     "x,1,1,Seven (title not confirmed),yes\n",
      "row 2, verified: a placeholder title cannot be verified"),
     ("framework_code,framework_version,code,title\n,,1,One\n",
      "row 2, framework_code: must not be empty"),

@@ -109,8 +109,9 @@ def test_the_saved_file_is_checked_again(client, admin):
 def test_the_shipped_place_of_the_standards_is_filled_in(client, admin):
     load_shipped_frameworks()
     db.session.commit()
-    text = GOOD_CSV.replace("ecs-test,2026,Early career standards (test),Department for "
-                            "Education", "ecs-child-family,2026,,").replace("ecs-test", "ecs-child-family")
+    text = GOOD_CSV.replace(
+        "ecs-test,2026,Early career standards (test),Department for Education",
+        "ecs-child-family,2026,,").replace("ecs-test", "ecs-child-family")
     soup = _preview(client, "standards.csv", text)
     assert "The elements of the draft that is already loaded" in soup.get_text()
     _save(client, soup)
