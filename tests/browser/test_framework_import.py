@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from portal.demo import data
 from tests.browser.conftest import assert_no_axe_violations
+from tests.browser.test_sign_in_journeys import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -29,10 +30,7 @@ def _choose(page: Page, text: str) -> None:
 
 
 def test_administrator_imports_checks_and_activates_the_standards(page: Page, seeded_demo):
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill(data.email_for("admin"))
-    page.get_by_label("Password", exact=True).fill(data.DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, data.email_for("admin"))
     expect(page).to_have_url(re.compile(r"/home$"))
 
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Frameworks").click()

@@ -86,6 +86,21 @@ def test_status_changes_a_version(runner, tmp_path):
     assert wrong.exit_code == 2
 
 
+def test_status_refuses_to_activate_an_unchecked_or_empty_draft(runner, tmp_path):
+    runner.invoke(args=["frameworks", "load", _write(
+        tmp_path, "p.yaml", framework_data(status="draft"))])
+    runner.invoke(args=["frameworks", "load-shipped"])
+    unchecked = runner.invoke(args=["frameworks", "status", "pcf", "2018", "active"])
+    assert unchecked.exit_code == 1
+    assert "Element 1.1 has not been checked" in unchecked.stderr
+    empty = runner.invoke(args=["frameworks", "status", "ecs-child-family", "2026", "active"])
+    assert empty.exit_code == 1
+    assert "no elements yet" in empty.stderr
+    db.session.expire_all()
+    assert set(db.session.scalars(select(Framework.status).where(
+        Framework.code.in_(["pcf", "ecs-child-family"])))) == {"draft"}
+
+
 def test_map_records_mappings_or_fails_cleanly(runner, tmp_path):
     for version in ("2018", "2026"):
         path = _write(tmp_path, f"pcf-{version}.yaml", framework_data(version=version))
