@@ -12,6 +12,7 @@ from portal.core.confirm import Confirmation, confirmation_page
 from portal.core.db import db
 from portal.core.forms import ConfirmForm
 from portal.core.htmx import redirect_to, render
+from portal.core.template_helpers import plural
 from portal.frameworks.imports import operations
 from portal.frameworks.imports.forms import ElementForm, SaveImportForm, UploadFrameworkForm
 from portal.frameworks.imports.reading import check_upload, decode
@@ -31,8 +32,9 @@ def _framework_or_404(framework_id: int) -> Framework:
 
 def _problems_page(form, problems: list[str]):
     """The upload page with every problem of the file listed, beside the file input."""
-    form.framework_file.errors = [f"Fix the {len(problems)} problem(s) listed, then "
-                                  "choose the file again. Nothing was saved"]
+    # A browser cannot keep a chosen file: say so, beside the file input.
+    form.framework_file.errors = [f"The file has {plural(len(problems), 'problem')}. Nothing "
+                                  "was saved. Fix the file, then choose it again"]
     return render("frameworks/import.html", form=form, problems=problems, status=400)
 
 
