@@ -123,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.data_protection.views import bp as subject_access_bp
     from portal.evidence.attachment_views import bp as attachments_bp
     from portal.evidence.views import bp as evidence_bp
+    from portal.frameworks.imports.views import bp as framework_imports_bp
     from portal.frameworks.views import bp as frameworks_bp
     from portal.home.views import bp as home_bp
     from portal.notifications.views import bp as notifications_bp
@@ -152,7 +153,7 @@ def _register_blueprints(app: Flask) -> None:
                       support_plans_bp, invitations_bp, outbox_bp, reminders_bp, letters_bp,
                       agreeing_bp, panel_files_bp, audit_bp, workforce_bp,
                       workforce_people_bp, two_factor_bp, subject_access_bp, sign_on_bp,
-                      sign_on_admin_bp):
+                      sign_on_admin_bp, framework_imports_bp):
         app.register_blueprint(blueprint)
 
 

@@ -53,7 +53,7 @@ def _link_limit() -> int:
 
 
 def _prepare(form: EvidenceForm, grouped) -> None:
-    choices = [(str(e.id), f"{f.title} {f.version}: {e.code} {e.title}")
+    choices = [(str(e.id), f"{f.title} {f.version}: {e.name}")
                for f, elements in grouped for e in elements]
     form.offer_elements(choices, _link_limit())
 

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from portal.core.db import db
 from portal.frameworks import loader
+from portal.frameworks.imports.operations import activation_problems
 from portal.frameworks.models import Framework, FrameworkElement, FrameworkStatus
 from portal.frameworks.queries import load_shipped_frameworks
 
@@ -96,11 +97,18 @@ def map_command(file: str) -> None:
 @click.argument("version")
 @click.argument("status", type=click.Choice([s.value for s in FrameworkStatus]))
 def status_command(code: str, version: str, status: str) -> None:
-    """Make a framework version draft, active or retired."""
+    """Make a framework version draft, active or retired. A draft is activated only once
+    it has elements and every one is checked, as on the web."""
     framework = loader.find_framework(code, version)
     if framework is None:
         click.echo(f"No framework {code} {version} is loaded.", err=True)
         raise click.exceptions.Exit(1)
+    if status == FrameworkStatus.ACTIVE.value and framework.status == FrameworkStatus.DRAFT.value:
+        problems = activation_problems(framework)
+        for _element, message in problems:
+            click.echo(message, err=True)
+        if problems:
+            raise click.exceptions.Exit(1)
     loader.set_framework_status(framework, status)
     db.session.commit()
     click.echo(f"{code} {version} is now {status}.")

@@ -1,9 +1,13 @@
 """Framework elements, read once per process.
 
-A loaded framework version never changes: the loader refuses to load a (code, version)
-twice, nothing edits or deletes elements, and a new wording arrives as a new version with
-new ids. So elements can be cached by framework id for the life of the process, which
-takes the largest static read off every evidence, sufficiency and observation page.
+An active or retired framework version never changes: the loader refuses to load a
+(code, version) twice, only a draft's elements are edited (by an administrator confirming
+titles before activation), and a new wording arrives as a new version with new ids. So the
+elements of a version that is not a draft can be cached by framework id for the life of the
+process, which takes the largest static read off every evidence, sufficiency and
+observation page. A draft's elements are read afresh every time: another process may edit
+or fill them, and this process would never hear of it. Activation is the last change, and
+an edit after it is refused, so a version cached once active stays right.
 Values are frozen copies, never ORM objects, so they cannot be changed or lazily load.
 """
 
@@ -13,7 +17,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from portal.core.db import db
-from portal.frameworks.models import Framework, FrameworkElement, element_name, short_code
+from portal.frameworks.models import (
+    Framework,
+    FrameworkElement,
+    FrameworkStatus,
+    element_name,
+    short_code,
+)
 
 
 @dataclass(frozen=True)
@@ -52,11 +62,11 @@ def elements_of(framework_ids: list[int]) -> dict[int, tuple[Element, ...]]:
         found = {id_: _cache[id_] for id_ in framework_ids if id_ in _cache}
     missing = [id_ for id_ in framework_ids if id_ not in found]
     if missing:
-        loaded = _load(missing)
+        loaded, fixed = _load(missing)
         with _lock:
             # A framework with no elements yet is not cached: it may be mid-load.
-            _cache.update({id_: items for id_, items in loaded.items() if items})
-            _by_id.update({e.id: e for items in loaded.values() for e in items})
+            _cache.update({id_: items for id_, items in loaded.items() if items and id_ in fixed})
+            _by_id.update({e.id: e for id_ in fixed for e in loaded[id_]})
         found.update(loaded)
     return {id_: found[id_] for id_ in framework_ids}
 
@@ -77,10 +87,12 @@ def elements_by_id(element_ids) -> dict[int, Element]:
     return found
 
 
-def _load(framework_ids: list[int]) -> dict[int, tuple[Element, ...]]:
+def _load(framework_ids: list[int]) -> tuple[dict[int, tuple[Element, ...]], set[int]]:
+    """The frameworks' elements, and which of those frameworks may be cached (not drafts)."""
     loaded: dict[int, list[Element]] = {id_: [] for id_ in framework_ids}
-    for row, framework_code in db.session.execute(
-        select(FrameworkElement, Framework.code)
+    fixed = set()
+    for row, framework_code, status in db.session.execute(
+        select(FrameworkElement, Framework.code, Framework.status)
         .join(Framework, Framework.id == FrameworkElement.framework_id)
         .where(FrameworkElement.framework_id.in_(framework_ids))
         .order_by(FrameworkElement.framework_id, FrameworkElement.position)
@@ -88,7 +100,9 @@ def _load(framework_ids: list[int]) -> dict[int, tuple[Element, ...]]:
         loaded[row.framework_id].append(Element(
             row.id, row.framework_id, row.parent_id, row.code, row.title, row.description,
             row.group_name, row.position, row.depth, row.verified, short_code(framework_code)))
-    return {id_: tuple(items) for id_, items in loaded.items()}
+        if status != FrameworkStatus.DRAFT.value:
+            fixed.add(row.framework_id)
+    return {id_: tuple(items) for id_, items in loaded.items()}, fixed
 
 
 def forget_all() -> None:

@@ -7,6 +7,7 @@ loaded is never replaced, because portfolios pin the versions they started on.
 Functions here flush and write an audit row; the caller commits.
 """
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,24 @@ from portal.frameworks.models import (
 
 
 class FrameworkFileError(ValueError):
-    """A framework or mapping file that cannot be loaded, with the place of the problem."""
+    """A framework or mapping file that cannot be loaded: every problem found, each
+    starting with the place it was found, so a person can fix them all in one go."""
+
+    def __init__(self, problems: str | list[str]):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class _Problems(list):
+    """The problems found so far; checking goes on after each one."""
+
+    def attempt(self, check, *args, **kwargs):
+        """Run one check; on failure note its problems and return None."""
+        try:
+            return check(*args, **kwargs)
+        except FrameworkFileError as error:
+            self.extend(error.problems)
+            return None
 
 
 # Column sizes from the models: a longer value would be cut off or refused by PostgreSQL.
@@ -35,7 +53,8 @@ LEVEL_FIELDS = {"code": 60, "title": 200, "description": None}
 MAPPING_NOTE_LENGTH = 500
 
 FRAMEWORK_REQUIRED = {"code", "version", "title", "publisher", "status", "elements"}
-FRAMEWORK_OPTIONAL = {"source", "levels"}
+FRAMEWORK_OPTIONAL = {"source", "levels", "published", "applies_from"}
+DATE_FIELDS = {"published": "published_on", "applies_from": "applies_from"}
 ELEMENT_REQUIRED = {"code", "title", "description", "verified"}
 ELEMENT_OPTIONAL = {"group", "children"}
 LEVEL_REQUIRED = {"code", "title", "description"}
@@ -75,6 +94,11 @@ def read_yaml_file(path) -> dict:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise FrameworkFileError(f"cannot read the file ({error})") from error
+    return read_yaml_text(text)
+
+
+def read_yaml_text(text: str) -> dict:
+    """Parse YAML text into a mapping, turning every failure into FrameworkFileError."""
     try:
         data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 (a SafeLoader subclass)
     except yaml.MarkedYAMLError as error:
@@ -108,16 +132,23 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def _check_keys(mapping: Any, place: str, required: set[str], optional: set[str]) -> None:
+def _key_problems(mapping: Any, place: str, required: set[str], optional: set[str]) -> list:
+    """Every unknown and missing key of a mapping (or why it is not a mapping)."""
     prefix = f"{place}: " if place else ""
     if not isinstance(mapping, dict):
-        raise FrameworkFileError(f"{prefix}must be a mapping, not {_describe(mapping)}")
+        return [f"{prefix}must be a mapping, not {_describe(mapping)}"]
     unknown = sorted(str(k) for k in mapping if k not in required | optional)
-    if unknown:
-        raise FrameworkFileError(f"{prefix}unknown key '{unknown[0]}'")
     missing = sorted(required - set(mapping))
-    if missing:
-        raise FrameworkFileError(f"{prefix}missing key '{missing[0]}'")
+    return [f"{prefix}unknown key '{key}'" for key in unknown] + [
+        f"{prefix}missing key '{key}'" for key in missing
+    ]
+
+
+def _check_keys(mapping: Any, place: str, required: set[str], optional: set[str]) -> None:
+    """Refuse a mapping file's part at its first wrong key (mapping files stop there)."""
+    problems = _key_problems(mapping, place, required, optional)
+    if problems:
+        raise FrameworkFileError(problems[0])
 
 
 def _text(mapping: dict, key: str, place: str, max_length: int | None) -> str:
@@ -147,74 +178,114 @@ def _list(mapping: dict, key: str, place: str, allow_empty: bool = False) -> lis
     return value
 
 
+def _date(mapping: dict, key: str) -> date:
+    """A date written as 2026-02-18 (YAML reads it as a date; quoted, it is parsed)."""
+    value = mapping[key]
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    elif isinstance(value, date):
+        return value
+    raise FrameworkFileError(f"{key}: must be a date such as 2026-02-18")
+
+
 # --- Frameworks ----------------------------------------------------------------------
 
 
-def _validate_levels(raw_levels: list) -> list[dict]:
+def _validate_levels(raw_levels: list, problems: _Problems) -> list[dict]:
     levels, first_place = [], {}
     for index, raw in enumerate(raw_levels):
         place = f"levels[{index}]"
-        _check_keys(raw, place, LEVEL_REQUIRED, set())
-        level = {key: _text(raw, key, place, size) for key, size in LEVEL_FIELDS.items()}
-        if level["code"] in first_place:
-            raise FrameworkFileError(
-                f"{place}.code: duplicate code '{level['code']}' "
-                f"(also at {first_place[level['code']]})"
+        key_problems = _key_problems(raw, place, LEVEL_REQUIRED, set())
+        problems.extend(key_problems)
+        if key_problems:
+            continue
+        level = {
+            key: problems.attempt(_text, raw, key, place, size)
+            for key, size in LEVEL_FIELDS.items()
+        }
+        code = level["code"]
+        if code in first_place:
+            problems.append(
+                f"{place}.code: duplicate code '{code}' (also at {first_place[code]})"
             )
-        first_place[level["code"]] = place
+        elif code is not None:
+            first_place[code] = place
         levels.append(level)
     return levels
 
 
-def _validate_elements(raw_elements: list, place: str, depth: int, first_place: dict) -> list:
+def _validate_element(raw: Any, here: str, depth: int, first_place: dict,
+                      problems: _Problems) -> dict | None:
+    """One element and its children, or None when its keys are wrong."""
+    key_problems = _key_problems(raw, here, ELEMENT_REQUIRED, ELEMENT_OPTIONAL)
+    problems.extend(key_problems)
+    if key_problems:
+        return None
+    element = {
+        key: problems.attempt(_text, raw, key, here, size)
+        for key, size in ELEMENT_FIELDS.items()
+        if key in raw
+    }
+    code = element["code"]
+    if code in first_place:
+        problems.append(f"{here}.code: duplicate code '{code}' (also at {first_place[code]})")
+    elif code is not None:
+        first_place[code] = here
+    if not isinstance(raw["verified"], bool):
+        problems.append(
+            f"{here}.verified: must be true or false, not {_describe(raw['verified'])}"
+        )
+    element["verified"] = raw["verified"]
+    element["depth"] = depth
+    children = problems.attempt(_list, raw, "children", here) if "children" in raw else []
+    element["children"] = _validate_elements(
+        children or [], f"{here}.children", depth + 1, first_place, problems
+    )
+    return element
+
+
+def _validate_elements(raw_elements: list, place: str, depth: int, first_place: dict,
+                       problems: _Problems) -> list:
     """Element dicts with their children, checked depth-first; codes unique in the tree."""
     elements = []
     for index, raw in enumerate(raw_elements):
-        here = f"{place}[{index}]"
-        _check_keys(raw, here, ELEMENT_REQUIRED, ELEMENT_OPTIONAL)
-        element = {
-            key: _text(raw, key, here, size)
-            for key, size in ELEMENT_FIELDS.items()
-            if key in raw
-        }
-        if element["code"] in first_place:
-            raise FrameworkFileError(
-                f"{here}.code: duplicate code '{element['code']}' "
-                f"(also at {first_place[element['code']]})"
-            )
-        first_place[element["code"]] = here
-        if not isinstance(raw["verified"], bool):
-            raise FrameworkFileError(
-                f"{here}.verified: must be true or false, not {_describe(raw['verified'])}"
-            )
-        element["verified"] = raw["verified"]
-        element["depth"] = depth
-        children = _list(raw, "children", here) if "children" in raw else []
-        element["children"] = _validate_elements(
-            children, f"{here}.children", depth + 1, first_place
-        )
-        elements.append(element)
+        element = _validate_element(raw, f"{place}[{index}]", depth, first_place, problems)
+        if element is not None:
+            elements.append(element)
     return elements
 
 
 def validate_framework(data: Any) -> dict:
-    """Check a parsed framework file; returns cleaned values or raises FrameworkFileError."""
-    _check_keys(data, "", FRAMEWORK_REQUIRED, FRAMEWORK_OPTIONAL)
+    """Check a parsed framework file; returns cleaned values or raises FrameworkFileError
+    listing every problem found. Only a draft may have no elements yet: it holds a
+    standard's place until its published text is loaded."""
+    if not isinstance(data, dict):
+        raise FrameworkFileError(f"must be a mapping, not {_describe(data)}")
+    problems = _Problems(_key_problems(data, "", FRAMEWORK_REQUIRED, FRAMEWORK_OPTIONAL))
     framework = {
-        key: _text(data, key, "", size)
+        key: problems.attempt(_text, data, key, "", size)
         for key, size in FRAMEWORK_FIELDS.items()
         if key in data
     }
-    status = data["status"]
+    status = data.get("status")
     allowed = [s.value for s in FrameworkStatus]
-    if status not in allowed:
-        raise FrameworkFileError(
-            f"status: must be one of {', '.join(allowed)}, not '{status}'"
-        )
+    if "status" in data and status not in allowed:
+        problems.append(f"status: must be one of {', '.join(allowed)}, not '{status}'")
     framework["status"] = status
-    raw_levels = _list(data, "levels", "", allow_empty=True) if "levels" in data else []
-    framework["levels"] = _validate_levels(raw_levels)
-    framework["elements"] = _validate_elements(_list(data, "elements", ""), "elements", 0, {})
+    for key, column in DATE_FIELDS.items():
+        framework[column] = problems.attempt(_date, data, key) if key in data else None
+    raw_levels = problems.attempt(_list, data, "levels", "", allow_empty=True) \
+        if "levels" in data else []
+    framework["levels"] = _validate_levels(raw_levels or [], problems)
+    raw_elements = problems.attempt(
+        _list, data, "elements", "", allow_empty=status == FrameworkStatus.DRAFT.value
+    ) if "elements" in data else []
+    framework["elements"] = _validate_elements(raw_elements or [], "elements", 0, {}, problems)
+    if problems:
+        raise FrameworkFileError(problems)
     return framework
 
 
@@ -249,12 +320,9 @@ def load_framework(data: dict) -> Framework:
     framework = Framework(
         code=values["code"], version=values["version"], title=values["title"],
         publisher=values["publisher"], source=values.get("source"), status=values["status"],
+        published_on=values.get("published_on"), applies_from=values.get("applies_from"),
     )
-    framework.levels = [
-        FrameworkLevel(position=position, **level)
-        for position, level in enumerate(values["levels"])
-    ]
-    _add_elements(framework, values["elements"], None, [0])
+    add_elements(framework, values)
     db.session.add(framework)
     db.session.flush()
     audit.record(
@@ -264,20 +332,30 @@ def load_framework(data: dict) -> Framework:
     return framework
 
 
+def add_elements(framework: Framework, values: dict) -> None:
+    """Give a framework the checked levels and element tree of `values` (not flushed)."""
+    framework.levels = [
+        FrameworkLevel(position=position, **level)
+        for position, level in enumerate(values["levels"])
+    ]
+    _add_elements(framework, values["elements"], None, [0])
+
+
 def load_framework_file(path) -> Framework:
     """Read, validate and add the framework in the YAML file at `path`."""
     return load_framework(read_yaml_file(path))
 
 
-def set_framework_status(framework: Framework, status: str) -> Framework:
-    """Make a framework draft, active or retired (audited, flushed, not committed)."""
+def set_framework_status(framework: Framework, status: str, actor=None) -> Framework:
+    """Make a framework draft, active or retired (audited, flushed, not committed).
+    `actor` is None for the command line, the administrator for the web pages."""
     allowed = [s.value for s in FrameworkStatus]
     if status not in allowed:
         raise FrameworkFileError(f"status: must be one of {', '.join(allowed)}, not '{status}'")
     previous = framework.status
     framework.status = status
     db.session.flush()
-    audit.record(None, "framework_status_changed", framework, previous=previous, status=status)
+    audit.record(actor, "framework_status_changed", framework, previous=previous, status=status)
     return framework
 
 

@@ -5,7 +5,7 @@ framework versions it started on, so several versions stay loaded at once.
 """
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
@@ -33,9 +33,14 @@ def short_code(framework_code: str) -> str:
     return framework_code.split("-", 1)[0].upper()
 
 
+def is_placeholder(title: str) -> bool:
+    """True for a title a data file marked as not checked against the publisher."""
+    return PLACEHOLDER_TITLE_MARK in title
+
+
 def element_name(code: str, title: str) -> str:
     """'1 Professionalism' within its framework; '7' while the title is a placeholder."""
-    if PLACEHOLDER_TITLE_MARK in title:
+    if is_placeholder(title):
         return code
     return f"{code} {title}"
 
@@ -60,6 +65,9 @@ class Framework(db.Model):
     publisher: Mapped[str] = mapped_column(String(200), nullable=False)
     source: Mapped[str | None] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="active")
+    # A standard's place can be held before its text is loaded (a draft with no elements).
+    published_on: Mapped[date | None] = mapped_column()
+    applies_from: Mapped[date | None] = mapped_column()
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
 
     elements = relationship(
@@ -108,6 +116,11 @@ class FrameworkElement(db.Model):
     def name(self) -> str:
         """The element within its framework: '1 Professionalism'."""
         return element_name(self.code, self.title)
+
+    @property
+    def shown_title(self) -> str:
+        """The title for anyone but an administrator: nothing while it is a placeholder."""
+        return "" if is_placeholder(self.title) else self.title
 
     @property
     def label(self) -> str:

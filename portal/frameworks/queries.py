@@ -45,7 +45,9 @@ def load_shipped_frameworks() -> list[Framework]:
 
 
 def frameworks_for_candidate(user) -> list[Framework]:
-    """The frameworks of the programmes the candidate's cohorts follow, retired ones left out.
+    """The active frameworks of the programmes the candidate's cohorts follow. Retired ones
+    are left out, and so are drafts: their elements may still carry titles nobody has
+    checked against the publisher, which only administrators see.
 
     A candidate in no cohort (or whose programmes have no frameworks yet) is offered every
     active framework, so evidence can still be linked to something.
@@ -60,7 +62,7 @@ def frameworks_for_candidate(user) -> list[Framework]:
     )
     frameworks = db.session.scalars(
         select(Framework)
-        .where(Framework.id.in_(framework_ids), Framework.status != FrameworkStatus.RETIRED.value)
+        .where(Framework.id.in_(framework_ids), Framework.status == FrameworkStatus.ACTIVE.value)
         .order_by(Framework.code, Framework.version)
     ).all()
     if frameworks:

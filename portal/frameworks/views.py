@@ -1,9 +1,11 @@
 """Read-only framework pages for administrators and programme leads.
 
-Frameworks are national reference data loaded by command, so nothing here changes them.
+Frameworks are national reference data; administrators change them through the pages in
+frameworks/imports/, which these pages link to (`can_manage`).
 """
 
 from flask import Blueprint, abort
+from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -11,9 +13,11 @@ from portal.accounts.roles import Role
 from portal.core.access import requires_role
 from portal.core.db import db
 from portal.core.htmx import render
-from portal.frameworks.models import ElementMapping, Framework, FrameworkElement
+from portal.frameworks.models import ElementMapping, Framework, FrameworkElement, element_name
 
 bp = Blueprint("frameworks", __name__, url_prefix="/frameworks")
+# Snapshots keep an element's code and title as text; this names it as everywhere else.
+bp.add_app_template_filter(element_name, "element_name")
 framework_readers = requires_role(Role.ADMINISTRATOR, Role.PROGRAMME_LEAD)
 
 
@@ -30,7 +34,8 @@ def index():
         select(Framework, element_count.label("elements"))
         .order_by(Framework.title, Framework.version.desc(), Framework.id)
     ).all()
-    return render("frameworks/index.html", rows=rows)
+    return render("frameworks/index.html", rows=rows,
+                  can_manage=current_user.has_role(Role.ADMINISTRATOR))
 
 
 @bp.route("/<int:framework_id>")
@@ -50,6 +55,7 @@ def show(framework_id: int):
         levels=framework.levels,
         mapped_to=[m for m in mappings if m.from_element.framework_id == framework.id],
         mapped_from=[m for m in mappings if m.to_element.framework_id == framework.id],
+        can_manage=current_user.has_role(Role.ADMINISTRATOR),
     )
 
 

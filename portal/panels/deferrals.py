@@ -16,5 +16,5 @@ def open_support_plan(decision: PanelDecision, portfolio: Portfolio,
     deadlines = [action.due_on for action in decision.actions] + [decision.evidence_due_on]
     return support_plans.open_after_deferral(
         portfolio, report_id=decision.agenda_item.report_id, decision_id=decision.id,
-        concerns="; ".join(f"{element.code} {element.title}" for element in domains),
+        concerns="; ".join(element.name for element in domains),
         review_on=min(deadlines), today=today)

@@ -215,7 +215,7 @@ class DecisionForm(OnceForm):
     def __init__(self, *args, codes=(), domains=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.code.choices = [(c.code, c.label) for c in codes]
-        self.domain_ids.choices = [(str(d.id), f"{d.code} {d.title}") for d in domains]
+        self.domain_ids.choices = [(str(d.id), d.name) for d in domains]
 
     @property
     def action_rows(self) -> list[FormField]:

@@ -155,7 +155,7 @@ def element_titles(content: dict) -> dict[int, str]:
            for rating in assessment["ratings"]}
     if not ids:
         return {}
-    return {element.id: f"{element.code} {element.title}" for element in db.session.scalars(
+    return {element.id: element.name for element in db.session.scalars(
         select(FrameworkElement).where(FrameworkElement.id.in_(ids)))}
 
 

@@ -20,7 +20,7 @@ def test_administrator_reads_the_frameworks(page: Page, seeded_demo):
 
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Frameworks").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Frameworks")
-    expect(page.get_by_role("table").locator("tbody tr")).to_have_count(3)
+    expect(page.get_by_role("table").locator("tbody tr")).to_have_count(4)
     assert_no_axe_violations(page)
 
     page.get_by_role("link", name=re.compile(r"^Professional Capabilities Framework")).click()

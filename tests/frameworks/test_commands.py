@@ -58,11 +58,11 @@ def test_loading_the_same_version_again_fails(runner, tmp_path):
 def test_load_shipped_is_idempotent_and_list_shows_them(runner):
     first = runner.invoke(args=["frameworks", "load-shipped"])
     assert first.exit_code == 0, first.output
-    assert first.output.count("Loaded ") == 3
+    assert first.output.count("Loaded ") == 4
     again = runner.invoke(args=["frameworks", "load-shipped"])
     assert again.exit_code == 0
     assert "All shipped frameworks are already loaded." in again.output
-    assert _framework_count() == 3
+    assert _framework_count() == 4
     listing = runner.invoke(args=["frameworks", "list"])
     assert listing.exit_code == 0
     assert "pcf" in listing.output and "kss-adults" in listing.output
@@ -84,6 +84,21 @@ def test_status_changes_a_version(runner, tmp_path):
     assert "No framework pcf 1999 is loaded." in missing.stderr
     wrong = runner.invoke(args=["frameworks", "status", "pcf", "2018", "gone"])
     assert wrong.exit_code == 2
+
+
+def test_status_refuses_to_activate_an_unchecked_or_empty_draft(runner, tmp_path):
+    runner.invoke(args=["frameworks", "load", _write(
+        tmp_path, "p.yaml", framework_data(status="draft"))])
+    runner.invoke(args=["frameworks", "load-shipped"])
+    unchecked = runner.invoke(args=["frameworks", "status", "pcf", "2018", "active"])
+    assert unchecked.exit_code == 1
+    assert "Element 1.1 has not been checked" in unchecked.stderr
+    empty = runner.invoke(args=["frameworks", "status", "ecs-child-family", "2026", "active"])
+    assert empty.exit_code == 1
+    assert "no elements yet" in empty.stderr
+    db.session.expire_all()
+    assert set(db.session.scalars(select(Framework.status).where(
+        Framework.code.in_(["pcf", "ecs-child-family"])))) == {"draft"}
 
 
 def test_map_records_mappings_or_fails_cleanly(runner, tmp_path):

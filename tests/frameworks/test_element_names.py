@@ -79,3 +79,17 @@ def test_an_assessor_accepts_evidence_of_a_named_element(client, org, adults_can
                for label in page(response).select("input[name=element_id] + label")]
     assert sorted(choices) == ["KSS 1 The role of social workers working with adults", "KSS 7",
                                "PCF 1 Professionalism"]
+
+
+def test_templates_name_snapshot_elements_without_placeholders(app):
+    """A submitted snapshot keeps each link's code and title as text; pages name it with
+    the same rule as everywhere else."""
+    render = app.jinja_env.from_string("{{ code | element_name(title) }}").render
+    assert render(code="7", title="Section 7 (title not confirmed)") == "7"
+    assert render(code="1", title="Professionalism") == "1 Professionalism"
+
+
+def test_a_placeholder_is_no_title_outside_the_administrators_pages():
+    element = FrameworkElement(code="7", title="Section 7 (title not confirmed)")
+    assert (element.name, element.shown_title) == ("7", "")
+    assert FrameworkElement(code="1", title="Professionalism").shown_title == "Professionalism"

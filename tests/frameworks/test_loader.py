@@ -187,3 +187,27 @@ def test_status_changes_are_audited(app):
     with pytest.raises(FrameworkFileError, match="status: must be one of"):
         set_framework_status(framework, "gone")
 
+
+
+def test_every_problem_of_a_framework_file_is_reported(app):
+    """A person fixes a file in one go: each problem is listed with its place."""
+    data = _changed(lambda d: None)
+    data["elements"][0]["title"] = ""
+    data["elements"][1]["code"] = "1"
+    data["elements"][1]["verified"] = "yes"
+    del data["publisher"]
+    with pytest.raises(FrameworkFileError) as raised:
+        load_framework(data)
+    assert raised.value.problems == [
+        "missing key 'publisher'",
+        "elements[0].title: must not be empty",
+        "elements[1].code: duplicate code '1' (also at elements[0])",
+        "elements[1].verified: must be true or false, not str",
+    ]
+
+
+def test_only_a_draft_may_have_no_elements(app):
+    with pytest.raises(FrameworkFileError, match="elements: must not be empty"):
+        load_framework(_changed(lambda d: d.update(elements=[])))
+    draft = load_framework(_changed(lambda d: d.update(elements=[], status="draft")))
+    assert draft.elements == []

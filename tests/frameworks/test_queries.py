@@ -33,6 +33,13 @@ def test_retired_frameworks_are_left_out(org):
     assert frameworks_for_candidate(candidate) == [pcf]
 
 
+def test_draft_frameworks_are_not_offered_to_candidates(org):
+    pcf = make_framework()
+    draft = make_framework(code="ecs-child-family", version="2026", status="draft")
+    candidate = _candidate_on(org, pcf, draft)
+    assert frameworks_for_candidate(candidate) == [pcf]
+
+
 def test_without_programme_frameworks_every_active_one_is_offered(org):
     pcf = make_framework()
     retired = make_framework(version="2010", status="retired")

@@ -62,7 +62,7 @@ def test_the_list_shows_each_version(as_role, client, framework):
 
 
 def test_a_framework_page_shows_tree_levels_and_unverified_tags(as_role, client, framework):
-    as_role(Role.PROGRAMME_LEAD)
+    as_role(Role.ADMINISTRATOR)
     soup = page(client.get(f"/frameworks/{framework.id}"))
     assert soup.h1.get_text(strip=True) == "Professional Capabilities Framework"
     tables = soup.select("table")
@@ -146,3 +146,16 @@ def test_framework_text_is_escaped(as_role, client):
     html = client.get(f"/frameworks/{hostile.id}").get_data(as_text=True)
     assert "<img src=x" not in html
     assert 'href="javascript:' not in html
+
+
+def test_a_lead_sees_no_unchecked_marks_or_placeholder_titles(as_role, client):
+    """Whether a title was checked is the administrators' business; a placeholder is
+    never shown as a title to anyone else."""
+    elements = [{"code": "7", "title": "Section 7 (title not confirmed)", "description": "d",
+                 "verified": False}]
+    framework = make_framework(elements=elements)
+    db.session.commit()
+    as_role(Role.PROGRAMME_LEAD)
+    text = client.get(f"/frameworks/{framework.id}").get_data(as_text=True)
+    assert "not confirmed" not in text and "Not yet checked" not in text
+    assert "Check and activate" not in text and "Import a framework" not in text

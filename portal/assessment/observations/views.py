@@ -61,7 +61,7 @@ def _grouped(candidate_id: int):
 
 
 def _prepare(form: ObservationForm, grouped, candidate: User, observation=None) -> None:
-    form.offer_elements([(str(e.id), f"{f.title} {f.version}: {e.code} {e.title}")
+    form.offer_elements([(str(e.id), f"{f.title} {f.version}: {e.name}")
                          for f, elements in grouped for e in elements])
     if assesses(current_user, candidate.id):
         default = observation.observer_id if observation else current_user.id

@@ -129,7 +129,7 @@ def missing_for_sign_off(report: ReviewReport, portfolio: Portfolio) -> list[tup
     for domain in pcf_domains(portfolio):
         if domain.id not in rated:
             problems.append((f"rating-{domain.id}",
-                             f"Choose a rating for {domain.code} {domain.title}"))
+                             f"Choose a rating for {domain.name}"))
     if not report.summary:
         problems.append(("summary", "Write a summary of progress"))
     if report.is_final and not report.holistic_assessment:
@@ -174,7 +174,7 @@ def _support_plan_if_concerned(report: ReviewReport, portfolio: Portfolio):
     plan = SupportPlan(
         portfolio_id=portfolio.id, report_id=report.id, opened_on=today,
         review_on=max(review_on, today),
-        concerns="; ".join(f"{r.element.code} {r.element.title}" for r in concerns),
+        concerns="; ".join(r.element.name for r in concerns),
     )
     db.session.add(plan)
     db.session.flush()

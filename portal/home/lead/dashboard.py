@@ -15,6 +15,7 @@ from sqlalchemy import Row
 
 from portal.assessment.queue.work_queue import ASSESSMENT_DAYS, REVIEW_WINDOW_DAYS
 from portal.core.dates import UK
+from portal.frameworks.models import element_name
 from portal.home import queries as home_queries
 from portal.home.lead import queries
 from portal.home.lead.queries import BUILDING
@@ -143,7 +144,7 @@ def _facts(cohort_ids: list[int], points_due: list[DuePoint]) -> dict:
         if point.overdue:
             overdue[point.portfolio_id].append((point.title, point.due_on))
     for domain in queries.domains_not_on_track(cohort_ids):
-        domains[domain.portfolio_id].append(f"{domain.code} {domain.title}")
+        domains[domain.portfolio_id].append(element_name(domain.code, domain.title))
     for count in queries.component_counts(cohort_ids):
         counted[count.portfolio_id][(count.source, count.kind)] = count.number
     return {"overdue": overdue, "domains": domains, "counted": counted}

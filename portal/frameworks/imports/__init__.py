@@ -1,0 +1,1 @@
+"""Administrators import, check, edit, activate and retire framework versions on the web."""
