@@ -32,6 +32,7 @@ from portal.panels.models import (
     PanelMember,
     panel_programme,
 )
+from portal.portfolios.framework_moves.models import FrameworkMove
 from portal.portfolios.models import (
     DevelopmentPlan,
     KssRating,
@@ -81,6 +82,7 @@ __all__ = [
     "Framework",
     "FrameworkElement",
     "FrameworkLevel",
+    "FrameworkMove",
     "Invitation",
     "KssRating",
     "KssSelfAssessment",
