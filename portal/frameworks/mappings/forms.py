@@ -1,40 +1,14 @@
 """The mapping editor's forms: choosing two versions (a GET form), adding a mapping."""
 
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
-    GovSelect,
-    GovSubmitInput,
-    GovTextArea,
-)
-from wtforms import SelectField, SelectMultipleField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovTextArea
+from wtforms import SelectMultipleField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length
 
-from portal.core.forms import OnceForm, OnceSubmitInput, PortalForm
+from portal.core.forms import OnceForm, OnceSubmitInput
+from portal.frameworks.forms import version_pair_form
 from portal.frameworks.loader import MAPPING_NOTE_LENGTH
 
-
-class ChooseVersionsForm(PortalForm):
-    """Which two versions to edit the mapping between; a value not on the list (an edited
-    address) is an error on its field, never a 500."""
-
-    class Meta:
-        csrf = False  # a GET form that changes nothing
-
-    from_id = SelectField("Map from", widget=GovSelect(),
-                          validators=[InputRequired("Select the version to map from")])
-    to_id = SelectField("Map to", widget=GovSelect(),
-                        validators=[InputRequired("Select the version to map to")])
-    submit = SubmitField("Show the mapping", widget=GovSubmitInput())
-
-    def set_choices(self, frameworks) -> None:
-        choices = [(str(f.id), f"{f.label} [{f.code}]") for f in frameworks]
-        self.from_id.choices = [("", "Select a version"), *choices]
-        self.to_id.choices = [("", "Select a version"), *choices]
-
-    def validate_to_id(self, field):
-        if field.data and field.data == self.from_id.data:
-            raise ValidationError("Choose a different version to map to: a version cannot "
-                                  "be mapped to itself")
+ChooseVersionsForm = version_pair_form("map", "Show the mapping")
 
 
 class AddMappingForm(OnceForm):

@@ -30,7 +30,8 @@ def _framework_or_404(framework_id: int) -> Framework:
 def index():
     """Choose the two versions; a valid choice goes to their mapping's page."""
     form = ChooseVersionsForm(formdata=request.args or None)
-    form.set_choices(queries.frameworks())
+    versions = queries.frameworks()
+    form.set_choices(versions, versions)
     if request.args and form.validate():
         return redirect_to(url_for(".pair", from_id=form.from_id.data, to_id=form.to_id.data))
     return render("frameworks/mappings/index.html", form=form,
