@@ -19,7 +19,7 @@ from portal.portfolios.operations import enrol, submit_for_review_point
 from portal.portfolios.snapshots import content_hash
 from portal.portfolios.sufficiency import measures as sufficiency
 from tests import factories
-from tests.conftest import assert_no_duplicate_ids, error_summary, page, sign_in
+from tests.conftest import assert_no_duplicate_ids, count_queries, error_summary, page, sign_in
 from tests.portfolios.conftest import make_portfolio
 from tests.races import in_another_request, postgres_only, run_at_once
 
@@ -287,3 +287,21 @@ def test_two_moves_at_once_move_once(app, move):
     assert any(outcome.startswith("No portfolio in") for outcome in outcomes)
     assert db.session.scalar(select(func.count(FrameworkMove.id))) == 1
     assert len(_links(move.entry)) == 6
+
+
+def test_the_confirmation_costs_the_same_for_a_larger_cohort(client, move, org):
+    sign_in(client, move.lead)
+    client.get(move.url)  # caches the elements, as a running portal has them
+    with count_queries() as one:
+        client.get(move.url)
+    for _ in range(3):
+        other = factories.user(org, roles=[Role.CANDIDATE])
+        enrol(None, factories.membership(move.cohort, other, joined=date(2026, 1, 5)))
+        factories.evidence_entry(other, links=[(move.old_element("1"), "Shows 1"),
+                                               (move.old_element("4"), "Shows 4")])
+    db.session.commit()
+    url = move.url
+    with count_queries() as four:
+        response = client.get(url)
+    assert len(page(response).select("main h2")) == 4
+    assert len(four) == len(one)
