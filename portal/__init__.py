@@ -124,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.evidence.attachment_views import bp as attachments_bp
     from portal.evidence.views import bp as evidence_bp
     from portal.frameworks.imports.views import bp as framework_imports_bp
+    from portal.frameworks.mappings.views import bp as framework_mappings_bp
     from portal.frameworks.views import bp as frameworks_bp
     from portal.home.views import bp as home_bp
     from portal.notifications.views import bp as notifications_bp
@@ -135,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.panels.snapshot_files import bp as panel_files_bp
     from portal.panels.timeline_views import bp as timeline_bp
     from portal.panels.views import bp as panels_bp
+    from portal.portfolios.framework_moves.views import bp as framework_moves_bp
     from portal.portfolios.records.agreeing_views import bp as agreeing_bp
     from portal.portfolios.records.views import bp as records_bp
     from portal.portfolios.schedule.views import bp as schedule_bp
@@ -153,7 +155,8 @@ def _register_blueprints(app: Flask) -> None:
                       support_plans_bp, invitations_bp, outbox_bp, reminders_bp, letters_bp,
                       agreeing_bp, panel_files_bp, audit_bp, workforce_bp,
                       workforce_people_bp, two_factor_bp, subject_access_bp, sign_on_bp,
-                      sign_on_admin_bp, framework_imports_bp):
+                      sign_on_admin_bp, framework_imports_bp, framework_mappings_bp,
+                      framework_moves_bp):
         app.register_blueprint(blueprint)
 
 

@@ -33,6 +33,7 @@ from portal.panels.models import (
     PanelMember,
     panel_programme,
 )
+from portal.portfolios.framework_moves.models import FrameworkMove
 from portal.portfolios.models import (
     DevelopmentPlan,
     KssRating,
@@ -83,6 +84,7 @@ __all__ = [
     "Framework",
     "FrameworkElement",
     "FrameworkLevel",
+    "FrameworkMove",
     "Invitation",
     "KssRating",
     "KssSelfAssessment",

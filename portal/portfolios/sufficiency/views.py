@@ -15,6 +15,7 @@ from portal.core.access import signed_in
 from portal.core.htmx import render
 from portal.portfolios.acceptance import portfolio_acceptance
 from portal.portfolios.access import read_portfolio_or_404
+from portal.portfolios.framework_moves.queries import history as framework_moves
 from portal.portfolios.sufficiency import measures as sufficiency
 from portal.visibility import Kind
 
@@ -158,4 +159,5 @@ def show(portfolio_id: int):
         recording=recording,
         weeks_drawing=weeks_drawing(recording),
         acceptance=portfolio_acceptance(portfolio),
+        moves=framework_moves(portfolio),
     )
