@@ -1,8 +1,9 @@
 """Reading frameworks: the shipped files, and which elements a candidate can evidence."""
 
+from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import inspect, select
+from sqlalchemy import Select, inspect, or_, select
 
 from portal.core.db import db
 from portal.frameworks.element_cache import Element, elements_of
@@ -44,14 +45,41 @@ def load_shipped_frameworks() -> list[Framework]:
     return added
 
 
+# Where a higher package keeps the versions a candidate's open work is pinned to
+# (portfolios, moved between versions by a lead): each gives a select of framework ids
+# for a candidate's id. Registered, because frameworks sits below the packages that pin.
+_pinned_framework_sources: list[Callable[[int], Select]] = []
+
+
+def add_pinned_frameworks(source: Callable[[int], Select]) -> None:
+    if source not in _pinned_framework_sources:
+        _pinned_framework_sources.append(source)
+
+
+def _active(*chosen) -> list[Framework]:
+    """The active frameworks meeting any of the `chosen` conditions, in order."""
+    return list(db.session.scalars(
+        select(Framework)
+        .where(or_(*chosen), Framework.status == FrameworkStatus.ACTIVE.value)
+        .order_by(Framework.code, Framework.version)
+    ).all())
+
+
 def frameworks_for_candidate(user) -> list[Framework]:
-    """The active frameworks of the programmes the candidate's cohorts follow. Retired ones
-    are left out, and so are drafts: their elements may still carry titles nobody has
-    checked against the publisher, which only administrators see.
+    """The active versions the candidate's open portfolios are pinned to (a cohort moved to
+    a new version offers the new one); failing those, the active frameworks of the
+    programmes the candidate's cohorts follow. Retired ones are left out, and so are
+    drafts: their elements may still carry titles nobody has checked against the
+    publisher, which only administrators see.
 
     A candidate in no cohort (or whose programmes have no frameworks yet) is offered every
     active framework, so evidence can still be linked to something.
     """
+    if _pinned_framework_sources:
+        pinned = _active(*(Framework.id.in_(source(user.id))
+                           for source in _pinned_framework_sources))
+        if pinned:
+            return pinned
     programme_ids = (
         select(Cohort.programme_id)
         .join(CohortMembership, CohortMembership.cohort_id == Cohort.id)
@@ -60,13 +88,9 @@ def frameworks_for_candidate(user) -> list[Framework]:
     framework_ids = select(programme_framework.c.framework_id).where(
         programme_framework.c.programme_id.in_(programme_ids)
     )
-    frameworks = db.session.scalars(
-        select(Framework)
-        .where(Framework.id.in_(framework_ids), Framework.status == FrameworkStatus.ACTIVE.value)
-        .order_by(Framework.code, Framework.version)
-    ).all()
+    frameworks = _active(Framework.id.in_(framework_ids))
     if frameworks:
-        return list(frameworks)
+        return frameworks
     return list(
         db.session.scalars(
             select(Framework)

@@ -5,12 +5,29 @@ from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import Row, String, and_, cast, func, literal, null, select, union_all
+from sqlalchemy import (
+    Row,
+    Select,
+    String,
+    and_,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 
 from portal.core.dates import start_of_day_in_england
 from portal.core.db import db
 from portal.evidence.models import EvidenceEntry, EvidenceLink
-from portal.portfolios.models import Portfolio, PortfolioEntry, PortfolioSnapshot
+from portal.portfolios.models import (
+    Portfolio,
+    PortfolioEntry,
+    PortfolioSnapshot,
+    PortfolioState,
+    portfolio_framework,
+)
 from portal.portfolios.records.sources import record_sources
 from portal.portfolios.reviews.models import ReviewReport, SupportPlan
 
@@ -153,3 +170,12 @@ def open_support_plans(report_rows: Sequence[Row]) -> list[OpenPlan]:
                       row.plan_decision_id)
              for row in report_rows if row.plan_id is not None]
     return sorted(plans, key=lambda plan: (plan.review_on, plan.id))
+
+
+def pinned_framework_ids(candidate_id: int) -> Select:
+    """The framework versions the candidate's open portfolios are pinned to: what their
+    evidence is linked to from now on (a lead may have moved the cohort to a new version)."""
+    return (select(portfolio_framework.c.framework_id)
+            .join(Portfolio, Portfolio.id == portfolio_framework.c.portfolio_id)
+            .where(Portfolio.candidate_id == candidate_id,
+                   Portfolio.state != PortfolioState.DECIDED.value))

@@ -16,6 +16,7 @@ from portal.core.htmx import redirect_to, render
 from portal.core.pagination import paginate
 from portal.evidence.access import get_entry_or_404
 from portal.evidence.models import EvidenceEntry
+from portal.frameworks.queries import add_pinned_frameworks
 from portal.portfolios import operations, queries, snapshots
 from portal.portfolios.acceptance import acceptance_of
 from portal.portfolios.access import get_portfolio_or_404, portfolios_of, read_portfolio_or_404
@@ -28,6 +29,8 @@ from portal.programmes.configuration import configuration
 from portal.visibility import Kind, Viewer, record_reading
 
 bp = Blueprint("portfolios", __name__, url_prefix="/portfolios")
+# Candidates link new evidence to the versions their open portfolios are pinned to.
+add_pinned_frameworks(queries.pinned_framework_ids)
 candidates_only = requires_role(Role.CANDIDATE)
 DUE_SOON_DAYS = 14
 

@@ -11,6 +11,7 @@ from portal.core.audit import AuditEvent
 from portal.core.db import db
 from portal.evidence.models import EvidenceLink
 from portal.frameworks.models import ElementMapping, Framework
+from portal.frameworks.queries import frameworks_for_candidate
 from portal.organisations.models import Cohort
 from portal.portfolios.framework_moves import operations, queries
 from portal.portfolios.framework_moves.models import FrameworkMove
@@ -151,6 +152,20 @@ def test_confirming_moves_the_portfolio_and_keeps_the_old_links(client, move):
         AuditEvent.action.in_(["cohort_framework_moved", "portfolio_framework_moved"]))).all())
     assert actions["portfolio_framework_moved"]["links_added"] == 3
     assert actions["cohort_framework_moved"]["portfolios"] == 1
+
+
+def test_after_the_move_new_evidence_is_linked_to_the_new_version(client, move):
+    choices = frameworks_for_candidate(move.candidate)
+    assert ("kss-child-family", "2018") in {(f.code, f.version) for f in choices}
+    sign_in(client, move.lead)
+    move.confirm(client)
+    client.post("/sign-out")
+    offered = {(f.code, f.version) for f in frameworks_for_candidate(move.candidate)}
+    assert offered == {("pcf", "2018"), ("kss-child-family", "2027")}
+    sign_in(client, move.candidate)
+    form = client.get("/evidence/new").get_data(as_text=True)
+    assert f'value="{move.new_element("1").id}"' in form
+    assert f'value="{move.old_element("1").id}"' not in form
 
 
 def test_several_to_one_gives_one_link(client, move):
