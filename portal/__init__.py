@@ -105,6 +105,7 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.admin_views import bp as users_bp
     from portal.accounts.audit_views import bp as audit_bp
+    from portal.accounts.councils.views import bp as councils_bp
     from portal.accounts.invitation_views import bp as invitations_bp
     from portal.accounts.outbox_views import bp as outbox_bp
     from portal.accounts.single_sign_on.admin_views import bp as sign_on_admin_bp
@@ -156,11 +157,12 @@ def _register_blueprints(app: Flask) -> None:
                       agreeing_bp, panel_files_bp, audit_bp, workforce_bp,
                       workforce_people_bp, two_factor_bp, subject_access_bp, sign_on_bp,
                       sign_on_admin_bp, framework_imports_bp, framework_mappings_bp,
-                      framework_moves_bp):
+                      framework_moves_bp, councils_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_commands(app: Flask) -> None:
+    from portal.accounts.councils.commands import councils_cli
     from portal.backups.commands import backup_cli
     from portal.demo.commands import seed_demo_command
     from portal.evidence.commands import attachments_cli
@@ -168,6 +170,7 @@ def _register_commands(app: Flask) -> None:
 
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(councils_cli)
     app.cli.add_command(frameworks_cli)
     app.cli.add_command(attachments_cli)
     from portal.core.commands import worker_command

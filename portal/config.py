@@ -143,10 +143,8 @@ def settings_from_environment(instance_path: Path) -> dict:
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
-        # In production the __Host- prefix makes the browser refuse the cookie unless it is
-        # Secure, for this host only (no Domain) and for every path: a neighbouring
-        # subdomain cannot plant or overwrite a session.
-        "SESSION_COOKIE_NAME": f"{HOST_ONLY_PREFIX if production else ''}{SESSION_COOKIE}",
+        # In production (see finalise) the name gets the __Host- prefix.
+        "SESSION_COOKIE_NAME": SESSION_COOKIE,
         # A session ends SESSION_HOURS after sign-in (accounts.session checks the sign-in
         # time), so the cookie need not be re-signed and re-sent with every page.
         "SESSION_REFRESH_EACH_REQUEST": False,
@@ -221,6 +219,11 @@ def finalise(config, instance_path: Path) -> None:
     check_trusted_proxies(config)
     if config.get("LOG_FORMAT", "text") not in LOG_FORMATS:
         raise ConfigError(f"LOG_FORMAT must be json or text, not {config['LOG_FORMAT']!r}")
+    if config["PORTAL_ENV"] == "production" and config.get("SESSION_COOKIE_SECURE"):
+        # The __Host- prefix makes the browser refuse the cookie unless it is Secure, for
+        # this host only (no Domain) and for every path: a neighbouring subdomain cannot
+        # plant or overwrite a session.
+        config["SESSION_COOKIE_NAME"] = HOST_ONLY_PREFIX + SESSION_COOKIE
     if config.get("TESTING"):
         if not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = secrets.token_hex(32)

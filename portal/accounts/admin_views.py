@@ -12,7 +12,7 @@ from portal.accounts.deactivation import deactivation_warnings
 from portal.accounts.forms import ImportUsersForm, NewUserForm, UserForm
 from portal.accounts.imports import import_users
 from portal.accounts.models import User, UserRole
-from portal.accounts.roles import Role
+from portal.accounts.roles import COUNCIL_ROLES, Role
 from portal.core.access import requires_role
 from portal.core.confirm import Confirmation, confirmation_page
 from portal.core.db import db
@@ -118,7 +118,7 @@ def edit(user_id: int):
     form.set_team_choices(_organisation_teams())
     if request.method == "GET":
         form.team_id.data = str(user.team_id or "")
-        form.roles.data = [r.value for r in user.sorted_roles]
+        form.roles.data = [r.value for r in user.sorted_roles if r in COUNCIL_ROLES]
     if form.validate_on_submit():
         try:
             operations.update_user(current_user, user, _details(form))

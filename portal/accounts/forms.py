@@ -13,7 +13,7 @@ from wtforms import PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Regexp, ValidationError
 
 from portal.accounts.passwords import password_problem
-from portal.accounts.roles import Role
+from portal.accounts.roles import COUNCIL_ROLES, Role
 from portal.core.forms import GovDateField, OnceForm, OnceSubmitInput, PortalForm
 
 
@@ -149,7 +149,7 @@ class UserForm(PortalForm):
         "Roles",
         description="Select all that apply.",
         widget=GovCheckboxesInput(),
-        choices=[(role.value, role.label) for role in Role],
+        choices=[(role.value, role.label) for role in COUNCIL_ROLES],
         validators=[InputRequired("Select at least one role")],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from portal.accounts.invitations import invite
 from portal.accounts.models import User
 from portal.accounts.operations import AccountError, UserDetails, create_user, normalise_email
-from portal.accounts.roles import Role
+from portal.accounts.roles import COUNCIL_ROLES, Role
 from portal.core import audit
 from portal.core.db import db
 from portal.core.forms import has_nul
@@ -58,7 +58,10 @@ def _read_rows(raw: bytes) -> tuple[list[dict], list[RowError]]:
 
 
 def _parse_roles(text: str) -> set[Role]:
-    return {Role.parse(part) for part in text.replace(",", ";").split(";") if part.strip()}
+    roles = {Role.parse(part) for part in text.replace(",", ";").split(";") if part.strip()}
+    if not roles <= set(COUNCIL_ROLES):
+        raise ValueError("A council cannot give the service administrator role")
+    return roles
 
 
 def _row_details(row: dict, teams: dict[str, int], seen: set[str]) -> UserDetails:

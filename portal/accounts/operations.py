@@ -3,7 +3,7 @@ flushes and leaves the commit to the request boundary."""
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from types import SimpleNamespace
 
@@ -168,6 +168,9 @@ def _check_team(actor: User, team_id: int | None) -> None:
 
 def create_user(actor: User, details: UserDetails) -> User:
     """An administrator adds a person to their own organisation (no password yet)."""
+    if Role.SERVICE_ADMINISTRATOR in details.roles:
+        raise AccountError("A council cannot give the service administrator role",
+                           field="roles")
     email = normalise_email(details.email)
     _check_email_free(email)
     _check_team(actor, details.team_id)
@@ -188,6 +191,9 @@ def create_user(actor: User, details: UserDetails) -> User:
 
 
 def update_user(actor: User, user: User, details: UserDetails) -> User:
+    # A council's form neither gives nor takes away the service administrator role.
+    kept = user.roles & {Role.SERVICE_ADMINISTRATOR}
+    details = replace(details, roles=(set(details.roles) - {Role.SERVICE_ADMINISTRATOR}) | kept)
     email = normalise_email(details.email)
     _check_email_free(email, except_user=user)
     _check_team(actor, details.team_id)

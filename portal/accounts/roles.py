@@ -12,6 +12,9 @@ class Role(enum.StrEnum):
     PROGRAMME_LEAD = "programme_lead"
     ADMINISTRATOR = "administrator"
     EXTERNAL_MODERATOR = "external_moderator"
+    # Above the councils: adds councils and their first administrator. Given only from the
+    # command line (`flask councils make-service-administrator`), never by a council.
+    SERVICE_ADMINISTRATOR = "service_administrator"
 
     @property
     def label(self) -> str:
@@ -36,4 +39,8 @@ ROLE_LABELS = {
     Role.PROGRAMME_LEAD: "Programme lead",
     Role.ADMINISTRATOR: "Administrator",
     Role.EXTERNAL_MODERATOR: "External moderator",
+    Role.SERVICE_ADMINISTRATOR: "Service administrator (all councils)",
 }
+
+# The roles a council's administrator can give (in the form or an imported file).
+COUNCIL_ROLES = tuple(role for role in Role if role is not Role.SERVICE_ADMINISTRATOR)

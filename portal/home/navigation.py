@@ -42,6 +42,8 @@ def _menu_for(roles: frozenset[Role]) -> list[tuple[str, str]]:
         items.append(("Your candidates", "assess.index"))
     if Role.ADMINISTRATOR in roles:
         items.append(("Users", "users.index"))
+    if Role.SERVICE_ADMINISTRATOR in roles:
+        items.append(("Councils", "councils.index"))
     items.append(("Notifications", "notifications.index"))
     items.append(("Your account", "accounts.change_password"))
     return items
