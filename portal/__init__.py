@@ -115,6 +115,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.assignments.views import bp as assignments_bp
     from portal.cohorts.views import bp as cohorts_bp
     from portal.core.views import bp as core_bp
+    from portal.data_protection.erasure_views import bp as erasure_bp
+    from portal.data_protection.retention_views import bp as data_protection_bp
     from portal.data_protection.views import bp as subject_access_bp
     from portal.evidence.attachment_views import bp as attachments_bp
     from portal.evidence.views import bp as evidence_bp
@@ -146,7 +148,8 @@ def _register_blueprints(app: Flask) -> None:
                       agendas_bp, attendance_bp, timeline_bp, decisions_bp, corrections_bp,
                       support_plans_bp, invitations_bp, outbox_bp, reminders_bp, letters_bp,
                       agreeing_bp, panel_files_bp, audit_bp, workforce_bp,
-                      workforce_people_bp, two_factor_bp, subject_access_bp):
+                      workforce_people_bp, two_factor_bp, subject_access_bp, erasure_bp,
+                      data_protection_bp):
         app.register_blueprint(blueprint)
 
 
@@ -167,4 +170,8 @@ def _register_commands(app: Flask) -> None:
     from portal.reminders.commands import reminders_cli
 
     app.cli.add_command(reminders_cli)
+    import portal.data_protection.jobs  # noqa: F401  (registers the daily retention tick)
+    from portal.data_protection.commands import retention_cli
+
+    app.cli.add_command(retention_cli)
     import portal.portfolios.snapshots  # noqa: F401  (registers the snapshot immutability guard)

@@ -240,5 +240,8 @@ def deactivate_user(actor: User, user: User) -> None:
 def reactivate_user(actor: User, user: User) -> None:
     if user.active:
         raise AccountError(f"{user.name} is already active")
+    if user.erased_at is not None:
+        raise AccountError("An erased account cannot be reactivated. Add the person again "
+                           "as a new user.")
     user.active = True
     audit.record(actor, "user_reactivated", user)
