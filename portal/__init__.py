@@ -170,7 +170,7 @@ def _register_commands(app: Flask) -> None:
     from portal.reminders.commands import reminders_cli
 
     app.cli.add_command(reminders_cli)
-    import portal.data_protection.jobs  # noqa: F401  (registers the daily retention tick)
+    import portal.data_protection.jobs  # registers the daily retention tick
     from portal.data_protection.commands import retention_cli
 
     app.cli.add_command(retention_cli)
