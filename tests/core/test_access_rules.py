@@ -18,6 +18,8 @@ PUBLIC_ENDPOINTS = {
     # secret into the session and redirects to accounts.reset_password.
     "accounts.reset_link",
     "home.root",
+    # The privacy notice: the same words for everyone, from settings (no personal data).
+    "data_protection.privacy_notice",
     # The one-time feedback link for people without an account (token checked in the view;
     # unknown, used, expired or cancelled links all get the same 404 page).
     "outside.give",
