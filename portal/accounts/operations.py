@@ -188,6 +188,8 @@ def create_user(actor: User, details: UserDetails) -> User:
 
 
 def update_user(actor: User, user: User, details: UserDetails) -> User:
+    if user.erased_at is not None:  # a name or email typed here would undo the erasure
+        raise AccountError("An erased account cannot be changed", field="name")
     email = normalise_email(details.email)
     _check_email_free(email, except_user=user)
     _check_team(actor, details.team_id)

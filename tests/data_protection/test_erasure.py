@@ -181,3 +181,15 @@ def test_the_attached_file_content_is_gone_from_storage(app, subject, administra
     client_for(app, administrator).post(_erase_url(subject))
     with pytest.raises(FileNotFoundError):
         storage.open(stored[0])
+
+
+def test_an_erased_account_cannot_be_given_its_details_back(app, subject, administrator):
+    client = client_for(app, administrator)
+    client.post(_erase_url(subject))
+    response = client.post(f"/admin/users/{subject.id}", data={
+        "name": "Back Again", "email": "back@example.org", "roles": ["candidate"],
+        "team_id": ""})
+    assert response.status_code == 400
+    assert "An erased account cannot be changed" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, subject.id).name == f"Erased person {subject.id}"
