@@ -121,6 +121,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.assignments.views import bp as assignments_bp
     from portal.cohorts.views import bp as cohorts_bp
     from portal.core.views import bp as core_bp
+    from portal.data_protection.erasure_views import bp as erasure_bp
+    from portal.data_protection.retention_views import bp as data_protection_bp
     from portal.data_protection.views import bp as subject_access_bp
     from portal.evidence.attachment_views import bp as attachments_bp
     from portal.evidence.views import bp as evidence_bp
@@ -157,7 +159,7 @@ def _register_blueprints(app: Flask) -> None:
                       agreeing_bp, panel_files_bp, audit_bp, workforce_bp,
                       workforce_people_bp, two_factor_bp, subject_access_bp, sign_on_bp,
                       sign_on_admin_bp, framework_imports_bp, framework_mappings_bp,
-                      framework_moves_bp, councils_bp):
+                      framework_moves_bp, councils_bp, erasure_bp, data_protection_bp):
         app.register_blueprint(blueprint)
 
 
@@ -180,4 +182,8 @@ def _register_commands(app: Flask) -> None:
     from portal.reminders.commands import reminders_cli
 
     app.cli.add_command(reminders_cli)
+    import portal.data_protection.jobs  # registers the daily retention tick
+    from portal.data_protection.commands import retention_cli
+
+    app.cli.add_command(retention_cli)
     import portal.portfolios.snapshots  # noqa: F401  (registers the snapshot immutability guard)

@@ -117,6 +117,20 @@ def settings_from_environment(instance_path: Path) -> dict:
         # How long the administrator who asked may download a subject access export.
         "SUBJECT_ACCESS_DAYS": _env_int("SUBJECT_ACCESS_DAYS", 7),
         "PASSWORD_RESET_HOURS": _env_int("PASSWORD_RESET_HOURS", 2),
+        # Retention schedule (docs/data-protection.md says why each default). A person's
+        # records are erased this many years after they left the council.
+        "RETENTION_AFTER_LEAVING_YEARS": _env_int("RETENTION_AFTER_LEAVING_YEARS", 6),
+        "RETENTION_AUDIT_YEARS": _env_int("RETENTION_AUDIT_YEARS", 6),
+        # Expired or used reset, invitation and outside feedback links.
+        "RETENTION_LINK_DAYS": _env_int("RETENTION_LINK_DAYS", 30),
+        "RETENTION_DRAFT_DAYS": _env_int("RETENTION_DRAFT_DAYS", 90),
+        # Read notifications, and emails the outbox has finished with.
+        "RETENTION_NOTICE_DAYS": _env_int("RETENTION_NOTICE_DAYS", 365),
+        # The hour (Europe/London) of the daily retention run.
+        "RETENTION_HOUR": _env_int("RETENTION_HOUR", 2),
+        # The privacy notice: who the controller is and how to reach their DPO.
+        "PRIVACY_CONTROLLER": os.environ.get("PRIVACY_CONTROLLER", "Your council"),
+        "PRIVACY_DPO_EMAIL": os.environ.get("PRIVACY_DPO_EMAIL", ""),
         # How long a one-time feedback link for someone without an account works.
         "FEEDBACK_LINK_DAYS": _env_int("FEEDBACK_LINK_DAYS", 30),
         # How long a reassigned assessor still reads the work they assessed (read-only).

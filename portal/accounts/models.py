@@ -20,6 +20,11 @@ class User(UserMixin, db.Model):
     """Anyone with an account. Email is stored lower-cased and is unique."""
 
     __tablename__ = "user_account"
+    __table_args__ = (
+        # An erased account can never be signed into again (portal.data_protection.erasure).
+        CheckConstraint("erased_at IS NULL OR (active = false AND password_hash IS NULL)",
+                        name="erased_is_inactive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(
@@ -38,6 +43,9 @@ class User(UserMixin, db.Model):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # When the person's personal data was erased; the row stays, anonymised, so the
+    # workforce reports still count them.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The total size of the files this person has attached, for their quota: a running
     # total kept by portal.evidence.attachments, so an upload checks the quota with one
     # conditional UPDATE instead of summing every file they have ever attached.

@@ -191,6 +191,8 @@ def create_user(actor: User, details: UserDetails) -> User:
 
 
 def update_user(actor: User, user: User, details: UserDetails) -> User:
+    if user.erased_at is not None:  # a name or email typed here would undo the erasure
+        raise AccountError("An erased account cannot be changed", field="name")
     # A council's form neither gives nor takes away the service administrator role.
     kept = user.roles & {Role.SERVICE_ADMINISTRATOR}
     details = replace(details, roles=(set(details.roles) - {Role.SERVICE_ADMINISTRATOR}) | kept)
@@ -246,5 +248,8 @@ def deactivate_user(actor: User, user: User) -> None:
 def reactivate_user(actor: User, user: User) -> None:
     if user.active:
         raise AccountError(f"{user.name} is already active")
+    if user.erased_at is not None:
+        raise AccountError("An erased account cannot be reactivated. Add the person again "
+                           "as a new user.")
     user.active = True
     audit.record(actor, "user_reactivated", user)

@@ -67,6 +67,12 @@ def _discard(session: Session, stored_names: Iterable[str] | None = None) -> Non
     session.info[_UNCOMMITTED] = keep
 
 
+def delete_after_commit(stored_name: str) -> None:
+    """Delete this stored file once the transaction that removed its row commits (kept if
+    it rolls back). For any file the portal stores: attachments, letters, exports."""
+    db.session.info.setdefault(_DELETE_AFTER_COMMIT, []).append((get_storage(), stored_name))
+
+
 @event.listens_for(Session, "after_commit")
 def _files_follow_commit(session: Session) -> None:
     session.info.pop(_UNCOMMITTED, None)  # their rows are saved: the files stay
@@ -330,4 +336,4 @@ def delete_attachment(actor: User, attachment: Attachment) -> None:
     if "attachments" in entry.__dict__:  # the entry's loaded list no longer holds it
         set_committed_value(entry, "attachments",
                             [kept for kept in entry.attachments if kept is not attachment])
-    session.info.setdefault(_DELETE_AFTER_COMMIT, []).append((get_storage(), stored_name))
+    delete_after_commit(stored_name)

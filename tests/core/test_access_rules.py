@@ -23,6 +23,8 @@ PUBLIC_ENDPOINTS = {
     "sign_on.start",
     "sign_on.callback",
     "sign_on.link",
+    # The privacy notice: the same words for everyone, from settings (no personal data).
+    "data_protection.privacy_notice",
     # The one-time feedback link for people without an account (token checked in the view;
     # unknown, used, expired or cancelled links all get the same 404 page).
     "outside.give",
