@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from sqlalchemy import ColumnElement, delete, func, select, update
 
 from portal.accounts.models import RecoveryCode, TwoFactor, User, new_session_token
+from portal.accounts.single_sign_on.models import SignOnIdentity
 from portal.core import audit
 from portal.core.db import db, utcnow
 from portal.core.once import FormSubmission
@@ -144,8 +145,10 @@ def erase(actor: User | None, subject: User, reason: str) -> dict[str, int]:
     changed = dict(_apply_rules(subject.id))
     changed["member_notes"] = _delete_member_notes(subject.id)
     changed["subject_access_exports"] = _delete_exports(subject.id)
-    # Sign-in secrets and one-time form keys: not in the export, never needed again.
+    # Sign-in secrets, council sign-in links and one-time form keys: not in the export,
+    # never needed again.
     for name, model in (("two_factor", TwoFactor), ("recovery_codes", RecoveryCode),
+                        ("council_sign_in", SignOnIdentity),
                         ("form_submissions", FormSubmission)):
         changed[name] = _execute(delete(model).where(model.user_id == subject.id))
     changed["messages_naming_them"] = _unname_messages(subject)

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import JSON, String, Text, cast, func, or_, select
 
 from portal.accounts.models import User
+from portal.accounts.single_sign_on.models import SignOnIdentity
 from portal.core.audit import AuditEvent
 from portal.core.db import db
 from portal.core.storage import get_storage
@@ -193,3 +194,12 @@ def test_an_erased_account_cannot_be_given_its_details_back(app, subject, admini
     assert "An erased account cannot be changed" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, subject.id).name == f"Erased person {subject.id}"
+
+
+def test_erasing_removes_their_council_sign_in_link(app, subject, administrator):
+    db.session.add(SignOnIdentity(user_id=subject.id, issuer="https://idp.example/t",
+                                  subject="object-id-of-the-person", linked_by="password"))
+    db.session.commit()
+    client_for(app, administrator).post(_erase_url(subject))
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(SignOnIdentity.id))) == 0
