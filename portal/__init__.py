@@ -121,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.frameworks.views import bp as frameworks_bp
     from portal.home.views import bp as home_bp
     from portal.notifications.views import bp as notifications_bp
+    from portal.packs.views import bp as packs_bp
     from portal.panels.agenda_views import bp as agendas_bp
     from portal.panels.attendance_views import bp as attendance_bp
     from portal.panels.correction_views import bp as corrections_bp
@@ -146,7 +147,7 @@ def _register_blueprints(app: Flask) -> None:
                       agendas_bp, attendance_bp, timeline_bp, decisions_bp, corrections_bp,
                       support_plans_bp, invitations_bp, outbox_bp, reminders_bp, letters_bp,
                       agreeing_bp, panel_files_bp, audit_bp, workforce_bp,
-                      workforce_people_bp, two_factor_bp, subject_access_bp):
+                      workforce_people_bp, two_factor_bp, subject_access_bp, packs_bp):
         app.register_blueprint(blueprint)
 
 
