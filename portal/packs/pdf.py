@@ -84,5 +84,6 @@ def _add_outline(writer, bookmarks, moved, first_page, parent) -> None:
     line in the body) points at its first merged page."""
     for label, (page, x, y), children, _state in bookmarks:
         number = first_page.get((page, x, y), moved[page])
-        added = writer.add_outline_item(label, number, parent=parent, is_open=False)
+        added = writer.add_outline_item(title=label, page_number=number, parent=parent,
+                                        is_open=False)
         _add_outline(writer, children, moved, first_page, added)
