@@ -114,3 +114,20 @@ def test_a_failed_build_is_shown_cleanly_and_may_be_asked_again(app, submission,
     monkeypatch.undo()
     assert build_and_download(client, url).status_code == 200
     assert [p.state for p in _packs()] == [PackState.FAILED, PackState.READY]
+
+
+def test_on_postgresql_the_request_queues_the_job_with_the_pack(app, submission, postgres_queue):
+    client = client_for(app, submission.candidate)
+    url = snapshot_pack_url(submission)
+    assert client.post(url).status_code == 303
+    (pack,) = _packs()
+    assert pack.state == PackState.QUEUED
+    assert b'hx-trigger="load delay:2s"' in client.get(url + "/status").data
+    with db.engine.connect() as connection:
+        queued = connection.execute(db.text(
+            "SELECT task_name, args FROM procrastinate_jobs "
+            "WHERE task_name = 'packs.build_pack'")).all()
+    assert queued == [("packs.build_pack", {"pack_id": pack.id})]
+    operations.build_pack(pack_id=pack.id)  # what the worker runs
+    assert _packs()[0].state == PackState.READY
+    assert client.post(url + "/download").status_code == 200
