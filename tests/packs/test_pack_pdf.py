@@ -67,7 +67,7 @@ def test_the_candidates_pack_has_its_cover_outline_attachment_and_manifest(app, 
 
     # The attached PDF's two pages follow the page that lists it; its bookmark opens it.
     depth, file_bookmark = next((depth, node) for depth, node in bookmarks(reader)
-                                if "court-statement" in node.title)
+                                if node.title == "Aisha_Singh_court-statement.pdf")
     assert depth == 3  # under its entry, under its section, under Evidence
     first = reader.get_destination_page_number(file_bookmark)
     assert ATTACHED_TEXT in text_of(reader, first)
