@@ -2,9 +2,10 @@
 headings become the bookmarks), then pypdf copies its pages into the pack and puts each
 attached PDF's pages in after the page that lists it.
 
-Memory stays bounded by the pack's own pages: each attachment is copied from storage to
-a temporary file first and read from there page by page, never held whole in memory, and
-the finished pack goes to a temporary file before storage takes it.
+Memory grows with the pack, not with what storage sends: each attachment is copied from
+storage to a temporary file in chunks and parsed from there, and the finished pack goes to
+a temporary file that storage then streams. (pypdf keeps the merged pages' objects until it
+writes the pack, so memory grows by about the pack's own size.)
 """
 
 import shutil
