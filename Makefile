@@ -94,6 +94,7 @@ bench: install wrk
 	$(BENCH_ENV) $(BIN)/python -m bench.seed --skip-if-seeded --candidates $(BENCH_CANDIDATES) \
 		--entries $(BENCH_ENTRIES)
 	$(BIN)/python -m bench.run --database-url $(BENCH_DATABASE_URL) --seconds $(BENCH_SECONDS)
+	$(BENCH_ENV) $(BIN)/python -m bench.packs
 
 # Instructions per request under callgrind: the same on every run of the same code, for
 # judging a change on a noisy machine (needs valgrind and the seeded bench database).

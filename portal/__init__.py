@@ -131,6 +131,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.frameworks.views import bp as frameworks_bp
     from portal.home.views import bp as home_bp
     from portal.notifications.views import bp as notifications_bp
+    from portal.packs.views import bp as packs_bp
     from portal.panels.agenda_views import bp as agendas_bp
     from portal.panels.attendance_views import bp as attendance_bp
     from portal.panels.correction_views import bp as corrections_bp
@@ -159,7 +160,8 @@ def _register_blueprints(app: Flask) -> None:
                       agreeing_bp, panel_files_bp, audit_bp, workforce_bp,
                       workforce_people_bp, two_factor_bp, subject_access_bp, sign_on_bp,
                       sign_on_admin_bp, framework_imports_bp, framework_mappings_bp,
-                      framework_moves_bp, councils_bp, erasure_bp, data_protection_bp):
+                      framework_moves_bp, councils_bp, erasure_bp, data_protection_bp,
+                      packs_bp):
         app.register_blueprint(blueprint)
 
 

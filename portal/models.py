@@ -19,6 +19,7 @@ from portal.frameworks.models import (
 from portal.notifications.email_models import OutgoingEmail
 from portal.notifications.models import Notification
 from portal.organisations.models import Cohort, CohortMembership, Organisation, Team
+from portal.packs.models import PortfolioPack
 from portal.panels.letter_models import OutcomeLetter
 from portal.panels.models import (
     AgendaItem,
@@ -102,6 +103,7 @@ __all__ = [
     "PasswordResetToken",
     "Portfolio",
     "PortfolioEntry",
+    "PortfolioPack",
     "PortfolioReviewPoint",
     "PortfolioSnapshot",
     "Programme",
