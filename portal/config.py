@@ -124,6 +124,8 @@ def settings_from_environment(instance_path: Path) -> dict:
         # Expired or used reset, invitation and outside feedback links.
         "RETENTION_LINK_DAYS": _env_int("RETENTION_LINK_DAYS", 30),
         "RETENTION_DRAFT_DAYS": _env_int("RETENTION_DRAFT_DAYS", 90),
+        # Portfolio packs (PDF copies of a submission) are made again on request.
+        "RETENTION_PACK_DAYS": _env_int("RETENTION_PACK_DAYS", 30),
         # Read notifications, and emails the outbox has finished with.
         "RETENTION_NOTICE_DAYS": _env_int("RETENTION_NOTICE_DAYS", 365),
         # The hour (Europe/London) of the daily retention run.

@@ -20,7 +20,7 @@ guard refuses any change through the ORM, and erasure is the one lawful exceptio
 
 from collections.abc import Iterator
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 
 from portal.accounts.models import RecoveryCode, TwoFactor, User, new_session_token
 from portal.accounts.single_sign_on.models import SignOnIdentity
@@ -32,9 +32,10 @@ from portal.data_protection.models import SubjectAccessExport
 from portal.evidence.attachments import delete_after_commit
 from portal.evidence.models import Attachment
 from portal.notifications.models import Notification
+from portal.packs.models import PortfolioPack
 from portal.panels.letter_models import OutcomeLetter
 from portal.panels.models import AgendaItem, MemberNote
-from portal.portfolios.models import Portfolio, PortfolioState
+from portal.portfolios.models import Portfolio, PortfolioSnapshot, PortfolioState
 from portal.portfolios.snapshots import content_hash
 from portal.reminders.models import ReminderSent
 
@@ -145,6 +146,7 @@ def erase(actor: User | None, subject: User, reason: str) -> dict[str, int]:
     changed = dict(_apply_rules(subject.id))
     changed["member_notes"] = _delete_member_notes(subject.id)
     changed["subject_access_exports"] = _delete_exports(subject.id)
+    changed["portfolio_packs"] = _delete_packs(subject.id)
     # Sign-in secrets, council sign-in links and one-time form keys: not in the export,
     # never needed again.
     for name, model in (("two_factor", TwoFactor), ("recovery_codes", RecoveryCode),
@@ -192,6 +194,20 @@ def _delete_exports(subject_id: int) -> int:
             condition, SubjectAccessExport.stored_name.isnot(None))):
         delete_after_commit(stored_name)
     return _execute(delete(SubjectAccessExport).where(condition))
+
+
+def _delete_packs(subject_id: int) -> int:
+    """Packs of their submissions (copies of what is being erased) and packs they asked
+    for."""
+    theirs = (select(PortfolioSnapshot.id)
+              .join(Portfolio, Portfolio.id == PortfolioSnapshot.portfolio_id)
+              .where(Portfolio.candidate_id == subject_id))
+    condition = or_(PortfolioPack.snapshot_id.in_(theirs),
+                    PortfolioPack.requested_by_id == subject_id)
+    for stored_name in db.session.scalars(select(PortfolioPack.stored_name).where(
+            condition, PortfolioPack.stored_name.isnot(None))):
+        delete_after_commit(stored_name)
+    return _execute(delete(PortfolioPack).where(condition))
 
 
 def _unname_messages(subject: User) -> int:

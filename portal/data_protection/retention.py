@@ -30,6 +30,7 @@ from portal.evidence.attachments import delete_after_commit
 from portal.evidence.models import EvidenceDraft
 from portal.notifications.email_models import EmailState, OutgoingEmail
 from portal.notifications.models import Notification
+from portal.packs.models import PortfolioPack
 from portal.reports.models import LeavingRecord
 
 # Any fixed number: it names the lock that lets one run at a time through.
@@ -98,17 +99,28 @@ def _erase_people(now: datetime, config: dict, dry_run: bool) -> int:
     return erased
 
 
+def _rows_and_files(model: type, condition: ColumnElement[bool], dry_run: bool) -> int:
+    """Delete rows whose `stored_name` names a file in storage, and the files after the
+    commit."""
+    if not dry_run:
+        for stored_name in db.session.scalars(select(model.stored_name).where(
+                condition, model.stored_name.isnot(None))):
+            delete_after_commit(stored_name)
+    return _rows(model, condition, dry_run)
+
+
 def _expired_exports(now: datetime, config: dict, dry_run: bool) -> int:
     cutoff = now - _days(config, "SUBJECT_ACCESS_DAYS")
     condition = or_(
         (SubjectAccessExport.state == ExportState.READY) & (SubjectAccessExport.ready_at <= cutoff),
         (SubjectAccessExport.state != ExportState.READY)
         & (SubjectAccessExport.requested_at <= cutoff))
-    if not dry_run:
-        for stored_name in db.session.scalars(select(SubjectAccessExport.stored_name).where(
-                condition, SubjectAccessExport.stored_name.isnot(None))):
-            delete_after_commit(stored_name)
-    return _rows(SubjectAccessExport, condition, dry_run)
+    return _rows_and_files(SubjectAccessExport, condition, dry_run)
+
+
+def _old_packs(now: datetime, config: dict, dry_run: bool) -> int:
+    cutoff = now - _days(config, "RETENTION_PACK_DAYS")
+    return _rows_and_files(PortfolioPack, PortfolioPack.requested_at <= cutoff, dry_run)
 
 
 def _spent(model: type) -> Callable[[datetime, dict, bool], int]:
@@ -162,6 +174,9 @@ SCHEDULE = (
     Rule("subject_access_exports", "Subject access export zips",
          lambda c: f"{c['SUBJECT_ACCESS_DAYS']} days after they were made",
          "A full copy of someone's data: kept only while it is sent on", _expired_exports),
+    Rule("portfolio_packs", "Portfolio packs (a submission as one PDF)",
+         lambda c: f"{c['RETENTION_PACK_DAYS']} days after they were asked for",
+         "A copy of a submission: made again whenever someone needs one", _old_packs),
     Rule("password_resets", "Password reset links",
          lambda c: f"{c['RETENTION_LINK_DAYS']} days after they expire",
          "No use once expired", _spent(PasswordResetToken)),

@@ -16,6 +16,9 @@ from portal.data_protection import retention
 from portal.data_protection.jobs import retention_tick
 from portal.data_protection.models import SubjectAccessExport
 from portal.evidence.models import EvidenceDraft
+from portal.packs import operations as packs
+from portal.packs.models import PortfolioPack
+from portal.portfolios.models import Portfolio
 from portal.reports.models import LeavingRecord
 from tests import factories
 from tests.data_protection.conftest import client_for
@@ -154,3 +157,32 @@ def test_the_hourly_tick_runs_the_schedule_at_the_set_hour(app, subject):
     retention_tick(timestamp=at_one + 3600)
     db.session.expire_all()
     assert len(_runs()) == 1
+
+
+def _built_pack(subject) -> PortfolioPack:
+    portfolio = db.session.scalar(select(Portfolio).where(Portfolio.candidate_id == subject.id))
+    pack = packs.request_pack(subject, portfolio.current_snapshot)
+    db.session.commit()
+    packs.build_pack(pack_id=pack.id)  # what the job does
+    db.session.refresh(pack)
+    assert pack.stored_name and get_storage().exists(pack.stored_name)
+    return pack
+
+
+def test_portfolio_packs_and_their_files_go_after_their_period(app, subject):
+    pack = _built_pack(subject)
+    stored, asked = pack.stored_name, pack.requested_at
+    assert retention.run(asked + timedelta(days=29))["portfolio_packs"] == 0
+    db.session.commit()
+    assert retention.run(asked + timedelta(days=30))["portfolio_packs"] == 1
+    db.session.commit()
+    assert _count(PortfolioPack) == 0
+    assert not get_storage().exists(stored)
+
+
+def test_erasure_takes_the_packs_of_their_submissions(app, subject, administrator):
+    stored = _built_pack(subject).stored_name
+    client_for(app, administrator).post(f"/admin/users/{subject.id}/erase")
+    db.session.expire_all()
+    assert _count(PortfolioPack) == 0
+    assert not get_storage().exists(stored)
