@@ -113,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.assessment.reports.views import bp as reports_bp
     from portal.assessment.support_plans.views import bp as support_plans_bp
     from portal.assignments.views import bp as assignments_bp
+    from portal.cohorts.version_views import bp as cohort_versions_bp
     from portal.cohorts.views import bp as cohorts_bp
     from portal.core.views import bp as core_bp
     from portal.data_protection.views import bp as subject_access_bp
@@ -134,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.portfolios.schedule.views import bp as schedule_bp
     from portal.portfolios.sufficiency.views import bp as sufficiency_bp
     from portal.portfolios.views import bp as portfolios_bp
+    from portal.programmes.building_views import bp as programme_builder_bp
     from portal.programmes.views import bp as programmes_bp
     from portal.reminders.views import bp as reminders_bp
     from portal.reports.people_views import bp as workforce_people_bp
@@ -146,7 +148,8 @@ def _register_blueprints(app: Flask) -> None:
                       agendas_bp, attendance_bp, timeline_bp, decisions_bp, corrections_bp,
                       support_plans_bp, invitations_bp, outbox_bp, reminders_bp, letters_bp,
                       agreeing_bp, panel_files_bp, audit_bp, workforce_bp,
-                      workforce_people_bp, two_factor_bp, subject_access_bp):
+                      workforce_people_bp, two_factor_bp, subject_access_bp,
+                      programme_builder_bp, cohort_versions_bp):
         app.register_blueprint(blueprint)
 
 

@@ -4,6 +4,7 @@ One shape serves validation (portal.programmes.validation), copying a version in
 next one, and listing what changes between two versions (portal.programmes.versions).
 """
 
+from portal.core.db import db
 from portal.frameworks.loader import find_framework
 from portal.programmes.models import (
     ComponentRequirement,
@@ -43,7 +44,13 @@ def _component(c: ComponentRequirement) -> dict:
 
 
 def apply_spec(programme: Programme, data: dict) -> None:
-    """Give the programme the (already validated) configuration, replacing what it had."""
+    """Give the programme the (already validated) configuration, replacing what it had.
+
+    The old rows go first (flushed) so a row keeping its code does not meet itself in the
+    (programme, code) unique constraints."""
+    for part in ("stages", "review_points", "components", "decision_codes"):
+        setattr(programme, part, [])
+    db.session.flush()
     programme.kind = data["kind"]
     programme.target_level = data.get("target_level")
     programme.duration_months = data["duration_months"]
