@@ -43,7 +43,7 @@ def test_the_ecdp_template_is_two_years_and_provisional(org, frameworks):
     assert programme.review_points[-1].due_month == 24
     assert programme.provisional_note.startswith("Provisional: check against the Department "
                                                  "for Education's programme guidance")
-    assert [d.code for d in programme.decision_codes][0] == "approved"
+    assert programme.decision_codes[0].code == "approved"
 
 
 def test_a_review_month_beyond_the_length_is_refused_with_its_row(template):
