@@ -44,6 +44,13 @@ def _build_url(programme) -> str:
     return url_for("programme_builder.build", programme_id=programme.id)
 
 
+def _confirmed(form):
+    """A button-only POST: refused outright (400) without its CSRF token."""
+    if not form.validate_on_submit():
+        abort(400)
+    return form
+
+
 def _refuse(form, error: Exception, part: str = "programme", index: int | None = None):
     db.session.rollback()
     if isinstance(error, ProgrammeInvalid):
@@ -166,9 +173,7 @@ def edit_row(programme_id: int, slug: str, index: int | None = None):
 def remove_row(programme_id: int, slug: str, index: int):
     programme = get_programme_or_404(programme_id)
     part = _part(slug)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = _confirmed(ConfirmForm())
     if not 0 <= index < len(programme_spec(programme)[part]):
         abort(404)
     try:
@@ -208,9 +213,7 @@ def frameworks(programme_id: int):
 @programme_managers
 def publish(programme_id: int):
     programme = get_programme_or_404(programme_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = _confirmed(ConfirmForm())
     try:
         building.publish(current_user, programme)
     except (ProgrammeInvalid, building.ProgrammeFrozen) as error:
@@ -231,9 +234,7 @@ def publish(programme_id: int):
 @programme_managers
 def new_version(programme_id: int):
     programme = get_programme_or_404(programme_id)
-    form = NewVersionForm()
-    if not form.validate_on_submit():
-        abort(400)
+    form = _confirmed(NewVersionForm())
     draft = building.new_version(current_user, programme)
     form.created(_build_url(draft))
     db.session.commit()

@@ -60,8 +60,30 @@ class _Checker:
             return None
         return value
 
+    def month(self, mapping: dict, key: str, place: str, duration: int | None) -> None:
+        """A month from 0 to the programme's length."""
+        month = self.number(mapping, key, place)
+        if month is not None and month < 0:
+            self.add(f"{place}.{key}", "must be 0 or more")
+        elif month is not None and duration is not None and month > duration:
+            self.add(f"{place}.{key}",
+                     f"month {month} is beyond the programme's length ({duration} months)")
+
+    def coded_rows(self, data: dict, key: str, title: str = "title",
+                   required: bool = True) -> list[tuple[str, dict]]:
+        """The part's rows with their places, each with a code and a title, codes unique."""
+        rows = self.rows(data, key, required)
+        self.unique_codes(rows, key)
+        placed = [(f"{key}[{i}]", row) for i, row in enumerate(rows)]
+        for place, row in placed:
+            self.text(row, "code", place)
+            self.text(row, title, place)
+        return placed
+
     def rows(self, data: dict, key: str, required: bool = True) -> list[dict]:
-        value = data.get(key, [] if not required else None)
+        value = data.get(key)
+        if value is None and not required:
+            return []
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             self.add(key, "must be a list of entries")
             return []
@@ -103,46 +125,26 @@ def check(data: Any) -> None:
 
 
 def _check_stages(check: _Checker, data: dict, duration: int | None) -> set[str]:
-    stages = check.rows(data, "stages")
-    check.unique_codes(stages, "stages")
-    for i, stage in enumerate(stages):
-        place = f"stages[{i}]"
-        check.text(stage, "code", place)
-        check.text(stage, "title", place)
-        start = check.number(stage, "start_month", place)
-        end = check.number(stage, "end_month", place)
-        if start is not None and end is not None and not 0 <= start < end:
+    stages = check.coded_rows(data, "stages")
+    for place, stage in stages:
+        check.month(stage, "start_month", place, duration)
+        check.month(stage, "end_month", place, duration)
+        start, end = stage.get("start_month"), stage.get("end_month")
+        if _is_int(start) and _is_int(end) and start >= end:
             check.add(f"{place}.end_month", "must come after the start month")
-        elif end is not None and duration is not None and end > duration:
-            check.add(f"{place}.end_month",
-                      f"month {end} is beyond the programme's length ({duration} months)")
-    return {s.get("code") for s in stages if isinstance(s.get("code"), str)}
+    return {s.get("code") for _, s in stages if isinstance(s.get("code"), str)}
 
 
 def _check_review_points(check: _Checker, data: dict, duration: int | None) -> None:
-    points = check.rows(data, "review_points")
-    check.unique_codes(points, "review_points")
-    for i, point in enumerate(points):
-        place = f"review_points[{i}]"
-        check.text(point, "code", place)
-        check.text(point, "title", place)
-        month = check.number(point, "due_month", place)
-        if month is not None and month < 0:
-            check.add(f"{place}.due_month", "must be 0 or more")
-        elif month is not None and duration is not None and month > duration:
-            check.add(f"{place}.due_month",
-                      f"month {month} is beyond the programme's length ({duration} months)")
-    if sum(1 for p in points if p.get("final")) > 1:
+    points = check.coded_rows(data, "review_points")
+    for place, point in points:
+        check.month(point, "due_month", place, duration)
+    if sum(1 for _, p in points if p.get("final")) > 1:
         check.add("review_points", "only one review point can be the final one")
 
 
 def _check_components(check: _Checker, data: dict, stage_codes: set[str]) -> None:
-    components = check.rows(data, "components")
-    check.unique_codes(components, "components")
-    for i, component in enumerate(components):
-        place = f"components[{i}]"
-        check.text(component, "code", place)
-        check.text(component, "title", place)
+    for place, component in check.coded_rows(data, "components"):
         count = check.number(component, "min_count", place)
         if count is not None and count < 0:
             check.add(f"{place}.min_count", f"the minimum cannot be negative ({count})")
@@ -165,12 +167,7 @@ def _check_components(check: _Checker, data: dict, stage_codes: set[str]) -> Non
 
 
 def _check_decision_codes(check: _Checker, data: dict) -> None:
-    codes = check.rows(data, "decision_codes", required=False)
-    check.unique_codes(codes, "decision_codes")
-    for i, code in enumerate(codes):
-        place = f"decision_codes[{i}]"
-        check.text(code, "code", place)
-        check.text(code, "label", place)
+    for place, code in check.coded_rows(data, "decision_codes", "label", required=False):
         if code.get("outcome") not in {o.value for o in Outcome}:
             check.add(f"{place}.outcome", f"unknown outcome '{code.get('outcome')}'")
 

@@ -12,12 +12,18 @@ def _month(n: int) -> str:
     return f"month {n}"
 
 
+def _added_and_removed(before: dict[str, dict], after: dict[str, dict], label: str,
+                       describe) -> list[str]:
+    return ([f"{label} added: {describe(row)}" for code, row in after.items()
+             if code not in before]
+            + [f"{label} removed: {describe(row)}" for code, row in before.items()
+               if code not in after])
+
+
 def _review_point_changes(old: dict, new: dict) -> list[str]:
     before, after = _by_code(old["review_points"]), _by_code(new["review_points"])
-    lines = [f"Review point added: {p['title']} ({_month(p['due_month'])})"
-             for code, p in after.items() if code not in before]
-    lines += [f"Review point removed: {p['title']} ({_month(p['due_month'])})"
-              for code, p in before.items() if code not in after]
+    lines = _added_and_removed(before, after, "Review point",
+                               lambda p: f"{p['title']} ({_month(p['due_month'])})")
     for code in before.keys() & after.keys():
         was, now = before[code], after[code]
         if was["due_month"] != now["due_month"]:
@@ -33,10 +39,8 @@ def _review_point_changes(old: dict, new: dict) -> list[str]:
 
 def _component_changes(old: dict, new: dict) -> list[str]:
     before, after = _by_code(old["components"]), _by_code(new["components"])
-    lines = [f"Required part added: {c['title']} (at least {c['min_count']})"
-             for code, c in after.items() if code not in before]
-    lines += [f"Required part removed: {c['title']}"
-              for code, c in before.items() if code not in after]
+    lines = _added_and_removed(before, after, "Required part",
+                               lambda c: f"{c['title']} (at least {c['min_count']})")
     for code in before.keys() & after.keys():
         was, now = before[code], after[code]
         if was["min_count"] != now["min_count"]:
@@ -62,9 +66,8 @@ def _other_changes(old: dict, new: dict) -> list[str]:
         lines.append(f"Length: {old['duration_months']} months becomes "
                      f"{new['duration_months']} months")
     for part, label in (("stages", "Stage"), ("decision_codes", "Decision code")):
-        before, after = _by_code(old[part]), _by_code(new[part])
-        lines += [f"{label} added: {code}" for code in after if code not in before]
-        lines += [f"{label} removed: {code}" for code in before if code not in after]
+        lines += _added_and_removed(_by_code(old[part]), _by_code(new[part]), label,
+                                    lambda row: row["code"])
     return lines
 
 
