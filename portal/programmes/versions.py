@@ -20,12 +20,16 @@ def _added_and_removed(before: dict[str, dict], after: dict[str, dict], label: s
                if code not in after])
 
 
+def _kept(before: dict[str, dict], after: dict[str, dict]):
+    """(old row, new row) for each code in both versions."""
+    return [(before[code], after[code]) for code in before.keys() & after.keys()]
+
+
 def _review_point_changes(old: dict, new: dict) -> list[str]:
     before, after = _by_code(old["review_points"]), _by_code(new["review_points"])
     lines = _added_and_removed(before, after, "Review point",
                                lambda p: f"{p['title']} ({_month(p['due_month'])})")
-    for code in before.keys() & after.keys():
-        was, now = before[code], after[code]
+    for was, now in _kept(before, after):
         if was["due_month"] != now["due_month"]:
             lines.append(f"{now['title']}: {_month(was['due_month'])} becomes "
                          f"{_month(now['due_month'])}")
@@ -41,8 +45,7 @@ def _component_changes(old: dict, new: dict) -> list[str]:
     before, after = _by_code(old["components"]), _by_code(new["components"])
     lines = _added_and_removed(before, after, "Required part",
                                lambda c: f"{c['title']} (at least {c['min_count']})")
-    for code in before.keys() & after.keys():
-        was, now = before[code], after[code]
+    for was, now in _kept(before, after):
         if was["min_count"] != now["min_count"]:
             lines.append(f"{now['title']}: at least {was['min_count']} becomes at least "
                          f"{now['min_count']}")
