@@ -2,12 +2,17 @@
 change and remove its parts; a bad row comes back with the field and the reason, keeps
 what was typed, and saves nothing. Only the council's leads and administrators get in."""
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
+from portal.cohorts.operations import CohortDetails, CohortError, create_cohort
 from portal.core.audit import AuditEvent
 from portal.core.db import db
 from portal.frameworks.loader import find_framework
+from portal.organisations.models import EntryRoute
+from portal.programmes import building
 from portal.programmes.models import Programme, ReviewPointDefinition
 from tests import factories
 from tests.conftest import assert_no_duplicate_ids, error_summary, page, sign_in
@@ -208,3 +213,12 @@ def test_a_post_without_its_csrf_token_is_refused(client, draft):
     assert response.status_code == 400
     assert client.post(f"/programmes/{draft.id}/publish", csrf=False).status_code == 400
     assert _programme().review_points == [] and _programme().state == "draft"
+
+
+def test_a_cohort_cannot_start_on_a_draft(draft, lead):
+    details = CohortDetails(name="September", programme_id=draft.id,
+                            start_date=date(2027, 9, 6), entry_route=EntryRoute.UNIVERSITY)
+    with pytest.raises(CohortError, match="Select a published programme"):
+        create_cohort(lead, details)
+    building.publish(lead, draft)
+    assert create_cohort(lead, details).programme_id == draft.id
