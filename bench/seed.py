@@ -44,10 +44,10 @@ from portal.frameworks.models import FrameworkElement, FrameworkLevel
 from portal.frameworks.queries import load_shipped_frameworks
 from portal.organisations.models import Cohort, EntryRoute, Organisation, Team
 from portal.panels.decisions import decision_codes, ensure_decision_codes
-from portal.panels.models import AgendaItem, Outcome
+from portal.panels.models import AgendaItem
 from portal.portfolios.schedule.dates import due_date
 from portal.portfolios.snapshots import SNAPSHOT_FORMAT, content_hash
-from portal.programmes.models import Programme
+from portal.programmes.models import Outcome, Programme
 from portal.programmes.templates import install_template
 
 BENCH_PASSWORD = "bench-portal-2026"  # noqa: S105 (synthetic accounts, printed on purpose)

@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.assessment.reports.views import bp as reports_bp
     from portal.assessment.support_plans.views import bp as support_plans_bp
     from portal.assignments.views import bp as assignments_bp
+    from portal.cohorts.version_views import bp as cohort_versions_bp
     from portal.cohorts.views import bp as cohorts_bp
     from portal.core.views import bp as core_bp
     from portal.data_protection.erasure_views import bp as erasure_bp
@@ -146,6 +147,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.portfolios.schedule.views import bp as schedule_bp
     from portal.portfolios.sufficiency.views import bp as sufficiency_bp
     from portal.portfolios.views import bp as portfolios_bp
+    from portal.programmes.building_views import bp as programme_builder_bp
     from portal.programmes.views import bp as programmes_bp
     from portal.reminders.views import bp as reminders_bp
     from portal.reports.people_views import bp as workforce_people_bp
@@ -161,7 +163,7 @@ def _register_blueprints(app: Flask) -> None:
                       workforce_people_bp, two_factor_bp, subject_access_bp, sign_on_bp,
                       sign_on_admin_bp, framework_imports_bp, framework_mappings_bp,
                       framework_moves_bp, councils_bp, erasure_bp, data_protection_bp,
-                      packs_bp):
+                      packs_bp, programme_builder_bp, cohort_versions_bp):
         app.register_blueprint(blueprint)
 
 

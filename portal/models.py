@@ -25,7 +25,6 @@ from portal.panels.models import (
     AgendaItem,
     CareerLevelRecord,
     DecisionAction,
-    DecisionCode,
     DecisionDomain,
     DecisionReviewRequest,
     MemberNote,
@@ -51,6 +50,7 @@ from portal.portfolios.models import (
 from portal.portfolios.reviews.models import AgreedAction, DomainProgress, ReviewReport, SupportPlan
 from portal.programmes.models import (
     ComponentRequirement,
+    DecisionCode,
     Programme,
     ProgrammeStage,
     ReviewPointDefinition,

@@ -46,7 +46,8 @@ class CohortForm(PortalForm):
 
     def set_programme_choices(self, programmes) -> None:
         self.programme_id.choices = [("", "Select a programme")] + [
-            (str(p.id), p.name) for p in programmes
+            (str(p.id), p.name if p.version == 1 else f"{p.name} (version {p.version})")
+            for p in programmes
         ]
 
 

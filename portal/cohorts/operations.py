@@ -13,7 +13,7 @@ from portal.core.db import db
 from portal.organisations.models import Cohort, CohortMembership, EntryRoute
 from portal.portfolios.models import Portfolio, PortfolioSnapshot
 from portal.portfolios.operations import enrol
-from portal.programmes.models import Programme
+from portal.programmes.models import Programme, ProgrammeState
 
 
 class CohortError(ValueError):
@@ -34,6 +34,10 @@ def _check(actor: User, details: CohortDetails, cohort: Cohort | None = None) ->
     programme = db.session.get(Programme, details.programme_id)
     if programme is None or programme.organisation_id != actor.organisation_id:
         raise CohortError("Select a programme", field="programme_id")
+    # Drafts are not offered to cohorts; a cohort may keep a version since replaced.
+    kept = cohort is not None and cohort.programme_id == programme.id
+    if programme.state != ProgrammeState.PUBLISHED.value and not kept:
+        raise CohortError("Select a published programme", field="programme_id")
     clash = select(func.count()).select_from(Cohort).where(
         Cohort.organisation_id == actor.organisation_id,
         func.lower(Cohort.name) == details.name.strip().lower(),

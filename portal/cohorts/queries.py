@@ -26,6 +26,7 @@ class CohortHeading(NamedTuple):
     start_date: date
     entry_route: str
     active: bool
+    programme_version: int
 
     @property
     def entry_route_label(self) -> str:
@@ -36,7 +37,7 @@ def cohort_heading(cohort_id: int) -> CohortHeading | None:
     """The cohort's heading, whichever organisation it belongs to (the caller checks)."""
     row = db.session.execute(
         select(Cohort.id, Cohort.organisation_id, Cohort.name, Programme.name,
-               Cohort.start_date, Cohort.entry_route, Cohort.active)
+               Cohort.start_date, Cohort.entry_route, Cohort.active, Programme.version)
         .join(Programme, Programme.id == Cohort.programme_id)
         .where(Cohort.id == cohort_id)
     ).first()

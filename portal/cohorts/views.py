@@ -20,17 +20,22 @@ from portal.core.pagination import paginate_self_paged
 from portal.organisations.access import get_cohort_in_my_organisation
 from portal.organisations.models import Cohort, CohortMembership, EntryRoute
 from portal.portfolios.models import PortfolioState
-from portal.programmes.models import Programme
+from portal.programmes.models import Programme, ProgrammeState
 from portal.visibility import opens_council_portfolios
 
 bp = Blueprint("cohorts", __name__, url_prefix="/cohorts")
 cohort_managers = requires_role(Role.ADMINISTRATOR, Role.PROGRAMME_LEAD)
 
 
-def _programmes():
+def _programmes(keep_id: int | None = None):
+    """Published programmes a cohort can start on, and the cohort's own version."""
+    offered = Programme.state == ProgrammeState.PUBLISHED.value
+    if keep_id is not None:
+        offered = offered | (Programme.id == keep_id)
     return db.session.scalars(
         select(Programme)
-        .where(Programme.organisation_id == current_user.organisation_id, Programme.active)
+        .where(Programme.organisation_id == current_user.organisation_id, Programme.active,
+               offered)
         .order_by(Programme.name)
     ).all()
 
@@ -120,7 +125,7 @@ def _render_cohort(cohort_id: int, form: AddCandidateForm, status: int = 200):
 def edit(cohort_id: int):
     cohort = get_cohort_in_my_organisation(cohort_id)
     form = CohortForm(obj=cohort)
-    form.set_programme_choices(_programmes())
+    form.set_programme_choices(_programmes(keep_id=cohort.programme_id))
     if not form.is_submitted():
         form.programme_id.data = str(cohort.programme_id)
     if form.validate_on_submit():

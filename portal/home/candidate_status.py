@@ -18,8 +18,9 @@ from portal.assessment.support_plans import queries as support_plan_queries
 from portal.core.dates import UK
 from portal.home import candidate_queries as queries
 from portal.panels.corrections import review_window_closes
-from portal.panels.models import Outcome, PanelDecision
+from portal.panels.models import PanelDecision
 from portal.portfolios.models import PortfolioState
+from portal.programmes.models import Outcome
 
 OUTCOME_LABELS = {
     Outcome.APPROVED: "Approved",

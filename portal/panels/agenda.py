@@ -19,10 +19,11 @@ from portal.core.db import db, utcnow
 from portal.notifications.operations import notify
 from portal.panels.conflicts import conflict_for, item_conflicts
 from portal.panels.errors import PanelError
-from portal.panels.models import AgendaItem, MemberNote, Outcome, Panel
+from portal.panels.models import AgendaItem, MemberNote, Panel
 from portal.portfolios import operations as portfolio_operations
 from portal.portfolios.models import Portfolio, PortfolioState
 from portal.portfolios.reviews.models import ReviewReport
+from portal.programmes.models import Outcome
 
 
 def final_report(portfolio: Portfolio) -> ReviewReport | None:

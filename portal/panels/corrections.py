@@ -27,10 +27,10 @@ from portal.panels.errors import PanelError
 from portal.panels.models import (
     CareerLevelRecord,
     DecisionReviewRequest,
-    Outcome,
     PanelDecision,
 )
 from portal.portfolios.models import PortfolioState
+from portal.programmes.models import Outcome
 
 
 def correct_decision(actor: User, decision: PanelDecision, details: DecisionDetails,

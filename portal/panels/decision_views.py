@@ -28,11 +28,11 @@ from portal.panels.letters import APPROVALS
 from portal.panels.models import (
     AgendaItem,
     DecisionReviewRequest,
-    Outcome,
     PanelDecision,
 )
 from portal.panels.operations import notify_programme_leads
 from portal.portfolios.models import Portfolio, PortfolioState
+from portal.programmes.models import Outcome
 
 bp = Blueprint("decisions", __name__, url_prefix="/decisions")
 

@@ -27,29 +27,21 @@ from portal.panels.models import (
     AgendaItem,
     CareerLevelRecord,
     DecisionAction,
-    DecisionCode,
     DecisionDomain,
-    Outcome,
     PanelDecision,
 )
 from portal.portfolios import operations as portfolio_operations
 from portal.portfolios.models import Portfolio
-from portal.programmes.models import Programme
+from portal.programmes.models import DEFAULT_DECISION_CODES, DecisionCode, Outcome, Programme
 
-DEFAULT_DECISION_CODES = [
-    ("approved", "Approved", Outcome.APPROVED),
-    ("approved-with-actions", "Approved with development actions",
-     Outcome.APPROVED_WITH_ACTIONS),
-    ("deferred", "Deferred: more evidence needed by a date", Outcome.DEFERRED),
-    ("not-approved", "Not approved", Outcome.NOT_APPROVED),
-]
 CONFLICT_MESSAGE = ("Another decision was recorded for this portfolio while you were "
                     "writing. Your text is below; nothing was saved.")
 
 
 # Decision codes -------------------------------------------------------------------------
 def ensure_decision_codes(programme: Programme) -> list[DecisionCode]:
-    """The programme's decision codes, creating the defaults the first time."""
+    """The programme's decision codes (part of its data; portal.programmes), creating the
+    defaults the first time for a programme installed before codes were configured."""
     codes = decision_codes(programme.id)
     if codes:
         return codes

@@ -27,8 +27,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from portal.core.forms import GovDateField, OnceForm, OnceSubmitInput, PortalForm
 from portal.panels.decisions import DecisionDetails
-from portal.panels.models import Outcome
 from portal.panels.operations import PanelDetails
+from portal.programmes.models import Outcome
 
 TEXT_MAX = 10000
 REVIEW_OUTCOMES = {"upheld": "The decision is upheld",

@@ -17,7 +17,8 @@ from portal.core.db import db, utcnow
 from portal.core.storage import get_storage
 from portal.organisations.models import Organisation
 from portal.panels.letter_models import LetterState, OutcomeLetter
-from portal.panels.models import CareerLevelRecord, Outcome, PanelDecision
+from portal.panels.models import CareerLevelRecord, PanelDecision
+from portal.programmes.models import Outcome
 
 logger = logging.getLogger(__name__)
 

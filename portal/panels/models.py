@@ -21,38 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db import db, utcnow
 from portal.core.types import UTCDateTime
-
-
-class Outcome(enum.StrEnum):
-    """What a decision code means for the candidate, whatever the council calls it."""
-
-    APPROVED = "approved"
-    APPROVED_WITH_ACTIONS = "approved_with_actions"
-    DEFERRED = "deferred"
-    NOT_APPROVED = "not_approved"
-
-
-OUTCOME_CHECK = "outcome IN ('approved', 'approved_with_actions', 'deferred', 'not_approved')"
-
-
-class DecisionCode(db.Model):
-    """A programme's wording for a panel decision (configurable per council)."""
-
-    __tablename__ = "decision_code"
-    __table_args__ = (
-        UniqueConstraint("programme_id", "code"),
-        CheckConstraint(OUTCOME_CHECK, name="outcome_known"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    programme_id: Mapped[int] = mapped_column(
-        ForeignKey("programme.id", ondelete="CASCADE"), nullable=False, index=True
-    )
-    code: Mapped[str] = mapped_column(String(40), nullable=False)
-    label: Mapped[str] = mapped_column(String(200), nullable=False)
-    outcome: Mapped[str] = mapped_column(String(30), nullable=False)
-    position: Mapped[int] = mapped_column(nullable=False, default=0)
-
+from portal.programmes.models import OUTCOME_CHECK
 
 panel_programme = Table(
     "panel_programme",

@@ -1,13 +1,25 @@
-"""Programmes as configuration: stages, review points and required components.
+"""Programmes as configuration: stages, review points, required components, the
+frameworks assessed against and the panel's decision codes.
 
-A council's programme starts as a copy of a shipped template (YAML) and its programme lead
-adjusts counts and due months without code changes.
+A council's programme starts blank or as a copy of a shipped template (YAML). Programmes are
+versioned: every version is its own row sharing the family's `code`, numbered by `version`.
+A version that a cohort or portfolio uses is frozen; changing it means a new draft version
+(see docs/programmes.md).
 """
 
 import enum
 import uuid
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db import db
@@ -29,6 +41,45 @@ class RecordKind(enum.StrEnum):
     KSS_SELF_ASSESSMENT = "kss_self_assessment"
 
 
+class ProgrammeState(enum.StrEnum):
+    """A version's place: drafted (editable, not offered to cohorts), published (offered to
+    new cohorts), or superseded by a later published version (its cohorts stay on it)."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    SUPERSEDED = "superseded"
+
+    @property
+    def label(self) -> str:
+        return {"draft": "Draft", "published": "Published",
+                "superseded": "Replaced by a later version"}[self.value]
+
+
+class Outcome(enum.StrEnum):
+    """What a decision code means for the candidate, whatever the council calls it."""
+
+    APPROVED = "approved"
+    APPROVED_WITH_ACTIONS = "approved_with_actions"
+    DEFERRED = "deferred"
+    NOT_APPROVED = "not_approved"
+
+    @property
+    def label(self) -> str:
+        return {"approved": "Approved", "approved_with_actions": "Approved with actions",
+                "deferred": "Deferred", "not_approved": "Not approved"}[self.value]
+
+
+OUTCOME_CHECK = "outcome IN ('approved', 'approved_with_actions', 'deferred', 'not_approved')"
+
+DEFAULT_DECISION_CODES = [
+    ("approved", "Approved", Outcome.APPROVED),
+    ("approved-with-actions", "Approved with development actions",
+     Outcome.APPROVED_WITH_ACTIONS),
+    ("deferred", "Deferred: more evidence needed by a date", Outcome.DEFERRED),
+    ("not-approved", "Not approved", Outcome.NOT_APPROVED),
+]
+
+
 def new_config_key() -> str:
     return uuid.uuid4().hex
 
@@ -36,8 +87,14 @@ def new_config_key() -> str:
 class Programme(db.Model):
     __tablename__ = "programme"
     __table_args__ = (
+        # Each version row has a code of its own (a family's first version keeps the
+        # family's code; later ones add "-v<n>"), and one row per family and number.
         UniqueConstraint("organisation_id", "code"),
+        Index("ix_programme_family_version", "organisation_id", "family_code", "version",
+              unique=True),
         CheckConstraint("kind IN ('asye', 'epd', 'progression')", name="kind_known"),
+        CheckConstraint("state IN ('draft', 'published', 'superseded')", name="state_known"),
+        CheckConstraint("version >= 1", name="version_positive"),
         CheckConstraint("duration_months BETWEEN 1 AND 60", name="duration_sensible"),
     )
 
@@ -52,6 +109,13 @@ class Programme(db.Model):
     target_level: Mapped[str | None] = mapped_column(String(60))
     duration_months: Mapped[int] = mapped_column(nullable=False, default=12)
     active: Mapped[bool] = mapped_column(nullable=False, default=True)
+    # The family every version of this programme shares; set once, never changed.
+    family_code: Mapped[str] = mapped_column(String(60), nullable=False, server_default="")
+    version: Mapped[int] = mapped_column(nullable=False, default=1, server_default="1")
+    state: Mapped[str] = mapped_column(String(20), nullable=False, default="published",
+                                       server_default="published")
+    # A shipped template still to be checked against its publisher's guidance.
+    provisional_note: Mapped[str | None] = mapped_column(String(300))
     # Replaced whenever stages, review points or components change, so every process's
     # cached copy of the configuration (programmes.configuration) goes stale at once.
     config_key: Mapped[str] = mapped_column(String(32), nullable=False, default=new_config_key,
@@ -68,9 +132,23 @@ class Programme(db.Model):
                                  cascade="all, delete-orphan", back_populates="programme")
     components = relationship("ComponentRequirement", order_by="ComponentRequirement.position",
                               cascade="all, delete-orphan", back_populates="programme")
+    decision_codes = relationship("DecisionCode", order_by="DecisionCode.position",
+                                  cascade="all, delete-orphan", back_populates="programme")
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def state_label(self) -> str:
+        return ProgrammeState(self.state).label
+
+
+@event.listens_for(Programme, "before_insert")
+def _first_version_names_its_family(_mapper, _connection, programme: Programme) -> None:
+    """A programme created without a family (a template install, a test's factory) starts
+    one under its own code."""
+    if not programme.family_code:
+        programme.family_code = programme.code
 
 
 class ProgrammeStage(db.Model):
@@ -113,6 +191,8 @@ class ReviewPointDefinition(db.Model):
     due_month: Mapped[int] = mapped_column(nullable=False)
     optional: Mapped[bool] = mapped_column(nullable=False, default=False)
     is_final: Mapped[bool] = mapped_column(nullable=False, default=False)
+    # What the candidate and assessor bring to this review, in the lead's words.
+    needs: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
     position: Mapped[int] = mapped_column(nullable=False)
 
     programme = relationship("Programme", back_populates="review_points")
@@ -148,3 +228,28 @@ class ComponentRequirement(db.Model):
     position: Mapped[int] = mapped_column(nullable=False)
 
     programme = relationship("Programme", back_populates="components")
+
+
+class DecisionCode(db.Model):
+    """A programme's wording for a panel decision (configurable per council and version)."""
+
+    __tablename__ = "decision_code"
+    __table_args__ = (
+        UniqueConstraint("programme_id", "code"),
+        CheckConstraint(OUTCOME_CHECK, name="outcome_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programme.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    code: Mapped[str] = mapped_column(String(40), nullable=False)
+    label: Mapped[str] = mapped_column(String(200), nullable=False)
+    outcome: Mapped[str] = mapped_column(String(30), nullable=False)
+    position: Mapped[int] = mapped_column(nullable=False, default=0)
+
+    programme = relationship("Programme", back_populates="decision_codes")
+
+    @property
+    def outcome_label(self) -> str:
+        return Outcome(self.outcome).label

@@ -32,7 +32,8 @@ def get_programme_or_404(programme_id: int) -> Programme:
 def index():
     programmes = db.session.scalars(
         select(Programme).where(Programme.organisation_id == current_user.organisation_id)
-        .options(selectinload(Programme.frameworks)).order_by(Programme.name)
+        .options(selectinload(Programme.frameworks))
+        .order_by(Programme.name, Programme.family_code, Programme.version)
     ).all()
     return render("programmes/index.html", programmes=programmes)
 

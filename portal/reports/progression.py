@@ -8,7 +8,7 @@ from statistics import median
 
 from portal.core.dates import UK
 from portal.core.template_helpers import plural
-from portal.panels.models import Outcome
+from portal.programmes.models import Outcome
 from portal.reports.tables import Bar, ReportTable, percent, whole_percent
 
 OUTCOMES = [(Outcome.APPROVED, "Approved"),

@@ -17,12 +17,12 @@ from portal.panels import agenda, attendance, decisions
 from portal.panels.models import (
     AgendaItem,
     CareerLevelRecord,
-    Outcome,
     Panel,
     PanelDecision,
     PanelMember,
 )
 from portal.portfolios.models import Portfolio
+from portal.programmes.models import Outcome
 from tests.conftest import count_queries, sign_in
 
 APPROVALS = {Outcome.APPROVED.value, Outcome.APPROVED_WITH_ACTIONS.value}

@@ -27,10 +27,9 @@ from portal.home.lead.status_rules import (
     Status,
     assess,
 )
-from portal.panels.models import Outcome
 from portal.portfolios.schedule.dates import add_months
 from portal.programmes.configuration import configuration
-from portal.programmes.models import Programme
+from portal.programmes.models import Outcome, Programme
 
 # The longest list of each kind the home page shows; the rest are counted.
 SHOWN = 25
