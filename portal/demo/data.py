@@ -49,6 +49,8 @@ PEOPLE = [
     ("Grace Adeyemi", "lead", {Role.PROGRAMME_LEAD}, "Social Work Academy"),
     ("Ben Carter", "admin", {Role.ADMINISTRATOR}, "Social Work Academy"),
     ("Ruth Ellis", "moderator", {Role.EXTERNAL_MODERATOR}, None),
+    # Above the councils: adds councils (Councils in the menu).
+    ("Owen Hughes", "service", {Role.SERVICE_ADMINISTRATOR}, None),
 ]
 
 # (email local part, cohort name, joined on)
