@@ -10,8 +10,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from portal.accounts import two_factor
 from portal.accounts.models import User
-from portal.accounts.operations import AccountError, find_by_email, normalise_email
+from portal.accounts.operations import (
+    AccountError,
+    check_may_take_over,
+    find_by_email,
+    normalise_email,
+)
 from portal.accounts.roles import Role
 from portal.accounts.single_sign_on.models import CouncilSignOn, SignOnIdentity
 from portal.core import audit
@@ -100,9 +106,12 @@ def decide(registration: CouncilSignOn, person: ProviderPerson) -> Outcome:
     if existing is not None:
         # Only this council's active accounts with a password can be proven; an account
         # elsewhere is treated as unknown, so the answer says nothing about other councils.
+        # An account with an authenticator app is linked by an administrator instead: the
+        # password alone would let a stolen password skip the app (the provider's address
+        # claim is not proof of the person).
         usable = (existing.organisation_id == registration.organisation_id
                   and existing.active and existing.password_hash is not None
-                  and identity_of(existing) is None)
+                  and identity_of(existing) is None and not two_factor.is_on(existing))
         return Outcome(existing if usable else None, ask_password=usable)
     if registration.create_accounts:
         return Outcome(create_account(registration, person))
@@ -115,6 +124,7 @@ def link(actor: User, user: User, registration: CouncilSignOn, subject: str,
     """Link a provider identity to `user`, proven by `linked_by`."""
     if user.organisation_id != registration.organisation_id:
         raise AccountError("This person is not in the council's portal", field="subject")
+    check_may_take_over(actor, user, field="subject")
     subject = subject.strip()
     if not subject or len(subject) > 255:
         raise AccountError("Enter the person's identifier at the provider", field="subject")
