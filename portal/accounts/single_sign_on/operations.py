@@ -26,6 +26,7 @@ from portal.core.db import db, utcnow
 LINKED_BY_ADMINISTRATOR = "administrator"
 LINKED_BY_PASSWORD = "password"  # noqa: S105 (how a link was proven, not a password)
 LINKED_BY_CREATION = "created"
+EMAIL_LENGTH = 254  # the longest address the user table holds
 
 
 @dataclass(frozen=True)
@@ -81,9 +82,10 @@ def person_from_claims(claims: dict) -> ProviderPerson:
     """The person named by validated ID token claims. Entra ID may give the address as
     preferred_username rather than email."""
     email = claims.get("email") or claims.get("preferred_username") or ""
-    if "@" not in email:
+    # Too long is refused, never cut short: a cut could end at another domain's name.
+    if not isinstance(email, str) or "@" not in email or len(email.strip()) > EMAIL_LENGTH:
         email = ""
-    return ProviderPerson(subject=str(claims["sub"]), email=normalise_email(email)[:254],
+    return ProviderPerson(subject=str(claims["sub"]), email=normalise_email(email),
                           name=(claims.get("name") or "").strip()[:200])
 
 
