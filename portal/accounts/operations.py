@@ -150,6 +150,16 @@ class UserDetails:
     team_id: int | None = None
 
 
+def check_may_take_over(actor: User, user: User, field: str) -> None:
+    """Refuse a council administrator a change that would let them sign in as a service
+    administrator (their address, which password resets go to, or a council sign-in
+    link): the role is above the councils, so no council's administrator controls it."""
+    if (Role.SERVICE_ADMINISTRATOR in user.roles and actor.id != user.id
+            and Role.SERVICE_ADMINISTRATOR not in actor.roles):
+        raise AccountError("Only a service administrator can change how a service "
+                           "administrator signs in", field=field)
+
+
 def _check_email_free(email: str, except_user: User | None = None) -> None:
     query = select(func.count()).select_from(User).where(User.email == email)
     if except_user is not None:
@@ -207,6 +217,7 @@ def update_user(actor: User, user: User, details: UserDetails) -> User:
     if user.name != details.name.strip():
         user.name, changed = details.name.strip(), [*changed, "name"]
     if user.email != email:
+        check_may_take_over(actor, user, field="email")
         user.email, changed = email, [*changed, "email"]
         # A link already sent to the old address must not take over the account.
         cancel_reset_links(user)

@@ -213,10 +213,14 @@ def _delete_packs(subject_id: int) -> int:
 def _unname_messages(subject: User) -> int:
     """Messages the portal wrote to other people name the person ("Decision recorded for
     ..."): the name is replaced there too, so a search for it finds nothing."""
+    # Only messages to their own council's people: another council never wrote about
+    # them, and someone there may share the name (or have it inside theirs).
+    colleagues = select(User.id).where(User.organisation_id == subject.organisation_id)
     changed = 0
     for model in (Notification, ReminderSent):
-        changed += _execute(update(model).where(model.message.contains(
-            subject.name, autoescape=True)).values(
+        changed += _execute(update(model).where(
+            model.recipient_id.in_(colleagues),
+            model.message.contains(subject.name, autoescape=True)).values(
             message=func.replace(model.message, subject.name, anonymous_name(subject))))
     return changed
 

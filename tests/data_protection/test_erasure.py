@@ -15,6 +15,7 @@ from portal.core.storage import get_storage
 from portal.data_protection import erasure, holdings
 from portal.data_protection.models import SubjectAccessExport
 from portal.evidence.models import Attachment
+from portal.notifications.models import Notification
 from portal.reports.filters import Filters
 from portal.reports.models import LeavingRecord
 from portal.reports.queries import progression_rows, retention_rows
@@ -203,3 +204,16 @@ def test_erasing_removes_their_council_sign_in_link(app, subject, administrator)
     client_for(app, administrator).post(_erase_url(subject))
     db.session.expire_all()
     assert db.session.scalar(select(func.count(SignOnIdentity.id))) == 0
+
+
+def test_messages_in_another_council_are_left_alone(app, subject, administrator):
+    """Someone elsewhere may have the same name: erasure changes only the messages its
+    own council's people were sent."""
+    stranger = factories.user(factories.organisation(), name=subject.name)
+    message = f"Decision recorded for {subject.name}"
+    db.session.add(Notification(recipient_id=stranger.id, message=message, link="/home"))
+    db.session.commit()
+    client_for(app, administrator).post(_erase_url(subject))
+    db.session.expire_all()
+    assert db.session.scalar(select(Notification.message).where(
+        Notification.recipient_id == stranger.id)) == message

@@ -2,6 +2,7 @@
 
 from urllib.parse import urlsplit
 
+from flask import current_app
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovPasswordInput,
@@ -36,7 +37,10 @@ class LinkIdentityForm(PortalForm):
 
 def _issuer_address(form, field) -> None:
     parts = urlsplit(field.data or "")
-    local = parts.scheme == "http" and parts.hostname in LOCAL_HOSTS
+    # A provider on this machine is for development and tests only: in production the
+    # portal would fetch whatever a local service answers (a server-side request forgery).
+    local = (parts.scheme == "http" and parts.hostname in LOCAL_HOSTS
+             and current_app.config["PORTAL_ENV"] != "production")
     if not (parts.scheme == "https" or local) or not parts.hostname:
         raise ValidationError("Enter the issuer as an https:// address")
     if parts.query or parts.fragment:

@@ -10,8 +10,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from portal.accounts import two_factor
 from portal.accounts.models import User
-from portal.accounts.operations import AccountError, find_by_email, normalise_email
+from portal.accounts.operations import (
+    AccountError,
+    check_may_take_over,
+    find_by_email,
+    normalise_email,
+)
 from portal.accounts.roles import Role
 from portal.accounts.single_sign_on.models import CouncilSignOn, SignOnIdentity
 from portal.core import audit
@@ -20,6 +26,7 @@ from portal.core.db import db, utcnow
 LINKED_BY_ADMINISTRATOR = "administrator"
 LINKED_BY_PASSWORD = "password"  # noqa: S105 (how a link was proven, not a password)
 LINKED_BY_CREATION = "created"
+EMAIL_LENGTH = 254  # the longest address the user table holds
 
 
 @dataclass(frozen=True)
@@ -75,9 +82,10 @@ def person_from_claims(claims: dict) -> ProviderPerson:
     """The person named by validated ID token claims. Entra ID may give the address as
     preferred_username rather than email."""
     email = claims.get("email") or claims.get("preferred_username") or ""
-    if "@" not in email:
+    # Too long is refused, never cut short: a cut could end at another domain's name.
+    if not isinstance(email, str) or "@" not in email or len(email.strip()) > EMAIL_LENGTH:
         email = ""
-    return ProviderPerson(subject=str(claims["sub"]), email=normalise_email(email)[:254],
+    return ProviderPerson(subject=str(claims["sub"]), email=normalise_email(email),
                           name=(claims.get("name") or "").strip()[:200])
 
 
@@ -100,9 +108,12 @@ def decide(registration: CouncilSignOn, person: ProviderPerson) -> Outcome:
     if existing is not None:
         # Only this council's active accounts with a password can be proven; an account
         # elsewhere is treated as unknown, so the answer says nothing about other councils.
+        # An account with an authenticator app is linked by an administrator instead: the
+        # password alone would let a stolen password skip the app (the provider's address
+        # claim is not proof of the person).
         usable = (existing.organisation_id == registration.organisation_id
                   and existing.active and existing.password_hash is not None
-                  and identity_of(existing) is None)
+                  and identity_of(existing) is None and not two_factor.is_on(existing))
         return Outcome(existing if usable else None, ask_password=usable)
     if registration.create_accounts:
         return Outcome(create_account(registration, person))
@@ -115,6 +126,7 @@ def link(actor: User, user: User, registration: CouncilSignOn, subject: str,
     """Link a provider identity to `user`, proven by `linked_by`."""
     if user.organisation_id != registration.organisation_id:
         raise AccountError("This person is not in the council's portal", field="subject")
+    check_may_take_over(actor, user, field="subject")
     subject = subject.strip()
     if not subject or len(subject) > 255:
         raise AccountError("Enter the person's identifier at the provider", field="subject")

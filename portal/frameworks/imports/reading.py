@@ -26,17 +26,24 @@ def file_format(filename: str) -> str:
 
 
 def decode(raw: bytes) -> str:
-    if len(raw) > MAX_FILE_BYTES:
-        raise FrameworkFileError(f"the file must be smaller than {MAX_FILE_BYTES // 1024} kB")
+    _check_size(raw)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FrameworkFileError("the file must be saved as UTF-8 text") from error
 
 
+def _check_size(raw: bytes) -> None:
+    if len(raw) > MAX_FILE_BYTES:
+        raise FrameworkFileError(f"the file must be smaller than {MAX_FILE_BYTES // 1024} kB")
+
+
 def check_upload(filename: str, text: str) -> tuple[dict, Framework | None]:
     """The checked values of a file, and the empty draft they fill (None for a new
     version); raises FrameworkFileError with every problem found."""
+    # The save sends the text back in a form field: as big as the request allows, so the
+    # size is checked again before any parsing.
+    _check_size(text.encode())
     if file_format(filename) == "csv":
         values = read_framework_csv(text)
     else:

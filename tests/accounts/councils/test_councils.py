@@ -6,6 +6,7 @@ from sqlalchemy import select
 from portal.accounts.councils.commands import councils_cli
 from portal.accounts.models import User
 from portal.accounts.roles import Role
+from portal.accounts.single_sign_on.models import CouncilSignOn, SignOnIdentity
 from portal.core.audit import AuditEvent
 from portal.core.db import db
 from portal.notifications.email_models import OutgoingEmail
@@ -99,6 +100,30 @@ def test_editing_a_service_administrator_keeps_the_role(client, org, as_role):
     db.session.expire_all()
     assert db.session.get(User, service.id).roles == {Role.ADMINISTRATOR,
                                                       Role.SERVICE_ADMINISTRATOR}
+
+
+def test_a_council_administrator_cannot_take_over_a_service_administrator(
+        client, org, as_role):
+    """Their address (where password resets go) and a council sign-in link are how one
+    would sign in as them: a council administrator changes neither."""
+    as_role(Role.ADMINISTRATOR)
+    service = factories.user(org, roles=(Role.ADMINISTRATOR, Role.SERVICE_ADMINISTRATOR))
+    db.session.add(CouncilSignOn(organisation_id=org.id, provider_name="Microsoft",
+                                 issuer="https://idp.example/tenant", client_id="c",
+                                 client_secret="s", allowed_domains="example.org"))
+    db.session.commit()
+    original = service.email
+    response = client.post(f"/admin/users/{service.id}", data={
+        "name": service.name, "email": "mine@example.org", "roles": ["administrator"],
+        "team_id": ""})
+    assert response.status_code == 400
+    assert error_summary(page(response)) == [
+        "Only a service administrator can change how a service administrator signs in"]
+    response = client.post(f"/admin/sign-on/people/{service.id}", data={"subject": "my-oid"})
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(User, service.id).email == original
+    assert db.session.scalar(select(SignOnIdentity)) is None
 
 
 def test_the_command_line_adds_a_council_and_a_service_administrator(app, org):

@@ -69,6 +69,18 @@ def test_a_plain_http_issuer_is_refused_unless_local(client, as_role):
     assert "Enter the issuer as an https:// address" in error_summary(page(response))
 
 
+def test_a_local_issuer_is_refused_in_production(app, client, as_role, monkeypatch):
+    """The portal fetches the issuer's discovery document: in production it must not be
+    pointed at a service on the portal's own machine."""
+    as_role(Role.ADMINISTRATOR)
+    monkeypatch.setitem(app.config, "PORTAL_ENV", "production")
+    response = client.post("/admin/sign-on/", data=SETTINGS | {
+        "issuer": "http://127.0.0.1:8080/internal"})
+    assert response.status_code == 400
+    assert "Enter the issuer as an https:// address" in error_summary(page(response))
+    assert db.session.scalar(select(CouncilSignOn)) is None
+
+
 def test_other_roles_cannot_reach_the_settings(client, as_role):
     as_role(Role.PROGRAMME_LEAD)
     assert client.get("/admin/sign-on/").status_code == 403

@@ -15,6 +15,7 @@ from portal.accounts.single_sign_on.views import STARTED
 from portal.core.audit import AuditEvent
 from portal.core.db import db
 from tests import factories
+from tests.accounts.test_two_factor_views import with_two_factor
 from tests.conftest import error_summary, page
 from tests.oidc import oidc_provider, sign_in_at_provider
 
@@ -129,6 +130,19 @@ def test_a_matching_address_is_not_linked_until_the_password_is_proven(client, o
     again = client.application.test_client()
     assert sign_in_with_council(again, registration, "object-id-aisha").status_code == 303
     assert signed_in_as(again)
+
+
+def test_an_account_with_an_authenticator_app_is_not_linked_by_its_password(
+        client, org, provider):
+    """The password alone must not let a council account skip the portal's code."""
+    registration = register(org, provider)
+    user = factories.user(org, roles=(Role.ASSESSOR,), email="aisha.khan@northshire.gov.uk")
+    with_two_factor(user)
+    response = sign_in_with_council(client, registration, "object-id-aisha")
+    assert response.status_code == 403
+    assert client.get("/sign-in/council/link").status_code == 403
+    assert signed_in_as(client) is None
+    assert db.session.scalar(select(SignOnIdentity)) is None
 
 
 def test_an_unknown_person_is_refused_when_the_council_does_not_create_accounts(

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from portal.accounts.roles import Role
 from portal.core.audit import AuditEvent
 from portal.core.db import db
+from portal.frameworks.imports.reading import MAX_FILE_BYTES
 from portal.frameworks.models import Framework
 from portal.frameworks.queries import load_shipped_frameworks
 from tests.conftest import assert_no_duplicate_ids, page
@@ -103,6 +104,17 @@ def test_the_saved_file_is_checked_again(client, admin):
     response = client.post("/frameworks/import/save", data=data)
     assert response.status_code == 400
     assert "duplicate code" in response.get_data(as_text=True)
+    assert _frameworks() == 0
+
+
+def test_a_saved_text_bigger_than_a_file_may_be_is_refused(client, admin):
+    """The save's text comes back from the browser, so its size is checked again: a
+    hostile form field is not parsed whatever its size."""
+    data = _save_data(_preview(client, "standards.csv", GOOD_CSV))
+    data["file_text"] = GOOD_CSV + "," * (MAX_FILE_BYTES + 1)
+    response = client.post("/frameworks/import/save", data=data)
+    assert response.status_code == 400
+    assert "The file must be smaller than 400 kB" in response.get_data(as_text=True)
     assert _frameworks() == 0
 
 
