@@ -124,6 +124,10 @@ def settings_from_environment(instance_path: Path) -> dict:
         # Expired or used reset, invitation and outside feedback links.
         "RETENTION_LINK_DAYS": _env_int("RETENTION_LINK_DAYS", 30),
         "RETENTION_DRAFT_DAYS": _env_int("RETENTION_DRAFT_DAYS", 90),
+        # Service administrators add councils: in production they must use an authenticator
+        # app whatever their own council's rule (off in development, so the demo's opens).
+        "TWO_FACTOR_FOR_SERVICE_ADMINISTRATORS": _env_bool(
+            "TWO_FACTOR_FOR_SERVICE_ADMINISTRATORS", production),
         # Portfolio packs (PDF copies of a submission) are made again on request.
         "RETENTION_PACK_DAYS": _env_int("RETENTION_PACK_DAYS", 30),
         # Read notifications, and emails the outbox has finished with.

@@ -110,6 +110,8 @@ def app(tmp_path_factory):
             # tests/core/test_jobs*.py cover the queue and a real worker on PostgreSQL.
             "JOBS_INLINE": True,
             "RATELIMIT_STORAGE_URI": "memory://",
+            # As in development; tests/accounts/councils turn it on to test it.
+            "TWO_FACTOR_FOR_SERVICE_ADMINISTRATORS": False,
             "SERVER_NAME": None,
         }
     )

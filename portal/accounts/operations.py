@@ -150,10 +150,11 @@ class UserDetails:
     team_id: int | None = None
 
 
-def check_may_take_over(actor: User, user: User, field: str) -> None:
-    """Refuse a council administrator a change that would let them sign in as a service
-    administrator (their address, which password resets go to, or a council sign-in
-    link): the role is above the councils, so no council's administrator controls it."""
+def check_may_take_over(actor: User, user: User, field: str | None) -> None:
+    """Refuse a council administrator a change to how a service administrator signs in
+    (their address, which password resets go to, a council sign-in link, their two-factor
+    app, or whether they may sign in at all): the role is above the councils, so no
+    council's administrator controls it."""
     if (Role.SERVICE_ADMINISTRATOR in user.roles and actor.id != user.id
             and Role.SERVICE_ADMINISTRATOR not in actor.roles):
         raise AccountError("Only a service administrator can change how a service "
@@ -248,6 +249,7 @@ def _replace_roles(user: User, roles: set[Role]) -> None:
 def deactivate_user(actor: User, user: User) -> None:
     if user.id == actor.id:
         raise AccountError("You cannot deactivate your own account")
+    check_may_take_over(actor, user, field=None)
     if not user.active:
         raise AccountError(f"{user.name} is already deactivated")
     user.active = False

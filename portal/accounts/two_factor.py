@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import delete, func, or_, select, update
 
 from portal.accounts.models import RecoveryCode, TwoFactor, User
-from portal.accounts.operations import AccountError, end_all_sessions
+from portal.accounts.operations import AccountError, check_may_take_over, end_all_sessions
 from portal.accounts.passwords import verify_password
 from portal.accounts.roles import Role
 from portal.core import audit
@@ -43,7 +43,11 @@ def is_on(user: User) -> bool:
 
 
 def is_required(user: User) -> bool:
-    """The person's roles and council oblige them to use two-factor sign-in."""
+    """The person's roles and council oblige them to use two-factor sign-in. A service
+    administrator's does not depend on their council (see TWO_FACTOR_FOR_SERVICE_...)."""
+    if user.has_role(Role.SERVICE_ADMINISTRATOR) and \
+            current_app.config["TWO_FACTOR_FOR_SERVICE_ADMINISTRATORS"]:
+        return True
     if not user.has_any_role(*REQUIRED_ROLES):
         return False
     return bool(db.session.scalar(select(Organisation.two_factor_for_leads_and_admins)
@@ -189,6 +193,7 @@ def reset(actor: User, user: User) -> None:
     out everywhere and, if their role requires it, set up a new app at next sign-in."""
     if user.id == actor.id:
         raise AccountError("You cannot reset your own two-factor sign-in")
+    check_may_take_over(actor, user, field=None)
     if authenticator(user) is None:
         raise AccountError(f"{user.name} has not set up two-factor sign-in")
     _remove(user)

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from sqlalchemy import ColumnElement, delete, func, or_, select, update
 
 from portal.accounts.models import RecoveryCode, TwoFactor, User, new_session_token
+from portal.accounts.roles import Role
 from portal.accounts.single_sign_on.models import SignOnIdentity
 from portal.core import audit
 from portal.core.db import db, utcnow
@@ -122,6 +123,9 @@ def refusal(subject: User, actor: User | None = None) -> str | None:
         return f"{subject.name} has already been erased."
     if actor is not None and actor.id == subject.id:
         return "You cannot erase your own account."
+    if actor is not None and subject.has_role(Role.SERVICE_ADMINISTRATOR) \
+            and not actor.has_role(Role.SERVICE_ADMINISTRATOR):
+        return "Only a service administrator can erase a service administrator."
     open_portfolios = db.session.scalar(select(func.count(Portfolio.id)).where(
         Portfolio.candidate_id == subject.id, Portfolio.state != PortfolioState.DECIDED))
     if open_portfolios:

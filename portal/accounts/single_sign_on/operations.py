@@ -9,6 +9,7 @@ address that matches an account is a reason to ask, never a link by itself.
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal.accounts import two_factor
 from portal.accounts.models import User
@@ -140,8 +141,14 @@ def link(actor: User, user: User, registration: CouncilSignOn, subject: str,
                            field="subject")
     identity = SignOnIdentity(user_id=user.id, issuer=registration.issuer, subject=subject,
                               linked_by=linked_by)
-    db.session.add(identity)
-    db.session.flush()
+    try:
+        # A savepoint: the same link made at the same moment by another request (a double
+        # click, two tabs) is refused like any other taken link, not a server error.
+        with db.session.begin_nested():
+            db.session.add(identity)
+    except IntegrityError as error:
+        raise AccountError("That council account is already linked to someone",
+                           field="subject") from error
     audit.record(actor, "sign_on_linked", user, linked_by=linked_by)
     return identity
 
@@ -155,13 +162,17 @@ def unlink(actor: User, user: User) -> None:
     audit.record(actor, "sign_on_unlinked", user)
 
 
-def create_account(registration: CouncilSignOn, person: ProviderPerson) -> User:
+def create_account(registration: CouncilSignOn, person: ProviderPerson) -> User | None:
     """An account for someone the council's provider vouches for: no role and no password,
-    so it can do nothing until an administrator gives it a role."""
+    so it can do nothing until an administrator gives it a role. None when the address
+    was taken at the same moment."""
     user = User(organisation_id=registration.organisation_id, email=person.email,
                  name=person.name or person.email)
-    db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a first sign-in twice at once makes one account
+            db.session.add(user)
+    except IntegrityError:
+        return None
     audit.record(None, "account_created_by_sign_on", user)
     link(user, user, registration, person.subject, LINKED_BY_CREATION)
     return user

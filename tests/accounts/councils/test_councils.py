@@ -1,8 +1,10 @@
 """The service administrator adds councils from the web and the command line; nobody else
 can, and no council can give the role."""
 
+import pytest
 from sqlalchemy import select
 
+from portal.accounts import two_factor
 from portal.accounts.councils.commands import councils_cli
 from portal.accounts.models import User
 from portal.accounts.roles import Role
@@ -12,7 +14,7 @@ from portal.core.db import db
 from portal.notifications.email_models import OutgoingEmail
 from portal.organisations.models import Organisation
 from tests import factories
-from tests.conftest import assert_no_duplicate_ids, error_summary, page
+from tests.conftest import assert_no_duplicate_ids, error_summary, page, sign_in
 
 NEW_COUNCIL = {"name": "Eastvale Borough Council", "short_name": "Eastvale",
                "two_factor_for_leads_and_admins": "y", "administrator_name": "Maya Osei",
@@ -155,3 +157,31 @@ def test_a_service_administrator_has_a_home_and_a_councils_menu_item(client, as_
     home = client.get("/home")
     assert home.status_code == 200
     assert page(home).select_one("a[href='/service/councils/']") is not None
+
+
+def test_a_service_administrator_must_use_two_factor_whatever_their_councils_rule(
+        app, client, org):
+    service = factories.user(org, roles=(Role.SERVICE_ADMINISTRATOR,))
+    assert org.two_factor_for_leads_and_admins is False
+    app.config["TWO_FACTOR_FOR_SERVICE_ADMINISTRATORS"] = True
+    try:
+        sign_in(client, service)
+        response = client.get("/service/councils/")
+        assert response.status_code == 303
+        assert response.headers["Location"].endswith("/account/two-factor")
+    finally:
+        app.config["TWO_FACTOR_FOR_SERVICE_ADMINISTRATORS"] = False
+
+
+@pytest.mark.parametrize("action", ["deactivate", "two-factor/reset", "erase"])
+def test_a_council_administrator_cannot_act_on_a_service_administrator(
+        client, org, as_role, action):
+    as_role(Role.ADMINISTRATOR)
+    service = factories.user(org, roles=(Role.SERVICE_ADMINISTRATOR, Role.ASSESSOR))
+    two_factor.begin_set_up(service, factories.PASSWORD)
+    db.session.commit()
+    client.post(f"/admin/users/{service.id}/{action}", data={"reason": "erasure_request"})
+    db.session.expire_all()
+    kept = db.session.get(User, service.id)
+    assert kept.active and kept.erased_at is None
+    assert two_factor.authenticator(kept) is not None

@@ -1,14 +1,18 @@
 """The administrator's council sign-in pages: settings (the secret never shown or logged in
 the audit row), and linking or unlinking a person's council account."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from portal.accounts.models import User
+from portal.accounts.operations import AccountError
 from portal.accounts.roles import Role
+from portal.accounts.single_sign_on import operations
 from portal.accounts.single_sign_on.models import CouncilSignOn, SignOnIdentity
 from portal.core.audit import AuditEvent
 from portal.core.db import db
 from tests import factories
 from tests.conftest import assert_no_duplicate_ids, error_summary, page
+from tests.races import postgres_only, run_at_once
 
 SETTINGS = {"provider_name": "Microsoft",
             "issuer": "https://login.microsoftonline.com/0000-tenant/v2.0",
@@ -177,3 +181,28 @@ def test_the_settings_page_has_no_duplicate_ids(client, org, as_role):
     as_role(Role.ADMINISTRATOR)
     _registration(org)
     assert_no_duplicate_ids(page(client.get("/admin/sign-on/")))
+
+
+def test_the_same_council_account_linked_twice_at_once_links_once(app, org):
+    """Two administrators (or a double click) link one provider identity to two people at
+    the same moment: one link, and a refusal, never a server error."""
+    postgres_only()
+    registration = _registration(org)
+    administrator = factories.user(org, roles=(Role.ADMINISTRATOR,))
+    people = [factories.user(org).id, factories.user(org).id]
+    db.session.commit()
+
+    def job(person_id):
+        def load():
+            return (db.session.get(User, administrator.id), db.session.get(User, person_id),
+                    db.session.get(CouncilSignOn, registration.id))
+
+        def act(loaded):
+            actor, person, council = loaded
+            operations.link(actor, person, council, "object-id-1",
+                            operations.LINKED_BY_ADMINISTRATOR)
+        return load, act
+
+    outcomes = run_at_once(app, [job(person_id) for person_id in people], (AccountError,))
+    assert sorted(outcomes) == ["That council account is already linked to someone", "won"]
+    assert db.session.scalar(select(func.count(SignOnIdentity.id))) == 1
