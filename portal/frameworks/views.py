@@ -18,7 +18,8 @@ from portal.frameworks.models import ElementMapping, Framework, FrameworkElement
 bp = Blueprint("frameworks", __name__, url_prefix="/frameworks")
 # Snapshots keep an element's code and title as text; this names it as everywhere else.
 bp.add_app_template_filter(element_name, "element_name")
-framework_readers = requires_role(Role.ADMINISTRATOR, Role.PROGRAMME_LEAD)
+framework_readers = requires_role(Role.ADMINISTRATOR, Role.PROGRAMME_LEAD,
+                                  Role.SERVICE_ADMINISTRATOR)
 
 
 @bp.route("/")
@@ -35,7 +36,7 @@ def index():
         .order_by(Framework.title, Framework.version.desc(), Framework.id)
     ).all()
     return render("frameworks/index.html", rows=rows,
-                  can_manage=current_user.has_role(Role.ADMINISTRATOR))
+                  can_manage=current_user.has_role(Role.SERVICE_ADMINISTRATOR))
 
 
 @bp.route("/<int:framework_id>")
@@ -55,7 +56,7 @@ def show(framework_id: int):
         levels=framework.levels,
         mapped_to=[m for m in mappings if m.from_element.framework_id == framework.id],
         mapped_from=[m for m in mappings if m.to_element.framework_id == framework.id],
-        can_manage=current_user.has_role(Role.ADMINISTRATOR),
+        can_manage=current_user.has_role(Role.SERVICE_ADMINISTRATOR),
     )
 
 

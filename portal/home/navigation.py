@@ -44,6 +44,8 @@ def _menu_for(roles: frozenset[Role]) -> list[tuple[str, str]]:
         items.append(("Users", "users.index"))
     if Role.SERVICE_ADMINISTRATOR in roles:
         items.append(("Councils", "councils.index"))
+        if not roles & {Role.ADMINISTRATOR, Role.PROGRAMME_LEAD}:
+            items.append(("Frameworks", "frameworks.index"))
     items.append(("Notifications", "notifications.index"))
     items.append(("Your account", "accounts.change_password"))
     return items

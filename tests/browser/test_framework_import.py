@@ -30,7 +30,7 @@ def _choose(page: Page, text: str) -> None:
 
 
 def test_administrator_imports_checks_and_activates_the_standards(page: Page, seeded_demo):
-    sign_in(page, data.email_for("admin"))
+    sign_in(page, data.email_for("service"))
     expect(page).to_have_url(re.compile(r"/home$"))
 
     page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Frameworks").click()

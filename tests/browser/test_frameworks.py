@@ -13,9 +13,11 @@ from tests.browser.test_sign_in_journeys import sign_in
 pytestmark = pytest.mark.browser
 
 
-def test_administrator_reads_the_frameworks(page: Page, seeded_demo):
+def test_the_service_administrator_reads_the_frameworks(page: Page, seeded_demo):
+    """Frameworks are national: the service administrator (above the councils) sees which
+    titles are not yet checked against the publisher."""
     page.goto("/sign-in")
-    page.get_by_label("Email address").fill(data.email_for("admin"))
+    page.get_by_label("Email address").fill(data.email_for("service"))
     page.get_by_label("Password", exact=True).fill(data.DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/home$"))
@@ -46,7 +48,7 @@ def test_administrator_maps_versions_and_a_lead_moves_a_cohort(page: Page, seede
     """The mapping editor and a cohort's move through it, each page checked by axe and at
     320 and 375 pixels."""
     problems: list[str] = []
-    sign_in(page, data.email_for("admin"))
+    sign_in(page, data.email_for("service"))
     expect(page).to_have_url(re.compile(r"/home$"))
     page.goto("/frameworks/")
     page.get_by_role("link", name="Map elements between versions").click()

@@ -62,7 +62,7 @@ def test_the_list_shows_each_version(as_role, client, framework):
 
 
 def test_a_framework_page_shows_tree_levels_and_unverified_tags(as_role, client, framework):
-    as_role(Role.ADMINISTRATOR)
+    as_role(Role.SERVICE_ADMINISTRATOR)
     soup = page(client.get(f"/frameworks/{framework.id}"))
     assert soup.h1.get_text(strip=True) == "Professional Capabilities Framework"
     tables = soup.select("table")
@@ -149,8 +149,8 @@ def test_framework_text_is_escaped(as_role, client):
 
 
 def test_a_lead_sees_no_unchecked_marks_or_placeholder_titles(as_role, client):
-    """Whether a title was checked is the administrators' business; a placeholder is
-    never shown as a title to anyone else."""
+    """Whether a title was checked is the service administrators' business (frameworks
+    are national); a placeholder is never shown as a title to anyone else."""
     elements = [{"code": "7", "title": "Section 7 (title not confirmed)", "description": "d",
                  "verified": False}]
     framework = make_framework(elements=elements)

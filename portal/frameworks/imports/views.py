@@ -20,7 +20,9 @@ from portal.frameworks.loader import FrameworkFileError
 from portal.frameworks.models import Framework, FrameworkElement, FrameworkStatus
 
 bp = Blueprint("framework_imports", __name__, url_prefix="/frameworks")
-administrators_only = requires_role(Role.ADMINISTRATOR)
+# Frameworks are national: shared by every council, so only a service administrator (above
+# the councils) changes them.
+administrators_only = requires_role(Role.SERVICE_ADMINISTRATOR)
 
 
 def _framework_or_404(framework_id: int) -> Framework:

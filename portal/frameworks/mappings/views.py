@@ -15,7 +15,8 @@ from portal.frameworks.mappings.forms import AddMappingForm, ChooseVersionsForm
 from portal.frameworks.models import ElementMapping, Framework
 
 bp = Blueprint("framework_mappings", __name__, url_prefix="/frameworks/mappings")
-administrators = requires_role(Role.ADMINISTRATOR)
+# Mappings are national, like the frameworks: only a service administrator changes them.
+administrators = requires_role(Role.SERVICE_ADMINISTRATOR)
 
 
 def _framework_or_404(framework_id: int) -> Framework:

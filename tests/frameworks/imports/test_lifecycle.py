@@ -35,7 +35,7 @@ def _actions(action: str) -> list[AuditEvent]:
 
 
 def test_an_administrator_sees_the_marks_and_check_links_on_a_draft(client, as_role, draft):
-    as_role(Role.ADMINISTRATOR)
+    as_role(Role.SERVICE_ADMINISTRATOR)
     soup = page(client.get(f"/frameworks/{draft.id}"))
     assert PLACEHOLDER in soup.get_text()
     assert "Not yet checked against the publisher's wording" in soup.get_text()
@@ -46,7 +46,7 @@ def test_an_administrator_sees_the_marks_and_check_links_on_a_draft(client, as_r
 
 
 def test_activation_is_refused_while_an_element_is_unchecked(client, as_role, draft):
-    as_role(Role.ADMINISTRATOR)
+    as_role(Role.SERVICE_ADMINISTRATOR)
     listed = page(client.get(f"/frameworks/{draft.id}/activate")).select("main li a")
     assert [a.get_text(strip=True) for a in listed] == [
         "Element 2 has not been checked against the publisher's text"]
@@ -60,14 +60,14 @@ def test_activation_is_refused_while_an_element_is_unchecked(client, as_role, dr
 def test_an_empty_draft_cannot_be_activated(client, as_role):
     empty = make_framework(code="ecs-child-family", version="2026", status="draft", elements=[])
     db.session.commit()
-    as_role(Role.ADMINISTRATOR)
+    as_role(Role.SERVICE_ADMINISTRATOR)
     response = client.post(f"/frameworks/{empty.id}/activate")
     assert response.status_code == 400
     assert "has no elements yet" in response.get_data(as_text=True)
 
 
 def test_checking_each_element_then_activating(client, as_role, draft):
-    admin = as_role(Role.ADMINISTRATOR)
+    admin = as_role(Role.SERVICE_ADMINISTRATOR)
     url = f"/frameworks/{draft.id}/elements/{_element(draft, '2').id}"
     form = page(client.get(url))
     assert form.select_one("#title")["value"] == PLACEHOLDER
@@ -90,7 +90,7 @@ def test_checking_each_element_then_activating(client, as_role, draft):
 
 
 def test_a_blank_title_keeps_what_was_typed(client, as_role, draft):
-    as_role(Role.ADMINISTRATOR)
+    as_role(Role.SERVICE_ADMINISTRATOR)
     url = f"/frameworks/{draft.id}/elements/{_element(draft, '1').id}"
     response = client.post(url, data={"title": " ", "description": "Kept words"})
     assert response.status_code == 400
@@ -101,7 +101,7 @@ def test_a_blank_title_keeps_what_was_typed(client, as_role, draft):
 def test_an_element_of_another_framework_is_not_found(client, as_role, draft):
     other = make_framework(code="other", status="draft")
     db.session.commit()
-    as_role(Role.ADMINISTRATOR)
+    as_role(Role.SERVICE_ADMINISTRATOR)
     assert client.get(f"/frameworks/{draft.id}/elements/{other.elements[0].id}").status_code == 404
     assert client.get(f"/frameworks/{draft.id}/elements/999999").status_code == 404
     assert client.get("/frameworks/999999/activate").status_code == 404
@@ -110,7 +110,7 @@ def test_an_element_of_another_framework_is_not_found(client, as_role, draft):
 def test_retiring_an_active_version(client, as_role):
     active = make_framework()
     db.session.commit()
-    admin = as_role(Role.ADMINISTRATOR)
+    admin = as_role(Role.SERVICE_ADMINISTRATOR)
     confirm = page(client.get(f"/frameworks/{active.id}/retire"))
     assert confirm.h1.get_text(strip=True).startswith("Retire")
     assert client.post(f"/frameworks/{active.id}/retire").status_code == 303
@@ -134,7 +134,8 @@ def _urls(framework: Framework) -> list[tuple[str, str]]:
             ("post", f"/frameworks/{framework.id}/retire")]
 
 
-@pytest.mark.parametrize("role", [Role.PROGRAMME_LEAD, Role.CANDIDATE, Role.ASSESSOR])
+@pytest.mark.parametrize("role", [Role.ADMINISTRATOR, Role.PROGRAMME_LEAD, Role.CANDIDATE,
+                                  Role.ASSESSOR])
 def test_only_administrators_change_frameworks(client, as_role, draft, role):
     """Frameworks are national: even a programme lead, who reads them, changes nothing."""
     as_role(role)
@@ -151,7 +152,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, draft):
 
 
 def test_every_change_needs_its_csrf_token(client, as_role, draft):
-    as_role(Role.ADMINISTRATOR)
+    as_role(Role.SERVICE_ADMINISTRATOR)
     element = _element(draft, "1").id
     for url, data in [
         ("/frameworks/import/save", {"file_name": "f.csv", "file_text": "x"}),

@@ -43,7 +43,7 @@ def _imported(code: str = "ecs-test") -> Framework:
 
 @pytest.fixture
 def admin(as_role):
-    return as_role(Role.ADMINISTRATOR)
+    return as_role(Role.SERVICE_ADMINISTRATOR)
 
 
 def test_a_file_with_problems_lists_each_row_and_saves_nothing(client, admin):

@@ -38,7 +38,8 @@ def _add(client, old, new, from_codes, to_codes, note="", **extra):
     return client.post(url, data=data)
 
 
-@pytest.mark.parametrize("role", [Role.PROGRAMME_LEAD, Role.CANDIDATE, Role.ASSESSOR])
+@pytest.mark.parametrize("role", [Role.ADMINISTRATOR, Role.PROGRAMME_LEAD, Role.CANDIDATE,
+                                  Role.ASSESSOR])
 def test_only_administrators_edit_mappings(as_role, client, versions, role):
     old, new = versions
     as_role(role)
@@ -55,7 +56,7 @@ def _add_refused(client, old, new):
 
 def test_choosing_two_versions_opens_their_mapping(as_role, client, versions):
     old, new = versions
-    as_role(Role.ADMINISTRATOR)
+    as_role(Role.SERVICE_ADMINISTRATOR)
     index = client.get("/frameworks/")
     assert page(index).find("a", href="/frameworks/mappings/") is not None
     response = client.get("/frameworks/mappings/", query_string={"from_id": old.id,
@@ -66,7 +67,7 @@ def test_choosing_two_versions_opens_their_mapping(as_role, client, versions):
 
 def test_the_same_version_twice_is_refused_and_kept(as_role, client, versions):
     old, _new = versions
-    as_role(Role.ADMINISTRATOR)
+    as_role(Role.SERVICE_ADMINISTRATOR)
     response = client.get("/frameworks/mappings/", query_string={"from_id": old.id,
                                                                  "to_id": old.id})
     assert response.status_code == 400
@@ -79,7 +80,7 @@ def test_the_same_version_twice_is_refused_and_kept(as_role, client, versions):
 
 def test_an_unknown_version_is_not_found(as_role, client, versions):
     old, _new = versions
-    as_role(Role.ADMINISTRATOR)
+    as_role(Role.SERVICE_ADMINISTRATOR)
     assert client.get(f"/frameworks/mappings/{old.id}/999999").status_code == 404
     response = client.get("/frameworks/mappings/", query_string={"from_id": "999999",
                                                                  "to_id": old.id})
@@ -88,7 +89,7 @@ def test_an_unknown_version_is_not_found(as_role, client, versions):
 
 def test_one_element_maps_to_several_with_a_note_and_an_audit_row(as_role, client, versions):
     old, new = versions
-    admin = as_role(Role.ADMINISTRATOR)
+    admin = as_role(Role.SERVICE_ADMINISTRATOR)
     response = _add(client, old, new, ["1"], ["1", "2"], note="Split in the new version")
     assert response.status_code == 303
     one = old.elements[0].id
@@ -108,7 +109,7 @@ def test_one_element_maps_to_several_with_a_note_and_an_audit_row(as_role, clien
 
 def test_several_elements_map_to_one(as_role, client, versions):
     old, new = versions
-    as_role(Role.ADMINISTRATOR)
+    as_role(Role.SERVICE_ADMINISTRATOR)
     assert _add(client, old, new, ["2", "3"], ["3"]).status_code == 303
     assert _pairs() == {(old.elements[1].id, new.elements[2].id),
                         (old.elements[2].id, new.elements[2].id)}
@@ -116,7 +117,7 @@ def test_several_elements_map_to_one(as_role, client, versions):
 
 def test_several_to_several_is_refused_and_keeps_what_was_typed(as_role, client, versions):
     old, new = versions
-    as_role(Role.ADMINISTRATOR)
+    as_role(Role.SERVICE_ADMINISTRATOR)
     response = _add(client, old, new, ["1", "2"], ["1", "2"], note="My careful note")
     assert response.status_code == 400
     soup = page(response)
@@ -131,7 +132,7 @@ def test_several_to_several_is_refused_and_keeps_what_was_typed(as_role, client,
 
 def test_a_duplicate_is_refused_with_a_clear_error(as_role, client, versions):
     old, new = versions
-    as_role(Role.ADMINISTRATOR)
+    as_role(Role.SERVICE_ADMINISTRATOR)
     assert _add(client, old, new, ["1"], ["1"]).status_code == 303
     response = _add(client, old, new, ["1"], ["1", "2"])
     assert response.status_code == 400
@@ -142,7 +143,7 @@ def test_a_duplicate_is_refused_with_a_clear_error(as_role, client, versions):
 
 def test_nothing_chosen_is_an_error_on_each_side(as_role, client, versions):
     old, new = versions
-    as_role(Role.ADMINISTRATOR)
+    as_role(Role.SERVICE_ADMINISTRATOR)
     response = _add(client, old, new, [], [])
     assert response.status_code == 400
     assert error_summary(page(response)) == ["Select at least one element to map from",
@@ -151,7 +152,7 @@ def test_nothing_chosen_is_an_error_on_each_side(as_role, client, versions):
 
 def test_an_element_of_another_version_is_refused(as_role, client, versions):
     old, new = versions
-    as_role(Role.ADMINISTRATOR)
+    as_role(Role.SERVICE_ADMINISTRATOR)
     url = f"/frameworks/mappings/{old.id}/{new.id}"
     key = page(client.get(url)).select_one("input[name=form_key]")["value"]
     response = client.post(url, data={"form_key": key, "from_element_ids": _ids(new, "1"),
@@ -162,7 +163,7 @@ def test_an_element_of_another_version_is_refused(as_role, client, versions):
 
 def test_adding_needs_the_csrf_token(as_role, client, versions):
     old, new = versions
-    as_role(Role.ADMINISTRATOR)
+    as_role(Role.SERVICE_ADMINISTRATOR)
     response = client.post(f"/frameworks/mappings/{old.id}/{new.id}", csrf=False,
                            data={"from_element_ids": _ids(old, "1"),
                                  "to_element_ids": _ids(new, "1")})
@@ -172,7 +173,7 @@ def test_adding_needs_the_csrf_token(as_role, client, versions):
 
 def test_a_double_submit_records_one_mapping(as_role, client, versions):
     old, new = versions
-    as_role(Role.ADMINISTRATOR)
+    as_role(Role.SERVICE_ADMINISTRATOR)
     url = f"/frameworks/mappings/{old.id}/{new.id}"
     key = page(client.get(url)).select_one("input[name=form_key]")["value"]
     data = {"form_key": key, "from_element_ids": _ids(old, "1"),
@@ -184,7 +185,7 @@ def test_a_double_submit_records_one_mapping(as_role, client, versions):
 
 def test_removing_asks_first_then_removes_with_an_audit_row(as_role, client, versions):
     old, new = versions
-    as_role(Role.ADMINISTRATOR)
+    as_role(Role.SERVICE_ADMINISTRATOR)
     _add(client, old, new, ["1"], ["1"])
     mapping = db.session.scalar(select(ElementMapping))
     url = f"/frameworks/mappings/{mapping.id}/remove"
@@ -204,7 +205,7 @@ def test_removing_asks_first_then_removes_with_an_audit_row(as_role, client, ver
 
 def test_the_operation_refuses_a_version_mapped_to_itself(app, versions):
     old, _new = versions
-    admin = factories.user(roles=[Role.ADMINISTRATOR])
+    admin = factories.user(roles=[Role.SERVICE_ADMINISTRATOR])
     with pytest.raises(operations.MappingError, match="cannot be mapped to itself"):
         operations.add_mappings(admin, old, old, [old.elements[0].id],
                                 [old.elements[1].id], "")
