@@ -15,6 +15,7 @@ from portal.core.access import requires_role
 from portal.core.dates import today_in_england
 from portal.core.htmx import render
 from portal.reports import downloads, practice_queries, queries
+from portal.reports.board_summary import BOARD_REPORTS, board_summary_pdf
 from portal.reports.forms import ReportFilterForm
 from portal.reports.practice import practice_report
 from portal.reports.progression import progression_report
@@ -75,11 +76,31 @@ def show(report: str):
                                          extension=extension, **filters.query_args(),
                                          **({"board": "1"} if board else {}))
              for extension in ("csv", "xlsx") for board in (False, True)}
+    links["summary"] = url_for("workforce.board_summary", **filters.query_args())
     return render(f"reports/{report}.html", form=form, result=_build(report, filters, today),
                   downloads=links,
                   protected_hours=round(PROTECTED_MINUTES_A_WEEK / 60, 1),
                   show_names=names_who_falls_short(current_user),
                   suppress_under=current_app.config["REPORT_SUPPRESS_UNDER"])
+
+
+@bp.route("/board-summary.pdf")
+@report_readers
+def board_summary():
+    """The one-page PDF for the workforce board, for the filters in the address."""
+    today = today_in_england()
+    form, valid = _filter_form(today)
+    if not valid:
+        return render("reports/index.html", status=400)
+    filters = form.filters()
+    tables = [_build(report, filters, today).table() for report in BOARD_REPORTS]
+    chosen = [(field.label.text, dict(field.choices).get(field.data, field.data))
+              for field in (form.programme, form.cohort, form.entry_route, form.team,
+                            form.period) if field.data]
+    body = board_summary_pdf(current_user.organisation_name, chosen, tables, today)
+    name = f"workforce-board-summary-{today.isoformat()}.pdf"
+    return Response(body, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.route("/<any(progression, retention, support, practice):report>.<any(csv, xlsx):extension>")
