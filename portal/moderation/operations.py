@@ -148,14 +148,14 @@ def submit_feedback(moderator: User, sample: ModerationSample, judgement: Judgem
     if any(f.moderator_id == moderator.id for f in sample.feedback):
         raise ModerationError("You have already sent your feedback on this portfolio")
     feedback = ModeratorFeedback(
-        sample_id=sample.id, moderator_id=moderator.id, overall=judgement.overall,
+        moderator_id=moderator.id, overall=judgement.overall,
         evidence={code: bool(judgement.evidence.get(code)) for code, _ in EVIDENCE_CHECKLIST},
         submitted_at=utcnow())
     for code, _label, _hint in JUDGEMENT_QUESTIONS:
         agreed, comment = judgement.answers[code]
         setattr(feedback, code, agreed)
         setattr(feedback, f"{code}_comment", comment)
-    db.session.add(feedback)
+    sample.feedback.append(feedback)
     db.session.flush()
     audit.record(moderator, "moderator_feedback.submitted", feedback,
                  organisation_id=moderation_round.organisation_id, sample_id=sample.id)
