@@ -13,7 +13,7 @@ from portal.moderation.errors import ModerationError
 from portal.moderation.models import ModerationSample
 from portal.packs.models import PackState
 from tests import factories
-from tests.moderation.conftest import decided_item, new_round, round_details
+from tests.moderation.conftest import decided_item, new_round
 
 
 def _actions() -> list[str]:

@@ -148,10 +148,9 @@ def test_after_access_ends_every_moderator_address_is_404(app, council, shared):
 
 
 def test_the_summary_report_downloads_as_csv_and_pdf(app, council, shared):
+    answers = dict.fromkeys(("accurate", "valid", "robust", "sufficient"), (True, ""))
     operations.submit_feedback(council["moderators"][0], shared["first"],
-                               operations.Judgement({}, {c: (True, "") for c in (
-                                   "accurate", "valid", "robust", "sufficient")}, "Sound."),
-                               today_in_england())
+                               operations.Judgement({}, answers, "Sound."), today_in_england())
     shared["round"].action_plan = "Train assessors on direct observations."
     db.session.commit()
     base = _round_url(shared["round"])
