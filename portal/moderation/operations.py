@@ -23,6 +23,12 @@ from portal.packs.models import PackState, PortfolioPack
 from portal.panels.models import AgendaItem
 
 
+def _locked(row) -> None:
+    """Re-read `row` and hold its lock until the transaction ends (PostgreSQL), so two
+    requests at once cannot both pass a check made on it."""
+    db.session.refresh(row, with_for_update=True)
+
+
 # Internal moderation ----------------------------------------------------------------
 def record_confirmation(chair: User, item: AgendaItem, confirms: bool,
                         notes: str) -> PanelConfirmation:
@@ -83,6 +89,7 @@ def draw_sample(lead: User, moderation_round: ModerationRound,
                 seed: int | None = None) -> list[ModerationSample]:
     """Draw the round's sample once, recording the seed (a given seed redraws it exactly:
     see `sampling`)."""
+    _locked(moderation_round)
     if moderation_round.sampled:
         raise ModerationError("The sample for this round has already been drawn")
     seed = sampling.new_seed() if seed is None else seed
@@ -105,6 +112,7 @@ def prepare_pack(lead: User, sample: ModerationSample) -> PortfolioPack:
 
 def share_pack(lead: User, sample: ModerationSample, pack: PortfolioPack) -> None:
     """The lead approves a built anonymised pack of this sample for the moderators."""
+    _locked(sample)
     if sample.pack_id is not None:
         raise ModerationError("A pack of this portfolio is already shared")
     if (pack.state != PackState.READY or pack.agenda_item_id != sample.agenda_item_id
@@ -141,6 +149,7 @@ class Judgement:
 def submit_feedback(moderator: User, sample: ModerationSample, judgement: Judgement,
                     today: date) -> ModeratorFeedback:
     """The moderator's template for one portfolio, submitted once while access is open."""
+    _locked(sample)
     moderation_round = sample.round
     if (moderator not in moderation_round.moderators or sample.pack_id is None
             or not moderation_round.open_on(today)):

@@ -3,17 +3,19 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from portal.accounts.models import User
 from portal.core.audit import AuditEvent
 from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.moderation import operations, queries
 from portal.moderation.errors import ModerationError
-from portal.moderation.models import ModerationSample
+from portal.moderation.models import ModerationRound, ModerationSample
 from portal.packs.models import PackState
 from tests import factories
 from tests.moderation.conftest import decided_item, new_round
+from tests.races import postgres_only, run_at_once
 
 
 def _actions() -> list[str]:
@@ -140,3 +142,32 @@ def test_the_chair_confirms_once_and_consistency_counts_per_assessor(council):
     assert rows == {"Ben Okafor": (1, 1, 0), "Helen Shaw": (2, 1, 1)}
     assert _actions().count("panel_confirmation.recorded") == 3
     assert queries.consistency(factories.organisation().id) == []
+
+
+def test_two_draws_at_once_make_one_sample(app, council):
+    postgres_only()
+    decided_item(council)
+    round_id = new_round(council).id
+    lead_id = council["lead"].id
+
+    def load():
+        return db.session.get(User, lead_id), db.session.get(ModerationRound, round_id)
+
+    outcomes = run_at_once(app, [(load, lambda loaded: operations.draw_sample(*loaded))] * 2,
+                           (ModerationError,))
+    assert sorted(outcomes) == ["The sample for this round has already been drawn", "won"]
+    assert db.session.scalar(select(func.count(ModerationSample.id))) == 1
+
+
+def test_two_feedbacks_at_once_from_one_moderator_make_one(app, council):
+    postgres_only()
+    sample_id, moderator_id = _shared_sample(council).id, council["moderators"][0].id
+
+    def load():
+        return db.session.get(User, moderator_id), db.session.get(ModerationSample, sample_id)
+
+    def act(loaded):
+        operations.submit_feedback(*loaded, _judgement(), today_in_england())
+
+    outcomes = run_at_once(app, [(load, act)] * 2, (ModerationError,))
+    assert sorted(outcomes) == ["You have already sent your feedback on this portfolio", "won"]
