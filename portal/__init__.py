@@ -131,6 +131,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal.frameworks.mappings.views import bp as framework_mappings_bp
     from portal.frameworks.views import bp as frameworks_bp
     from portal.home.views import bp as home_bp
+    from portal.moderation.internal_views import bp as panel_moderation_bp
+    from portal.moderation.moderator_views import bp as moderating_bp
+    from portal.moderation.views import bp as moderation_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.packs.views import bp as packs_bp
     from portal.panels.agenda_views import bp as agendas_bp
@@ -162,6 +165,7 @@ def _register_blueprints(app: Flask) -> None:
                       agreeing_bp, panel_files_bp, audit_bp, workforce_bp,
                       workforce_people_bp, two_factor_bp, subject_access_bp, sign_on_bp,
                       sign_on_admin_bp, framework_imports_bp, framework_mappings_bp,
+                      moderation_bp, moderating_bp, panel_moderation_bp,
                       framework_moves_bp, councils_bp, erasure_bp, data_protection_bp,
                       packs_bp, programme_builder_bp, cohort_versions_bp):
         app.register_blueprint(blueprint)

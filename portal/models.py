@@ -16,6 +16,14 @@ from portal.frameworks.models import (
     FrameworkLevel,
     programme_framework,
 )
+from portal.moderation.models import (
+    ModerationRound,
+    ModerationSample,
+    ModeratorFeedback,
+    PanelConfirmation,
+    round_council,
+    round_moderator,
+)
 from portal.notifications.email_models import OutgoingEmail
 from portal.notifications.models import Notification
 from portal.organisations.models import Cohort, CohortMembership, Organisation, Team
@@ -91,6 +99,9 @@ __all__ = [
     "KssSelfAssessment",
     "LeavingRecord",
     "MemberNote",
+    "ModerationRound",
+    "ModerationSample",
+    "ModeratorFeedback",
     "Notification",
     "Observation",
     "ObservationLink",
@@ -98,6 +109,7 @@ __all__ = [
     "OutcomeLetter",
     "OutgoingEmail",
     "Panel",
+    "PanelConfirmation",
     "PanelDecision",
     "PanelMember",
     "PasswordResetToken",
@@ -127,4 +139,6 @@ __all__ = [
     "UserRole",
     "panel_programme",
     "programme_framework",
+    "round_council",
+    "round_moderator",
 ]

@@ -21,7 +21,8 @@ MENU_SECTION_OF = {"records": "portfolios", "sufficiency": "portfolios",
                    "observations": "assess", "reports": "portfolios",
                    "support_plans": "portfolios",
                    "outbox": "users", "invitations": "users", "audit": "users",
-                   "reminders": "accounts", "workforce_people": "workforce"}
+                   "reminders": "accounts", "workforce_people": "workforce",
+                   "panel_moderation": "agendas"}
 
 
 def _menu_for(roles: frozenset[Role]) -> list[tuple[str, str]]:
@@ -35,11 +36,15 @@ def _menu_for(roles: frozenset[Role]) -> list[tuple[str, str]]:
         items.append(("Programmes", "programmes.index"))
         items.append(("Frameworks", "frameworks.index"))
         items.append(("Panels", "panels.index"))
+        if Role.PROGRAMME_LEAD in roles:
+            items.append(("Moderation", "moderation.index"))
         items.append(("Reports", "workforce.index"))
     elif roles & {Role.PANEL_MEMBER, Role.PANEL_CHAIR}:
         items.append(("Your panels", "agendas.mine"))
     if roles & {Role.ASSESSOR, Role.LINE_MANAGER}:
         items.append(("Your candidates", "assess.index"))
+    if Role.EXTERNAL_MODERATOR in roles:
+        items.append(("Portfolios to moderate", "moderating.index"))
     if Role.ADMINISTRATOR in roles:
         items.append(("Users", "users.index"))
     if Role.SERVICE_ADMINISTRATOR in roles:

@@ -12,6 +12,7 @@ from portal.core.htmx import render
 from portal.home import queries
 from portal.home.candidate_status import candidate_status
 from portal.home.lead.dashboard import lead_dashboard
+from portal.moderation.moderator_views import shared_with
 from portal.panels.queries import member_panels
 from portal.portfolios.views import review_point_status
 
@@ -75,6 +76,8 @@ def index():
                                                    today_in_england())
     elif Role.ADMINISTRATOR in roles:
         context["cohort_rows"] = queries.cohort_overview(current_user.organisation_id)
+    if Role.EXTERNAL_MODERATOR in roles:
+        context["shared_samples"] = shared_with(current_user.id, today_in_england())
     if Role.ADMINISTRATOR in roles:
         context["counts"] = {
             "active_users": queries.active_user_count(current_user.organisation_id)}
