@@ -33,6 +33,7 @@ from portal.data_protection.models import SubjectAccessExport
 from portal.evidence.attachments import delete_after_commit
 from portal.evidence.models import Attachment
 from portal.notifications.models import Notification
+from portal.moderation.models import ModerationSample
 from portal.packs.models import PortfolioPack
 from portal.panels.letter_models import OutcomeLetter
 from portal.panels.models import AgendaItem, MemberNote
@@ -211,6 +212,11 @@ def _delete_packs(subject_id: int) -> int:
     for stored_name in db.session.scalars(select(PortfolioPack.stored_name).where(
             condition, PortfolioPack.stored_name.isnot(None))):
         delete_after_commit(stored_name)
+    # A pack shared with moderators is withdrawn from the round first (the sample stays,
+    # unshared), as the database requires of a shared sample.
+    _execute(update(ModerationSample).where(
+        ModerationSample.pack_id.in_(select(PortfolioPack.id).where(condition)))
+        .values(pack_id=None, shared_at=None, shared_by_id=None))
     return _execute(delete(PortfolioPack).where(condition))
 
 

@@ -29,6 +29,7 @@ from portal.data_protection.models import ExportState, SubjectAccessExport
 from portal.evidence.attachments import delete_after_commit
 from portal.evidence.models import EvidenceDraft
 from portal.notifications.email_models import EmailState, OutgoingEmail
+from portal.moderation.models import ModerationSample
 from portal.notifications.models import Notification
 from portal.packs.models import PortfolioPack
 from portal.reports.models import LeavingRecord
@@ -119,8 +120,11 @@ def _expired_exports(now: datetime, config: dict, dry_run: bool) -> int:
 
 
 def _old_packs(now: datetime, config: dict, dry_run: bool) -> int:
+    """A pack shared with a moderation round stays as long as the round keeps it."""
     cutoff = now - _days(config, "RETENTION_PACK_DAYS")
-    return _rows_and_files(PortfolioPack, PortfolioPack.requested_at <= cutoff, dry_run)
+    shared = select(ModerationSample.pack_id).where(ModerationSample.pack_id.isnot(None))
+    return _rows_and_files(PortfolioPack, (PortfolioPack.requested_at <= cutoff)
+                           & PortfolioPack.id.not_in(shared), dry_run)
 
 
 def _spent(model: type) -> Callable[[datetime, dict, bool], int]:

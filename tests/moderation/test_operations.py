@@ -9,6 +9,7 @@ from portal.accounts.models import User
 from portal.core.audit import AuditEvent
 from portal.core.dates import today_in_england
 from portal.core.db import db
+from portal.data_protection import erasure, retention
 from portal.moderation import operations, queries
 from portal.moderation.errors import ModerationError
 from portal.moderation.models import ModerationRound, ModerationSample
@@ -171,3 +172,23 @@ def test_two_feedbacks_at_once_from_one_moderator_make_one(app, council):
 
     outcomes = run_at_once(app, [(load, act)] * 2, (ModerationError,))
     assert sorted(outcomes) == ["You have already sent your feedback on this portfolio", "won"]
+
+
+def test_the_retention_run_keeps_a_pack_shared_with_moderators(council):
+    sample = _shared_sample(council)
+    db.session.commit()
+    later = sample.pack.requested_at + timedelta(days=365)
+    assert retention.run(later)["portfolio_packs"] == 0
+    db.session.commit()
+    assert db.session.get(ModerationSample, sample.id).pack_id is not None
+
+
+def test_erasing_the_candidate_withdraws_their_shared_pack(council):
+    sample = _shared_sample(council)
+    candidate = sample.agenda_item.portfolio.candidate
+    db.session.commit()
+    erasure.erase(None, candidate, reason="erasure_request")
+    db.session.commit()
+    db.session.expire_all()
+    unshared = db.session.get(ModerationSample, sample.id)
+    assert (unshared.pack_id, unshared.shared_at) == (None, None)
