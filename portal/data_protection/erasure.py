@@ -32,8 +32,8 @@ from portal.data_protection import holdings
 from portal.data_protection.models import SubjectAccessExport
 from portal.evidence.attachments import delete_after_commit
 from portal.evidence.models import Attachment
-from portal.notifications.models import Notification
 from portal.moderation.models import ModerationSample
+from portal.notifications.models import Notification
 from portal.packs.models import PortfolioPack
 from portal.panels.letter_models import OutcomeLetter
 from portal.panels.models import AgendaItem, MemberNote

@@ -28,8 +28,8 @@ from portal.data_protection import erasure
 from portal.data_protection.models import ExportState, SubjectAccessExport
 from portal.evidence.attachments import delete_after_commit
 from portal.evidence.models import EvidenceDraft
-from portal.notifications.email_models import EmailState, OutgoingEmail
 from portal.moderation.models import ModerationSample
+from portal.notifications.email_models import EmailState, OutgoingEmail
 from portal.notifications.models import Notification
 from portal.packs.models import PortfolioPack
 from portal.reports.models import LeavingRecord
