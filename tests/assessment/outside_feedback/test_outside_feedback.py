@@ -208,10 +208,11 @@ def test_the_public_form_is_plain_and_reaches_nothing_else(client, candidate):
     assert "Okafor" not in response.get_data(as_text=True)
     assert "Parent after" not in response.get_data(as_text=True)
     assert candidate.organisation.name not in text
-    # No navigation and no links into the portal: only the skip link to the form itself.
+    # No navigation and no links into the portal: only the skip link to the form itself,
+    # and the public privacy notice (the person giving feedback is told how it is used).
     assert soup.select("nav") == []
     hrefs = [a["href"] for a in soup.select("a[href]")]
-    assert all(h.startswith("#") for h in hrefs), hrefs
+    assert all(h.startswith("#") or h == "/privacy" for h in hrefs), hrefs
     form = soup.select_one("main form")
     assert form.get("action") in (None, "")
     assert form.select_one("input[name=csrf_token]") is not None
