@@ -10,7 +10,6 @@ from datetime import date
 from portal.accounts.models import UserRole
 from portal.accounts.roles import Role
 from portal.accounts.single_sign_on.models import CouncilSignOn
-from portal.assessment.reports import operations as reports
 from portal.assignments.models import AssignmentRole
 from portal.assignments.operations import assign
 from portal.core.dates import today_in_england
@@ -33,37 +32,18 @@ from tests.portfolios.conftest import make_portfolio
 class Council:
     organisation_id: int
     people: dict[str, int] = field(default_factory=dict)  # role -> user id
-    ids: dict[str, int] = field(default_factory=dict)  # kind of object -> id
+    ids: dict[str, int | list[int]] = field(default_factory=dict)  # kind of object -> id(s)
 
 
 def _people(org) -> dict:
     team = factories.team(org)
     people = {role.value: factories.user(org, roles=[role], team_id=team.id) for role in Role}
-    people["panel_chair"].role_grants.append(
-        UserRole(role=Role.PANEL_MEMBER.value))
+    # A chair sits on the panel as one of its members.
+    people["panel_chair"].role_grants.append(UserRole(role=Role.PANEL_MEMBER.value))
     people["members"] = [factories.user(org, roles=[Role.PANEL_MEMBER]) for _ in range(2)]
     people["team"] = team
     db.session.flush()
     return people
-
-
-def _ready_with_a_file(people):
-    """As ready_for_panel, with a piece of evidence and its attached file submitted."""
-    org, lead, assessor = people["org"], people["programme_lead"], people["assessor"]
-    candidate = factories.user(org, roles=[Role.CANDIDATE])
-    portfolio = make_portfolio(org, candidate=candidate, start=date(2025, 9, 1))
-    assign(lead, candidate, assessor, AssignmentRole.ASSESSOR, date(2025, 9, 1))
-    entry = factories.evidence_entry(candidate, title="Court statement")
-    factories.attachment(entry)
-    operations.include_entry(candidate, portfolio, entry, None)
-    operations.submit_for_panel(candidate, portfolio, [])
-    report = reports.start_assessment(assessor, portfolio)
-    reports.save_draft(assessor, report, reports.ReportContent(
-        summary="Strong year.",
-        ratings={d.id: ("on_track", "") for d in reports.pcf_domains(portfolio)},
-        holistic_assessment="Meets the ASYE level.", recommendation="pass"))
-    reports.sign_off(assessor, report)
-    return portfolio
 
 
 def _panel(people, ids: dict) -> None:
@@ -74,7 +54,8 @@ def _panel(people, ids: dict) -> None:
     council = {"lead": lead, "chair": chair, "members": people["members"]}
     panel = new_panel(council, decided.programme_id)
     decided_item = agenda.place_on_agenda(lead, panel, decided)
-    waiting = _ready_with_a_file(people)
+    waiting = ready_for_panel(people["org"], lead, people["assessor"],
+                              attached_to="Court statement")
     item = agenda.place_on_agenda(lead, panel, waiting)
     everyone_present(panel)
     decision = decisions.record_decision(chair, decided_item, decided_item.version,
