@@ -128,23 +128,29 @@ def _clean_database(app):
     empty per-process caches."""
     with app.app_context():
         yield
-        db.session.remove()
-        with db.engine.begin() as connection:
-            # portfolio and portfolio_snapshot point at each other: break the cycle first.
-            connection.execute(text(
-                "UPDATE portfolio SET current_snapshot_id = NULL, state = 'draft'"))
-            # Corrections point at the decision they correct: remove the newest links first.
-            while connection.execute(text(
-                    "DELETE FROM panel_decision WHERE id NOT IN (SELECT corrects_id FROM "
-                    "panel_decision WHERE corrects_id IS NOT NULL)")).rowcount:
-                pass
-            for table in reversed(db.metadata.sorted_tables):
-                connection.execute(table.delete())
-        limiter.reset()
-        app.extensions.get("portal_outbox", []).clear()
-        # Ids come round again once the tables are empty; cached copies must not.
-        element_cache.forget_all()
-        programme_configuration.forget_all()
+        empty_database(app)
+
+
+def empty_database(app) -> None:
+    """Empty every table, the rate limiter, the outbox and the per-process caches (inside
+    an application context). Also for module-scoped data, which overrides the fixture above."""
+    db.session.remove()
+    with db.engine.begin() as connection:
+        # portfolio and portfolio_snapshot point at each other: break the cycle first.
+        connection.execute(text(
+            "UPDATE portfolio SET current_snapshot_id = NULL, state = 'draft'"))
+        # Corrections point at the decision they correct: remove the newest links first.
+        while connection.execute(text(
+                "DELETE FROM panel_decision WHERE id NOT IN (SELECT corrects_id FROM "
+                "panel_decision WHERE corrects_id IS NOT NULL)")).rowcount:
+            pass
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+    limiter.reset()
+    app.extensions.get("portal_outbox", []).clear()
+    # Ids come round again once the tables are empty; cached copies must not.
+    element_cache.forget_all()
+    programme_configuration.forget_all()
 
 
 @pytest.fixture(scope="session")

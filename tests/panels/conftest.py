@@ -19,11 +19,17 @@ from tests.conftest import sign_in
 from tests.portfolios.conftest import make_portfolio
 
 
-def ready_for_panel(org, lead, assessor, recommendation: str = "pass"):
-    """A portfolio submitted for the panel with a signed-off final report."""
+def ready_for_panel(org, lead, assessor, recommendation: str = "pass",
+                    attached_to: str | None = None):
+    """A portfolio submitted for the panel with a signed-off final report; with
+    `attached_to`, it holds a piece of evidence of that title with a file attached."""
     candidate = factories.user(org, roles=["candidate"])
     portfolio = make_portfolio(org, candidate=candidate, start=date(2025, 9, 1))
     assign(lead, candidate, assessor, AssignmentRole.ASSESSOR, date(2025, 9, 1))
+    if attached_to:
+        entry = factories.evidence_entry(candidate, title=attached_to)
+        factories.attachment(entry)
+        operations.include_entry(candidate, portfolio, entry, None)
     operations.submit_for_panel(candidate, portfolio, [])
     report = reports.start_assessment(assessor, portfolio)
     domains = reports.pcf_domains(portfolio)
