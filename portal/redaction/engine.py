@@ -1,8 +1,8 @@
 """The engine: every layer's finds in one text, overlaps settled, each with its label.
 
-Where finds overlap the earlier layer wins (a known name before a pattern before a listed
-name), and within a layer the longer find wins: "Aisha_Singh_court-statement.pdf" is one
-[Candidate] find, not a [Person] inside it.
+Where finds overlap the longer wins ("aisha.singh@example.org" is one [Email], not a
+[Candidate] with a domain after it), and of two as long the earlier layer (a known name
+before a pattern before a listed name).
 """
 
 from dataclasses import dataclass
@@ -44,7 +44,7 @@ def propose(text: str, known: list[KnownName], numbering: Numbering | None = Non
     numbering = numbering if numbering is not None else Numbering()
     chosen: list[tuple] = []
     taken = [False] * len(text)
-    finds = sorted(set(_candidates(text, known)), key=lambda f: (f[0], f[1] - f[2], f[1]))
+    finds = sorted(set(_candidates(text, known)), key=lambda f: (f[1] - f[2], f[0], f[1]))
     for find in finds:
         _layer, start, end, _kind, _name = find
         if start >= end or any(taken[start:end]):

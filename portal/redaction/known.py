@@ -59,7 +59,8 @@ def person_patterns(name: str) -> list[tuple[re.Pattern, bool]]:
         initials = "".join(part[0].upper() for part in parts)
         found.append((r"\.?\s?".join(initials) + r"\.", INITIALS))  # A.S. / A. S.
         if initials not in WORDS_IN_CAPITALS:
-            found.append((initials, INITIALS))  # AS
+            # AS, but not the start of a code ("TW 66 38 25 A" is an NI number)
+            found.append((initials + r"(?!\s?\d)", INITIALS))
     found += [(re.escape(part), PART) for part in parts]
     return [(re.compile(START + f"(?:{pattern})" + END, FLAGS[form]), form == PART)
             for pattern, form in found]

@@ -31,7 +31,7 @@ CAPITALISED = r"[A-Z][a-z]+(?:['\-][A-Za-z][a-z]+)?"
 NOT_SURNAMES = {"I", "The", "And", "But", "Social", "Services", "Team", "Council", "Court",
                 "Family", "School", "Police", "Monday", "Tuesday", "Wednesday", "Thursday",
                 "Friday", "Saturday", "Sunday", "Road", "Street", "Lane", "Avenue", "Close",
-                "Drive", "Centre", "Hospital", "House", "Primary", "Academy", "Unit"}
+                "Drive", "Station", "Centre", "Hospital", "House", "Primary", "Academy", "Unit"}
 
 
 @cache
