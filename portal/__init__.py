@@ -132,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.frameworks.views import bp as frameworks_bp
     from portal.home.views import bp as home_bp
     from portal.notifications.views import bp as notifications_bp
+    from portal.packs.copies.views import bp as copies_bp
     from portal.packs.views import bp as packs_bp
     from portal.panels.agenda_views import bp as agendas_bp
     from portal.panels.attendance_views import bp as attendance_bp
@@ -163,7 +164,7 @@ def _register_blueprints(app: Flask) -> None:
                       workforce_people_bp, two_factor_bp, subject_access_bp, sign_on_bp,
                       sign_on_admin_bp, framework_imports_bp, framework_mappings_bp,
                       framework_moves_bp, councils_bp, erasure_bp, data_protection_bp,
-                      packs_bp, programme_builder_bp, cohort_versions_bp):
+                      packs_bp, copies_bp, programme_builder_bp, cohort_versions_bp):
         app.register_blueprint(blueprint)
 
 

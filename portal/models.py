@@ -19,6 +19,7 @@ from portal.frameworks.models import (
 from portal.notifications.email_models import OutgoingEmail
 from portal.notifications.models import Notification
 from portal.organisations.models import Cohort, CohortMembership, Organisation, Team
+from portal.packs.copies.models import AnonymisedCopy, RedactionDecision
 from portal.packs.models import PortfolioPack
 from portal.panels.letter_models import OutcomeLetter
 from portal.panels.models import (
@@ -61,6 +62,7 @@ from portal.reports.models import LeavingRecord, TeamChange
 __all__ = [
     "AgendaItem",
     "AgreedAction",
+    "AnonymisedCopy",
     "Assignment",
     "Attachment",
     "AuditEvent",
@@ -110,6 +112,7 @@ __all__ = [
     "ProgrammeStage",
     "ProtectedTimeRecord",
     "RecoveryCode",
+    "RedactionDecision",
     "ReminderOptOut",
     "ReminderSent",
     "ReviewPointDefinition",
