@@ -1,5 +1,6 @@
 """anonymised_copy and redaction_decision: an anonymised copy of a submitted snapshot and
-the reviewer's decision on each replacement the redaction assistant proposed
+the reviewer's decision on each replacement the redaction assistant proposed; a portfolio
+pack may be of an approved copy (portfolio_pack.copy_id)
 
 Revision ID: c3d9a5e1f7b4
 Revises: a7c41e9b2d58
@@ -76,9 +77,20 @@ def upgrade():
     )
     op.create_index('ix_redaction_decision_copy', 'redaction_decision',
                     ['copy_id', 'field_order', 'start'])
+    with op.batch_alter_table('portfolio_pack') as batch:
+        batch.add_column(sa.Column('copy_id', sa.Integer(), nullable=True))
+        batch.create_foreign_key(op.f('fk_portfolio_pack_copy_id_anonymised_copy'),
+                                 'anonymised_copy', ['copy_id'], ['id'], ondelete='CASCADE')
+        batch.create_check_constraint(op.f('ck_portfolio_pack_one_anonymisation'),
+                                      "agenda_item_id IS NULL OR copy_id IS NULL")
 
 
 def downgrade():
+    with op.batch_alter_table('portfolio_pack') as batch:
+        batch.drop_constraint(op.f('ck_portfolio_pack_one_anonymisation'), type_='check')
+        batch.drop_constraint(op.f('fk_portfolio_pack_copy_id_anonymised_copy'),
+                              type_='foreignkey')
+        batch.drop_column('copy_id')
     op.drop_index('ix_redaction_decision_copy', table_name='redaction_decision')
     op.drop_table('redaction_decision')
     op.drop_table('anonymised_copy')

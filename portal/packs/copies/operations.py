@@ -65,9 +65,11 @@ def decide(actor: User, copy: AnonymisedCopy, choices: dict[int, tuple[str, str 
             continue  # not this copy's proposal: nothing to decide
         if choice == Decision.CHANGED and not (label or "").strip():
             raise CopyError(f"Enter what to show instead of \u201c{decision.found}\u201d")
-        decision.decision = choice
-        decision.replacement = label.strip() if choice == Decision.CHANGED else None
-        decision.decided_by_id, decision.decided_at = actor.id, now
+        # A row is only valid with its decision and its date together: no flush between.
+        with db.session.no_autoflush:
+            decision.decision = choice
+            decision.replacement = label.strip() if choice == Decision.CHANGED else None
+            decision.decided_by_id, decision.decided_at = actor.id, now
         counts[choice] = counts.get(choice, 0) + 1
     db.session.flush()
     audit.record(actor, "anonymised_copy.decided", copy, **counts)

@@ -8,7 +8,10 @@ from sqlalchemy import select
 from portal.core.db import db
 from portal.packs.copies.models import AnonymisedCopy
 from portal.packs.copies.texts import field_title, free_text
-from portal.redaction.engine import apply
+from portal.portfolios.models import Portfolio
+from portal.redaction.engine import apply, redact
+from portal.redaction.labels import Numbering
+from portal.redaction.people import known_names
 
 CONTEXT = 60  # characters shown either side of a proposal
 
@@ -46,3 +49,22 @@ def anonymised_fields(copy: AnonymisedCopy) -> list[tuple[str, str]]:
                 (decision.start, decision.stop, decision.shown_as))
     return [(field_title(field), apply(text, by_field.get(field, [])))
             for field, text in free_text(copy.snapshot.content)]
+
+
+def redactor(copy: AnonymisedCopy):
+    """For the copy's pack: a field's text as the approved copy shows it. Text the copy
+    does not cover goes through the engine with every proposal accepted, so nothing
+    unreviewed leaves unblanked."""
+    shown: dict[str, str] = {}
+    for (_field, text), (_title, anonymised) in zip(
+            free_text(copy.snapshot.content), anonymised_fields(copy), strict=True):
+        shown.setdefault(text, anonymised)
+    candidate = db.session.get(Portfolio, copy.snapshot.portfolio_id).candidate
+    known, numbering = known_names(candidate), Numbering()
+
+    def anonymise(text):
+        if not text:
+            return text
+        return shown[text] if text in shown else redact(text, known, numbering)
+
+    return anonymise
