@@ -135,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.moderation.moderator_views import bp as moderating_bp
     from portal.moderation.views import bp as moderation_bp
     from portal.notifications.views import bp as notifications_bp
+    from portal.packs.copies.views import bp as copies_bp
     from portal.packs.views import bp as packs_bp
     from portal.panels.agenda_views import bp as agendas_bp
     from portal.panels.attendance_views import bp as attendance_bp
@@ -167,7 +168,7 @@ def _register_blueprints(app: Flask) -> None:
                       sign_on_admin_bp, framework_imports_bp, framework_mappings_bp,
                       moderation_bp, moderating_bp, panel_moderation_bp,
                       framework_moves_bp, councils_bp, erasure_bp, data_protection_bp,
-                      packs_bp, programme_builder_bp, cohort_versions_bp):
+                      packs_bp, copies_bp, programme_builder_bp, cohort_versions_bp):
         app.register_blueprint(blueprint)
 
 

@@ -27,6 +27,7 @@ from portal.moderation.models import (
 from portal.notifications.email_models import OutgoingEmail
 from portal.notifications.models import Notification
 from portal.organisations.models import Cohort, CohortMembership, Organisation, Team
+from portal.packs.copies.models import AnonymisedCopy, RedactionDecision
 from portal.packs.models import PortfolioPack
 from portal.panels.letter_models import OutcomeLetter
 from portal.panels.models import (
@@ -69,6 +70,7 @@ from portal.reports.models import LeavingRecord, TeamChange
 __all__ = [
     "AgendaItem",
     "AgreedAction",
+    "AnonymisedCopy",
     "Assignment",
     "Attachment",
     "AuditEvent",
@@ -122,6 +124,7 @@ __all__ = [
     "ProgrammeStage",
     "ProtectedTimeRecord",
     "RecoveryCode",
+    "RedactionDecision",
     "ReminderOptOut",
     "ReminderSent",
     "ReviewPointDefinition",

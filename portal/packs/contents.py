@@ -15,6 +15,8 @@ from sqlalchemy.orm import selectinload
 from portal.accounts.models import User
 from portal.core.db import db, utcnow
 from portal.evidence.models import Attachment, EvidenceType
+from portal.packs.copies import queries as copies
+from portal.packs.copies.models import AnonymisedCopy
 from portal.panels.anonymity import anonymiser
 from portal.panels.models import AgendaItem, PanelDecision
 from portal.panels.snapshot_files import file_label, snapshot_files
@@ -56,9 +58,11 @@ class PackFile:
         return self.content_type == PDF_TYPE and self.stored_name is not None
 
 
-def pack_files(snapshot: PortfolioSnapshot, item: AgendaItem | None) -> list[PackFile]:
+def pack_files(snapshot: PortfolioSnapshot, item: AgendaItem | None,
+               redact=None) -> list[PackFile]:
     """The snapshot's files, each matched to the stored attachment with its entry and hash
-    (one query), labelled as the panel labels them when the pack is anonymised."""
+    (one query), labelled as the panel labels them for a panel's pack, or with `redact`
+    (an approved copy's replacements)."""
     listed = snapshot_files(snapshot.content)
     entry_ids = {file["entry_id"] for file in listed}
     stored = {}
@@ -68,7 +72,8 @@ def pack_files(snapshot: PortfolioSnapshot, item: AgendaItem | None) -> list[Pac
                 .where(Attachment.entry_id.in_(entry_ids)).order_by(Attachment.id.desc())):
             stored[(row.entry_id, row.sha256)] = row.stored_name
     return [PackFile(number=number, entry_id=file["entry_id"],
-                     label=file_label(item, file["name"], number) if item else file["name"],
+                     label=(file_label(item, file["name"], number) if item
+                            else redact(file["name"]) if redact else file["name"]),
                      sha256=file["sha256"], size_bytes=file["size_bytes"],
                      content_type=file["content_type"],
                      stored_name=stored.get((file["entry_id"], file["sha256"])))
@@ -115,26 +120,29 @@ def panel_decisions(snapshot: PortfolioSnapshot, item: AgendaItem | None) -> lis
 
 
 def pack_context(snapshot: PortfolioSnapshot, requester: User,
-                 item: AgendaItem | None) -> dict:
+                 item: AgendaItem | None, copy: AnonymisedCopy | None = None) -> dict:
     """Everything templates/packs/pack.html needs, but for each file's page count (the
-    job sets that once it has fetched the file)."""
+    job sets that once it has fetched the file). An approved copy's pack holds what the
+    copy covers: the evidence and records, not the reports and decisions (whose text the
+    copy's reviewer has not seen)."""
     portfolio = db.session.get(Portfolio, snapshot.portfolio_id)
     seen_by = viewer(requester, portfolio.candidate_id, on_panel=item is not None)
-    redact = anonymiser(item) if item else None
-    files = pack_files(snapshot, item)
+    redact = anonymiser(item) if item else copies.redactor(copy) if copy else None
+    files = pack_files(snapshot, item, redact if copy else None)
     by_entry: dict[int, list[PackFile]] = {}
     for file in files:
         by_entry.setdefault(file.entry_id, []).append(file)
     return {
-        "snapshot": snapshot, "content": snapshot.content, "item": item,
+        "snapshot": snapshot, "content": snapshot.content, "item": item, "copy": copy,
         "portfolio": portfolio, "candidate": None if redact else portfolio.candidate,
-        "reference": item.reference if redact else f"Submission {snapshot.id}",
+        "reference": (item.reference if item else f"Anonymised copy {copy.id}" if copy
+                      else f"Submission {snapshot.id}"),
         "requester": requester, "redact": redact, "intact": snapshots.verify(snapshot),
         "element_titles": snapshots.element_titles(snapshot.content),
         "files": files, "files_by_entry": by_entry, "made_at": utcnow(),
         "reports": review_reports(snapshot, item)
-        if seen_by.can_read(Kind.REVIEW_REPORT) else None,
+        if seen_by.can_read(Kind.REVIEW_REPORT) and not copy else None,
         "decisions": panel_decisions(snapshot, item)
-        if seen_by.can_read(Kind.DECISION) else None,
+        if seen_by.can_read(Kind.DECISION) and not copy else None,
         **evidence_groups(snapshot, portfolio),
     }

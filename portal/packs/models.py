@@ -32,6 +32,7 @@ class PortfolioPack(db.Model):
                         "AND sha256 IS NOT NULL AND size IS NOT NULL AND pages IS NOT NULL)",
                         name="ready_has_file"),
         CheckConstraint("steps_done >= 0 AND steps_done <= steps_total", name="steps_in_range"),
+        CheckConstraint("agenda_item_id IS NULL OR copy_id IS NULL", name="one_anonymisation"),
         Index("ix_portfolio_pack_snapshot_requester", "snapshot_id", "requested_by_id"),
     )
 
@@ -40,6 +41,9 @@ class PortfolioPack(db.Model):
         ForeignKey("portfolio_snapshot.id", ondelete="CASCADE"), nullable=False)
     agenda_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("agenda_item.id", ondelete="CASCADE"))
+    # With `copy_id` it is the pack of an approved anonymised copy (portal.packs.copies).
+    copy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("anonymised_copy.id", ondelete="CASCADE"))
     requested_by_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False)
     state: Mapped[str] = mapped_column(String(20), nullable=False, default=PackState.QUEUED)
@@ -58,8 +62,9 @@ class PortfolioPack(db.Model):
 
     snapshot = relationship("PortfolioSnapshot")
     agenda_item = relationship("AgendaItem")
+    copy = relationship("AnonymisedCopy")
     requested_by = relationship("User")
 
     @property
     def anonymised(self) -> bool:
-        return self.agenda_item_id is not None
+        return self.agenda_item_id is not None or self.copy_id is not None

@@ -29,11 +29,13 @@ LATER_STEPS = 3
 
 
 def latest_pack(snapshot: PortfolioSnapshot, requester: User,
-                item: AgendaItem | None = None) -> PortfolioPack | None:
+                item: AgendaItem | None = None, copy=None) -> PortfolioPack | None:
     """The most recent pack of `snapshot` that `requester` asked for (from `item`'s agenda,
-    or from the portfolio when no item is given)."""
+    of the approved anonymised `copy`, or from the portfolio when neither is given)."""
     from_where = (PortfolioPack.agenda_item_id == item.id if item
                   else PortfolioPack.agenda_item_id.is_(None))
+    from_where &= (PortfolioPack.copy_id == copy.id if copy
+                   else PortfolioPack.copy_id.is_(None))
     return db.session.scalar(
         select(PortfolioPack)
         .where(PortfolioPack.snapshot_id == snapshot.id,
@@ -42,17 +44,19 @@ def latest_pack(snapshot: PortfolioSnapshot, requester: User,
 
 
 def request_pack(actor: User, snapshot: PortfolioSnapshot,
-                 item: AgendaItem | None = None) -> PortfolioPack:
+                 item: AgendaItem | None = None, copy=None) -> PortfolioPack:
     """Ask for a pack of `snapshot`, unless one `actor` asked for is still being built.
 
     The caller has checked that `actor` may read the snapshot (as a panel member when
-    `item` is given: the pack is then anonymised). Flushes and writes the audit row; the
+    `item` is given: the pack is then anonymised; with an approved `copy` it applies the
+    copy's approved replacements). Flushes and writes the audit row; the
     job runs once the caller commits.
     """
-    pack = latest_pack(snapshot, actor, item)
+    pack = latest_pack(snapshot, actor, item, copy)
     if pack is not None and pack.state in UNDER_WAY:
         return pack  # under way: one build is enough
     pack = PortfolioPack(snapshot_id=snapshot.id, agenda_item_id=item and item.id,
+                         copy_id=copy and copy.id,
                          requested_by_id=actor.id, state=PackState.QUEUED,
                          requested_at=utcnow())
     db.session.add(pack)
@@ -99,9 +103,11 @@ def build_pack(pack_id: int) -> None:
 
 def _build(pack: PortfolioPack, folder: Path):
     """Fetch the PDF attachments, lay out the pages, merge, store: (stored file, pages)."""
-    context = pack_context(pack.snapshot, pack.requested_by, pack.agenda_item)
+    context = pack_context(pack.snapshot, pack.requested_by, pack.agenda_item,
+                           pack.copy)
     files = context["files"]
-    wanted = [file for file in files if file.wants_merging]
+    # An anonymised copy's reviewer read the files' names, not their contents: listed only.
+    wanted = [] if pack.copy_id else [file for file in files if file.wants_merging]
     pack.state, pack.steps_total = PackState.BUILDING, len(wanted) + LATER_STEPS
     _progress(pack, 0)
     paths = {}

@@ -16,6 +16,8 @@ from portal.core.htmx import redirect_to, render
 from portal.core.storage import get_storage
 from portal.packs import operations
 from portal.packs.access import item_for_member_or_404, may_download, snapshot_for_reader_or_404
+from portal.packs.copies.access import snapshot_for_reviewer_or_404
+from portal.packs.copies.queries import copy_of
 from portal.packs.models import PackState
 
 logger = logging.getLogger(__name__)
@@ -23,20 +25,32 @@ bp = Blueprint("packs", __name__)
 
 SNAPSHOT_PACK = "/portfolios/<int:portfolio_id>/snapshots/<int:snapshot_id>/pack"
 PANEL_PACK = "/panels/<int:panel_id>/items/<int:item_id>/pack"
+COPY_PACK = SNAPSHOT_PACK.removesuffix("/pack") + "/anonymised-copy/approved/pack"
 
 
 def _snapshot_place(portfolio_id: int, snapshot_id: int) -> dict:
     """The snapshot, and the addresses its pack's page and fragment use."""
     snapshot = snapshot_for_reader_or_404(portfolio_id, snapshot_id)
     ids = {"portfolio_id": portfolio_id, "snapshot_id": snapshot_id}
-    return {"snapshot": snapshot, "item": None, "urls": _urls("snapshot", ids),
+    return {"snapshot": snapshot, "item": None, "copy": None, "urls": _urls("snapshot", ids),
             "back": url_for("portfolios.snapshot", **ids)}
+
+
+def _copy_place(portfolio_id: int, snapshot_id: int) -> dict:
+    """The approved anonymised copy's pack: for those who may read the copy, once approved."""
+    snapshot = snapshot_for_reviewer_or_404(portfolio_id, snapshot_id)
+    copy = copy_of(snapshot.id)
+    if copy is None or not copy.approved:
+        abort(404)
+    ids = {"portfolio_id": portfolio_id, "snapshot_id": snapshot_id}
+    return {"snapshot": snapshot, "item": None, "copy": copy, "urls": _urls("copy", ids),
+            "back": url_for("copies.read", **ids)}
 
 
 def _panel_place(panel_id: int, item_id: int) -> dict:
     item = item_for_member_or_404(panel_id, item_id)
     ids = {"panel_id": panel_id, "item_id": item_id}
-    return {"snapshot": item.snapshot, "item": item, "urls": _urls("panel", ids),
+    return {"snapshot": item.snapshot, "item": item, "copy": None, "urls": _urls("panel", ids),
             "back": url_for("agendas.item", **ids)}
 
 
@@ -47,13 +61,13 @@ def _urls(where: str, ids: dict) -> dict:
 
 def _context(place: dict) -> dict:
     return {**place, "pack": operations.latest_pack(place["snapshot"], current_user,
-                                                    place["item"])}
+                                                    place["item"], place["copy"])}
 
 
 def _ask(place: dict):
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    operations.request_pack(current_user, place["snapshot"], place["item"])
+    operations.request_pack(current_user, place["snapshot"], place["item"], place["copy"])
     db.session.commit()
     return redirect_to(place["urls"]["page"])
 
@@ -62,7 +76,8 @@ def _download(place: dict):
     """The built PDF, from file storage: 404 until it is ready, and for anyone else."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    pack = operations.latest_pack(place["snapshot"], current_user, place["item"])
+    pack = operations.latest_pack(place["snapshot"], current_user, place["item"],
+                                  place["copy"])
     if not may_download(pack) or pack.state != PackState.READY:
         abort(404)
     try:
@@ -72,7 +87,9 @@ def _download(place: dict):
         abort(404)
     operations.record_download(current_user, pack)
     db.session.commit()
-    name = (place["item"].reference if place["item"] else f"submission-{pack.snapshot_id}")
+    name = (place["item"].reference if place["item"]
+            else f"anonymised-copy-{pack.copy_id}" if place["copy"]
+            else f"submission-{pack.snapshot_id}")
     response = send_file(stored, mimetype="application/pdf", as_attachment=True,
                          download_name=f"portfolio-pack-{name}.pdf",
                          etag=False, conditional=False, max_age=0)
@@ -131,3 +148,29 @@ def panel_request(panel_id: int, item_id: int):
 @signed_in
 def panel_download(panel_id: int, item_id: int):
     return _download(_panel_place(panel_id, item_id))
+
+
+@bp.get(COPY_PACK)
+@signed_in
+def copy_page(portfolio_id: int, snapshot_id: int):
+    """The approved anonymised copy as a pack: its replacements applied, files listed."""
+    return render("packs/page.html", **_context(_copy_place(portfolio_id, snapshot_id)))
+
+
+@bp.get(COPY_PACK + "/status")
+@signed_in
+def copy_status(portfolio_id: int, snapshot_id: int):
+    return render_template("packs/_status.html",
+                           **_context(_copy_place(portfolio_id, snapshot_id)))
+
+
+@bp.post(COPY_PACK)
+@signed_in
+def copy_request(portfolio_id: int, snapshot_id: int):
+    return _ask(_copy_place(portfolio_id, snapshot_id))
+
+
+@bp.post(COPY_PACK + "/download")
+@signed_in
+def copy_download(portfolio_id: int, snapshot_id: int):
+    return _download(_copy_place(portfolio_id, snapshot_id))

@@ -26,7 +26,7 @@ from portal.portfolios.models import PortfolioEntry, PortfolioSnapshot, Portfoli
 from portal.portfolios.reviews.access import can_view_report
 from portal.portfolios.sufficiency import measures as sufficiency
 from portal.programmes.configuration import configuration
-from portal.visibility import Kind, Viewer, record_reading
+from portal.visibility import Kind, Relation, Viewer, record_reading
 
 bp = Blueprint("portfolios", __name__, url_prefix="/portfolios")
 # Candidates link new evidence to the versions their open portfolios are pinned to.
@@ -201,7 +201,9 @@ def snapshot(portfolio_id: int, snapshot_id: int):
     return render("portfolios/snapshot.html", portfolio=portfolio, snapshot=frozen,
                   content=frozen.content, intact=snapshots.verify(frozen),
                   acceptance=acceptance_of(e["entry_id"] for e in frozen.content["entries"]),
-                  element_titles=snapshots.element_titles(frozen.content))
+                  element_titles=snapshots.element_titles(frozen.content),
+                  # Leads make the anonymised copy (portal.packs.copies).
+                  anonymises=Relation.PROGRAMME_LEAD in seen_by.relations)
 
 
 # Choosing evidence ---------------------------------------------------------------------
