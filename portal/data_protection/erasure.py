@@ -34,6 +34,7 @@ from portal.evidence.attachments import delete_after_commit
 from portal.evidence.models import Attachment
 from portal.moderation.models import ModerationSample
 from portal.notifications.models import Notification
+from portal.packs.copies.models import AnonymisedCopy
 from portal.packs.models import PortfolioPack
 from portal.panels.letter_models import OutcomeLetter
 from portal.panels.models import AgendaItem, MemberNote
@@ -152,6 +153,7 @@ def erase(actor: User | None, subject: User, reason: str) -> dict[str, int]:
     changed["member_notes"] = _delete_member_notes(subject.id)
     changed["subject_access_exports"] = _delete_exports(subject.id)
     changed["portfolio_packs"] = _delete_packs(subject.id)
+    changed["anonymised_copies"] = _delete_copies(subject.id)
     # Sign-in secrets, council sign-in links and one-time form keys: not in the export,
     # never needed again.
     for name, model in (("two_factor", TwoFactor), ("recovery_codes", RecoveryCode),
@@ -204,9 +206,7 @@ def _delete_exports(subject_id: int) -> int:
 def _delete_packs(subject_id: int) -> int:
     """Packs of their submissions (copies of what is being erased) and packs they asked
     for."""
-    theirs = (select(PortfolioSnapshot.id)
-              .join(Portfolio, Portfolio.id == PortfolioSnapshot.portfolio_id)
-              .where(Portfolio.candidate_id == subject_id))
+    theirs = _their_snapshots(subject_id)
     condition = or_(PortfolioPack.snapshot_id.in_(theirs),
                     PortfolioPack.requested_by_id == subject_id)
     for stored_name in db.session.scalars(select(PortfolioPack.stored_name).where(
@@ -218,6 +218,19 @@ def _delete_packs(subject_id: int) -> int:
         ModerationSample.pack_id.in_(select(PortfolioPack.id).where(condition)))
         .values(pack_id=None, shared_at=None, shared_by_id=None))
     return _execute(delete(PortfolioPack).where(condition))
+
+
+def _their_snapshots(subject_id: int):
+    return (select(PortfolioSnapshot.id)
+            .join(Portfolio, Portfolio.id == PortfolioSnapshot.portfolio_id)
+            .where(Portfolio.candidate_id == subject_id))
+
+
+def _delete_copies(subject_id: int) -> int:
+    """Anonymised copies of their submissions: each proposal keeps the words it found
+    (their name, their address), so the copy goes with its decisions."""
+    return _execute(delete(AnonymisedCopy).where(
+        AnonymisedCopy.snapshot_id.in_(_their_snapshots(subject_id))))
 
 
 def _unname_messages(subject: User) -> int:

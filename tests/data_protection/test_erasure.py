@@ -16,6 +16,9 @@ from portal.data_protection import erasure, holdings
 from portal.data_protection.models import SubjectAccessExport
 from portal.evidence.models import Attachment
 from portal.notifications.models import Notification
+from portal.packs.copies import operations as copies
+from portal.packs.copies.models import AnonymisedCopy, RedactionDecision
+from portal.portfolios.models import Portfolio
 from portal.reports.filters import Filters
 from portal.reports.models import LeavingRecord
 from portal.reports.queries import progression_rows, retention_rows
@@ -217,3 +220,15 @@ def test_messages_in_another_council_are_left_alone(app, subject, administrator)
     db.session.expire_all()
     assert db.session.scalar(select(Notification.message).where(
         Notification.recipient_id == stranger.id)) == message
+
+
+def test_erasing_removes_anonymised_copies_of_their_submissions(app, subject, administrator,
+                                                                council):
+    portfolio = db.session.scalar(select(Portfolio).where(Portfolio.candidate_id == subject.id))
+    copies.start_copy(council["lead"], portfolio.current_snapshot)
+    db.session.commit()
+    assert db.session.scalar(select(func.count(AnonymisedCopy.id))) == 1
+    client_for(app, administrator).post(_erase_url(subject))
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(AnonymisedCopy.id))) == 0
+    assert db.session.scalar(select(func.count(RedactionDecision.id))) == 0
