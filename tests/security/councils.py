@@ -5,7 +5,7 @@ object, keyed by the name the matrix gives that kind (see test_cross_council_mat
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from portal.accounts.models import UserRole
 from portal.accounts.roles import Role
@@ -17,10 +17,13 @@ from portal.core.db import db
 from portal.data_protection.exports import request_export
 from portal.notifications.email_models import OutgoingEmail
 from portal.notifications.operations import notify
+from portal.moderation import operations as moderation
+from portal.packs.copies import operations as copies
+from portal.packs.models import PackState
 from portal.packs.operations import request_pack
 from portal.panels import agenda, corrections, decisions, letters
 from portal.portfolios import operations
-from portal.portfolios.models import PortfolioEntry
+from portal.portfolios.models import PortfolioEntry, PortfolioSnapshot
 from portal.programmes import building
 from portal.programmes.models import Programme
 from tests import factories
@@ -65,7 +68,8 @@ def _panel(people, ids: dict) -> None:
                                         today_in_england())
     request_pack(chair, waiting.current_snapshot, item)
     ids.update(submitted_portfolio=waiting.id, snapshot=waiting.current_snapshot_id,
-               panel=panel.id, agenda_item=item.id, decision=decision.id,
+               panel=panel.id, agenda_item=item.id, decided_item=decided_item.id,
+               decision=decision.id,
                review_request=review.id, report=agenda.final_report(waiting).id,
                programme=waiting.programme_id)
 
@@ -104,6 +108,28 @@ def _in_progress(people, ids: dict) -> None:
                frameworks=[f.id for f in portfolio.programme.frameworks])
 
 
+def _moderation(people, ids: dict) -> None:
+    """An external moderation round whose sample (the decided item) has its anonymised
+    pack shared with the council's moderator, and an approved anonymised copy of the
+    waiting portfolio's snapshot."""
+    lead, today = people["programme_lead"], today_in_england()
+    moderation_round = moderation.define_round(lead, moderation.RoundDetails(
+        title="External moderation", period_start=today - timedelta(days=30),
+        period_end=today, sample_percent=10, access_ends_on=today + timedelta(days=14),
+        moderator_ids=[people["external_moderator"].id]))
+    moderation.draw_sample(lead, moderation_round)
+    sample = moderation_round.samples[0]
+    pack = moderation.prepare_pack(lead, sample)
+    pack.state, pack.stored_name, pack.sha256, pack.size, pack.pages = (
+        PackState.READY, "not-stored", "0" * 64, 1, 1)
+    pack.ready_at = pack.requested_at
+    moderation.share_pack(lead, sample, pack)
+    copy = copies.start_copy(lead, db.session.get(PortfolioSnapshot, ids["snapshot"]))
+    copies.decide(lead, copy, {d.id: ("accepted", None) for d in copy.decisions})
+    copies.approve(lead, copy)
+    ids.update(moderation_round=moderation_round.id, moderation_sample=sample.id)
+
+
 def build_council() -> Council:
     """A council with one of everything, flushed (the caller commits)."""
     org = factories.organisation()
@@ -112,6 +138,7 @@ def build_council() -> Council:
     ids: dict = {}
     _panel(people, ids)
     _in_progress(people, ids)
+    _moderation(people, ids)
     registration = CouncilSignOn(organisation_id=org.id, provider_name="Microsoft",
                                  issuer="https://login.example.org/v2.0", client_id="portal",
                                  client_secret="secret", allowed_domains="example.org")

@@ -38,6 +38,7 @@ BY_ARGUMENT = {
     "programme_id": "programme", "notification_id": "notification", "email_id": "email",
     "registration_id": "registration", "record_id": "supervision",
     "request_id": "review_request",
+    "round_id": "moderation_round", "sample_id": "moderation_sample",
 }
 # Where an argument of the same name names another kind, so that every id in a URL is
 # one of the same object's (only the council is wrong).
@@ -48,7 +49,13 @@ BY_ENDPOINT = {
     ("packs.snapshot_download", "portfolio_id"): "submitted_portfolio",
     ("packs.snapshot_status", "portfolio_id"): "submitted_portfolio",
     ("timeline.show", "portfolio_id"): "submitted_portfolio",
+    **{(endpoint, "portfolio_id"): "submitted_portfolio" for endpoint in (
+        "copies.add_own", "copies.approve", "copies.assistant", "copies.decide",
+        "copies.read", "copies.start", "packs.copy_download", "packs.copy_page",
+        "packs.copy_request", "packs.copy_status")},
     ("portfolios.exclude", "item_id"): "portfolio_entry",
+    # The panel's confirmation of the assessor's recommendation is for a decided item.
+    ("panel_moderation.confirmation", "item_id"): "decided_item",
     ("records.protected_time_delete", "record_id"): "protected_time",
     ("records.protected_time_edit", "record_id"): "protected_time",
     ("outside.cancel", "request_id"): "feedback_request",
