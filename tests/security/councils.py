@@ -15,9 +15,9 @@ from portal.assignments.operations import assign
 from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.data_protection.exports import request_export
+from portal.moderation import operations as moderation
 from portal.notifications.email_models import OutgoingEmail
 from portal.notifications.operations import notify
-from portal.moderation import operations as moderation
 from portal.packs.copies import operations as copies
 from portal.packs.models import PackState
 from portal.packs.operations import request_pack
