@@ -36,9 +36,10 @@ def _links(soup) -> set[str]:
             if a["href"].startswith(PORTFOLIO_PAGES)}
 
 
-# Asking for a PDF of what the lead reads (a portfolio pack) changes nothing of the
-# candidate's: it is a POST only because it starts a job and is audited.
-READING_FORMS = ("/pack", "/pack/download")
+# Asking for a PDF of what the lead reads (a portfolio pack), or starting an anonymised
+# copy of a submission for moderation, changes nothing of the candidate's: each is a POST
+# only because it makes a new record of the lead's own and is audited.
+READING_FORMS = ("/pack", "/pack/download", "/anonymised-copy")
 
 
 def _post_forms(soup) -> list[str]:

@@ -259,8 +259,9 @@ def test_feedback_is_recorded_once_as_evidence(client, candidate):
     assert response.status_code == 200
     assert "Thank you for your feedback" in response.get_data(as_text=True)
     assert response.headers["Cache-Control"] == "no-store"
+    # Nothing into the portal: only the public privacy notice.
     assert [a["href"] for a in page(response).select("a[href]")
-            if not a["href"].startswith("#")] == []
+            if not a["href"].startswith("#")] == ["/privacy"]
 
     [entry] = _entries(candidate)
     assert entry.evidence_type == "lived_experience_feedback"
