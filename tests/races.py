@@ -41,6 +41,7 @@ def run_at_once(app, jobs: list[tuple[Callable, Callable]],
                     db.session.rollback()
                     outcomes[index] = str(refusal)
             except BaseException as error:  # handed back to the test
+                barrier.abort()  # the other jobs stop waiting at once
                 outcomes[index] = error
             finally:
                 db.session.remove()
@@ -51,9 +52,11 @@ def run_at_once(app, jobs: list[tuple[Callable, Callable]],
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    for outcome in outcomes:
-        if isinstance(outcome, BaseException):
-            raise outcome
+    errors = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+    # The error that broke the barrier comes first, not the others' BrokenBarrierError.
+    errors.sort(key=lambda error: isinstance(error, threading.BrokenBarrierError))
+    if errors:
+        raise errors[0]
     db.session.expire_all()
     return outcomes
 

@@ -191,11 +191,14 @@ def test_the_same_council_account_linked_twice_at_once_links_once(app, org):
     administrator = factories.user(org, roles=(Role.ADMINISTRATOR,))
     people = [factories.user(org).id, factories.user(org).id]
     db.session.commit()
+    # Plain ids: the threads must not touch the test's own session (its objects are expired
+    # by the commit, and reading one would load it there from two threads at once).
+    administrator_id, registration_id = administrator.id, registration.id
 
     def job(person_id):
         def load():
-            return (db.session.get(User, administrator.id), db.session.get(User, person_id),
-                    db.session.get(CouncilSignOn, registration.id))
+            return (db.session.get(User, administrator_id), db.session.get(User, person_id),
+                    db.session.get(CouncilSignOn, registration_id))
 
         def act(loaded):
             actor, person, council = loaded
