@@ -21,6 +21,8 @@ class Confirmation:
     caption: str | None = None
     destructive: bool = True  # a red button for removing, ending or locking something
     cancel_text: str = "Cancel"
+    # Sent with the button: what the person saw, so the action can refuse if it changed.
+    hidden_fields: tuple[tuple[str, str], ...] = ()
 
 
 def confirmation_page(confirmation: Confirmation, status: int = 200):

@@ -32,6 +32,11 @@ class ProgrammeFrozen(ValueError):
     """The version is used by a cohort (or replaced), so it cannot change."""
 
 
+class RowMoved(ValueError):
+    """The row a person confirmed removing is no longer at that place (another tab or
+    another lead changed the list since the confirmation page was opened)."""
+
+
 def in_use(programme: Programme) -> bool:
     return bool(db.session.scalar(select(func.count()).select_from(Cohort).where(
         Cohort.programme_id == programme.id)))
@@ -41,7 +46,7 @@ def editable(programme: Programme) -> bool:
     return programme.state != ProgrammeState.SUPERSEDED.value and not in_use(programme)
 
 
-def _check_editable(programme: Programme) -> None:
+def check_editable(programme: Programme) -> None:
     if not editable(programme):
         raise ProgrammeFrozen("A cohort uses this version, so it cannot change. Start a new "
                               "version to make changes.")
@@ -101,7 +106,7 @@ def create_programme(actor, name: str, kind: str | None, duration_months: int | 
 # Changing a draft -----------------------------------------------------------------------
 def update_details(actor, programme: Programme, name: str, kind: str,
                    duration_months: int) -> None:
-    _check_editable(programme)
+    check_editable(programme)
     spec = programme_spec(programme)
     spec.update(name=name.strip(), kind=kind, duration_months=duration_months)
     _save(actor, programme, spec, "programme_details_changed")
@@ -113,7 +118,7 @@ def save_part(actor, programme: Programme, part: str, index: int | None,
     programme would then have any problem."""
     if part not in PARTS:
         raise ValueError(part)
-    _check_editable(programme)
+    check_editable(programme)
     spec = programme_spec(programme)
     rows = spec[part]
     if index is None:
@@ -125,13 +130,19 @@ def save_part(actor, programme: Programme, part: str, index: int | None,
     _save(actor, programme, spec, "programme_part_saved", part=part, code=values.get("code"))
 
 
-def remove_part(actor, programme: Programme, part: str, index: int) -> None:
+def remove_part(actor, programme: Programme, part: str, index: int,
+                code: str | None = None) -> None:
+    """Remove the row at `index`; given the `code` the person saw there, refuse when the
+    row at that place is now another one (a list changed since the page was opened)."""
     if part not in PARTS:
         raise ValueError(part)
-    _check_editable(programme)
+    check_editable(programme)
     spec = programme_spec(programme)
     if not 0 <= index < len(spec[part]):
         raise IndexError(index)
+    if code is not None and spec[part][index].get("code") != code:
+        raise RowMoved("This list changed since you opened the page. Check it, then "
+                       "remove the row again.")
     removed = spec[part].pop(index)
     _save(actor, programme, spec, "programme_part_removed", part=part,
           code=removed.get("code"))
@@ -139,7 +150,7 @@ def remove_part(actor, programme: Programme, part: str, index: int) -> None:
 
 def set_frameworks(actor, programme: Programme, frameworks: list[Framework]) -> None:
     """The framework versions the programme assesses against (active ones only)."""
-    _check_editable(programme)
+    check_editable(programme)
     spec = programme_spec(programme)
     spec["frameworks"] = [{"code": f.code, "version": f.version} for f in frameworks]
     _save(actor, programme, spec, "programme_frameworks_changed",

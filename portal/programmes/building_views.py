@@ -2,10 +2,11 @@
 frameworks, publish it, start a new version. Programme leads and administrators of the
 programme's council only; every page works without JavaScript."""
 
-from flask import Blueprint, abort, flash, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal.core.confirm import Confirmation, confirmation_page
 from portal.core.db import db
 from portal.core.forms import ConfirmForm
 from portal.core.htmx import redirect_to, render
@@ -168,16 +169,23 @@ def edit_row(programme_id: int, slug: str, index: int | None = None):
                   status=400 if form.errors else 200)
 
 
-@bp.route("/<int:programme_id>/<slug>/<int:index>/remove", methods=["POST"])
+@bp.route("/<int:programme_id>/<slug>/<int:index>/remove", methods=["GET", "POST"])
 @programme_managers
 def remove_row(programme_id: int, slug: str, index: int):
     programme = get_programme_or_404(programme_id)
     part = _part(slug)
-    form = _confirmed(ConfirmForm())
-    if not 0 <= index < len(programme_spec(programme)[part]):
+    rows = programme_spec(programme)[part]
+    if not 0 <= index < len(rows):
         abort(404)
+    if request.method == "GET":
+        return confirmation_page(_removal(programme, slug, index, rows[index]))
+    form = _confirmed(ConfirmForm())
     try:
-        building.remove_part(current_user, programme, part, index)
+        building.remove_part(current_user, programme, part, index,
+                             code=request.form.get("code", ""))
+    except building.RowMoved as error:
+        _refuse(form, error, part, None)
+        return _part_page(get_programme_or_404(programme_id), part, form, status=409)
     except (ProgrammeInvalid, building.ProgrammeFrozen) as error:
         _refuse(form, error, part, None)
         programme = get_programme_or_404(programme_id)
@@ -185,6 +193,23 @@ def remove_row(programme_id: int, slug: str, index: int):
     db.session.commit()
     flash(f"The {PART_TITLES[part][1]} has been removed.", "success")
     return redirect_to(url_for("programme_builder.part", programme_id=programme.id, slug=slug))
+
+
+def _removal(programme, slug: str, index: int, row: dict) -> Confirmation:
+    """The question before a row leaves a draft; the row's code travels with the button."""
+    noun = PART_TITLES[_part(slug)][1]
+    name = row.get("title") or row.get("label") or row.get("code")
+    back = url_for("programme_builder.part", programme_id=programme.id, slug=slug)
+    return Confirmation(
+        question=f"Remove the {noun} ‘{name}’?",
+        caption=f"{programme.name}, version {programme.version}",
+        action_url=url_for("programme_builder.remove_row", programme_id=programme.id,
+                           slug=slug, index=index),
+        button=f"Yes, remove the {noun}", cancel_url=back,
+        consequences=(f"It leaves this draft version. Published versions, and the cohorts "
+                      f"on them, keep their own {noun}s.",),
+        warning="To have it back, add it again.",
+        hidden_fields=(("code", row.get("code") or ""),))
 
 
 @bp.route("/<int:programme_id>/frameworks", methods=["GET", "POST"])

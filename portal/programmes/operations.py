@@ -2,6 +2,7 @@
 
 from portal.core import audit
 from portal.core.db import db
+from portal.programmes.building import check_editable
 from portal.programmes.models import Programme, new_config_key
 
 
@@ -27,12 +28,15 @@ def leaves_nothing_required(programme: Programme, min_counts: dict[int, int]) ->
 def update_settings(actor, programme: Programme, min_counts: dict[int, int],
                     due_months: dict[int, int], nothing_required_confirmed: bool = False
                     ) -> list[str]:
-    """Change required counts and review-point months; returns what changed.
+    """Change required counts and review-point months of a version no cohort uses yet (a
+    draft); returns what changed.
 
-    Counts apply straight away to every portfolio's checklist. New months apply to
-    candidates enrolled from now on; existing candidates keep their dates. Setting every
-    required part to 0 empties every checklist, so it needs the lead's confirmation.
+    A version a cohort started on never changes (its candidates keep what they started
+    with): the lead starts a new version and moves the cohort to it, seeing what changes
+    first. Setting every required part to 0 would leave nothing to complete, so it needs
+    the lead's confirmation.
     """
+    check_editable(programme)
     if leaves_nothing_required(programme, min_counts) and not nothing_required_confirmed:
         raise ProgrammeError(NOTHING_REQUIRED, NOTHING_REQUIRED_FIELD)
     changed = []

@@ -10,7 +10,8 @@ from portal.core.access import requires_role
 from portal.core.db import db
 from portal.core.htmx import redirect_to, render
 from portal.core.urls import small_number
-from portal.programmes import operations
+from portal.programmes import building, operations
+from portal.programmes.building_forms import NewVersionForm
 from portal.programmes.forms import ProgrammeSettingsForm
 from portal.programmes.models import Programme
 
@@ -55,6 +56,8 @@ def _numbers(prefix: str, ids, errors: dict) -> dict[int, int]:
 @programme_managers
 def show(programme_id: int):
     programme = get_programme_or_404(programme_id)
+    if not building.editable(programme):
+        return _frozen_settings(programme)
     form = ProgrammeSettingsForm()
     errors: dict[str, str] = {}
     if form.validate_on_submit():
@@ -78,4 +81,17 @@ def show(programme_id: int):
     return render("programmes/show.html", programme=programme, form=form, errors=errors,
                   submitted=request.form if request.method == "POST" else {},
                   ask_nothing_required=operations.NOTHING_REQUIRED_FIELD in errors,
-                  status=400 if errors or form.errors else 200)
+                  frozen=False, status=400 if errors or form.errors else 200)
+
+
+def _frozen_settings(programme: Programme):
+    """A version a cohort uses (or a replaced one) is shown, not changed: a save sent from
+    a page opened before the version froze is refused with the way forward."""
+    errors = {}
+    if request.method == "POST":
+        errors["new-version"] = ("A cohort uses this version, so its counts and months "
+                                 "cannot change. Start a new version to make changes.")
+    return render("programmes/show.html", programme=programme, form=None, errors=errors,
+                  submitted={}, ask_nothing_required=False, frozen=True,
+                  in_use=building.in_use(programme), version_form=NewVersionForm(),
+                  status=409 if errors else 200)

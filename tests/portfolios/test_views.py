@@ -7,6 +7,7 @@ import pytest
 
 from portal.core.db import db
 from portal.portfolios.models import Portfolio, PortfolioEntry, PortfolioSnapshot
+from portal.programmes import building
 from portal.programmes.models import ComponentRequirement, ReviewPointDefinition
 from tests import factories
 from tests.conftest import count_queries, error_summary, page, sign_in
@@ -207,8 +208,8 @@ def test_another_councils_candidate_dates_are_not_found(client, org, lead):
 
 
 def test_a_lead_changes_required_counts_and_review_months(client, org, lead):
-    portfolio = make_portfolio(org)
-    programme = portfolio.programme
+    programme = building.new_version(lead, make_portfolio(org).programme)
+    db.session.commit()
     observations = next(c for c in programme.components if c.code == "direct-observations")
     nine = next(p for p in programme.review_points if p.code == "nine-month")
     sign_in(client, lead)
@@ -224,8 +225,8 @@ def test_a_lead_changes_required_counts_and_review_months(client, org, lead):
 
 
 def test_bad_programme_numbers_are_explained_and_kept(client, org, lead):
-    portfolio = make_portfolio(org)
-    programme = portfolio.programme
+    programme = building.new_version(lead, make_portfolio(org).programme)
+    db.session.commit()
     sign_in(client, lead)
     form = {f"component-{c.id}": str(c.min_count) for c in programme.components}
     form.update({f"review-{p.id}": str(p.due_month) for p in programme.review_points})

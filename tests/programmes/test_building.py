@@ -146,13 +146,14 @@ def test_removing_a_stage_a_component_counts_in_is_refused(client, draft):
     client.post(f"/programmes/{draft.id}/components/new", data={
         "code": "plans", "title": "Plans", "counts": "record:development_plan",
         "min_count": "1", "per_stage": "first"})
-    response = client.post(f"/programmes/{draft.id}/stages/0/remove")
+    response = client.post(f"/programmes/{draft.id}/stages/0/remove", data={"code": "first"})
     assert response.status_code == 400
     assert error_summary(page(response)) == [
         "Required part 1, per stage: unknown stage ['first']"]
     assert len(_programme().stages) == 1
-    client.post(f"/programmes/{draft.id}/components/0/remove")
-    assert client.post(f"/programmes/{draft.id}/stages/0/remove").status_code == 303
+    client.post(f"/programmes/{draft.id}/components/0/remove", data={"code": "plans"})
+    assert client.post(f"/programmes/{draft.id}/stages/0/remove",
+                       data={"code": "first"}).status_code == 303
     assert _programme().stages == []
 
 
@@ -222,3 +223,42 @@ def test_a_cohort_cannot_start_on_a_draft(draft, lead):
         create_cohort(lead, details)
     building.publish(lead, draft)
     assert create_cohort(lead, details).programme_id == draft.id
+
+
+def _two_review_points(client, draft):
+    for code, title in (("three-month", "3-month review"), ("six-month", "6-month review")):
+        client.post(f"/programmes/{draft.id}/review-points/new",
+                    data=_review_point(code=code, title=title))
+
+
+def test_removing_a_row_asks_first_and_carries_the_row_it_asked_about(client, draft):
+    _two_review_points(client, draft)
+    soup = page(client.get(f"/programmes/{draft.id}/review-points"))
+    link = next(a for a in soup.select("a") if a.get_text().startswith("Remove"))
+    assert link["href"] == f"/programmes/{draft.id}/review-points/0/remove"
+    assert not soup.select("form[action$='/remove']")  # no one-click removal
+    question = page(client.get(link["href"]))
+    assert question.select_one("h1").get_text(strip=True) == (
+        "Remove the review point \u20183-month review\u2019?")
+    assert question.select_one("form input[name=code]")["value"] == "three-month"
+    assert [p.code for p in _programme().review_points] == ["three-month", "six-month"]
+    response = client.post(link["href"], data={"code": "three-month"})
+    assert response.status_code == 303
+    assert [p.code for p in _programme().review_points] == ["six-month"]
+
+
+def test_a_removal_confirmed_for_a_row_that_moved_removes_nothing(client, draft):
+    """Two tabs: the first removes row 0, so the second tab's row 0 is another row now."""
+    _two_review_points(client, draft)
+    assert client.post(f"/programmes/{draft.id}/review-points/0/remove",
+                       data={"code": "three-month"}).status_code == 303
+    response = client.post(f"/programmes/{draft.id}/review-points/0/remove",
+                           data={"code": "three-month"})
+    assert response.status_code == 409
+    assert error_summary(page(response)) == [
+        "This list changed since you opened the page. Check it, then remove the row again."]
+    assert [p.code for p in _programme().review_points] == ["six-month"]
+
+
+def test_removing_a_row_beyond_the_list_is_not_found(client, draft):
+    assert client.get(f"/programmes/{draft.id}/review-points/5/remove").status_code == 404

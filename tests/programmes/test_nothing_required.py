@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from portal.core.audit import AuditEvent
 from portal.core.db import db
-from portal.programmes import operations
+from portal.programmes import building, operations
 from portal.programmes.models import ComponentRequirement
 from tests import factories
 from tests.conftest import assert_no_duplicate_ids, error_summary, page, sign_in
@@ -15,7 +15,9 @@ from tests.portfolios.conftest import make_portfolio
 
 @pytest.fixture
 def programme(org):
-    programme = make_portfolio(org).programme
+    """A draft version of a programme a cohort uses: only a draft's counts can change."""
+    in_use = make_portfolio(org).programme
+    programme = building.new_version(factories.user(org, roles=["programme_lead"]), in_use)
     db.session.commit()
     return programme
 

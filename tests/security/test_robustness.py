@@ -18,6 +18,7 @@ from portal.panels import decisions
 from portal.panels import operations as panels
 from portal.panels.models import AgendaItem, PanelDecision
 from portal.portfolios.models import ProtectedTimeRecord
+from portal.programmes import building
 from portal.programmes.models import ComponentRequirement
 from tests import factories
 from tests.conftest import error_summary, page, sign_in
@@ -217,9 +218,8 @@ def test_a_strange_portfolio_id_on_the_agenda_form_places_nothing(
 # Programme settings and portfolio records ------------------------------------------------
 def test_a_superscript_digit_in_programme_settings_is_explained_and_changes_nothing(
         app, org, no_propagation):
-    portfolio = make_portfolio(org)
-    programme = portfolio.programme
     lead = factories.user(org, roles=["programme_lead"])
+    programme = building.new_version(lead, make_portfolio(org).programme)
     db.session.commit()
     data = {f"component-{c.id}": str(c.min_count) for c in programme.components}
     data.update({f"review-{p.id}": str(p.due_month) for p in programme.review_points})
