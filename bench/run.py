@@ -37,6 +37,7 @@ from sqlalchemy import create_engine, text
 from bench import reminders as bench_reminders
 from bench import report
 from bench.uploads import uploads_undone
+from portal.config import HOST_ONLY_PREFIX, SESSION_COOKIE
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_PASSWORD = "bench-portal-2026"  # noqa: S105 (synthetic accounts, see bench/seed.py)
@@ -45,6 +46,8 @@ CSRF_IN_FORM = re.compile(
     r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 SMALL_UPLOAD = b"%PDF-1.4\n" + b"Synthetic evidence for the benchmark upload.\n" * 1100
 BIG_UPLOAD_MB = 100
+# The bench server runs with production's settings, so its cookie has the __Host- prefix.
+COOKIE_NAME = HOST_ONLY_PREFIX + SESSION_COOKIE
 QUERY_SAMPLES = 12
 
 
@@ -61,7 +64,7 @@ class Session:
 def _request(port: int, method: str, path: str, cookie: str = "", body: bytes | None = None,
              headers: dict | None = None, timeout: float = 60):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    all_headers = {"Cookie": f"portal_session={cookie}"} if cookie else {}
+    all_headers = {"Cookie": f"{COOKIE_NAME}={cookie}"} if cookie else {}
     all_headers.update(headers or {})
     connection.request(method, path, body=body, headers=all_headers)
     response = connection.getresponse()
@@ -69,7 +72,7 @@ def _request(port: int, method: str, path: str, cookie: str = "", body: bytes | 
     connection.close()
     new_cookie = cookie
     for name, value in response.getheaders():
-        if name.lower() == "set-cookie" and value.startswith("portal_session="):
+        if name.lower() == "set-cookie" and value.startswith(f"{COOKIE_NAME}="):
             new_cookie = value.split(";", 1)[0].split("=", 1)[1]
     return response, payload.decode("utf-8", "replace"), new_cookie
 
@@ -236,6 +239,7 @@ local counter = 0
 local sent = 0
 local slot = "%s"
 local run = "%s"
+local cookie_name = "%s"
 
 function setup(thread)
   counter = counter + 1
@@ -245,7 +249,7 @@ end
 
 function init(args)
   for _, e in ipairs(entries) do
-    local headers = {["Cookie"] = "portal_session=" .. e[3]}
+    local headers = {["Cookie"] = cookie_name .. "=" .. e[3]}
     if e[5] then headers["Content-Type"] = e[5] end
     requests[#requests + 1] = wrk.format(e[1], e[2], headers, e[4])
     -- An upload's body has a slot for its one-time key: each request gets its own.
@@ -289,7 +293,7 @@ def wrk_script(requests: list[tuple]) -> str:
             _lua_string(cookie.encode()), _lua_string(body) if body else "nil",
             _lua_string(content_type.encode()) if content_type else "nil"))
     # A run's own prefix: keys are remembered per person, and runs reuse the same people.
-    return LUA_TEMPLATE % ("\n".join(lines), FORM_KEY_SLOT, secrets.token_hex(4))
+    return LUA_TEMPLATE % ("\n".join(lines), FORM_KEY_SLOT, secrets.token_hex(4), COOKIE_NAME)
 
 
 def run_wrk(port: int, requests: list[tuple], seconds: float, connections: int,
@@ -389,7 +393,7 @@ def big_upload(port: int, master: int, session: Session, work_dir: Path) -> dict
     started = time.monotonic()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
     connection.putrequest("POST", f"/evidence/{session.data['entry']}/attachments")
-    connection.putheader("Cookie", f"portal_session={session.cookie}")
+    connection.putheader("Cookie", f"{COOKIE_NAME}={session.cookie}")
     connection.putheader("Content-Type", content_type)
     connection.putheader("Content-Length", str(len(prefix) + size + len(suffix)))
     connection.endheaders()

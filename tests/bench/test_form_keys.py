@@ -50,3 +50,17 @@ def test_a_run_takes_its_form_keys_back_out_and_leaves_everyone_elses(org):
     db.session.commit()
     kept = db.session.execute(select(once.FormSubmission.user_id)).scalars().all()
     assert sorted(kept) == sorted([bench.id, real.id])
+
+
+def test_the_bench_sends_the_cookie_its_production_server_sets(tmp_path, monkeypatch):
+    """The bench server runs with production's settings, whose session cookie carries the
+    __Host- prefix; a bench sending the plain name would never be signed in."""
+    from bench.run import COOKIE_NAME, server_environment
+    from portal import config as portal_config
+
+    for name, value in server_environment("sqlite:///" + str(tmp_path / "b.db"),
+                                          tmp_path).items():
+        monkeypatch.setenv(name, value)
+    settings = portal_config.settings_from_environment(tmp_path / "instance")
+    portal_config.finalise(settings, tmp_path / "instance")
+    assert settings["SESSION_COOKIE_NAME"] == COOKIE_NAME == "__Host-portal_session"
