@@ -6,7 +6,7 @@ FLASK := PORTAL_ENV=development $(BIN)/flask --app portal
 GOVUK := node_modules/govuk-frontend/dist/govuk
 
 .PHONY: run test test-sqlite test-postgres lint install lock assets clean bench-check bench \
-	bench-smoke bench-instructions wrk
+	bench-smoke bench-instructions wrk soak
 
 run: install assets
 	$(FLASK) db upgrade
@@ -114,6 +114,22 @@ bench-smoke: install wrk
 	$(BIN)/python -m bench.run --database-url sqlite:///$(SMOKE_DIR)/portal.db --seconds 3 \
 		--warmup 0 --floor-seconds 1 --users 5 --port 8799 --out $(SMOKE_DIR)/latest.json
 	test -s $(SMOKE_DIR)/latest.json
+
+# Soak (issue 24): SOAK_USERS people for SOAK_SECONDS against 127.0.0.1 under gunicorn on
+# its own PostgreSQL database (seeded once, small); fails on any 5xx, connection error or
+# acknowledged save missing afterwards. Writes bench/results/soak-latest.json.
+SOAK_DATABASE_URL ?= $(BENCH_SERVER)/portal_soak
+SOAK_USERS ?= 50
+SOAK_SECONDS ?= 600
+SOAK_ENV = PORTAL_ENV=development PORTAL_INSTANCE_PATH=$(CURDIR)/instance/soak \
+	DATABASE_URL=$(SOAK_DATABASE_URL)
+
+soak: install assets
+	$(BIN)/python -m bench.database $(SOAK_DATABASE_URL)
+	$(SOAK_ENV) $(BIN)/flask --app portal db upgrade
+	$(SOAK_ENV) $(BIN)/python -m bench.seed --skip-if-seeded --candidates 200 --entries 20000
+	$(BIN)/python -m bench.soak --database-url $(SOAK_DATABASE_URL) --users $(SOAK_USERS) \
+		--seconds $(SOAK_SECONDS)
 
 wrk:
 	@command -v wrk >/dev/null || { echo "Installing Debian's wrk for the benchmark..."; \
