@@ -66,6 +66,7 @@ RULES: dict[str, str | dict] = {
     "team": KEEP,
     "team_changes": KEEP,
     "leaving_records": KEEP,
+    "registration": DELETE,  # a registration number identifies the person
     "memberships": KEEP,
     "cohorts": KEEP,
     "entries": _erased("title", "reflection"),

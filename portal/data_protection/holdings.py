@@ -54,7 +54,7 @@ from portal.portfolios.models import (
 )
 from portal.portfolios.reviews.models import AgreedAction, DomainProgress, ReviewReport, SupportPlan
 from portal.reminders.models import ReminderOptOut, ReminderSent
-from portal.reports.models import LeavingRecord, TeamChange
+from portal.reports.models import LeavingRecord, ProfessionalRegistration, TeamChange
 
 # Secrets (the person's own and anyone else's): never selected.
 SECRET_COLUMNS = frozenset({"password_hash", "session_token", "token_hash"})
@@ -90,6 +90,8 @@ def files_for(subject_id: int) -> dict[str, list[Kind]]:
                 User.id == subject_id).scalar_subquery()),
             ("team_changes", TeamChange, TeamChange.candidate_id == subject_id),
             ("leaving_records", LeavingRecord, LeavingRecord.candidate_id == subject_id),
+            ("registration", ProfessionalRegistration,
+             ProfessionalRegistration.candidate_id == subject_id),
         ],
         "cohort_memberships.json": [
             ("memberships", CohortMembership, CohortMembership.candidate_id == subject_id),

@@ -62,6 +62,17 @@ MEMBERSHIPS = [
     ("chloe.williams", "ASYE children's services Frontline January 2026", date(2026, 1, 12)),
 ]
 
+# What the ASYE claim list reads (Reports > ASYE claim list): (email local part, qualified
+# on, Social Work England number, registered for the ASYE on). Priya has no number yet and
+# Jordan qualified more than four years before starting, so the list has lines to check.
+REGISTRATIONS = [
+    ("candidate", date(2026, 6, 30), "SW204518", date(2026, 9, 14)),
+    ("priya.nair", date(2026, 7, 10), None, date(2026, 9, 14)),
+    ("jordan.price", date(2021, 7, 1), "SW176203", date(2026, 3, 9)),
+    ("tom.fletcher", date(2025, 11, 28), "SW199841", date(2026, 3, 23)),
+    ("chloe.williams", date(2025, 12, 19), "SW201377", date(2026, 1, 19)),
+]
+
 
 # (candidate, staff member, role, from)
 ASSIGNMENTS = [

@@ -16,6 +16,7 @@ from portal.panels.decisions import ensure_decision_codes
 from portal.portfolios.operations import enrol
 from portal.programmes.models import Programme
 from portal.programmes.templates import install_template
+from portal.reports.models import ProfessionalRegistration
 
 
 def _get_or_add(model, lookup: dict, **values):
@@ -90,6 +91,12 @@ def seed_demo() -> dict[str, int]:
         )
         enrol(None, membership)
         created["memberships"] += new
+    for local, qualified_on, number, registered_on in data.REGISTRATIONS:
+        _registration, new = _get_or_add(
+            ProfessionalRegistration, {"candidate_id": people[local].id},
+            organisation_id=council.id, qualified_on=qualified_on, swe_number=number,
+            asye_registered_on=registered_on)
+        created["registrations"] = created.get("registrations", 0) + new
     created["past candidates"] = seed_retention(council.id, data.email_for, password_hash)
     created["assignments"] = _assign(people)
     created["demo portfolios"] = int(seed_demo_portfolio(people["candidate"]))

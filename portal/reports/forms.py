@@ -1,9 +1,14 @@
 """The reports' filter form (a GET form: the filters live in the address) and the forms
-that record a social worker leaving or moving team."""
+that record a social worker leaving or moving team, and their registration details."""
 
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect
-from wtforms import RadioField, SelectField, SubmitField
-from wtforms.validators import InputRequired
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
 
 from portal.core.forms import GovDateField, OnceForm, OnceSubmitInput, PortalForm
 from portal.organisations.models import EntryRoute
@@ -73,3 +78,25 @@ class TeamChangeForm(OnceForm):
 
     def set_team_choices(self, teams) -> None:
         self.team_id.choices = [("", "Select a team")] + [(str(t.id), t.name) for t in teams]
+
+
+class RegistrationForm(PortalForm):
+    """Each detail may be left blank until it is known; the claim list flags what is
+    missing."""
+
+    qualified_on = GovDateField(
+        "Date they qualified",
+        description="The day their social work degree or course was awarded. "
+                    "For example, 30 6 2026",
+        invalid_message="Enter the qualification date as a real date, like 30 6 2026")
+    swe_number = StringField(
+        "Social Work England registration number", widget=GovTextInput(),
+        description="For example, SW12345",
+        validators=[Length(max=20, message="Enter the number as it is on the register, "
+                                           "like SW12345")])
+    asye_registered_on = GovDateField(
+        "Date they were registered for the ASYE",
+        description="The day their employer registered them for the ASYE. "
+                    "For example, 15 9 2026",
+        invalid_message="Enter the ASYE registration date as a real date, like 15 9 2026")
+    submit = SubmitField("Save registration details", widget=GovSubmitInput())

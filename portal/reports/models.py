@@ -1,4 +1,5 @@
-"""Leaving and team-change records: the events the retention report counts from.
+"""Leaving and team-change records: the events the retention report counts from; and the
+registration details the ASYE funding claims ask for.
 
 A candidate's current team stays on their account (`user_account.team_id`); a team change
 is the dated event that moved it, kept so the board can see movement between teams.
@@ -106,3 +107,28 @@ class TeamChange(db.Model):
 
     from_team = relationship("Team", foreign_keys=[from_team_id])
     to_team = relationship("Team", foreign_keys=[to_team_id])
+
+
+SWE_NUMBER_CHECK = "swe_number IS NULL OR swe_number LIKE 'SW%'"
+
+
+class ProfessionalRegistration(db.Model):
+    """What the funding claims ask of a newly qualified social worker: when they qualified,
+    their Social Work England registration number, and the day they were registered for
+    the ASYE. One per person, corrected in place. The ASYE's completion is not kept here:
+    it is the day of their ASYE portfolio's final panel decision."""
+
+    __tablename__ = "professional_registration"
+    __table_args__ = (CheckConstraint(SWE_NUMBER_CHECK, name="swe_number_shape"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), nullable=False, index=True)
+    candidate_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, unique=True)
+    qualified_on: Mapped[date | None] = mapped_column(Date)
+    swe_number: Mapped[str | None] = mapped_column(String(12))
+    asye_registered_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)

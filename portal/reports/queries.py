@@ -16,9 +16,9 @@ from portal.organisations.models import Cohort, CohortMembership, Team
 from portal.panels.models import PanelDecision
 from portal.portfolios.models import Portfolio, ProtectedTimeRecord, SupervisionRecord
 from portal.portfolios.reviews.models import ReviewReport
-from portal.programmes.models import Programme
+from portal.programmes.models import Programme, ProgrammeKind
 from portal.reports.filters import Filters
-from portal.reports.models import LeavingRecord, TeamChange
+from portal.reports.models import LeavingRecord, ProfessionalRegistration, TeamChange
 
 
 def filter_choices(organisation_id: int) -> tuple[list, list, list]:
@@ -105,6 +105,41 @@ def retention_rows(organisation_id: int, filters: Filters) -> list:
     statement = narrowed(statement, organisation_id, filters)
     return db.session.execute(statement.order_by(Cohort.entry_route, Cohort.start_date,
                                                  Cohort.name)).all()
+
+
+def claim_rows(organisation_id: int, filters: Filters) -> list:
+    """One row per portfolio on an ASYE programme: the person, their registration
+    details, the portfolio's start, its standing decision and when they left (the claim
+    list sorts out who counts in which year)."""
+    decision = _current_decisions()
+    statement = (
+        select(User.id.label("candidate_id"), User.name, Programme.name.label("programme_name"),
+               Portfolio.start_date, ProfessionalRegistration.qualified_on,
+               ProfessionalRegistration.swe_number, ProfessionalRegistration.asye_registered_on,
+               decision.c.outcome, decision.c.decided_at, LeavingRecord.left_on)
+        .select_from(Portfolio)
+        .join(CohortMembership, CohortMembership.id == Portfolio.membership_id)
+        .join(Cohort, Cohort.id == CohortMembership.cohort_id)
+        .join(Programme, Programme.id == Portfolio.programme_id)
+        .join(User, User.id == Portfolio.candidate_id)
+        .outerjoin(ProfessionalRegistration,
+                   ProfessionalRegistration.candidate_id == Portfolio.candidate_id)
+        .outerjoin(LeavingRecord, LeavingRecord.candidate_id == Portfolio.candidate_id)
+        .outerjoin(decision, and_(decision.c.portfolio_id == Portfolio.id,
+                                  decision.c.latest_first == 1))
+        .where(Programme.kind == ProgrammeKind.ASYE.value, User.erased_at.is_(None)))
+    statement = narrowed(statement, organisation_id, filters)
+    return db.session.execute(statement.order_by(User.name, Portfolio.start_date)).all()
+
+
+def asye_start_of(candidate_id: int) -> date | None:
+    """When the person's ASYE started: the start of their first portfolio on an ASYE
+    programme."""
+    return db.session.scalar(
+        select(func.min(Portfolio.start_date))
+        .join(Programme, Programme.id == Portfolio.programme_id)
+        .where(Portfolio.candidate_id == candidate_id,
+               Programme.kind == ProgrammeKind.ASYE.value))
 
 
 # Employment records -----------------------------------------------------------------------

@@ -1,13 +1,14 @@
 """The Reports section: progression, retention, support and assessment practice, filtered
 by the address, each drawn as a chart with its table and downloadable as CSV or XLSX (a
-board's copy hides small counts).
+board's copy hides small counts); and the ASYE claim list, which names people and so has
+no board's copy.
 
 Programme leads and administrators only; every statement is limited to their own council.
 """
 
 from datetime import date
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, abort, current_app, request, url_for
 from flask_login import current_user
 
 from portal.accounts.roles import Role
@@ -16,6 +17,8 @@ from portal.core.dates import today_in_england
 from portal.core.htmx import render
 from portal.reports import downloads, practice_queries, queries
 from portal.reports.board_summary import BOARD_REPORTS, board_summary_pdf
+from portal.reports.claims import claim_list
+from portal.reports.filters import financial_year_of
 from portal.reports.forms import ReportFilterForm
 from portal.reports.practice import practice_report
 from portal.reports.progression import progression_report
@@ -37,6 +40,10 @@ def _build(report: str, filters, today: date):
                                practice_queries.observation_rows(organisation_id, filters))
     if report == "support":
         return support_report(queries.support_rows(organisation_id, filters, today), today)
+    if report == "claims":
+        # A claim is always for one financial year: this one unless another is chosen.
+        return claim_list(queries.claim_rows(organisation_id, filters),
+                          filters.year or financial_year_of(today))
     return retention_report(queries.retention_rows(organisation_id, filters), today)
 
 
@@ -63,7 +70,12 @@ def index():
     return render("reports/index.html")
 
 
-@bp.route("/<any(progression, retention, support, practice):report>")
+REPORTS = "<any(progression, retention, support, practice, claims):report>"
+# Reports that name people: no board's copy, which exists to hide who is who.
+NAMES_PEOPLE = {"claims"}
+
+
+@bp.route(f"/{REPORTS}")
 @report_readers
 def show(report: str):
     today = today_in_england()
@@ -72,11 +84,13 @@ def show(report: str):
         return render(f"reports/{report}.html", form=form, result=None, downloads={},
                       status=400)
     filters = form.filters()
+    copies = (False,) if report in NAMES_PEOPLE else (False, True)
     links = {(extension, board): url_for("workforce.download", report=report,
                                          extension=extension, **filters.query_args(),
                                          **({"board": "1"} if board else {}))
-             for extension in ("csv", "xlsx") for board in (False, True)}
-    links["summary"] = url_for("workforce.board_summary", **filters.query_args())
+             for extension in ("csv", "xlsx") for board in copies}
+    if report not in NAMES_PEOPLE:
+        links["summary"] = url_for("workforce.board_summary", **filters.query_args())
     return render(f"reports/{report}.html", form=form, result=_build(report, filters, today),
                   downloads=links,
                   protected_hours=round(PROTECTED_MINUTES_A_WEEK / 60, 1),
@@ -103,7 +117,7 @@ def board_summary():
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@bp.route("/<any(progression, retention, support, practice):report>.<any(csv, xlsx):extension>")
+@bp.route(f"/{REPORTS}.<any(csv, xlsx):extension>")
 @report_readers
 def download(report: str, extension: str):
     today = today_in_england()
@@ -111,8 +125,10 @@ def download(report: str, extension: str):
     if not valid:
         return render(f"reports/{report}.html", form=form, result=None, downloads={},
                       status=400)
-    table = _build(report, form.filters(), today).table()
     board = request.args.get("board") == "1"
+    if board and report in NAMES_PEOPLE:
+        abort(404)
+    table = _build(report, form.filters(), today).table()
     if board:
         table = downloads.for_board(table, current_app.config["REPORT_SUPPRESS_UNDER"])
     body, mimetype = ((downloads.as_csv(table), downloads.CSV_TYPE) if extension == "csv"

@@ -15,6 +15,7 @@ from tests.reports.spreadsheets import csv_rows, xlsx_rows
 
 pytestmark = pytest.mark.browser
 
+CLAIM_ROWS = "table[aria-labelledby=claims-table] tbody tr"
 STEP_UP_ROW = ["Step Up to Social Work", "ASYE children's services Step Up September 2023"]
 
 
@@ -83,7 +84,7 @@ def test_the_lead_records_that_someone_left(page: Page, seeded_demo):
     page.get_by_label("Resignation").check()
     page.get_by_role("button", name="Save leaving record").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Leah Morgan")
-    expect(page.locator(".govuk-summary-list")).to_contain_text("27 February 2026")
+    expect(page.locator(".govuk-summary-list").first).to_contain_text("27 February 2026")
     assert_no_axe_violations(page)
 
 
@@ -91,7 +92,45 @@ def test_the_reports_fit_a_phone(page: Page, seeded_demo):
     problems: list[str] = []
     sign_in(page, data.email_for("lead"))
     for url in ["/workforce/", "/workforce/retention", "/workforce/progression",
-                "/workforce/support", "/workforce/practice", "/workforce/people/"]:
+                "/workforce/support", "/workforce/practice", "/workforce/people/",
+                "/workforce/claims"]:
         page.goto(url)
         check_fits(page, problems)
     assert not problems, "Pages scroll sideways:\n  " + "\n  ".join(problems)
+
+
+def test_the_lead_fills_a_missing_registration_number_for_the_claim(page: Page, seeded_demo):
+    sign_in(page, data.email_for("lead"))
+    page.goto("/workforce/")
+    page.get_by_role("link", name="ASYE claim list").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("ASYE claim list")
+    priya = page.locator(CLAIM_ROWS, has_text="Priya Nair")
+    expect(priya).to_contain_text("No Social Work England number")
+    expect(page.locator(CLAIM_ROWS, has_text="Jordan Price")).to_contain_text(
+        "Qualified more than 4 years before starting")
+    assert_no_axe_violations(page)
+
+    page.goto("/workforce/people/")
+    page.get_by_role("link", name="Priya Nair").click()
+    page.get_by_role("link", name="Change social work england number").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Registration details")
+    page.get_by_label("Social Work England registration number").fill("210044")
+    page.get_by_role("button", name="Save registration details").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("in the correct format, like SW12345")
+    expect(page.get_by_label("Social Work England registration number")).to_have_value(
+        "210044")
+    assert_no_axe_violations(page)
+    page.get_by_label("Social Work England registration number").fill("sw 210044")
+    page.get_by_role("button", name="Save registration details").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Priya Nair")
+    expect(page.locator("main")).to_contain_text("SW210044")
+    assert_no_axe_violations(page)
+
+    page.goto("/workforce/claims")
+    priya = page.locator(CLAIM_ROWS, has_text="Priya Nair")
+    expect(priya).to_contain_text("SW210044")
+    expect(priya).not_to_contain_text("No Social Work England number")
+    rows = csv_rows(_download(page, "Download as CSV"))
+    assert ["Priya Nair", "SW210044"] in [[row[0], row[2]] for row in rows]

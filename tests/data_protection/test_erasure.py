@@ -20,7 +20,7 @@ from portal.packs.copies import operations as copies
 from portal.packs.copies.models import AnonymisedCopy, RedactionDecision
 from portal.portfolios.models import Portfolio
 from portal.reports.filters import Filters
-from portal.reports.models import LeavingRecord
+from portal.reports.models import LeavingRecord, ProfessionalRegistration
 from portal.reports.queries import progression_rows, retention_rows
 from tests import factories
 from tests.data_protection.conftest import ATTACHED, RATIONALE, REFLECTION, client_for
@@ -207,6 +207,16 @@ def test_erasing_removes_their_council_sign_in_link(app, subject, administrator)
     client_for(app, administrator).post(_erase_url(subject))
     db.session.expire_all()
     assert db.session.scalar(select(func.count(SignOnIdentity.id))) == 0
+
+
+def test_erasing_removes_their_registration_details(app, subject, administrator):
+    db.session.add(ProfessionalRegistration(
+        organisation_id=subject.organisation_id, candidate_id=subject.id,
+        qualified_on=date(2024, 6, 30), swe_number="SW12345"))
+    db.session.commit()
+    client_for(app, administrator).post(_erase_url(subject))
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(ProfessionalRegistration.id))) == 0
 
 
 def test_messages_in_another_council_are_left_alone(app, subject, administrator):

@@ -22,7 +22,7 @@ def test_walking_every_get_route_writes_nothing(app, client, org, lead):
                                                  "extension": "csv"}[name]
                                           for name in rule.arguments})
                 for rule in routes]
-    assert len(urls) == 8
+    assert len(urls) == 9
     urls += ["/workforce/progression.xlsx?board=1", "/workforce/retention?entry_route=frontline",
              "/workforce/support", "/workforce/support.xlsx", "/workforce/practice",
              "/workforce/practice.csv"]
