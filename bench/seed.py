@@ -183,7 +183,8 @@ class BulkWriter:
              "portfolio_framework", "portfolio_review_point", "assignment", "evidence_entry",
              "evidence_link", "attachment", "portfolio_entry", "support_agreement",
              "development_plan", "supervision_record", "protected_time_record",
-             "kss_self_assessment", "kss_rating", "portfolio_snapshot", "review_report",
+             "professional_registration", "leaving_record", "kss_self_assessment",
+             "kss_rating", "portfolio_snapshot", "review_report",
              "domain_progress", "agreed_action", "support_plan", "evidence_feedback",
              "observation", "panel", "panel_programme", "panel_member", "agenda_item",
              "member_note", "panel_decision", "decision_domain", "decision_action",
@@ -497,6 +498,7 @@ class Seeder:
         included = self.evidence(council, candidate_id, portfolio_id, programme, joined,
                                  entry_count, assessor_id, real_files)
         self.records(portfolio_id, programme, joined)
+        self.employment(council, number, candidate_id, joined)
         case = PanelCase(portfolio_id, candidate_id, assessor_id, manager_id, programme,
                          joined, included[:60])
         self.assessment(council, candidate_id, portfolio_id, programme, points, included,
@@ -566,6 +568,25 @@ class Seeder:
                                 author_id=candidate_id, kind="comment", element_id=None,
                                 body="I have added a paragraph about that.",
                                 created_at=at + timedelta(days=2))
+
+    def employment(self, council: CouncilInfo, number: int, candidate_id: int,
+                   joined: date) -> None:
+        """Registration details for the claim list (every tenth left without a number, to
+        check) and, for every twelfth candidate, a leaving record for the retention
+        report. Its own random numbers, so the rest of the data set stays as it was."""
+        rng, add = random.Random(f"employment-{number}"), self.writer.add  # noqa: S311
+        add("professional_registration", organisation_id=council.id, candidate_id=candidate_id,
+            qualified_on=joined - timedelta(days=rng.randrange(30, 1800)),
+            swe_number=None if number % 10 == 0 else f"SW{100000 + number}",
+            asye_registered_on=joined + timedelta(days=7), recorded_by_id=None,
+            recorded_at=_moment(joined, rng))
+        days_in = (self.today - joined).days
+        if number % 12 == 0 and days_in > 1:
+            add("leaving_record", organisation_id=council.id, candidate_id=candidate_id,
+                left_on=joined + timedelta(days=rng.randrange(1, days_in)),
+                reason=rng.choice(["resignation", "retired", "moved_within_council",
+                                   "other"]),
+                recorded_by_id=None, recorded_at=_moment(self.today, rng))
 
     def records(self, portfolio_id, programme, start) -> None:
         rng, add = self.rng, self.writer.add

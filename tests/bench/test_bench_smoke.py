@@ -21,7 +21,7 @@ EVERY_SEEDED_TABLE = [
     "portfolio_snapshot", "review_report", "domain_progress", "evidence_feedback",
     "notification", "decision_code", "panel", "panel_programme", "panel_member",
     "agenda_item", "member_note", "panel_decision", "decision_domain", "decision_action",
-    "career_level_record", "audit_event",
+    "career_level_record", "audit_event", "professional_registration", "leaving_record",
 ]
 
 
