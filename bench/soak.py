@@ -18,6 +18,7 @@ import platform
 import random
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -72,8 +73,12 @@ def main(argv=None) -> int:
         tally = simulate(args.port, people, args.seconds, run, rng)
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
-    missing = missing_saves(args.database_url, tally)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()  # never leave a server behind
+            server.wait()
+    missing = missing_saves(args.database_url, tally, work_dir / "uploads")
     result = summary(tally, missing, args.seconds, len(people))
     problems = failures(tally, missing)
     result["verdict"] = "failed" if problems else "passed"

@@ -3,13 +3,14 @@ completed it, and who was still on it at its last day (31 March), with the regis
 details the Department's child and family funding claim and Skills for Care's adults
 ASYE records ask for, and what to check before claiming.
 
-Completion is the day of the portfolio's standing panel decision when that decision
-passed the ASYE (approved, or approved with actions); a deferral is not an ending."""
+Completion is the day the panel sat for the portfolio's standing decision when that
+decision passed the ASYE (approved, or approved with actions); a deferral is not an
+ending. A person on the ASYE twice (after a Not approved) is registered once: only their
+first ASYE line counts the registration."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from portal.core.dates import UK
 from portal.core.template_helpers import plural
 from portal.programmes.models import Outcome
 from portal.reports.filters import FinancialYear
@@ -36,12 +37,14 @@ class ClaimLine:
     checks: tuple[str, ...]
 
 
-def _decided_on(row) -> date | None:
-    return row.decided_at.astimezone(UK).date() if row.decided_at else None
+# An ASYE lasts 12 months: an open one more than two years old needs a look.
+STALE_AFTER = timedelta(days=730)
 
 
-def _checks(row) -> tuple[str, ...]:
+def _checks(row, continuing: bool, year: FinancialYear) -> tuple[str, ...]:
     found = []
+    if continuing and row.start_date < year.last_day - STALE_AFTER:
+        found.append("No final decision more than 2 years after starting")
     if qualified_long_before(row.qualified_on, row.start_date):
         found.append("Qualified more than 4 years before starting")
     if row.qualified_on is None:
@@ -53,22 +56,25 @@ def _checks(row) -> tuple[str, ...]:
     return tuple(found)
 
 
-def claim_line(row, year: FinancialYear) -> ClaimLine | None:
-    """The row's line on the year's claim, or None when it has no part in that year."""
-    decided_on = _decided_on(row)
-    completed_on = decided_on if row.outcome in PASSED else None
-    ended_on = decided_on if row.outcome in FINAL else None
+def claim_line(row, year: FinancialYear, first: bool = True) -> ClaimLine | None:
+    """The row's line on the year's claim, or None when it has no part in that year.
+    `first`: whether this is the person's first ASYE portfolio (the one their ASYE
+    registration belongs to)."""
+    completed_on = row.sat_on if row.outcome in PASSED else None
+    ended_on = row.sat_on if row.outcome in FINAL else None
+    # A leaving before this portfolio started was from an earlier spell: they came back.
+    left_on = row.left_on if row.left_on and row.left_on >= row.start_date else None
     last = year.last_day
-    registered = (row.asye_registered_on is not None
+    registered = (first and row.asye_registered_on is not None
                   and year.first_day <= row.asye_registered_on <= last)
     completed = completed_on is not None and year.first_day <= completed_on <= last
     continuing = (row.start_date <= last and (ended_on is None or ended_on > last)
-                  and (row.left_on is None or row.left_on > last))
+                  and (left_on is None or left_on > last))
     if not (registered or completed or continuing):
         return None
     return ClaimLine(row.name, row.programme_name, row.swe_number, row.qualified_on,
                      row.start_date, row.asye_registered_on, completed_on, registered,
-                     completed, continuing, _checks(row))
+                     completed, continuing, _checks(row, continuing, year))
 
 
 @dataclass
@@ -109,5 +115,11 @@ def _iso(day: date | None) -> str | None:
 
 
 def claim_list(rows: list, year: FinancialYear) -> ClaimList:
-    lines = [line for row in rows if (line := claim_line(row, year)) is not None]
+    """The year's lines from rows in order of person and start."""
+    lines, seen = [], set()
+    for row in rows:
+        line = claim_line(row, year, first=row.candidate_id not in seen)
+        seen.add(row.candidate_id)
+        if line is not None:
+            lines.append(line)
     return ClaimList(year, lines)

@@ -2,7 +2,7 @@
 moved between, when and why they left, and the registration details the ASYE funding
 claims ask for, recorded by a programme lead or administrator."""
 
-from flask import Blueprint, flash, url_for
+from flask import Blueprint, abort, flash, url_for
 from flask_login import current_user
 
 from portal.core.dates import today_in_england
@@ -67,6 +67,15 @@ def _saved(form, save, back: str, message: str):
     return redirect_to(back)
 
 
+def _living_or_404(candidate_id: int):
+    """The person for a change to their records: an erased person's records are not
+    written again (erasure removed what the form would put back)."""
+    person = get_social_worker_or_404(candidate_id)
+    if person.erased_at is not None:
+        abort(404)
+    return person
+
+
 def _back(person) -> str:
     return url_for("workforce_people.show", candidate_id=person.id)
 
@@ -74,7 +83,7 @@ def _back(person) -> str:
 @bp.route("/<int:candidate_id>/leaving", methods=["GET", "POST"])
 @report_readers
 def leaving(candidate_id: int):
-    person = get_social_worker_or_404(candidate_id)
+    person = _living_or_404(candidate_id)
     record = operations.leaving_record(person.id)
     form = LeavingForm(obj=record)
     done = _saved(form, lambda: operations.record_leaving(
@@ -87,7 +96,7 @@ def leaving(candidate_id: int):
 @bp.route("/<int:candidate_id>/team", methods=["GET", "POST"])
 @report_readers
 def team_change(candidate_id: int):
-    person = get_social_worker_or_404(candidate_id)
+    person = _living_or_404(candidate_id)
     form = TeamChangeForm()
     form.set_team_choices(queries.council_teams(person.organisation_id))
     done = _saved(form, lambda: operations.record_team_change(
@@ -101,7 +110,7 @@ def team_change(candidate_id: int):
 @bp.route("/<int:candidate_id>/registration", methods=["GET", "POST"])
 @report_readers
 def registration(candidate_id: int):
-    person = get_social_worker_or_404(candidate_id)
+    person = _living_or_404(candidate_id)
     form = RegistrationForm(obj=registrations.registration_of(person.id))
     done = _saved(form, lambda: registrations.record_registration(
         current_user, person, registrations.RegistrationDetails(

@@ -13,7 +13,7 @@ from portal.accounts.models import User
 from portal.core.dates import start_of_day_in_england
 from portal.core.db import db
 from portal.organisations.models import Cohort, CohortMembership, Team
-from portal.panels.models import PanelDecision
+from portal.panels.models import AgendaItem, Panel, PanelDecision
 from portal.portfolios.models import Portfolio, ProtectedTimeRecord, SupervisionRecord
 from portal.portfolios.reviews.models import ReviewReport
 from portal.programmes.models import Programme, ProgrammeKind
@@ -55,8 +55,9 @@ def _current_decisions():
     latest_first = func.row_number().over(
         partition_by=PanelDecision.portfolio_id,
         order_by=(PanelDecision.decided_at.desc(), PanelDecision.id.desc()))
-    return (select(PanelDecision.portfolio_id, PanelDecision.outcome,
-                   PanelDecision.decided_at, latest_first.label("latest_first"))
+    return (select(PanelDecision.portfolio_id, PanelDecision.agenda_item_id,
+                   PanelDecision.outcome, PanelDecision.decided_at,
+                   latest_first.label("latest_first"))
             .where(~exists().where(correction.corrects_id == PanelDecision.id))
             .subquery())
 
@@ -109,14 +110,15 @@ def retention_rows(organisation_id: int, filters: Filters) -> list:
 
 def claim_rows(organisation_id: int, filters: Filters) -> list:
     """One row per portfolio on an ASYE programme: the person, their registration
-    details, the portfolio's start, its standing decision and when they left (the claim
-    list sorts out who counts in which year)."""
+    details, the portfolio's start, its standing decision with the day its panel sat (a
+    correction typed in later keeps the panel's day) and when they left (the claim list
+    sorts out who counts in which year)."""
     decision = _current_decisions()
     statement = (
         select(User.id.label("candidate_id"), User.name, Programme.name.label("programme_name"),
                Portfolio.start_date, ProfessionalRegistration.qualified_on,
                ProfessionalRegistration.swe_number, ProfessionalRegistration.asye_registered_on,
-               decision.c.outcome, decision.c.decided_at, LeavingRecord.left_on)
+               decision.c.outcome, Panel.sits_on.label("sat_on"), LeavingRecord.left_on)
         .select_from(Portfolio)
         .join(CohortMembership, CohortMembership.id == Portfolio.membership_id)
         .join(Cohort, Cohort.id == CohortMembership.cohort_id)
@@ -127,9 +129,12 @@ def claim_rows(organisation_id: int, filters: Filters) -> list:
         .outerjoin(LeavingRecord, LeavingRecord.candidate_id == Portfolio.candidate_id)
         .outerjoin(decision, and_(decision.c.portfolio_id == Portfolio.id,
                                   decision.c.latest_first == 1))
+        .outerjoin(AgendaItem, AgendaItem.id == decision.c.agenda_item_id)
+        .outerjoin(Panel, Panel.id == AgendaItem.panel_id)
         .where(Programme.kind == ProgrammeKind.ASYE.value, User.erased_at.is_(None)))
     statement = narrowed(statement, organisation_id, filters)
-    return db.session.execute(statement.order_by(User.name, Portfolio.start_date)).all()
+    return db.session.execute(statement.order_by(User.name, User.id,
+                                                 Portfolio.start_date)).all()
 
 
 def asye_start_of(candidate_id: int) -> date | None:

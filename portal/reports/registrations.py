@@ -11,13 +11,13 @@ from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.core import audit
-from portal.core.db import db
+from portal.core.db import db, utcnow
 from portal.reports.models import ProfessionalRegistration
 from portal.reports.operations import RetentionError
 
 # Social Work England's register numbers are "SW" and digits (SW12345); people type them
 # with spaces or in lower case, which are tidied away before checking.
-SWE_NUMBER = re.compile(r"SW\d{1,8}")
+SWE_NUMBER = re.compile(r"SW[0-9]{1,8}")  # ASCII digits: \d would take any script's
 # The Department pays for the ASYE of those who qualified in the last four years: the
 # claim is flagged when the qualification is older than that at the start.
 QUALIFIED_WITHIN_YEARS = 4
@@ -76,21 +76,25 @@ def _check(details: RegistrationDetails, today: date) -> None:
 
 
 def record_registration(actor: User, candidate: User, details: RegistrationDetails,
-                        today: date) -> ProfessionalRegistration:
-    """Record (or correct) `candidate`'s registration details."""
+                        today: date) -> ProfessionalRegistration | None:
+    """Record (or correct) `candidate`'s registration details. A save that changes
+    nothing writes nothing (no row for an all-blank first save, no audit row)."""
     details = RegistrationDetails(details.qualified_on, tidy_swe_number(details.swe_number),
                                   details.asye_registered_on)
     _check(details, today)
     record = registration_of(candidate.id)
+    before = record or ProfessionalRegistration()
+    changed = [name for name in FIELDS if getattr(before, name) != getattr(details, name)]
+    if not changed:
+        return record
     action = "registration_corrected" if record else "registration_recorded"
     if record is None:
         record = ProfessionalRegistration(organisation_id=candidate.organisation_id,
                                           candidate_id=candidate.id)
         db.session.add(record)
-    changed = [name for name in FIELDS if getattr(record, name) != getattr(details, name)]
     for name in FIELDS:
         setattr(record, name, getattr(details, name))
-    record.recorded_by_id = actor.id
+    record.recorded_by_id, record.recorded_at = actor.id, utcnow()
     db.session.flush()
     audit.record(actor, action, record, candidate_id=candidate.id, fields_changed=changed)
     return record

@@ -133,6 +133,7 @@ def download(report: str, extension: str):
         table = downloads.for_board(table, current_app.config["REPORT_SUPPRESS_UNDER"])
     body, mimetype = ((downloads.as_csv(table), downloads.CSV_TYPE) if extension == "csv"
                       else (downloads.as_xlsx(table), downloads.XLSX_TYPE))
-    name = f"{report}{'-board' if board else ''}-{today.isoformat()}.{extension}"
+    year = f"-{form.period.data or financial_year_of(today).code}" if report == "claims" else ""
+    name = f"{report}{year}{'-board' if board else ''}-{today.isoformat()}.{extension}"
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -6,15 +6,18 @@ import random
 import secrets
 from datetime import date
 
-from sqlalchemy import delete
+import pytest
+from sqlalchemy import delete, select
 
 from bench.soak_checks import failures, missing_saves
 from bench.soak_people import Person, Tally, simulate
 from portal.core.db import db
+from portal.core.storage.local import LocalFileStorage
 from portal.evidence.models import Attachment, EvidenceEntry
 from tests import factories, servers
 from tests.evidence.uploads import make_entry
 from tests.portfolios.conftest import make_portfolio
+from tests.races import postgres_only
 
 
 def _people(org, count: int) -> list[Person]:
@@ -37,8 +40,11 @@ def _server_settings(app, tmp_path) -> dict:
             "UPLOAD_DIR": str(tmp_path / "uploads")}
 
 
+# The soak is a test of the production set-up: several writers at once on PostgreSQL.
+@pytest.mark.postgres_only
 def test_a_short_soak_saves_what_it_acknowledges_and_the_check_finds_a_lost_save(
         app, org, tmp_path):
+    postgres_only()
     people = _people(org, 3)
     with servers.portal_servers(_server_settings(app, tmp_path)) as [(port, _master)]:
         tally = simulate(port, people, seconds=6, run="test",
@@ -47,9 +53,16 @@ def test_a_short_soak_saves_what_it_acknowledges_and_the_check_finds_a_lost_save
     assert tally.problems == []
     assert tally.saved_entries and tally.saved_files
     assert set(tally.latencies) >= {"sign in", "save entry", "upload"}
-    missing = missing_saves(database_url, tally)
+    missing = missing_saves(database_url, tally, tmp_path / "uploads")
     assert missing == {"entries": [], "files": []}
     assert failures(tally, missing) == []
+
+    # A file whose row is there but whose content is not in the store is missing too.
+    stored = db.session.scalar(select(Attachment.stored_name).where(
+        Attachment.original_name == max(tally.saved_files)[1]))
+    LocalFileStorage(tmp_path / "uploads").path(stored).unlink()
+    assert missing_saves(database_url, tally, tmp_path / "uploads")["files"] == [
+        max(tally.saved_files)]
 
     # A save the portal acknowledged but the database lost is found and fails the soak.
     db.session.rollback()

@@ -112,7 +112,7 @@ def test_the_lead_fills_a_missing_registration_number_for_the_claim(page: Page, 
 
     page.goto("/workforce/people/")
     page.get_by_role("link", name="Priya Nair").click()
-    page.get_by_role("link", name="Change social work england number").click()
+    page.get_by_role("link", name="Enter their Social Work England number").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Registration details")
     page.get_by_label("Social Work England registration number").fill("210044")
     page.get_by_role("button", name="Save registration details").click()

@@ -63,9 +63,6 @@ def test_details_may_be_left_blank_until_known(client, lead, worker):
     response = client.post(f"/workforce/people/{worker.id}/registration", data=_details(
         qualified=("", "", ""), number="", registered=("", "", "")))
     assert response.status_code == 303
-    record = db.session.scalar(select(ProfessionalRegistration))
-    assert (record.qualified_on, record.swe_number, record.asye_registered_on) == (
-        None, None, None)
     assert page(client.get(f"/workforce/people/{worker.id}")).get_text().count(
         "Not recorded") == 3
 
@@ -139,3 +136,36 @@ def test_today_is_a_valid_date(client, lead, worker):
         qualified=(str(yesterday.day), str(yesterday.month), str(yesterday.year)),
         registered=(str(today.day), str(today.month), str(today.year))))
     assert response.status_code == 303
+
+
+def test_a_save_that_changes_nothing_writes_nothing(client, lead, worker):
+    blank = _details(qualified=("", "", ""), number="", registered=("", "", ""))
+    assert client.post(f"/workforce/people/{worker.id}/registration",
+                       data=blank).status_code == 303
+    assert db.session.scalar(select(func.count(ProfessionalRegistration.id))) == 0
+    client.post(f"/workforce/people/{worker.id}/registration", data=_details())
+    client.post(f"/workforce/people/{worker.id}/registration", data=_details())
+    actions = db.session.scalars(select(AuditEvent.action).where(
+        AuditEvent.action.like("registration_%"))).all()
+    assert actions == ["registration_recorded"]
+
+
+def test_an_erased_persons_details_cannot_be_entered_again(client, lead, worker):
+    from portal.core.db import utcnow
+
+    worker.erased_at, worker.active, worker.password_hash = utcnow(), False, None
+    db.session.commit()
+    assert client.get(f"/workforce/people/{worker.id}/registration").status_code == 404
+    assert client.post(f"/workforce/people/{worker.id}/registration",
+                       data=_details()).status_code == 404
+    assert client.post(f"/workforce/people/{worker.id}/leaving", data={
+        "left_on": ["1", "3", "2025"], "reason": "resignation"}).status_code == 404
+    shown = page(client.get(f"/workforce/people/{worker.id}"))
+    assert not shown.select(".govuk-summary-list__actions a")
+
+
+def test_digits_of_other_scripts_are_not_a_registration_number(client, lead, worker):
+    response = client.post(f"/workforce/people/{worker.id}/registration",
+                           data=_details(number="SW\u0661\u0662\u0663"))
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count(ProfessionalRegistration.id))) == 0

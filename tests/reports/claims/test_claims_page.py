@@ -84,3 +84,36 @@ def test_the_page_costs_a_bounded_number_of_statements(client, council, many):
     assert len(seen) <= 10
     # Pinned, so that few and many people cost the same.
     assert len(seen) == 5
+
+
+def test_a_completion_is_dated_by_the_panel_that_sat_not_the_day_it_was_typed(
+        client, council):
+    from portal.assessment.reports.operations import pcf_domains
+    from portal.panels import agenda, decisions
+    from tests.panels.conftest import everyone_present, new_panel, ready_for_panel
+
+    portfolio = ready_for_panel(council["org"], council["lead"], council["assessor"])
+    sat_on = today_in_england() - timedelta(days=3)
+    panel = new_panel(council, portfolio.programme_id, sits_on=sat_on)
+    item = agenda.place_on_agenda(council["lead"], panel, portfolio)
+    everyone_present(panel, on=sat_on)
+    decisions.record_decision(council["chair"], item, item.version, decisions.DecisionDetails(
+        code="approved", rationale="Reasons.",
+        domain_ids=[d.id for d in pcf_domains(item.portfolio)[:2]]), today_in_england())
+    db.session.commit()
+    sign_in(client, council["lead"])
+    year = financial_year_of(sat_on)
+    rows = list(csv.reader(io.StringIO(client.get(
+        f"/workforce/claims.csv?period={year.code}").get_data().decode("utf-8-sig"))))
+    completed = rows[0].index("Completed the ASYE")
+    assert [row[completed] for row in rows[1:]] == [sat_on.isoformat()]
+
+
+def test_erased_people_are_not_on_the_list(client, council):
+    from portal.core.db import utcnow
+
+    person = _on_the_asye(council["org"], council["lead"], "Amara Okafor")
+    person.erased_at, person.active, person.password_hash = utcnow(), False, None
+    db.session.commit()
+    sign_in(client, council["lead"])
+    assert "Amara Okafor" not in page(client.get("/workforce/claims")).get_text()
