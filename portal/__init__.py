@@ -174,6 +174,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from portal.accounts.councils.commands import councils_cli
+    from portal.accounts.secrets_commands import secrets_cli
     from portal.backups.commands import backup_cli
     from portal.demo.commands import seed_demo_command
     from portal.evidence.commands import attachments_cli
@@ -182,6 +183,7 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(backup_cli)
     app.cli.add_command(councils_cli)
+    app.cli.add_command(secrets_cli)
     app.cli.add_command(frameworks_cli)
     app.cli.add_command(attachments_cli)
     from portal.core.commands import worker_command

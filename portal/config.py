@@ -144,6 +144,9 @@ def settings_from_environment(instance_path: Path) -> dict:
         "TRUST_PROXY_HOPS": _env_int("TRUST_PROXY_HOPS", 0),
         # The proxies' own addresses (or networks): X-Forwarded-* from anyone else is ignored.
         "TRUSTED_PROXIES": os.environ.get("TRUSTED_PROXIES", "127.0.0.1, ::1"),
+        # Fernet keys for the secrets stored encrypted, newest first (portal.core.encryption);
+        # unset, one is derived from SECRET_KEY.
+        "DATA_ENCRYPTION_KEYS": os.environ.get("DATA_ENCRYPTION_KEYS", ""),
         # json: one JSON object a line (for a log collector); text: for people.
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "json" if production else "text")
         .strip().lower(),
@@ -218,6 +221,20 @@ def check_trusted_proxies(config) -> None:
         raise ConfigError(message) from error
 
 
+def check_encryption_keys(config) -> None:
+    from cryptography.fernet import Fernet
+
+    for key in filter(None, (k.strip() for k in config.get("DATA_ENCRYPTION_KEYS", "")
+                             .split(","))):
+        try:
+            Fernet(key.encode())
+        except ValueError as error:
+            raise ConfigError(
+                "DATA_ENCRYPTION_KEYS must be Fernet keys separated by commas (make one "
+                "with: python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())')") from error
+
+
 def check_shared_throttle(config) -> None:
     """Files in S3 mean several servers: sign-in throttling counts kept in each process's
     memory would let an attacker multiply the allowed guesses by the number of processes."""
@@ -237,6 +254,7 @@ def finalise(config, instance_path: Path) -> None:
     }
     check_file_storage(config)
     check_trusted_proxies(config)
+    check_encryption_keys(config)
     if config.get("LOG_FORMAT", "text") not in LOG_FORMATS:
         raise ConfigError(f"LOG_FORMAT must be json or text, not {config['LOG_FORMAT']!r}")
     if config["PORTAL_ENV"] == "production" and config.get("SESSION_COOKIE_SECURE"):

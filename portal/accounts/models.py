@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.roles import Role
 from portal.core.db import db, utcnow
-from portal.core.types import UTCDateTime
+from portal.core.types import EncryptedString, UTCDateTime
 
 
 def new_session_token() -> str:
@@ -136,7 +136,8 @@ class TwoFactor(db.Model):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
     )
-    secret: Mapped[str] = mapped_column(String(64), nullable=False)
+    # Encrypted at rest: the app's key is what makes a code; a dump must not give it away.
+    secret: Mapped[str] = mapped_column(EncryptedString(500), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The 30-second step of the last code accepted: that code, and any older one, is

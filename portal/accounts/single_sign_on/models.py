@@ -11,7 +11,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db import db, utcnow
-from portal.core.types import UTCDateTime
+from portal.core.types import EncryptedString, UTCDateTime
 
 
 class CouncilSignOn(db.Model):
@@ -28,7 +28,8 @@ class CouncilSignOn(db.Model):
     # that is the tenant's https://login.microsoftonline.com/<tenant id>/v2.0, never /common.
     issuer: Mapped[str] = mapped_column(String(500), nullable=False)
     client_id: Mapped[str] = mapped_column(String(200), nullable=False)
-    client_secret: Mapped[str] = mapped_column(String(500), nullable=False)
+    # Encrypted at rest (portal.core.encryption); the form takes at most 500 characters.
+    client_secret: Mapped[str] = mapped_column(EncryptedString(1000), nullable=False)
     # Lower-case domains, one per line; an address outside them is never linked or created.
     allowed_domains: Mapped[str] = mapped_column(Text, nullable=False, default="")
     enabled: Mapped[bool] = mapped_column(nullable=False, default=True)
