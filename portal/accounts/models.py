@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.roles import Role
 from portal.core.db import db, utcnow
-from portal.core.types import EncryptedString, UTCDateTime
+from portal.core.encryption import decrypt, encrypt
+from portal.core.types import UTCDateTime
 
 
 def new_session_token() -> str:
@@ -136,13 +137,23 @@ class TwoFactor(db.Model):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
     )
-    # Encrypted at rest: the app's key is what makes a code; a dump must not give it away.
-    secret: Mapped[str] = mapped_column(EncryptedString(500), nullable=False)
+    # The app's key makes the codes, so a dump must not give it away: stored encrypted
+    # (portal.core.encryption) and decrypted only when a code is checked, so a row whose
+    # key is unreadable can still be loaded, reset or replaced.
+    secret_token: Mapped[str] = mapped_column("secret", String(500), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The 30-second step of the last code accepted: that code, and any older one, is
     # refused from then on, so a code seen over someone's shoulder cannot be used again.
     last_used_step: Mapped[int | None] = mapped_column(BigInteger)
+
+    @property
+    def secret(self) -> str:
+        return decrypt(self.secret_token)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.secret_token = encrypt(value)
 
 
 class RecoveryCode(db.Model):

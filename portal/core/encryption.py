@@ -5,9 +5,14 @@ does the work through its public API.
 
 The keys come from DATA_ENCRYPTION_KEYS: Fernet keys separated by commas, newest first.
 The newest encrypts; any of them decrypts, so a key is rotated by putting a new one in
-front and running `flask --app portal secrets re-encrypt`. Unset, one key is derived from
-SECRET_KEY with HKDF, so a new installation needs no extra setting (but changing
+front and running `flask --app portal secrets re-encrypt`. Unset, a key derived from
+SECRET_KEY with HKDF encrypts, so a new installation needs no extra setting (but changing
 SECRET_KEY then makes the stored secrets unreadable: production should set the keys).
+The derived key always stays last for decrypting, so an installation that starts setting
+DATA_ENCRYPTION_KEYS still reads what it stored before, until re-encrypt moves it.
+
+Secrets are decrypted only where they are used (the models keep the token and decrypt in
+a property), so a row whose secret cannot be read can still be listed, reset or replaced.
 """
 
 import base64
@@ -33,11 +38,11 @@ def _derived_key(secret_key: str) -> bytes:
 
 
 def keys_from(config) -> list[bytes]:
-    """The Fernet keys the settings give, newest first."""
-    listed = [key.strip() for key in (config.get("DATA_ENCRYPTION_KEYS") or "").split(",")]
-    if any(listed):
-        return [key.encode() for key in listed if key]
-    return [_derived_key(config["SECRET_KEY"])]
+    """The Fernet keys the settings give, newest first, then the key SECRET_KEY gives."""
+    listed = [key.strip().encode()
+              for key in (config.get("DATA_ENCRYPTION_KEYS") or "").split(",") if key.strip()]
+    derived = _derived_key(config["SECRET_KEY"])
+    return [*listed, derived] if derived not in listed else listed
 
 
 def _cipher(config=None) -> MultiFernet:
@@ -58,4 +63,8 @@ def decrypt(token: str, config=None) -> str:
 
 def re_encrypt(token: str, config=None) -> str:
     """The token encrypted again with the newest key (for a key rotation)."""
-    return _cipher(config).rotate(token.encode()).decode()
+    try:
+        return _cipher(config).rotate(token.encode()).decode()
+    except InvalidToken as error:
+        raise UnreadableSecret("A stored secret could not be decrypted with any key: "
+                               "it cannot be re-encrypted") from error

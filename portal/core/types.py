@@ -2,10 +2,8 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
-
-from portal.core.encryption import decrypt, encrypt
 
 
 class UTCDateTime(TypeDecorator):
@@ -24,16 +22,3 @@ class UTCDateTime(TypeDecorator):
             return value.replace(tzinfo=UTC)
         return value
 
-
-class EncryptedString(TypeDecorator):
-    """A secret stored encrypted (portal.core.encryption) and read back as plain text.
-    `length` is the stored length: a Fernet token is about 4/3 of the text plus 100."""
-
-    impl = String
-    cache_ok = True
-
-    def process_bind_param(self, value: str | None, dialect):
-        return None if value is None else encrypt(value)
-
-    def process_result_value(self, value: str | None, dialect):
-        return None if value is None else decrypt(value)

@@ -46,8 +46,8 @@ def test_stored_secrets_are_encrypted_and_the_downgrade_decrypts_them(
             app_key, client_secret = _raw(connection)
         assert app_key.startswith("gAAAAA") and APP_KEY not in app_key
         assert client_secret.startswith("gAAAAA") and CLIENT_SECRET not in client_secret
-        assert db.session.scalar(select(TwoFactor.secret)) == APP_KEY
-        assert db.session.scalar(select(CouncilSignOn.client_secret)) == CLIENT_SECRET
+        assert db.session.scalar(select(TwoFactor)).secret == APP_KEY
+        assert db.session.scalar(select(CouncilSignOn)).client_secret == CLIENT_SECRET
         db.session.remove()
 
         downgrade(revision=BEFORE)

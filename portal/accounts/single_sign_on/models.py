@@ -11,7 +11,8 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.db import db, utcnow
-from portal.core.types import EncryptedString, UTCDateTime
+from portal.core.encryption import decrypt, encrypt
+from portal.core.types import UTCDateTime
 
 
 class CouncilSignOn(db.Model):
@@ -28,8 +29,11 @@ class CouncilSignOn(db.Model):
     # that is the tenant's https://login.microsoftonline.com/<tenant id>/v2.0, never /common.
     issuer: Mapped[str] = mapped_column(String(500), nullable=False)
     client_id: Mapped[str] = mapped_column(String(200), nullable=False)
-    # Encrypted at rest (portal.core.encryption); the form takes at most 500 characters.
-    client_secret: Mapped[str] = mapped_column(EncryptedString(1000), nullable=False)
+    # Stored encrypted (portal.core.encryption; the form takes at most 500 characters) and
+    # decrypted only when the provider is called, so the sign-in page and the settings
+    # page still work if it cannot be read, and saving a new secret replaces it.
+    client_secret_token: Mapped[str] = mapped_column("client_secret", String(1000),
+                                                     nullable=False)
     # Lower-case domains, one per line; an address outside them is never linked or created.
     allowed_domains: Mapped[str] = mapped_column(Text, nullable=False, default="")
     enabled: Mapped[bool] = mapped_column(nullable=False, default=True)
@@ -40,6 +44,14 @@ class CouncilSignOn(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
 
     organisation = relationship("Organisation")
+
+    @property
+    def client_secret(self) -> str:
+        return decrypt(self.client_secret_token)
+
+    @client_secret.setter
+    def client_secret(self, value: str) -> None:
+        self.client_secret_token = encrypt(value)
 
     @property
     def domains(self) -> list[str]:

@@ -6,6 +6,7 @@ from portal.accounts.single_sign_on.models import CouncilSignOn
 from portal.accounts.single_sign_on.operations import registration_for
 from portal.core import audit
 from portal.core.db import db, utcnow
+from portal.core.encryption import UnreadableSecret
 
 SETTINGS = ("provider_name", "issuer", "client_id", "allowed_domains", "enabled",
             "create_accounts", "password_sign_in")
@@ -26,7 +27,7 @@ def save_settings(actor: User, values: dict) -> CouncilSignOn:
     changed = [name for name in SETTINGS if getattr(registration, name) != values[name]]
     for name in changed:
         setattr(registration, name, values[name])
-    if secret and secret != registration.client_secret:
+    if secret and not _same_secret(registration, secret):
         registration.client_secret = secret
         changed.append("client_secret")
     if changed:
@@ -34,3 +35,12 @@ def save_settings(actor: User, values: dict) -> CouncilSignOn:
         db.session.flush()
         audit.record(actor, "sign_on_settings_changed", registration, changed=changed)
     return registration
+
+
+def _same_secret(registration: CouncilSignOn, secret: str) -> bool:
+    """Whether `secret` is the one saved; one that cannot be read (the keys changed) is
+    never the same, so typing the secret again replaces it."""
+    try:
+        return registration.client_secret == secret
+    except UnreadableSecret:
+        return False
