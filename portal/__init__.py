@@ -145,6 +145,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.panels.snapshot_files import bp as panel_files_bp
     from portal.panels.timeline_views import bp as timeline_bp
     from portal.panels.views import bp as panels_bp
+    from portal.partnerships.service_views import bp as service_partnerships_bp
+    from portal.partnerships.views import bp as partnerships_bp
     from portal.portfolios.framework_moves.views import bp as framework_moves_bp
     from portal.portfolios.records.agreeing_views import bp as agreeing_bp
     from portal.portfolios.records.views import bp as records_bp
@@ -154,6 +156,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.programmes.building_views import bp as programme_builder_bp
     from portal.programmes.views import bp as programmes_bp
     from portal.reminders.views import bp as reminders_bp
+    from portal.reports.partnership_views import bp as partnership_reports_bp
     from portal.reports.people_views import bp as workforce_people_bp
     from portal.reports.views import bp as workforce_bp
 
@@ -168,7 +171,8 @@ def _register_blueprints(app: Flask) -> None:
                       sign_on_admin_bp, framework_imports_bp, framework_mappings_bp,
                       moderation_bp, moderating_bp, panel_moderation_bp,
                       framework_moves_bp, councils_bp, erasure_bp, data_protection_bp,
-                      packs_bp, copies_bp, programme_builder_bp, cohort_versions_bp):
+                      packs_bp, copies_bp, programme_builder_bp, cohort_versions_bp,
+                      service_partnerships_bp, partnerships_bp, partnership_reports_bp):
         app.register_blueprint(blueprint)
 
 

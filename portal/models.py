@@ -42,6 +42,7 @@ from portal.panels.models import (
     PanelMember,
     panel_programme,
 )
+from portal.partnerships.models import Partnership, PartnershipGrant, partnership_council
 from portal.portfolios.framework_moves.models import FrameworkMove
 from portal.portfolios.models import (
     DevelopmentPlan,
@@ -114,6 +115,8 @@ __all__ = [
     "PanelConfirmation",
     "PanelDecision",
     "PanelMember",
+    "Partnership",
+    "PartnershipGrant",
     "PasswordResetToken",
     "Portfolio",
     "PortfolioEntry",
@@ -141,6 +144,7 @@ __all__ = [
     "User",
     "UserRole",
     "panel_programme",
+    "partnership_council",
     "programme_framework",
     "round_council",
     "round_moderator",

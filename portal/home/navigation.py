@@ -22,7 +22,7 @@ MENU_SECTION_OF = {"records": "portfolios", "sufficiency": "portfolios",
                    "support_plans": "portfolios",
                    "outbox": "users", "invitations": "users", "audit": "users",
                    "reminders": "accounts", "workforce_people": "workforce",
-                   "panel_moderation": "agendas"}
+                   "panel_moderation": "agendas", "partnership_reports": "partnerships"}
 
 
 def _menu_for(roles: frozenset[Role]) -> list[tuple[str, str]]:
@@ -47,8 +47,10 @@ def _menu_for(roles: frozenset[Role]) -> list[tuple[str, str]]:
         items.append(("Portfolios to moderate", "moderating.index"))
     if Role.ADMINISTRATOR in roles:
         items.append(("Users", "users.index"))
+        items.append(("Partnerships", "partnerships.index"))
     if Role.SERVICE_ADMINISTRATOR in roles:
         items.append(("Councils", "councils.index"))
+        items.append(("All partnerships", "service_partnerships.index"))
         if not roles & {Role.ADMINISTRATOR, Role.PROGRAMME_LEAD}:
             items.append(("Frameworks", "frameworks.index"))
     items.append(("Notifications", "notifications.index"))

@@ -10,6 +10,8 @@ from portal.core.db import db
 from portal.moderation.models import ModerationRound, ModerationSample
 from portal.panels.access import get_item_for_chair_or_404
 from portal.panels.models import AgendaItem
+from portal.partnerships.models import SharedPurpose
+from portal.partnerships.queries import shares
 
 
 def get_round_for_lead_or_404(round_id: int) -> ModerationRound:
@@ -29,11 +31,29 @@ def get_sample_for_lead_or_404(round_id: int, sample_id: int) -> ModerationSampl
     return sample
 
 
+def council_still_shares(sample: ModerationSample, today) -> bool:
+    """A sample from another council of a partnership can be packed and read only while
+    that council shares its external moderation with the round's council."""
+    return shares(sample.agenda_item.panel.organisation_id, sample.round.organisation_id,
+                  SharedPurpose.EXTERNAL_MODERATION, today)
+
+
 def may_moderate(sample: ModerationSample, user, today) -> bool:
-    """A moderator of the round reads a sample's pack once it is shared, until access ends."""
+    """A moderator of the round reads a sample's pack once it is shared, until access ends
+    (and, for another council's portfolio, while that council still shares it)."""
     moderation_round = sample.round
     return (sample.pack_id is not None and moderation_round.open_on(today)
-            and any(m.id == user.id for m in moderation_round.moderators))
+            and any(m.id == user.id for m in moderation_round.moderators)
+            and council_still_shares(sample, today))
+
+
+def get_packable_sample_for_lead_or_404(round_id: int, sample_id: int) -> ModerationSample:
+    """A sample whose pack the lead may prepare, read or share: their own council's, or
+    another council's while it still shares its external moderation with theirs."""
+    sample = get_sample_for_lead_or_404(round_id, sample_id)
+    if not council_still_shares(sample, today_in_england()):
+        abort(404)
+    return sample
 
 
 def get_shared_sample_or_404(sample_id: int) -> ModerationSample:

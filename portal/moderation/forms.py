@@ -57,6 +57,11 @@ class RoundForm(OnceForm):
                     NumberRange(1, 100, "Enter a sample size between 1 and 100")])
     moderator_ids = SelectMultipleField("External moderators", widget=GovCheckboxesInput(),
                                         coerce=str)
+    council_ids = SelectMultipleField(
+        "Partnership councils whose outcomes are sampled too", widget=GovCheckboxesInput(),
+        coerce=str, description="Only councils that share their external moderation with "
+                                "yours are listed. Your own council's outcomes are always "
+                                "sampled.")
     access_ends_on = GovDateField(
         "Moderators' access ends on", description="They cannot open the packs after this day.",
         required_message="Enter the date the moderators' access ends")
@@ -67,7 +72,8 @@ class RoundForm(OnceForm):
             title=self.title.data.strip(), period_start=self.period_start.data,
             period_end=self.period_end.data, sample_percent=self.sample_percent.data,
             access_ends_on=self.access_ends_on.data,
-            moderator_ids=[int(i) for i in self.moderator_ids.data if i.isdigit()])
+            moderator_ids=[int(i) for i in self.moderator_ids.data if i.isdigit()],
+            council_ids=[int(i) for i in self.council_ids.data or [] if i.isdigit()])
 
 
 class ActionPlanForm(PortalForm):

@@ -4,7 +4,7 @@ a 404. Opening a pack (a POST, since it writes an audit row) is audited."""
 
 from flask import Blueprint, abort, flash, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 
 from portal.accounts.roles import Role
 from portal.core.access import requires_role
@@ -19,19 +19,30 @@ from portal.moderation.errors import ModerationError
 from portal.moderation.forms import FeedbackForm
 from portal.moderation.models import ModerationRound, ModerationSample, round_moderator
 from portal.moderation.template import EVIDENCE_CHECKLIST, JUDGEMENT_QUESTIONS
+from portal.panels.models import AgendaItem, Panel
+from portal.partnerships.models import PartnershipGrant, SharedPurpose
+from portal.partnerships.queries import in_force
 
 bp = Blueprint("moderating", __name__, url_prefix="/moderating")
 moderators = requires_role(Role.EXTERNAL_MODERATOR)
 
 
 def shared_with(user_id: int, today) -> list[ModerationSample]:
-    """The samples shared with this moderator in rounds whose access is still open."""
+    """The samples shared with this moderator in rounds whose access is still open (of
+    another council's portfolios, those whose council still shares them)."""
+    still_shared = exists().where(
+        PartnershipGrant.granting_organisation_id == Panel.organisation_id,
+        PartnershipGrant.receiving_organisation_id == ModerationRound.organisation_id,
+        *in_force(SharedPurpose.EXTERNAL_MODERATION, today))
     return db.session.scalars(
         select(ModerationSample)
         .join(ModerationRound, ModerationRound.id == ModerationSample.round_id)
         .join(round_moderator, round_moderator.c.round_id == ModerationRound.id)
+        .join(AgendaItem, AgendaItem.id == ModerationSample.agenda_item_id)
+        .join(Panel, Panel.id == AgendaItem.panel_id)
         .where(round_moderator.c.user_id == user_id, ModerationSample.pack_id.is_not(None),
-               ModerationRound.access_ends_on >= today)
+               ModerationRound.access_ends_on >= today,
+               or_(Panel.organisation_id == ModerationRound.organisation_id, still_shared))
         .order_by(ModerationRound.access_ends_on, ModerationSample.id)).all()
 
 

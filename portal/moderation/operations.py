@@ -7,6 +7,7 @@ from datetime import date
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.core import audit
+from portal.core.dates import today_in_england
 from portal.core.db import db, utcnow
 from portal.moderation import queries, sampling
 from portal.moderation.errors import ModerationError
@@ -21,6 +22,8 @@ from portal.moderation.template import EVIDENCE_CHECKLIST, JUDGEMENT_QUESTIONS
 from portal.packs import operations as packs
 from portal.packs.models import PackState, PortfolioPack
 from portal.panels.models import AgendaItem
+from portal.partnerships.models import SharedPurpose
+from portal.partnerships.queries import shares
 
 
 def _locked(row) -> None:
@@ -59,11 +62,16 @@ class RoundDetails:
     sample_percent: int
     access_ends_on: date
     moderator_ids: list[int] = field(default_factory=list)
+    # Other councils of a partnership whose outcomes are sampled too (each must share its
+    # external moderation with the lead's council).
+    council_ids: list[int] = field(default_factory=list)
 
 
-def define_round(lead: User, details: RoundDetails) -> ModerationRound:
-    """A lead defines a round over their own council's outcomes (partnership councils are
-    added to `councils` when partnerships exist)."""
+def define_round(lead: User, details: RoundDetails,
+                 today: date | None = None) -> ModerationRound:
+    """A lead defines a round over their own council's outcomes and those of the
+    partnership councils, chosen from the ones sharing their external moderation with the
+    lead's council today."""
     if not lead.has_role(Role.PROGRAMME_LEAD):
         raise ModerationError("Only a programme lead can define a moderation round")
     if details.period_end < details.period_start:
@@ -71,17 +79,24 @@ def define_round(lead: User, details: RoundDetails) -> ModerationRound:
     allowed = {user.id: user for user in queries.council_moderators(lead.organisation_id)}
     if not details.moderator_ids or any(i not in allowed for i in details.moderator_ids):
         raise ModerationError("Select at least one external moderator", "moderator_ids")
+    sharing = {council.id: council for council in queries.councils_sharing_moderation(
+        lead.organisation_id, today or today_in_england())}
+    if any(i not in sharing for i in details.council_ids):
+        raise ModerationError("Select only councils that share their external moderation "
+                              "with yours", "council_ids")
     moderation_round = ModerationRound(
         organisation_id=lead.organisation_id, title=details.title,
         period_start=details.period_start, period_end=details.period_end,
         sample_percent=details.sample_percent, access_ends_on=details.access_ends_on,
         state=RoundState.DEFINED, created_by_id=lead.id, created_at=utcnow())
-    moderation_round.councils = [lead.organisation]
+    moderation_round.councils = [lead.organisation,
+                                 *(sharing[i] for i in sorted(set(details.council_ids)))]
     moderation_round.moderators = [allowed[i] for i in details.moderator_ids]
     db.session.add(moderation_round)
     db.session.flush()
     audit.record(lead, "moderation_round.defined", moderation_round,
-                 moderator_ids=sorted(details.moderator_ids))
+                 moderator_ids=sorted(details.moderator_ids),
+                 council_ids=sorted(council.id for council in moderation_round.councils))
     return moderation_round
 
 
@@ -152,7 +167,10 @@ def submit_feedback(moderator: User, sample: ModerationSample, judgement: Judgem
     _locked(sample)
     moderation_round = sample.round
     if (moderator not in moderation_round.moderators or sample.pack_id is None
-            or not moderation_round.open_on(today)):
+            or not moderation_round.open_on(today)
+            or not shares(sample.agenda_item.panel.organisation_id,
+                          moderation_round.organisation_id,
+                          SharedPurpose.EXTERNAL_MODERATION, today)):
         raise ModerationError("This portfolio is not shared with you")
     if any(f.moderator_id == moderator.id for f in sample.feedback):
         raise ModerationError("You have already sent your feedback on this portfolio")

@@ -2,6 +2,7 @@
 the outcome in force for each agenda item, and the consistency of assessors' recommendations."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
@@ -10,7 +11,10 @@ from portal.accounts.roles import Role
 from portal.core.db import db
 from portal.moderation.models import ModerationRound, PanelConfirmation, round_council
 from portal.moderation.sampling import Candidate
+from portal.organisations.models import Organisation
 from portal.panels.models import AgendaItem, Panel, PanelDecision
+from portal.partnerships.models import SharedPurpose
+from portal.partnerships.queries import councils_sharing_with
 from portal.portfolios.reviews.models import ReviewReport
 
 
@@ -21,6 +25,13 @@ def council_moderators(organisation_id: int) -> list[User]:
         .where(User.organisation_id == organisation_id, User.active.is_(True),
                UserRole.role == Role.EXTERNAL_MODERATOR.value)
         .order_by(User.name, User.id)).all()
+
+
+def councils_sharing_moderation(organisation_id: int, day: date) -> list[Organisation]:
+    """The councils that share their external moderation with this council on `day`."""
+    ids = councils_sharing_with(organisation_id, SharedPurpose.EXTERNAL_MODERATION, day)
+    return db.session.scalars(select(Organisation).where(Organisation.id.in_(ids))
+                              .order_by(Organisation.name)).all()
 
 
 def outcomes_in_force(item_ids) -> dict[int, str]:

@@ -8,11 +8,16 @@ from sqlalchemy import select
 
 from portal.accounts.roles import Role
 from portal.core.access import requires_role
+from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.core.forms import ConfirmForm
 from portal.core.htmx import redirect_to, render
 from portal.moderation import operations, queries, report
-from portal.moderation.access import get_round_for_lead_or_404, get_sample_for_lead_or_404
+from portal.moderation.access import (
+    council_still_shares,
+    get_packable_sample_for_lead_or_404,
+    get_round_for_lead_or_404,
+)
 from portal.moderation.downloads import send_bytes, send_pack
 from portal.moderation.errors import ModerationError
 from portal.moderation.forms import ActionPlanForm, RoundForm
@@ -60,9 +65,13 @@ def new_round():
     form.moderator_ids.choices = [
         (str(user.id), user.name) for user in queries.council_moderators(
             current_user.organisation_id)]
+    today = today_in_england()
+    form.council_ids.choices = [
+        (str(council.id), council.name) for council in queries.councils_sharing_moderation(
+            current_user.organisation_id, today)]
     if form.validate_on_submit():
         try:
-            moderation_round = operations.define_round(current_user, form.details())
+            moderation_round = operations.define_round(current_user, form.details(), today)
             form.created(_round_url(moderation_round))
         except ModerationError as error:
             db.session.rollback()
@@ -83,7 +92,10 @@ def _pack_of(sample):
 def _round_page(moderation_round: ModerationRound, plan: ActionPlanForm, status: int = 200):
     """The round with each sample's outcome and the lead's latest pack of it."""
     samples = moderation_round.samples
+    today = today_in_england()
     return render("moderation/round.html", round=moderation_round, plan=plan,
+                  still_shared={s.id for s in samples if council_still_shares(s, today)},
+                  council_names={c.id: c.name for c in moderation_round.councils},
                   rows=[(sample, _pack_of(sample)) for sample in samples],
                   outcomes=queries.outcomes_in_force([s.agenda_item_id for s in samples]),
                   outcome_labels=report.OUTCOME_NAMES, PackState=PackState, status=status)
@@ -116,7 +128,7 @@ def draw(round_id: int):
 @bp.post(SAMPLE + "/pack")
 @leads
 def prepare(round_id: int, sample_id: int):
-    sample = get_sample_for_lead_or_404(round_id, sample_id)
+    sample = get_packable_sample_for_lead_or_404(round_id, sample_id)
     _button_sent()
     operations.prepare_pack(current_user, sample)
     db.session.commit()
@@ -127,7 +139,7 @@ def prepare(round_id: int, sample_id: int):
 @leads
 def lead_download(round_id: int, sample_id: int):
     """The lead reads the anonymised pack before sharing it (audited as packs are)."""
-    sample = get_sample_for_lead_or_404(round_id, sample_id)
+    sample = get_packable_sample_for_lead_or_404(round_id, sample_id)
     _button_sent()
     pack = _pack_of(sample)
     if pack is None or pack.state != PackState.READY:
@@ -140,7 +152,7 @@ def lead_download(round_id: int, sample_id: int):
 @bp.post(SAMPLE + "/share")
 @leads
 def share(round_id: int, sample_id: int):
-    sample = get_sample_for_lead_or_404(round_id, sample_id)
+    sample = get_packable_sample_for_lead_or_404(round_id, sample_id)
     _button_sent()
     pack = _pack_of(sample)
     try:

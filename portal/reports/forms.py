@@ -100,3 +100,12 @@ class RegistrationForm(PortalForm):
                     "For example, 15 9 2026",
         invalid_message="Enter the ASYE registration date as a real date, like 15 9 2026")
     submit = SubmitField("Save registration details", widget=GovSubmitInput())
+
+
+class PeriodForm(PortalForm):
+    """A report narrowed to one financial year only (the partnership report)."""
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    period = SelectField("Period", widget=GovSelect(), validate_choice=True)

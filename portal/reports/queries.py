@@ -236,3 +236,25 @@ def support_rows(organisation_id: int, filters: Filters, today: date) -> list:
     statement = narrowed(statement, organisation_id, filters)
     return db.session.execute(statement.order_by(Cohort.start_date, Cohort.name, User.name,
                                                  Portfolio.id)).all()
+
+
+def outcomes_by_council(organisation_ids: set[int], filters: Filters) -> list:
+    """(organisation id, outcome, portfolios) for the standing decisions made in the
+    period at these councils: counts only, for the partnership report."""
+    decision = _current_decisions()
+    statement = (
+        select(Cohort.organisation_id, decision.c.outcome,
+               func.count(Portfolio.id).label("portfolios"))
+        .select_from(Portfolio)
+        .join(CohortMembership, CohortMembership.id == Portfolio.membership_id)
+        .join(Cohort, Cohort.id == CohortMembership.cohort_id)
+        .join(decision, and_(decision.c.portfolio_id == Portfolio.id,
+                             decision.c.latest_first == 1))
+        .where(Cohort.organisation_id.in_(organisation_ids)))
+    year = filters.year
+    if year is not None:
+        statement = statement.where(
+            decision.c.decided_at >= start_of_day_in_england(year.first_day),
+            decision.c.decided_at < start_of_day_in_england(year.last_day + timedelta(days=1)))
+    return db.session.execute(statement.group_by(Cohort.organisation_id,
+                                                 decision.c.outcome)).all()

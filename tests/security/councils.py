@@ -22,6 +22,8 @@ from portal.packs.copies import operations as copies
 from portal.packs.models import PackState
 from portal.packs.operations import request_pack
 from portal.panels import agenda, corrections, decisions, letters
+from portal.partnerships import operations as partnerships
+from portal.partnerships.models import SharedPurpose
 from portal.portfolios import operations
 from portal.portfolios.models import PortfolioEntry, PortfolioSnapshot
 from portal.programmes import building
@@ -130,6 +132,21 @@ def _moderation(people, ids: dict) -> None:
     ids.update(moderation_round=moderation_round.id, moderation_sample=sample.id)
 
 
+def _partnership(people, ids: dict) -> None:
+    """The council's own partnership with a council outside the matrix, sharing each
+    thing with it (so there is a grant to withdraw and a report to read)."""
+    today = today_in_england()
+    partner = factories.organisation()
+    partnership = partnerships.create_partnership(
+        None, f"{people['org'].name} partnership", [people["org"].id, partner.id])
+    grants = [partnerships.give_grant(people["administrator"], partnership,
+                                      partnerships.GrantDetails(partner.id, purpose, today,
+                                                                today + timedelta(days=90)),
+                                      today)
+              for purpose in SharedPurpose]
+    ids.update(partnership=partnership.id, grant=grants[0].id)
+
+
 def build_council() -> Council:
     """A council with one of everything, flushed (the caller commits)."""
     org = factories.organisation()
@@ -139,6 +156,7 @@ def build_council() -> Council:
     _panel(people, ids)
     _in_progress(people, ids)
     _moderation(people, ids)
+    _partnership(people, ids)
     registration = CouncilSignOn(organisation_id=org.id, provider_name="Microsoft",
                                  issuer="https://login.example.org/v2.0", client_id="portal",
                                  client_secret="secret", allowed_domains="example.org")

@@ -4,7 +4,10 @@ found" and change nothing of A's.
 
 Three councils are built once for the module (each with one of everything: see
 councils.py); the tests only read them, so they share them and empty the database at the
-end. Councils share nothing yet (partnerships are not built), so no grant exists anywhere.
+end. The three are also a teaching partnership, in which A shares everything it can
+(panel membership, external moderation, partnership reports) with B, in force today, and
+shared it with C until yesterday: a grant opens only what it is for, which none of these
+addresses is, so B (grant in force) and C (grant ended) must both still be refused.
 
 What is accepted, and why:
 - 404 always: the id is treated as if it did not exist.
@@ -16,6 +19,7 @@ What is accepted, and why:
 """
 
 import re
+from datetime import timedelta
 
 import pytest
 from flask import current_app
@@ -23,8 +27,11 @@ from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
+from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.core.extensions import limiter
+from portal.partnerships import operations as partnerships
+from portal.partnerships.models import SharedPurpose
 from tests.conftest import empty_database, sign_in
 from tests.security.councils import Council, build_council
 
@@ -39,6 +46,7 @@ BY_ARGUMENT = {
     "registration_id": "registration", "record_id": "supervision",
     "request_id": "review_request",
     "round_id": "moderation_round", "sample_id": "moderation_sample",
+    "partnership_id": "partnership", "grant_id": "grant",
 }
 # Where an argument of the same name names another kind, so that every id in a URL is
 # one of the same object's (only the council is wrong).
@@ -88,6 +96,9 @@ PLACEHOLDER = re.compile(r"<([^>]+)>")
 # Pages that take an id before anyone signs in: starting a council's own sign-in is open
 # to anyone by design (the registration id is on that council's public sign-in page).
 PUBLIC = {"sign_on.start"}
+# Pages of the service administrator, whose role is above the councils: they manage every
+# council's partnerships, so another council's partnership id is theirs to open.
+SERVICE_WIDE = ("service_partnerships.",)
 # Ids a URL carries outside an <int:...> argument (a draft's key, a query string).
 IDS_OUTSIDE_INT_ARGUMENTS = [
     ("evidence.autosave", "POST", "/evidence/drafts/entry-{entry}"),
@@ -160,10 +171,28 @@ def _clean_database(app):
         db.session.remove()
 
 
+def _share_a_with_b_and_once_with_c(built: dict) -> None:
+    """A shares everything with B today, and shared it with C until yesterday."""
+    today = today_in_england()
+    a, b, c = (built[name] for name in "ABC")
+    partnership = partnerships.create_partnership(
+        None, "Matrix partnership", [a.organisation_id, b.organisation_id, c.organisation_id])
+    administrator = db.session.get(User, a.people["administrator"])
+    for purpose in SharedPurpose:
+        partnerships.give_grant(administrator, partnership, partnerships.GrantDetails(
+            b.organisation_id, purpose, today - timedelta(days=30), today + timedelta(days=30)),
+            today)
+        ended = partnerships.give_grant(administrator, partnership, partnerships.GrantDetails(
+            c.organisation_id, purpose, today - timedelta(days=30), today), today)
+        ended.ends_on = today - timedelta(days=1)  # it ran until yesterday
+    db.session.flush()
+
+
 @pytest.fixture(scope="module")
 def councils(app):
     with app.app_context():
         built = {name: build_council() for name in "ABC"}
+        _share_a_with_b_and_once_with_c(built)
         db.session.commit()
     # Leaving the context ran the jobs the commit asked for: the letters, packs, exports.
     yield built
@@ -199,11 +228,13 @@ def _refusal_problem(client, method: str, url: str, own_url: str, endpoint: str)
     return f"{method} {url} ({endpoint}): {status} {location}".strip()
 
 
-def requests_for(target: Council, own: Council):
+def requests_for(target: Council, own: Council, role: str | None = None):
     """(method, URL with A's ids, the same URL with the council's own, endpoint)."""
     for endpoint, template, methods in sorted(id_rules(current_app)):
         url = url_for_council(endpoint, template, target)
         if url is None or endpoint in PUBLIC:
+            continue
+        if role == Role.SERVICE_ADMINISTRATOR and endpoint.startswith(SERVICE_WIDE):
             continue
         for method in methods:
             yield method, url, url_for_council(endpoint, template, own), endpoint
@@ -225,7 +256,7 @@ def test_another_councils_ids_are_not_found(app, councils, council_name, role):
     client = app.test_client()
     sign_in(client, db.session.get(User, own.people[role]))
     before = everything()
-    problems = [problem for request in requests_for(target, own)
+    problems = [problem for request in requests_for(target, own, role)
                 if (problem := _refusal_problem(client, *request))]
     assert problems == []
     # Refusals write nothing, not even an audit row: every row of every table is as it was.
