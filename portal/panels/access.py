@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.roles import Role
+from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.panels.conflicts import conflict_for
 from portal.panels.models import (
@@ -15,6 +16,8 @@ from portal.panels.models import (
     Panel,
     PanelDecision,
 )
+from portal.partnerships.models import SharedPurpose
+from portal.partnerships.queries import shares
 from portal.visibility import Kind, require
 
 
@@ -30,11 +33,18 @@ def get_panel_for_member(panel_id: int) -> Panel:
     # Members are read for the check and programmes for the heading: one query for all.
     panel = db.session.get(Panel, panel_id, options=[joinedload(Panel.members),
                                                      joinedload(Panel.programmes)])
-    if panel is None or panel.organisation_id != current_user.organisation_id:
+    if panel is None or not panel.has_member(current_user.id):
         abort(404)
-    if not panel.has_member(current_user.id):
+    if not sits_for_council(current_user, panel.organisation_id):
         abort(404)
     return panel
+
+
+def sits_for_council(user, organisation_id: int) -> bool:
+    """A member sits on their own council's panels, and on another council's only while
+    that council shares its panel membership with theirs (a teaching partnership)."""
+    return shares(organisation_id, user.organisation_id, SharedPurpose.PANEL_MEMBERSHIP,
+                  today_in_england())
 
 
 def get_item_or_404(panel: Panel, item_id: int) -> AgendaItem:

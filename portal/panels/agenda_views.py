@@ -30,6 +30,8 @@ from portal.panels.errors import PanelError
 from portal.panels.forms import OUTCOME_LABELS, NoteForm
 from portal.panels.models import AgendaItem, MemberNote, Panel, PanelMember
 from portal.panels.views import ITEM_STATES, open_items, upcoming_first
+from portal.partnerships.models import SharedPurpose
+from portal.partnerships.queries import councils_sharing_with
 from portal.portfolios import snapshots
 from portal.portfolios.reviews.models import DomainProgress, ReviewReport
 from portal.visibility import Kind, record_reading, require
@@ -40,10 +42,11 @@ bp = Blueprint("agendas", __name__, url_prefix="/panels")
 @bp.route("/mine")
 @signed_in
 def mine():
+    hosts = {current_user.organisation_id} | councils_sharing_with(
+        current_user.organisation_id, SharedPurpose.PANEL_MEMBERSHIP, today_in_england())
     panels = db.session.scalars(
         select(Panel).join(PanelMember, PanelMember.panel_id == Panel.id)
-        .where(PanelMember.user_id == current_user.id,
-               Panel.organisation_id == current_user.organisation_id)
+        .where(PanelMember.user_id == current_user.id, Panel.organisation_id.in_(hosts))
         .options(selectinload(Panel.programmes))).all()
     panels = upcoming_first(panels)
     return render("panels/mine.html", panels=panels,

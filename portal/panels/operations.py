@@ -14,11 +14,14 @@ from sqlalchemy import select
 from portal.accounts.models import User, UserRole
 from portal.accounts.roles import Role
 from portal.core import audit
+from portal.core.dates import today_in_england
 from portal.core.db import db, utcnow
 from portal.notifications.operations import notify
 from portal.panels import agenda
 from portal.panels.errors import PanelError
 from portal.panels.models import Panel, PanelMember
+from portal.partnerships.models import SharedPurpose
+from portal.partnerships.queries import councils_shared_with
 from portal.programmes.models import Programme
 
 
@@ -39,9 +42,14 @@ def _check_details(actor: User, details: PanelDetails) -> tuple[User, set[int], 
     if chair is None or chair.organisation_id != org or not chair.has_role(Role.PANEL_CHAIR):
         raise PanelError("Choose a panel chair from your organisation", "chair_id")
     members = [db.session.get(User, member_id) for member_id in set(details.member_ids)]
-    if any(m is None or m.organisation_id != org or not m.has_any_role(
+    # Members may also come from the councils this one shares its panel membership with
+    # (a teaching partnership); the chair is always the council's own.
+    councils = {org} | councils_shared_with(org, SharedPurpose.PANEL_MEMBERSHIP,
+                                            today_in_england())
+    if any(m is None or m.organisation_id not in councils or not m.has_any_role(
             Role.PANEL_MEMBER, Role.PANEL_CHAIR) for m in members):
-        raise PanelError("Choose panel members from your organisation", "member_ids")
+        raise PanelError("Choose panel members from your organisation (or a council that "
+                         "sits on its panels)", "member_ids")
     everyone = {m.id for m in members} | {chair.id}
     if len(everyone) < details.min_members:
         raise PanelError(f"A panel needs at least {details.min_members} members including "

@@ -27,6 +27,8 @@ from portal.panels.forms import (
     RemoveItemForm,
 )
 from portal.panels.models import AgendaItem, Panel, PanelMember
+from portal.partnerships.models import SharedPurpose
+from portal.partnerships.queries import councils_shared_with
 from portal.portfolios.models import Portfolio
 from portal.programmes.models import Programme
 
@@ -73,12 +75,26 @@ def index():
                   item_counts=open_items([p.id for p in panels]), today=today_in_england())
 
 
-def _people_with(*roles: Role) -> list[User]:
+def _people_with(*roles: Role, guests: bool = False) -> list[User]:
+    """The council's active people holding one of `roles`; with `guests`, also those of
+    the councils the council shares its panel membership with."""
+    councils = {current_user.organisation_id}
+    if guests:
+        councils |= councils_shared_with(current_user.organisation_id,
+                                         SharedPurpose.PANEL_MEMBERSHIP, today_in_england())
     return db.session.scalars(
         select(User).join(UserRole, UserRole.user_id == User.id)
-        .where(User.organisation_id == current_user.organisation_id, User.active,
+        .where(User.organisation_id.in_(councils), User.active,
                UserRole.role.in_([r.value for r in roles]))
+        .options(selectinload(User.organisation))
         .order_by(User.name, User.id).distinct()).all()
+
+
+def _member_label(user: User) -> str:
+    """A guest from a partnership council is named with their council."""
+    if user.organisation_id == current_user.organisation_id:
+        return user.name
+    return f"{user.name} ({user.organisation.name})"
 
 
 def _panel_form(form_class: type[PanelForm] = PanelForm, **kwargs) -> PanelForm:
@@ -89,8 +105,8 @@ def _panel_form(form_class: type[PanelForm] = PanelForm, **kwargs) -> PanelForm:
     form.programme_ids.choices = [(str(p.id), p.name) for p in programmes]
     form.chair_id.choices = [("", "Select the chair")] + [
         (str(u.id), u.name) for u in _people_with(Role.PANEL_CHAIR)]
-    form.member_ids.choices = [(str(u.id), u.name)
-                               for u in _people_with(Role.PANEL_MEMBER, Role.PANEL_CHAIR)]
+    form.member_ids.choices = [(str(u.id), _member_label(u)) for u in _people_with(
+        Role.PANEL_MEMBER, Role.PANEL_CHAIR, guests=True)]
     return form
 
 

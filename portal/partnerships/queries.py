@@ -30,6 +30,14 @@ def councils_sharing_with(organisation_id: int, purpose: SharedPurpose, day: dat
                *in_force(purpose, day))))
 
 
+def councils_shared_with(organisation_id: int, purpose: SharedPurpose, day: date) -> set[int]:
+    """The councils this council shares `purpose` with on `day`."""
+    return set(db.session.scalars(
+        select(PartnershipGrant.receiving_organisation_id)
+        .where(PartnershipGrant.granting_organisation_id == organisation_id,
+               *in_force(purpose, day))))
+
+
 def shares(granting_id: int, receiving_id: int, purpose: SharedPurpose, day: date) -> bool:
     """Whether one council shares `purpose` with another on `day` (a council always
     'shares' with itself: its own records are its own)."""

@@ -23,6 +23,8 @@ from portal.assignments.access import assesses, last_assessed_on, manages
 from portal.core import audit
 from portal.core.dates import UK, today_in_england
 from portal.core.db import db
+from portal.partnerships.models import SharedPurpose
+from portal.partnerships.queries import shares
 from portal.visibility.table import PORTFOLIO_KINDS, STRENGTH, TABLE, Access, Kind, Relation
 
 # The audit action written when someone outside the candidate's assessors opens a record
@@ -109,7 +111,15 @@ def viewer(user: User, candidate_id: int, *, on_panel: bool = False) -> Viewer:
     if user.id == candidate_id:
         return Viewer(user, candidate_id, frozenset({Relation.CANDIDATE}))
     candidate = db.session.get(User, candidate_id)
-    if candidate is None or candidate.organisation_id != user.organisation_id:
+    if candidate is None:
+        return Viewer(user, candidate_id, frozenset())
+    if candidate.organisation_id != user.organisation_id:
+        # A guest panel member from a partnership council reads what the panel reads,
+        # and nothing else, while the candidate's council shares its panel membership.
+        if on_panel and shares(candidate.organisation_id, user.organisation_id,
+                               SharedPurpose.PANEL_MEMBERSHIP, today_in_england()):
+            return Viewer(user, candidate_id, frozenset({Relation.PANEL_MEMBER}), None,
+                          candidate)
         return Viewer(user, candidate_id, frozenset())
     relations: set[Relation] = set()
     assessed_until = None

@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from portal.accounts.models import User
 from portal.core.audit import AuditEvent
 from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.partnerships import operations, queries
 from portal.partnerships.errors import PartnershipError
-from portal.accounts.models import User
 from portal.partnerships.models import GrantState, Partnership, PartnershipGrant, SharedPurpose
 from tests import factories
 from tests.partnerships.conftest import share
@@ -153,7 +153,7 @@ def test_the_database_refuses_a_grant_to_itself_or_backwards(members, partnershi
                                     granting_organisation_id=north.org.id,
                                     receiving_organisation_id=north.org.id,
                                     purpose=REPORTS.value, starts_on=today, ends_on=today))
-    with pytest.raises(Exception, match="(?i)check|constraint"):
+    with pytest.raises(Exception, match=r"(?i)check|constraint"):
         db.session.flush()
     db.session.rollback()
 
