@@ -5,6 +5,7 @@ from flask.cli import with_appcontext
 
 from portal.core.db import db
 from portal.demo.data import DEMO_PASSWORD, PEOPLE, email_for
+from portal.demo.partnership_data import PARTNER, PARTNER_PEOPLE, partner_email
 from portal.demo.seed import seed_demo
 
 
@@ -20,3 +21,6 @@ def seed_demo_command() -> None:
     for name, local, roles, _team in PEOPLE:
         labels = ", ".join(sorted(role.label for role in roles))
         click.echo(f"  {email_for(local):42} {name}: {labels}")
+    click.echo(f"And, at the partner council ({PARTNER[0]}):")
+    for name, local, role in PARTNER_PEOPLE:
+        click.echo(f"  {partner_email(local):42} {name}: {role.label}")

@@ -8,6 +8,7 @@ from portal.assignments.models import Assignment
 from portal.core.db import db
 from portal.demo import data
 from portal.demo.concern_data import seed_demo_concern
+from portal.demo.partnership_data import seed_partnership
 from portal.demo.portfolio_data import seed_demo_panel, seed_demo_portfolio
 from portal.demo.retention_data import seed_retention
 from portal.frameworks.queries import load_shipped_frameworks
@@ -98,6 +99,7 @@ def seed_demo() -> dict[str, int]:
             asye_registered_on=registered_on)
         created["registrations"] = created.get("registrations", 0) + new
     created["past candidates"] = seed_retention(council.id, data.email_for, password_hash)
+    created["partnerships"] = int(seed_partnership(council, people["admin"], password_hash))
     created["assignments"] = _assign(people)
     created["demo portfolios"] = int(seed_demo_portfolio(people["candidate"]))
     created["demo panels"] = int(seed_demo_panel(people))

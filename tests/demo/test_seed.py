@@ -6,8 +6,10 @@ from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.core.db import db
 from portal.demo.data import DEMO_PASSWORD, PEOPLE, email_for
+from portal.demo.partnership_data import PARTNER_PEOPLE, partner_email
 from portal.demo.seed import seed_demo
 from portal.organisations.models import Cohort, CohortMembership, Organisation, Team
+from portal.partnerships.models import Partnership
 from tests.conftest import sign_in
 
 
@@ -109,3 +111,24 @@ def test_the_lead_home_shows_a_demo_candidate_behind_and_one_with_concerns(app):
     assert ("Latest review: 6 Critical Reflection and Analysis not on track"
             in statuses["Tom Fletcher"].reasons)
     assert seed_demo()["demo concerns"] == 0  # once only
+
+
+def test_the_demo_council_is_in_a_partnership_that_shares_both_ways(app, client):
+    seed_demo()
+    db.session.commit()
+    partnership = db.session.scalar(select(Partnership))
+    assert [c.name for c in partnership.councils] == ["Eastvale Borough Council",
+                                                      "Northshire County Council"]
+    givers = {grant.granting.name for grant in partnership.grants}
+    assert givers == {"Eastvale Borough Council", "Northshire County Council"}
+    for _name, local, _role in PARTNER_PEOPLE:
+        user = db.session.scalar(select(User).where(User.email == partner_email(local)))
+        sign_in(client, user, password=DEMO_PASSWORD)
+        assert client.get("/home").status_code == 200
+        client.post("/sign-out")
+    lead = db.session.scalar(select(User).where(User.email == email_for("lead")))
+    sign_in(client, lead, password=DEMO_PASSWORD)
+    # The partner's panel member can be asked to sit on the demo council's panels.
+    assert "Ola Bankole (Eastvale Borough Council)" in client.get("/panels/new").text
+    assert "Eastvale Borough Council" in client.get(
+        f"/partnerships/{partnership.id}/report").text
