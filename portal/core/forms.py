@@ -77,10 +77,10 @@ class GovDateField(DateField):
             return
         try:
             day, month, year = (int(part) for part in parts)
-            if year < 1000:
+            if not 1000 <= year <= 9999:
                 raise ValueError("year must have four digits")
             self.data = date(year, month, day)
-        except ValueError as error:
+        except (ValueError, OverflowError) as error:
             self.data = None
             raise ValueError(self.invalid_message) from error
 

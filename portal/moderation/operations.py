@@ -108,7 +108,8 @@ def draw_sample(lead: User, moderation_round: ModerationRound,
     if moderation_round.sampled:
         raise ModerationError("The sample for this round has already been drawn")
     seed = sampling.new_seed() if seed is None else seed
-    drawn = sampling.draw_sample(queries.decided_in_period(moderation_round),
+    drawn = sampling.draw_sample(queries.decided_in_period(moderation_round,
+                                                           today_in_england()),
                                  moderation_round.sample_percent, seed)
     moderation_round.samples = [ModerationSample(agenda_item_id=i) for i in drawn]
     moderation_round.state, moderation_round.seed = RoundState.SAMPLED, seed

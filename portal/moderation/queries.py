@@ -48,13 +48,19 @@ def outcomes_in_force(item_ids) -> dict[int, str]:
     return latest
 
 
-def decided_in_period(moderation_round: ModerationRound) -> list[Candidate]:
-    """Every decided agenda item of the round's councils whose panel sat in the period."""
+def decided_in_period(moderation_round: ModerationRound, today: date) -> list[Candidate]:
+    """Every decided agenda item of the round's councils whose panel sat in the period: the
+    round's own council, and each other council only while it still shares its external
+    moderation with the round's (so neither a late draw nor the summary report reads a
+    council that has stopped sharing)."""
+    councils = {moderation_round.organisation_id} | councils_sharing_with(
+        moderation_round.organisation_id, SharedPurpose.EXTERNAL_MODERATION, today)
     rows = db.session.execute(
         select(AgendaItem.id, Panel.organisation_id)
         .join(Panel, Panel.id == AgendaItem.panel_id)
         .join(round_council, round_council.c.organisation_id == Panel.organisation_id)
         .where(round_council.c.round_id == moderation_round.id,
+               Panel.organisation_id.in_(councils),
                AgendaItem.state == "decided",
                Panel.sits_on.between(moderation_round.period_start,
                                      moderation_round.period_end))).all()

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from flask import render_template
 
+from portal.core.dates import today_in_england
 from portal.core.spreadsheets import safe_cell
 from portal.moderation import queries
 from portal.moderation.models import ModerationRound
@@ -45,7 +46,7 @@ def _counts(names: dict, available: Counter, sampled: Counter) -> list[tuple[str
 
 
 def summary(moderation_round: ModerationRound) -> RoundSummary:
-    available = queries.decided_in_period(moderation_round)
+    available = queries.decided_in_period(moderation_round, today_in_england())
     drawn = {sample.agenda_item_id for sample in moderation_round.samples}
     outcomes = {c.agenda_item_id: c.outcome for c in available}
     councils = {council.id: council.name for council in moderation_round.councils}

@@ -93,11 +93,14 @@ def _round_page(moderation_round: ModerationRound, plan: ActionPlanForm, status:
     """The round with each sample's outcome and the lead's latest pack of it."""
     samples = moderation_round.samples
     today = today_in_england()
+    # Another council's sample shows its outcome only while that council still shares.
+    still_shared = {s.id for s in samples if council_still_shares(s, today)}
     return render("moderation/round.html", round=moderation_round, plan=plan,
-                  still_shared={s.id for s in samples if council_still_shares(s, today)},
+                  still_shared=still_shared,
                   council_names={c.id: c.name for c in moderation_round.councils},
                   rows=[(sample, _pack_of(sample)) for sample in samples],
-                  outcomes=queries.outcomes_in_force([s.agenda_item_id for s in samples]),
+                  outcomes=queries.outcomes_in_force([s.agenda_item_id for s in samples
+                                                      if s.id in still_shared]),
                   outcome_labels=report.OUTCOME_NAMES, PackState=PackState, status=status)
 
 

@@ -126,7 +126,12 @@ def pack_context(snapshot: PortfolioSnapshot, requester: User,
     copy covers: the evidence and records, not the reports and decisions (whose text the
     copy's reviewer has not seen)."""
     portfolio = db.session.get(Portfolio, snapshot.portfolio_id)
-    seen_by = viewer(requester, portfolio.candidate_id, on_panel=item is not None)
+    # The panel's view for the panel's own council (its members, its leads) and for a
+    # guest member actually seated on it; never for someone of another council who merely
+    # asked (a partnership lead preparing a moderation pack).
+    on_panel = item is not None and (item.panel.organisation_id == requester.organisation_id
+                                     or item.panel.has_member(requester.id))
+    seen_by = viewer(requester, portfolio.candidate_id, on_panel=on_panel)
     redact = anonymiser(item) if item else copies.redactor(copy) if copy else None
     files = pack_files(snapshot, item, redact if copy else None)
     by_entry: dict[int, list[PackFile]] = {}

@@ -40,6 +40,8 @@ def create_partnership(actor: User | None, name: str, council_ids: list[int]) ->
     if actor is not None and not actor.has_role(Role.SERVICE_ADMINISTRATOR):
         raise PartnershipError("Only a service administrator can add a partnership")
     name = name.strip()
+    if not name:
+        raise PartnershipError("Enter the partnership's name", "name")
     if db.session.scalar(select(func.count(Partnership.id))
                          .where(func.lower(Partnership.name) == name.lower())):
         raise PartnershipError("A partnership with this name already exists", "name")
@@ -93,8 +95,8 @@ def _check_grant(administrator: User, partnership: Partnership, details: GrantDe
                                "receiving_organisation_id")
     if details.ends_on < details.starts_on:
         raise PartnershipError("The last day must be on or after the first day", "ends_on")
-    if details.ends_on < today:
-        raise PartnershipError("The last day must be today or later", "ends_on")
+    if details.starts_on < today:
+        raise PartnershipError("The first day must be today or later", "starts_on")
     if (details.ends_on - details.starts_on).days > LONGEST_GRANT_DAYS:
         raise PartnershipError("Share for at most 3 years at a time", "ends_on")
 
@@ -103,8 +105,8 @@ def give_grant(administrator: User, partnership: Partnership, details: GrantDeta
                today: date) -> PartnershipGrant:
     """The administrator's council shares one thing with another council of the
     partnership for a period. One grant of a kind between two councils at a time."""
+    _locked(partnership)  # two administrators at once cannot both pass the checks below
     _check_grant(administrator, partnership, details, today)
-    _locked(partnership)  # two administrators at once cannot both pass the overlap check
     for grant in partnership.grants:
         if (grant.state == GrantState.GRANTED
                 and grant.granting_organisation_id == administrator.organisation_id

@@ -27,8 +27,12 @@ class PartnershipReport:
                          *(outcomes[outcome.value] for outcome, _ in OUTCOMES)])
         rows.append(["All these councils", sum(total.values()),
                      *(total[outcome.value] for outcome, _ in OUTCOMES)])
+        # "Portfolios decided" adds up the outcomes: shown beside a hidden outcome it
+        # would give that outcome away, so it is hidden with it.
+        outcome_columns = tuple(range(2, len(headers)))
         table = ReportTable("Panel outcomes by council", headers, rows,
-                            counts=frozenset(range(1, len(headers))), total_row=True)
+                            counts=frozenset(range(1, len(headers))),
+                            derived_from={1: outcome_columns}, total_row=True)
         return for_board(table, suppress_under)
 
 

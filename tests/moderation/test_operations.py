@@ -71,7 +71,7 @@ def test_only_decisions_in_the_period_and_the_council_are_sampled(council):
     today = today_in_england()
     moderation_round = new_round(council, period_start=today - timedelta(days=60),
                                  period_end=today - timedelta(days=1))
-    assert queries.decided_in_period(moderation_round) == []
+    assert queries.decided_in_period(moderation_round, today) == []
 
 
 def test_a_pack_is_shared_only_once_ready(council):

@@ -8,8 +8,9 @@ import pytest
 
 from portal.core.dates import today_in_england
 from portal.core.db import db
-from portal.moderation import operations
+from portal.moderation import operations, report
 from portal.moderation.errors import ModerationError
+from portal.packs.contents import pack_context
 from portal.partnerships import operations as partnerships
 from portal.partnerships.models import SharedPurpose
 from tests import factories
@@ -100,3 +101,33 @@ def test_withdrawing_ends_the_moderators_reading_at_once(app, council, neighbour
             evidence={},
             answers=dict.fromkeys(("accurate", "valid", "robust", "sufficient"), (True, "")),
             overall=""), today_in_england())
+
+
+def test_a_council_that_stops_sharing_is_neither_drawn_nor_counted(app, council, neighbour,
+                                                                   partnership):
+    grant = _share(neighbour, partnership, council)
+    decided_item(council)
+    moderation_round = new_round(council, council_ids=[neighbour["org"].id],
+                                 sample_percent=100)
+    db.session.commit()
+    partnerships.withdraw_grant(neighbour["administrator"], grant)
+    db.session.commit()
+    drawn = operations.draw_sample(council["lead"], moderation_round)
+    db.session.commit()
+    assert {s.agenda_item_id for s in drawn}.isdisjoint({i.id for i in neighbour["items"]})
+    summary = report.summary(moderation_round)
+    assert {name: available for name, available, _ in summary.by_employer}[
+        "Eastvale Council"] == 0
+
+
+def test_a_pack_of_another_councils_portfolio_is_the_same_with_or_without_panel_sharing(
+        council, neighbour, partnership):
+    _share(neighbour, partnership, council)
+    item = neighbour["items"][0]
+    without = pack_context(item.snapshot, council["lead"], item)
+    today = today_in_england()
+    partnerships.give_grant(neighbour["administrator"], partnership, partnerships.GrantDetails(
+        council["org"].id, SharedPurpose.PANEL_MEMBERSHIP, today, today), today)
+    with_panel_sharing = pack_context(item.snapshot, council["lead"], item)
+    assert (without["reports"], without["decisions"]) == (None, None)
+    assert (with_panel_sharing["reports"], with_panel_sharing["decisions"]) == (None, None)

@@ -179,3 +179,13 @@ def test_two_administrators_at_once_give_one_grant(app, members, partnership):
     assert outcomes.count("won") == 1
     assert any("already shares" in outcome for outcome in outcomes)
     assert len(db.session.scalars(select(PartnershipGrant)).all()) == 1
+
+
+def test_a_blank_name_or_a_start_in_the_past_is_refused(members, partnership):
+    with pytest.raises(PartnershipError, match="Enter the partnership's name"):
+        operations.create_partnership(None, "   ", [m.org.id for m in members.values()])
+    today = today_in_england()
+    with pytest.raises(PartnershipError, match="first day must be today or later"):
+        operations.give_grant(members["Northshire"].administrator, partnership,
+                              operations.GrantDetails(members["Eastvale"].org.id, REPORTS,
+                                                      today - timedelta(days=1), today), today)

@@ -84,3 +84,19 @@ def test_an_edited_period_is_a_clear_error(client, members, partnership):
     response = client.get(f"/partnerships/{partnership.id}/report?period=1999-00")
     assert response.status_code == 400
     assert page(response).select_one(".govuk-error-summary") is not None
+
+
+def test_the_number_decided_is_hidden_beside_a_hidden_outcome(client, members, partnership):
+    north, east = members["Northshire"], members["Eastvale"]
+    council = _council(east)
+    for code in ("approved",) * 5 + ("deferred",) * 2:
+        decided_item(council, code)
+    db.session.commit()
+    share(east, north, partnership, REPORTS)
+    sign_in(client, north.lead)
+    rows = _rows(client.get(f"/partnerships/{partnership.id}/report"))
+    # 7 decided beside 5 approved would give the 2 deferrals away.
+    decided, approved, _with_actions, deferred = rows["Eastvale Council"][:4]
+    assert (approved, deferred) == ("5", "fewer than 5")
+    assert decided == "fewer than 5"
+    assert rows["All these councils"][0] == "not shown"

@@ -118,3 +118,15 @@ def test_a_council_outside_the_partnership_gets_not_found(client, partnership):
     assert "not in a teaching partnership" in client.get("/partnerships/").get_data(as_text=True)
     assert client.get(f"/partnerships/{partnership.id}/grants/new").status_code == 404
     assert client.get(f"/partnerships/{partnership.id}/report").status_code == 404
+
+
+def test_an_impossible_year_is_a_clear_error(client, members, partnership):
+    sign_in(client, members["Northshire"].administrator)
+    url = f"/partnerships/{partnership.id}/grants/new"
+    response = client.post(url, data={
+        "receiving_organisation_id": str(members["Eastvale"].org.id),
+        "purpose": SharedPurpose.PARTNERSHIP_REPORTS.value,
+        **_date("starts_on", today_in_england()),
+        "ends_on": ["1", "1", "999999999999"], "form_key": _form_key(client, url)})
+    assert response.status_code == 400
+    assert error_summary(page(response)) == ["Enter a real date"]

@@ -180,11 +180,11 @@ def _share_a_with_b_and_once_with_c(built: dict) -> None:
     administrator = db.session.get(User, a.people["administrator"])
     for purpose in SharedPurpose:
         partnerships.give_grant(administrator, partnership, partnerships.GrantDetails(
-            b.organisation_id, purpose, today - timedelta(days=30), today + timedelta(days=30)),
-            today)
+            b.organisation_id, purpose, today, today + timedelta(days=30)), today)
         ended = partnerships.give_grant(administrator, partnership, partnerships.GrantDetails(
-            c.organisation_id, purpose, today - timedelta(days=30), today), today)
-        ended.ends_on = today - timedelta(days=1)  # it ran until yesterday
+            c.organisation_id, purpose, today, today), today)
+        # It ran for a month until yesterday.
+        ended.starts_on, ended.ends_on = today - timedelta(days=30), today - timedelta(days=1)
     db.session.flush()
 
 
