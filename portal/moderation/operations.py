@@ -20,6 +20,7 @@ from portal.moderation.models import (
 )
 from portal.moderation.template import EVIDENCE_CHECKLIST, JUDGEMENT_QUESTIONS
 from portal.packs import operations as packs
+from portal.packs.copies.queries import approved_copy_of
 from portal.packs.models import PackState, PortfolioPack
 from portal.panels.models import AgendaItem
 from portal.partnerships.models import SharedPurpose
@@ -121,9 +122,15 @@ def draw_sample(lead: User, moderation_round: ModerationRound,
 
 
 def prepare_pack(lead: User, sample: ModerationSample) -> PortfolioPack:
-    """Ask for the anonymised pack of the sampled submission (as the panel reads it)."""
+    """Ask for the pack of the approved anonymised copy of the sampled submission: a lead
+    of the candidate's council reviewed every replacement in it (the evidence, the records,
+    the reports and the decisions) before anything leaves for the moderators."""
     item = sample.agenda_item
-    return packs.request_pack(lead, item.snapshot, item)
+    copy = approved_copy_of(item.snapshot_id)
+    if copy is None:
+        raise ModerationError("A programme lead of the portfolio's council must approve an "
+                              "anonymised copy of it first")
+    return packs.request_pack(lead, item.snapshot, None, copy)
 
 
 def share_pack(lead: User, sample: ModerationSample, pack: PortfolioPack) -> None:
@@ -131,7 +138,8 @@ def share_pack(lead: User, sample: ModerationSample, pack: PortfolioPack) -> Non
     _locked(sample)
     if sample.pack_id is not None:
         raise ModerationError("A pack of this portfolio is already shared")
-    if (pack.state != PackState.READY or pack.agenda_item_id != sample.agenda_item_id
+    copy = approved_copy_of(sample.agenda_item.snapshot_id)
+    if (pack.state != PackState.READY or copy is None or pack.copy_id != copy.id
             or pack.requested_by_id != lead.id):
         raise ModerationError("The anonymised pack is not ready to share yet")
     sample.pack_id, sample.shared_by_id, sample.shared_at = pack.id, lead.id, utcnow()

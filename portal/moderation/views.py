@@ -23,6 +23,7 @@ from portal.moderation.errors import ModerationError
 from portal.moderation.forms import ActionPlanForm, RoundForm
 from portal.moderation.models import ModerationRound
 from portal.packs import operations as packs
+from portal.packs.copies.queries import approved_copy_of
 from portal.packs.models import PackState
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
@@ -85,8 +86,10 @@ def new_round():
 
 
 def _pack_of(sample):
+    """The lead's latest pack of the sample's approved anonymised copy (None without one)."""
     item = sample.agenda_item
-    return packs.latest_pack(item.snapshot, current_user, item)
+    copy = approved_copy_of(item.snapshot_id)
+    return packs.latest_pack(item.snapshot, current_user, None, copy) if copy else None
 
 
 def _round_page(moderation_round: ModerationRound, plan: ActionPlanForm, status: int = 200):
@@ -97,6 +100,8 @@ def _round_page(moderation_round: ModerationRound, plan: ActionPlanForm, status:
     still_shared = {s.id for s in samples if council_still_shares(s, today)}
     return render("moderation/round.html", round=moderation_round, plan=plan,
                   still_shared=still_shared,
+                  approved_copies={s.id for s in samples
+                                   if approved_copy_of(s.agenda_item.snapshot_id)},
                   council_names={c.id: c.name for c in moderation_round.councils},
                   rows=[(sample, _pack_of(sample)) for sample in samples],
                   outcomes=queries.outcomes_in_force([s.agenda_item_id for s in samples
@@ -133,8 +138,13 @@ def draw(round_id: int):
 def prepare(round_id: int, sample_id: int):
     sample = get_packable_sample_for_lead_or_404(round_id, sample_id)
     _button_sent()
-    operations.prepare_pack(current_user, sample)
-    db.session.commit()
+    try:
+        operations.prepare_pack(current_user, sample)
+    except ModerationError as error:
+        db.session.rollback()
+        flash(str(error), "warning")
+    else:
+        db.session.commit()
     return redirect_to(_round_url(sample.round))
 
 

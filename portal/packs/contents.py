@@ -10,19 +10,18 @@ submission, which are locked once signed off or recorded (a correction is a new 
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
 from portal.core.db import db, utcnow
 from portal.evidence.models import Attachment, EvidenceType
+from portal.packs.assessment import panel_decisions, review_reports
 from portal.packs.copies import queries as copies
-from portal.packs.copies.models import AnonymisedCopy
+from portal.packs.copies.models import AnonymisedCopy, CopyState
 from portal.panels.anonymity import anonymiser
-from portal.panels.models import AgendaItem, PanelDecision
+from portal.panels.models import AgendaItem
 from portal.panels.snapshot_files import file_label, snapshot_files
 from portal.portfolios import snapshots
 from portal.portfolios.models import Portfolio, PortfolioSnapshot
-from portal.portfolios.reviews.models import ReviewReport
 from portal.programmes.configuration import configuration
 from portal.visibility import Kind, viewer
 
@@ -99,32 +98,12 @@ def evidence_groups(snapshot: PortfolioSnapshot, portfolio: Portfolio) -> dict:
     }
 
 
-def review_reports(snapshot: PortfolioSnapshot, item: AgendaItem | None) -> list:
-    """The signed-off reports on this submission (the panel reads its item's report)."""
-    wanted = ReviewReport.id == item.report_id if item else (
-        ReviewReport.snapshot_id == snapshot.id)
-    return db.session.scalars(
-        select(ReviewReport).where(wanted, ReviewReport.state == "signed_off")
-        .options(selectinload(ReviewReport.ratings), selectinload(ReviewReport.actions))
-        .order_by(ReviewReport.signed_off_at, ReviewReport.id)).all()
-
-
-def panel_decisions(snapshot: PortfolioSnapshot, item: AgendaItem | None) -> list:
-    """Every decision recorded on this submission, corrections included, oldest first."""
-    wanted = PanelDecision.agenda_item_id == item.id if item else (
-        AgendaItem.snapshot_id == snapshot.id)
-    return db.session.scalars(
-        select(PanelDecision).join(AgendaItem, AgendaItem.id == PanelDecision.agenda_item_id)
-        .where(wanted).options(selectinload(PanelDecision.actions))
-        .order_by(PanelDecision.decided_at, PanelDecision.id)).all()
-
-
 def pack_context(snapshot: PortfolioSnapshot, requester: User,
                  item: AgendaItem | None, copy: AnonymisedCopy | None = None) -> dict:
     """Everything templates/packs/pack.html needs, but for each file's page count (the
     job sets that once it has fetched the file). An approved copy's pack holds what the
-    copy covers: the evidence and records, not the reports and decisions (whose text the
-    copy's reviewer has not seen)."""
+    copy covers: the evidence, the records, and the reports and decisions made before the
+    copy was started (every replacement in them reviewed)."""
     portfolio = db.session.get(Portfolio, snapshot.portfolio_id)
     # The panel's view for the panel's own council (its members, its leads) and for a
     # guest member actually seated on it; never for someone of another council who merely
@@ -132,7 +111,7 @@ def pack_context(snapshot: PortfolioSnapshot, requester: User,
     on_panel = item is not None and (item.panel.organisation_id == requester.organisation_id
                                      or item.panel.has_member(requester.id))
     seen_by = viewer(requester, portfolio.candidate_id, on_panel=on_panel)
-    redact = anonymiser(item) if item else copies.redactor(copy) if copy else None
+    redact = copies.redactor(copy) if copy else anonymiser(item) if item else None
     files = pack_files(snapshot, item, redact if copy else None)
     by_entry: dict[int, list[PackFile]] = {}
     for file in files:
@@ -145,9 +124,24 @@ def pack_context(snapshot: PortfolioSnapshot, requester: User,
         "requester": requester, "redact": redact, "intact": snapshots.verify(snapshot),
         "element_titles": snapshots.element_titles(snapshot.content),
         "files": files, "files_by_entry": by_entry, "made_at": utcnow(),
-        "reports": review_reports(snapshot, item)
-        if seen_by.can_read(Kind.REVIEW_REPORT) and not copy else None,
-        "decisions": panel_decisions(snapshot, item)
-        if seen_by.can_read(Kind.DECISION) and not copy else None,
+        **_assessment(snapshot, item, copy, seen_by),
         **evidence_groups(snapshot, portfolio),
     }
+
+
+def _assessment(snapshot: PortfolioSnapshot, item: AgendaItem | None,
+                copy: AnonymisedCopy | None, seen_by) -> dict:
+    """The reports and decisions the pack prints (None: not for this reader). An approved
+    copy was approved for sharing by a lead of the candidate's council, who reviewed every
+    replacement in the reports and decisions it covers: its pack holds exactly those,
+    whoever may ask for it (that council's leads, or a moderation round's lead while the
+    council shares its external moderation)."""
+    if copy is not None:
+        if copy.state != CopyState.APPROVED:
+            return {"reports": None, "decisions": None}
+        return {"reports": review_reports(snapshot, None, copy.created_at),
+                "decisions": panel_decisions(snapshot, None, copy.created_at)}
+    return {"reports": review_reports(snapshot, item)
+            if seen_by.can_read(Kind.REVIEW_REPORT) else None,
+            "decisions": panel_decisions(snapshot, item)
+            if seen_by.can_read(Kind.DECISION) else None}

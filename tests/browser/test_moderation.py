@@ -63,6 +63,22 @@ def _download(page: Page, click) -> bytes:
         return downloaded.read()
 
 
+def _lead_approves_the_anonymised_copy(page: Page, shared: str) -> None:
+    """From the round's page, through the redaction assistant: every proposal (in the
+    evidence, the records and the final report) replaced as proposed, then approved."""
+    round_url = page.url
+    page.get_by_role("link", name=f"Review the anonymised copy of {shared}").click()
+    page.get_by_role("button", name="Find identifying details").click()
+    assert_no_axe_violations(page)
+    for choice in page.get_by_label("Replace as proposed").all():
+        choice.check()
+    page.get_by_role("button", name="Save decisions").click()
+    page.get_by_role("button", name="Approve the anonymised copy").click()
+    expect(page.locator("main")).to_contain_text("Approved by Grace Adeyemi")
+    page.goto(round_url)
+    expect(page.locator("main")).to_contain_text("Approved: every replacement reviewed")
+
+
 def _lead_shares_one_pack(page: Page, shared: str) -> None:
     sign_in(page, data.email_for("lead"))
     page.get_by_role("link", name="Moderation", exact=True).click()
@@ -84,6 +100,7 @@ def _lead_shares_one_pack(page: Page, shared: str) -> None:
         "The sample has been drawn")
     expect(page.locator("main")).to_contain_text("seed")
     assert_no_axe_violations(page)
+    _lead_approves_the_anonymised_copy(page, shared)
     page.get_by_role("button", name=f"Prepare anonymised pack of {shared}").click()
     share = page.get_by_role("button", name=f"Share pack of {shared}")
     for _attempt in range(30):  # a job builds the pack; the page says to refresh meanwhile

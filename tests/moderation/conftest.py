@@ -9,6 +9,7 @@ from portal.assessment.reports import operations as reports
 from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.moderation import operations
+from portal.packs.copies import operations as copies
 from portal.panels import agenda, decisions
 from tests import factories
 from tests.panels.conftest import everyone_present, new_panel, ready_for_panel
@@ -49,6 +50,16 @@ def decided_item(council, code: str = "approved", assessor=None):
                               today_in_england())
     db.session.flush()
     return item
+
+
+def approve_copy(lead, item):
+    """A lead of the candidate's council reviews (accepting every proposal) and approves
+    the anonymised copy of the item's submission, as moderation requires."""
+    copy = copies.start_copy(lead, item.snapshot)
+    copies.decide(lead, copy, {d.id: ("accepted", None) for d in copy.decisions})
+    copies.approve(lead, copy)
+    db.session.flush()
+    return copy
 
 
 def round_details(council, **changes) -> operations.RoundDetails:

@@ -15,7 +15,7 @@ from portal.moderation.errors import ModerationError
 from portal.moderation.models import ModerationRound, ModerationSample
 from portal.packs.models import PackState
 from tests import factories
-from tests.moderation.conftest import decided_item, new_round
+from tests.moderation.conftest import approve_copy, decided_item, new_round
 from tests.races import postgres_only, run_at_once
 
 
@@ -80,8 +80,11 @@ def test_a_pack_is_shared_only_once_ready(council):
     operations.draw_sample(council["lead"], moderation_round)
     sample = moderation_round.samples[0]
     assert sample.agenda_item_id == item.id
+    with pytest.raises(ModerationError, match="approve an anonymised copy"):
+        operations.prepare_pack(council["lead"], sample)
+    copy = approve_copy(council["lead"], item)
     pack = operations.prepare_pack(council["lead"], sample)
-    assert pack.anonymised
+    assert pack.anonymised and pack.copy_id == copy.id
     with pytest.raises(ModerationError, match="not ready"):
         operations.share_pack(council["lead"], sample, pack)
     pack.state, pack.stored_name, pack.sha256, pack.size, pack.pages = (
@@ -92,7 +95,7 @@ def test_a_pack_is_shared_only_once_ready(council):
 
 
 def _shared_sample(council) -> ModerationSample:
-    decided_item(council)
+    approve_copy(council["lead"], decided_item(council))
     moderation_round = new_round(council)
     operations.draw_sample(council["lead"], moderation_round)
     sample = moderation_round.samples[0]

@@ -15,7 +15,7 @@ from portal.partnerships import operations as partnerships
 from portal.partnerships.models import SharedPurpose
 from tests import factories
 from tests.conftest import page
-from tests.moderation.conftest import decided_item, new_round
+from tests.moderation.conftest import approve_copy, decided_item, new_round
 from tests.packs.conftest import client_for
 
 MODERATION = SharedPurpose.EXTERNAL_MODERATION
@@ -31,6 +31,9 @@ def neighbour():
               "members": [factories.user(org, roles=["panel_member"]) for _ in range(2)],
               "assessor": factories.user(org, roles=["assessor"])}
     people["items"] = [decided_item(people) for _ in range(2)]
+    # Its own lead approved the anonymised copies it lets a partner moderate.
+    for item in people["items"]:
+        approve_copy(people["lead"], item)
     db.session.commit()
     return people
 

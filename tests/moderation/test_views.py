@@ -15,7 +15,7 @@ from portal.moderation import operations
 from portal.moderation.models import ModerationRound, ModeratorFeedback
 from tests import factories
 from tests.conftest import error_summary, page
-from tests.moderation.conftest import decided_item, new_round
+from tests.moderation.conftest import approve_copy, decided_item, new_round
 from tests.packs.conftest import client_for
 
 
@@ -35,10 +35,10 @@ def _feedback_form() -> dict:
 
 @pytest.fixture
 def shared(app, council):
-    """Two decided portfolios both sampled (100%); the lead built and shared the first's
-    anonymised pack through the pages."""
-    for _ in range(2):
-        decided_item(council)
+    """Two decided portfolios both sampled (100%); the lead approved the anonymised copy of
+    the first, then built and shared its pack through the pages."""
+    items = [decided_item(council) for _ in range(2)]
+    approve_copy(council["lead"], items[0])
     moderation_round = new_round(council, sample_percent=100)
     operations.draw_sample(council["lead"], moderation_round)
     db.session.commit()
@@ -177,3 +177,26 @@ def test_the_chair_records_internal_moderation_on_a_decided_item(app, council):
     lead = client_for(app, council["lead"])
     table = page(lead.get("/moderation/consistency")).find("table").get_text(" ")
     assert "Helen Shaw" in table
+
+
+def test_a_pack_needs_an_approved_anonymised_copy_first(app, council):
+    item = decided_item(council)
+    moderation_round = new_round(council, sample_percent=100)
+    operations.draw_sample(council["lead"], moderation_round)
+    db.session.commit()
+    lead = client_for(app, council["lead"])
+    shown = page(lead.get(_round_url(moderation_round)))
+    link = shown.select_one("a[href$='/anonymised-copy']")
+    assert "Review the anonymised copy" in link.get_text()
+    assert link["href"] == (f"/portfolios/{item.portfolio_id}/snapshots/{item.snapshot_id}"
+                            "/anonymised-copy")
+    assert "Prepare anonymised pack" not in shown.get_text()
+    sample = moderation_round.samples[0]
+    refused = lead.post(f"{_round_url(moderation_round)}/samples/{sample.id}/pack",
+                        follow_redirects=True)
+    assert "must approve an anonymised copy" in refused.text
+    approve_copy(council["lead"], item)
+    db.session.commit()
+    shown = page(lead.get(_round_url(moderation_round)))
+    assert "Approved: every replacement reviewed" in shown.get_text()
+    assert "Prepare anonymised pack" in shown.get_text()

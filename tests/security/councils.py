@@ -22,6 +22,7 @@ from portal.packs.copies import operations as copies
 from portal.packs.models import PackState
 from portal.packs.operations import request_pack
 from portal.panels import agenda, corrections, decisions, letters
+from portal.panels.models import AgendaItem
 from portal.partnerships import operations as partnerships
 from portal.partnerships.models import SharedPurpose
 from portal.portfolios import operations
@@ -121,6 +122,10 @@ def _moderation(people, ids: dict) -> None:
         moderator_ids=[people["external_moderator"].id]))
     moderation.draw_sample(lead, moderation_round)
     sample = moderation_round.samples[0]
+    sampled = db.session.get(AgendaItem, sample.agenda_item_id)
+    approved = copies.start_copy(lead, sampled.snapshot)
+    copies.decide(lead, approved, {d.id: ("accepted", None) for d in approved.decisions})
+    copies.approve(lead, approved)
     pack = moderation.prepare_pack(lead, sample)
     pack.state, pack.stored_name, pack.sha256, pack.size, pack.pages = (
         PackState.READY, "not-stored", "0" * 64, 1, 1)

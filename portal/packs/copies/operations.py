@@ -12,7 +12,7 @@ from portal.packs.copies.models import (
     Decision,
     RedactionDecision,
 )
-from portal.packs.copies.texts import free_text
+from portal.packs.copies.texts import copy_text
 from portal.portfolios.models import Portfolio, PortfolioSnapshot
 from portal.redaction.engine import propose
 from portal.redaction.labels import Numbering
@@ -33,9 +33,10 @@ def start_copy(actor: User, snapshot: PortfolioSnapshot) -> AnonymisedCopy:
         return existing
     candidate = db.session.get(Portfolio, snapshot.portfolio_id).candidate
     known, numbering = known_names(candidate), Numbering()
+    started = utcnow()
     copy = AnonymisedCopy(snapshot_id=snapshot.id, state=CopyState.IN_REVIEW,
-                          created_by_id=actor.id, created_at=utcnow())
-    for order, (field, text) in enumerate(free_text(snapshot.content)):
+                          created_by_id=actor.id, created_at=started)
+    for order, (field, text) in enumerate(copy_text(snapshot, started)):
         copy.decisions += [
             RedactionDecision(field=field, field_order=order, start=p.start, stop=p.end,
                               found=p.found[:500], kind=p.kind.value, proposed_label=p.label,
@@ -87,7 +88,7 @@ def add_own(actor: User, copy: AnonymisedCopy, phrase: str, label: str) -> int:
     phrase, label = phrase.strip(), label.strip()
     pattern = re.compile(r"(?<![^\W_])" + re.escape(phrase) + r"(?![^\W_])", re.IGNORECASE)
     added, now = [], utcnow()
-    for order, (field, text) in enumerate(free_text(copy.snapshot.content)):
+    for order, (field, text) in enumerate(copy_text(copy.snapshot, copy.created_at)):
         for match in pattern.finditer(text):
             if _overlaps(copy.decisions + added, field, *match.span()):
                 continue

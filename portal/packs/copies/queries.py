@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from portal.core.db import db
-from portal.packs.copies.models import AnonymisedCopy
-from portal.packs.copies.texts import field_title, free_text
+from portal.packs.copies.models import AnonymisedCopy, CopyState
+from portal.packs.copies.texts import copy_text, field_title
 from portal.portfolios.models import Portfolio
 from portal.redaction.engine import apply, redact
 from portal.redaction.labels import Numbering
@@ -28,9 +28,16 @@ def copy_of(snapshot_id: int) -> AnonymisedCopy | None:
         AnonymisedCopy.snapshot_id == snapshot_id))
 
 
+def approved_copy_of(snapshot_id: int) -> AnonymisedCopy | None:
+    """The snapshot's copy once a person has approved it for use."""
+    return db.session.scalar(select(AnonymisedCopy).where(
+        AnonymisedCopy.snapshot_id == snapshot_id,
+        AnonymisedCopy.state == CopyState.APPROVED))
+
+
 def proposals_by_field(copy: AnonymisedCopy) -> list[tuple[str, list[InContext]]]:
     """(field title, its proposals with the words around them), in reading order."""
-    texts = dict(free_text(copy.snapshot.content))
+    texts = dict(copy_text(copy.snapshot, copy.created_at))
     grouped: dict[str, list[InContext]] = {}
     for decision in copy.decisions:
         text = texts.get(decision.field, "")
@@ -48,7 +55,7 @@ def anonymised_fields(copy: AnonymisedCopy) -> list[tuple[str, str]]:
             by_field.setdefault(decision.field, []).append(
                 (decision.start, decision.stop, decision.shown_as))
     return [(field_title(field), apply(text, by_field.get(field, [])))
-            for field, text in free_text(copy.snapshot.content)]
+            for field, text in copy_text(copy.snapshot, copy.created_at)]
 
 
 def redactor(copy: AnonymisedCopy):
@@ -57,7 +64,7 @@ def redactor(copy: AnonymisedCopy):
     unreviewed leaves unblanked."""
     shown: dict[str, str] = {}
     for (_field, text), (_title, anonymised) in zip(
-            free_text(copy.snapshot.content), anonymised_fields(copy), strict=True):
+            copy_text(copy.snapshot, copy.created_at), anonymised_fields(copy), strict=True):
         shown.setdefault(text, anonymised)
     candidate = db.session.get(Portfolio, copy.snapshot.portfolio_id).candidate
     known, numbering = known_names(candidate), Numbering()

@@ -1,6 +1,11 @@
 """The free text of a snapshot that a copy anonymises, each field named by its place in the
-snapshot's content ("entries.2.reflection"), in reading order. Dates, codes and hashes are
-not free text and are shown as they are."""
+snapshot's content ("entries.2.reflection"), in reading order, then the free text of the
+reports and decisions on it made before the copy was started ("reports.0.summary"). Dates,
+codes and hashes are not free text and are shown as they are."""
+
+from datetime import datetime
+
+from portal.packs.assessment import assessment_text
 
 ENTRY_FIELDS = ("title", "reflection")
 RECORD_FIELDS = {
@@ -28,9 +33,21 @@ def free_text(content: dict) -> list[tuple[str, str]]:
     return [(field, text) for field, text in found if isinstance(text, str) and text.strip()]
 
 
+def copy_text(snapshot, made_by: datetime) -> list[tuple[str, str]]:
+    """Every field a copy started at `made_by` covers, in reading order."""
+    return free_text(snapshot.content) + assessment_text(snapshot, made_by)
+
+
+ASSESSMENT_TITLES = {"reports": "Review report", "decisions": "Panel decision"}
+
+
 def field_title(field: str) -> str:
     """A reader's name for a field: "Evidence 3: reflection"."""
     parts = field.split(".")
+    if parts[0] in ASSESSMENT_TITLES:
+        what = parts[-1] if len(parts) == 3 else f"{parts[2][:-1]} {int(parts[3]) + 1}"
+        return (f"{ASSESSMENT_TITLES[parts[0]]} {int(parts[1]) + 1}: "
+                f"{what.replace('_', ' ')}")
     if parts[0] == "entries":
         what = {"title": "title", "reflection": "reflection"}.get(parts[-1], parts[2][:-1])
         if parts[-1] == "reason":
