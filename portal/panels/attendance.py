@@ -19,6 +19,19 @@ from portal.core.db import db, utcnow
 from portal.panels.conflicts import REASONS, conflict_for, item_conflicts
 from portal.panels.errors import PanelError
 from portal.panels.models import AgendaItem, Panel, PanelMember
+from portal.partnerships.models import SharedPurpose
+from portal.partnerships.queries import shares
+
+
+def seated_member_ids(panel: Panel, today: date) -> set[int]:
+    """The members who may sit today: the council's own, and guests from a partnership
+    council only while the panel's council shares its panel membership with theirs (a
+    guest whose grant has ended is neither recorded present nor counted)."""
+    guest_councils = {m.user.organisation_id for m in panel.members} - {panel.organisation_id}
+    allowed = {panel.organisation_id} | {
+        council for council in guest_councils
+        if shares(panel.organisation_id, council, SharedPurpose.PANEL_MEMBERSHIP, today)}
+    return {m.user_id for m in panel.members if m.user.organisation_id in allowed}
 
 
 def record_attendance(chair: User, panel: Panel, present_ids: set[int], today: date) -> None:
@@ -34,7 +47,7 @@ def record_attendance(chair: User, panel: Panel, present_ids: set[int], today: d
     if any(item.state == "decided" for item in panel.agenda):
         raise PanelError("The panel has recorded a decision: who was present can no longer "
                          "change", "present_ids")
-    if not present_ids <= {member.user_id for member in panel.members}:
+    if not present_ids <= seated_member_ids(panel, today):
         raise PanelError("Choose members of this panel", "present_ids")
     for member in panel.members:
         member.present = member.user_id in present_ids
@@ -64,7 +77,8 @@ def item_quorum(item: AgendaItem) -> Quorum:
     panel = item.panel
     conflicts = {c.person.id: c.reason for c in item_conflicts(
         [item], [member.user for member in panel.members])}
-    present = {m.user_id for m in panel.members if m.present}
+    present = {m.user_id for m in panel.members if m.present} & seated_member_ids(
+        panel, today_in_england())
     return Quorum(needed=panel.min_members, sitting=len(present - set(conflicts)),
                   recorded=panel.attendance_recorded_at is not None,
                   chair_present=panel.chair_id in present,

@@ -24,7 +24,9 @@ def record(panel_id: int):
         abort(404)
     form = AttendanceForm(data={"present_ids": [
         str(m.user_id) for m in panel.members if m.present]})
-    members = sorted(panel.members, key=lambda m: (m.user.name, m.user_id))
+    seated = attendance.seated_member_ids(panel, today_in_england())
+    members = sorted((m for m in panel.members if m.user_id in seated),
+                     key=lambda m: (m.user.name, m.user_id))
     form.present_ids.choices = [
         (str(m.user_id), m.user.name + (" (chair)" if m.user_id == panel.chair_id else ""))
         for m in members]

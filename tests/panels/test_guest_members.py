@@ -8,7 +8,7 @@ import pytest
 
 from portal.core.dates import today_in_england
 from portal.core.db import db
-from portal.panels import agenda
+from portal.panels import agenda, attendance
 from portal.panels.errors import PanelError
 from portal.partnerships import operations as partnerships
 from portal.partnerships.models import SharedPurpose
@@ -83,3 +83,20 @@ def test_the_guest_reads_the_panel_until_the_grant_is_withdrawn(app, host, guest
     assert panel.title not in visitor.get("/panels/mine").text
     assert visitor.get(f"/panels/{panel.id}").status_code == 404
     assert visitor.get(f"/panels/{panel.id}/items/{item.id}").status_code == 404
+
+
+def test_a_guest_whose_grant_ended_neither_sits_nor_counts(app, host, guest):
+    grant = _grant(host, guest)
+    panel, item = _panel_with_guest(host, guest)
+    everyone = {m.user_id for m in panel.members}
+    attendance.record_attendance(host["chair"], panel, everyone, today_in_england())
+    db.session.commit()
+    assert attendance.item_quorum(item).sitting == 3
+    partnerships.withdraw_grant(host["administrator"], grant)
+    db.session.commit()
+    assert attendance.item_quorum(item).sitting == 2  # the guest no longer counts
+    assert guest["user"].id not in attendance.seated_member_ids(panel, today_in_england())
+    with pytest.raises(PanelError, match="Choose members of this panel"):
+        attendance.record_attendance(host["chair"], panel, everyone, today_in_england())
+    chair = client_for(app, host["chair"])
+    assert "Priya Nair" not in chair.get(f"/panels/{panel.id}/attendance").text
