@@ -148,14 +148,6 @@ def request_reset():
 RESET_SESSION_KEY = "password_reset_token"
 
 
-@bp.route("/password-reset/<token>")
-@public
-def reset_link(token: str):
-    """Links emailed before the secret moved to the query string still work."""
-    session[RESET_SESSION_KEY] = token[:100]
-    return redirect_to(url_for("accounts.reset_password"))
-
-
 @bp.route("/password-reset/set-password", methods=["GET", "POST"])
 @public
 def reset_password():

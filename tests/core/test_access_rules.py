@@ -16,7 +16,6 @@ PUBLIC_ENDPOINTS = {
     "accounts.reset_password",
     # A reset link emailed before the secret moved to the query string: it only moves the
     # secret into the session and redirects to accounts.reset_password.
-    "accounts.reset_link",
     "home.root",
     # Council sign-in: the redirect to the council's provider, its answer (state, PKCE and
     # the ID token checked by Authlib), and proving a portal password once to link.
