@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
@@ -48,8 +49,13 @@ def create_partnership(actor: User | None, name: str, council_ids: list[int]) ->
     partnership = Partnership(name=name, created_by_id=getattr(actor, "id", None),
                               created_at=utcnow())
     partnership.councils = _councils(council_ids)
-    db.session.add(partnership)
-    db.session.flush()
+    try:
+        # Two administrators adding the same name at once: the unique name refuses one.
+        with db.session.begin_nested():
+            db.session.add(partnership)
+            db.session.flush()
+    except IntegrityError as error:
+        raise PartnershipError("A partnership with this name already exists", "name") from error
     for council in partnership.councils:
         audit.record(actor, "partnership.joined", partnership, organisation_id=council.id)
     return partnership

@@ -189,3 +189,15 @@ def test_a_blank_name_or_a_start_in_the_past_is_refused(members, partnership):
         operations.give_grant(members["Northshire"].administrator, partnership,
                               operations.GrantDetails(members["Eastvale"].org.id, REPORTS,
                                                       today - timedelta(days=1), today), today)
+
+
+def test_two_partnerships_of_one_name_at_once_make_one(app, members):
+    postgres_only()
+    ids = [m.org.id for m in members.values()]
+
+    def job():
+        return (lambda: None, lambda _loaded: operations.create_partnership(None, "Coast", ids))
+
+    outcomes = run_at_once(app, [job(), job()], (PartnershipError,))
+    assert sorted(outcomes) == ["A partnership with this name already exists", "won"]
+    assert len(db.session.scalars(select(Partnership)).all()) == 1
