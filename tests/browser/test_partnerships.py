@@ -1,11 +1,14 @@
 """A council administrator shares with a partnership council and withdraws it, and the
 lead reads the partnership report; axe on every page."""
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from portal.demo import data
 from tests.browser.conftest import assert_no_axe_violations
+from tests.browser.test_narrow_screens import check_fits
 from tests.browser.test_sign_in_journeys import sign_in
 
 pytestmark = pytest.mark.browser
@@ -55,3 +58,16 @@ def test_the_administrator_shares_and_withdraws_and_the_lead_reads_the_report(
     expect(page.get_by_role("heading", level=1)).to_have_text("Partnership report")
     expect(page.locator("table")).to_contain_text("Eastvale Borough Council")
     assert_no_axe_violations(page)
+
+
+def test_the_partnership_pages_fit_a_phone(page: Page, seeded_demo):
+    problems: list[str] = []
+    sign_in(page, data.email_for("admin"))
+    page.goto("/partnerships/")
+    check_fits(page, problems)
+    page.get_by_role("link", name="Share with a council").click()
+    check_fits(page, problems)
+    page.goto("/partnerships/")
+    page.get_by_role("link", name=re.compile(r"^Partnership report")).click()
+    check_fits(page, problems)
+    assert problems == []
