@@ -5,9 +5,11 @@ copy of it is treated as a board's copy."""
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 from portal.reports.downloads import for_board
 from portal.reports.progression import OUTCOMES
+from portal.reports.retention import MILESTONES, RetentionGroup
 from portal.reports.tables import ReportTable
 
 
@@ -16,6 +18,27 @@ class PartnershipReport:
     councils: list  # (id, name) of the councils whose figures are added in, by name
     not_sharing: list  # names of the partnership's councils that do not share with you
     counts: dict  # council id -> Counter of outcomes
+    retention: dict  # council id -> RetentionGroup of everyone who started there
+
+    def retention_table(self, suppress_under: int) -> ReportTable:
+        """In post 12 months after starting, council by council (everyone who started at
+        least 12 months ago counts; small counts hidden as in every copy of this report)."""
+        months = MILESTONES[0]
+        headers = ["Council", f"Reached {months} months", f"In post at {months} months",
+                   f"In post at {months} months (%)"]
+        rows, total = [], RetentionGroup("", "")
+        for council_id, name in self.councils:
+            group = self.retention.get(council_id, RetentionGroup("", ""))
+            total.reached[months] += group.reached[months]
+            total.stayed[months] += group.stayed[months]
+            rows.append([name, group.reached[months], group.stayed[months],
+                         group.rate(months)])
+        rows.append(["All these councils", total.reached[months], total.stayed[months],
+                     total.rate(months)])
+        table = ReportTable(f"Still in post {months} months after starting, by council",
+                            headers, rows, counts=frozenset({1, 2}),
+                            derived_from={3: (1, 2)}, units={3: "%"}, total_row=True)
+        return for_board(table, suppress_under)
 
     def table(self, suppress_under: int) -> ReportTable:
         headers = ["Council", "Portfolios decided", *(label for _, label in OUTCOMES)]
@@ -37,13 +60,18 @@ class PartnershipReport:
 
 
 def partnership_report(partnership, reader_council_id: int, sharing_ids: set[int],
-                       rows) -> PartnershipReport:
-    """`rows` are (organisation id, outcome, portfolios) of the councils added in."""
+                       rows, memberships, today: date) -> PartnershipReport:
+    """`rows` are (organisation id, outcome, portfolios) and `memberships` (organisation
+    id, start, joined, left) of the councils added in."""
     added = sharing_ids | {reader_council_id}
     counts: dict[int, Counter] = {}
     for row in rows:
         counts.setdefault(row.organisation_id, Counter())[row.outcome] += row.portfolios
+    retention: dict[int, RetentionGroup] = {}
+    for membership in memberships:
+        retention.setdefault(membership.organisation_id,
+                             RetentionGroup("", "")).add(membership, today)
     return PartnershipReport(
         councils=[(c.id, c.name) for c in partnership.councils if c.id in added],
         not_sharing=[c.name for c in partnership.councils if c.id not in added],
-        counts=counts)
+        counts=counts, retention=retention)

@@ -26,8 +26,10 @@ def _report(partnership, period: str | None, today):
     own = current_user.organisation_id
     members = {council.id for council in partnership.councils}
     sharing = councils_sharing_with(own, SharedPurpose.PARTNERSHIP_REPORTS, today) & members
-    rows = queries.outcomes_by_council(sharing | {own}, Filters(period=period))
-    return partnership_report(partnership, own, sharing, rows)
+    added = sharing | {own}
+    return partnership_report(partnership, own, sharing,
+                              queries.outcomes_by_council(added, Filters(period=period)),
+                              queries.retention_by_council(added), today)
 
 
 def _period_form(today) -> PeriodForm:
@@ -54,20 +56,23 @@ def show(partnership_id: int):
     under = current_app.config["REPORT_SUPPRESS_UNDER"]
     return render("reports/partnership.html", partnership=partnership, form=form,
                   result=result, period=form.period.data, table=result.table(under),
-                  suppress_under=under)
+                  retention=result.retention_table(under), suppress_under=under)
 
 
-@bp.get("/<int:partnership_id>/report.csv")
+@bp.get("/<int:partnership_id>/outcomes.csv", defaults={"table": "outcomes"})
+@bp.get("/<int:partnership_id>/retention.csv", defaults={"table": "retention"})
 @report_readers
-def download(partnership_id: int):
+def download(partnership_id: int, table: str):
+    """One of the report's tables as CSV, its small counts hidden as on the page."""
     partnership = get_my_partnership_or_404(partnership_id)
     today = today_in_england()
     form = _period_form(today)
     if not form.validate():
         return render("reports/partnership.html", partnership=partnership, form=form,
                       result=None, table=None, status=400)
-    table = _report(partnership, form.period.data, today).table(
-        current_app.config["REPORT_SUPPRESS_UNDER"])
-    name = f"partnership-outcomes-{form.period.data}-{today.isoformat()}.csv"
-    return Response(downloads.as_csv(table), mimetype=downloads.CSV_TYPE,
+    under = current_app.config["REPORT_SUPPRESS_UNDER"]
+    result = _report(partnership, form.period.data, today)
+    chosen = result.table(under) if table == "outcomes" else result.retention_table(under)
+    name = f"partnership-{table}-{form.period.data}-{today.isoformat()}.csv"
+    return Response(downloads.as_csv(chosen), mimetype=downloads.CSV_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

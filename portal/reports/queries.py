@@ -258,3 +258,15 @@ def outcomes_by_council(organisation_ids: set[int], filters: Filters) -> list:
             decision.c.decided_at < start_of_day_in_england(year.last_day + timedelta(days=1)))
     return db.session.execute(statement.group_by(Cohort.organisation_id,
                                                  decision.c.outcome)).all()
+
+
+def retention_by_council(organisation_ids: set[int]) -> list:
+    """One row per cohort membership at these councils: the council, when the person
+    started and when they left, if they did (for the partnership report)."""
+    return db.session.execute(
+        select(Cohort.organisation_id, Cohort.start_date.label("cohort_start"),
+               CohortMembership.joined_on, LeavingRecord.left_on)
+        .select_from(CohortMembership)
+        .join(Cohort, Cohort.id == CohortMembership.cohort_id)
+        .outerjoin(LeavingRecord, LeavingRecord.candidate_id == CohortMembership.candidate_id)
+        .where(Cohort.organisation_id.in_(organisation_ids))).all()

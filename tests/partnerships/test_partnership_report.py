@@ -3,13 +3,16 @@ their partnership reports with the reader's council, with small counts hidden.""
 
 from datetime import timedelta
 
+from portal.core.dates import today_in_england
 from portal.core.db import db
+from portal.organisations.models import EntryRoute
 from portal.partnerships import operations
 from portal.partnerships.models import SharedPurpose
 from tests import factories
 from tests.conftest import page, sign_in
 from tests.moderation.conftest import decided_item
 from tests.partnerships.conftest import share
+from tests.reports.conftest import cohort_of, left
 
 REPORTS = SharedPurpose.PARTNERSHIP_REPORTS
 
@@ -56,7 +59,7 @@ def test_a_sharing_councils_outcomes_are_added_and_small_counts_hidden(
     assert "Westmoor Council" not in rows
     text = page(response).get_text()
     assert "Not added in" in text and "Westmoor Council" in text
-    download = client.get(f"/partnerships/{partnership.id}/report.csv")
+    download = client.get(f"/partnerships/{partnership.id}/outcomes.csv")
     assert download.status_code == 200
     assert "fewer than 5" in download.get_data(as_text=True)
     assert "Westmoor" not in download.get_data(as_text=True)
@@ -100,3 +103,32 @@ def test_the_number_decided_is_hidden_beside_a_hidden_outcome(client, members, p
     assert (approved, deferred) == ("5", "fewer than 5")
     assert decided == "fewer than 5"
     assert rows["All these councils"][0] == "not shown"
+
+
+def test_retention_is_added_up_by_council_with_small_counts_hidden(client, members,
+                                                                   partnership):
+    north, east, west = members["Northshire"], members["Eastvale"], members["Westmoor"]
+    two_years_ago = today_in_england() - timedelta(days=2 * 366)
+    _cohort, northerners = cohort_of(north.org, 6, two_years_ago, EntryRoute.UNIVERSITY)
+    left(northerners[0], two_years_ago + timedelta(days=100))  # before 12 months
+    cohort_of(east.org, 3, two_years_ago, EntryRoute.FRONTLINE)
+    cohort_of(west.org, 7, two_years_ago, EntryRoute.STEP_UP)
+    db.session.commit()
+    share(east, north, partnership, REPORTS)
+    sign_in(client, north.lead)
+    response = client.get(f"/partnerships/{partnership.id}/report")
+    table = page(response).select("table")[1]
+    rows = {row.select_one("th").get_text(strip=True):
+            [cell.get_text(strip=True) for cell in row.select("td")]
+            for row in table.select("tbody tr")}
+    assert rows["Northshire Council"] == ["6", "5", "83.3%"]
+    assert rows["Eastvale Council"] == ["fewer than 5", "fewer than 5", "fewer than 5"]
+    assert rows["All these councils"] == ["not shown", "not shown", "not shown"]
+    assert "Westmoor Council" not in rows
+    links = {a["href"].split("?")[0] for a in page(response).select("a[download]")}
+    assert links == {f"/partnerships/{partnership.id}/outcomes.csv",
+                     f"/partnerships/{partnership.id}/retention.csv"}
+    download = client.get(f"/partnerships/{partnership.id}/retention.csv")
+    assert download.status_code == 200
+    assert "Northshire Council,6,5,83.3" in download.get_data(as_text=True)
+    assert "Westmoor" not in download.get_data(as_text=True)
