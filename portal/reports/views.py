@@ -15,6 +15,7 @@ from portal.accounts.roles import Role
 from portal.core.access import requires_role
 from portal.core.dates import today_in_england
 from portal.core.htmx import render
+from portal.partnerships.queries import partnerships_of
 from portal.reports import downloads, practice_queries, queries
 from portal.reports.board_summary import BOARD_REPORTS, board_summary_pdf
 from portal.reports.claims import claim_list
@@ -67,7 +68,8 @@ def _filter_form(today: date) -> tuple[ReportFilterForm, bool]:
 @bp.route("/")
 @report_readers
 def index():
-    return render("reports/index.html")
+    return render("reports/index.html",
+                  partnerships=partnerships_of(current_user.organisation_id))
 
 
 REPORTS = "<any(progression, retention, support, practice, claims):report>"
@@ -105,7 +107,8 @@ def board_summary():
     today = today_in_england()
     form, valid = _filter_form(today)
     if not valid:
-        return render("reports/index.html", status=400)
+        return render("reports/index.html", status=400,
+                      partnerships=partnerships_of(current_user.organisation_id))
     filters = form.filters()
     tables = [_build(report, filters, today).table() for report in BOARD_REPORTS]
     chosen = [(field.label.text, dict(field.choices).get(field.data, field.data))

@@ -53,8 +53,8 @@ def test_the_administrator_shares_and_withdraws_and_the_lead_reads_the_report(
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, data.email_for("lead"))
-    page.goto("/partnerships/")
-    page.get_by_role("link", name="Partnership report").click()
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Reports").click()
+    page.get_by_role("link", name="North Coast Teaching Partnership: partnership report").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Partnership report")
     expect(page.locator("table").first).to_contain_text("Eastvale Borough Council")
     assert_no_axe_violations(page)
