@@ -183,10 +183,12 @@ def _register_commands(app: Flask) -> None:
     from portal.demo.commands import seed_demo_command
     from portal.evidence.commands import attachments_cli
     from portal.frameworks.commands import frameworks_cli
+    from portal.partnerships.commands import partnerships_cli
 
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(backup_cli)
     app.cli.add_command(councils_cli)
+    app.cli.add_command(partnerships_cli)
     app.cli.add_command(secrets_cli)
     app.cli.add_command(frameworks_cli)
     app.cli.add_command(attachments_cli)
