@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import aliased
 
 from portal.accounts.models import User, UserRole
 from portal.accounts.roles import Role
@@ -18,7 +19,9 @@ from portal.assignments.models import Assignment
 from portal.core.dates import UK
 from portal.core.db import db
 from portal.evidence.models import EvidenceEntry, FeedbackStatus
+from portal.organisations.models import Organisation
 from portal.panels.models import DecisionReviewRequest, Panel, PanelDecision, PanelMember
+from portal.partnerships.models import GrantState, PartnershipGrant, SharedPurpose
 from portal.portfolios.models import Portfolio, PortfolioReviewPoint, PortfolioState
 from portal.portfolios.reviews.models import ReviewReport
 
@@ -211,5 +214,41 @@ def review_windows_closing(today: date) -> list[Reminder]:
     return found
 
 
+def sharing_ending(today: date) -> list[Reminder]:
+    """A partnership grant in its last 14 days: both councils' administrators, so sharing
+    that should go on is renewed in time and nothing stops by surprise (a panel with a
+    guest member, a moderation round under way)."""
+    granting, receiving = aliased(Organisation), aliased(Organisation)
+    grants = db.session.execute(
+        select(PartnershipGrant.id, PartnershipGrant.purpose, PartnershipGrant.ends_on,
+               PartnershipGrant.granting_organisation_id,
+               PartnershipGrant.receiving_organisation_id,
+               granting.name.label("granting_name"), receiving.name.label("receiving_name"))
+        .join(granting, granting.id == PartnershipGrant.granting_organisation_id)
+        .join(receiving, receiving.id == PartnershipGrant.receiving_organisation_id)
+        .where(PartnershipGrant.state == GrantState.GRANTED.value,
+               PartnershipGrant.starts_on <= today,
+               PartnershipGrant.ends_on.between(today, today + timedelta(days=14)))).all()
+    if not grants:
+        return []
+    councils = {g.granting_organisation_id for g in grants} | {
+        g.receiving_organisation_id for g in grants}
+    administrators: dict[int, list[int]] = {}
+    for organisation_id, user_id in db.session.execute(
+            select(User.organisation_id, User.id).join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.role == Role.ADMINISTRATOR.value, User.active,
+                   User.organisation_id.in_(councils))):
+        administrators.setdefault(organisation_id, []).append(user_id)
+    found = []
+    for grant in grants:
+        message = (f"{grant.granting_name} shares {SharedPurpose(grant.purpose).label.lower()} "
+                   f"with {grant.receiving_name} until {_uk_date(grant.ends_on)}.")
+        for council in (grant.granting_organisation_id, grant.receiving_organisation_id):
+            found += [Reminder(user_id, f"grant:{grant.id}:ending", message,
+                               path_for("partnerships.index"), True)
+                      for user_id in administrators.get(council, [])]
+    return found
+
+
 RULES = (review_points, feedback_waiting, observations_to_write_up, reports_for_line_managers,
-         panel_papers, deferral_deadlines, review_windows_closing)
+         panel_papers, deferral_deadlines, review_windows_closing, sharing_ending)
