@@ -4,6 +4,8 @@ committed. Moderators give feedback: nothing here touches a panel decision."""
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlalchemy import func, select
+
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.core import audit
@@ -22,7 +24,7 @@ from portal.moderation.template import EVIDENCE_CHECKLIST, JUDGEMENT_QUESTIONS
 from portal.packs import operations as packs
 from portal.packs.copies.queries import approved_copy_of
 from portal.packs.models import PackState, PortfolioPack
-from portal.panels.models import AgendaItem
+from portal.panels.models import AgendaItem, PanelDecision
 from portal.partnerships.models import SharedPurpose
 from portal.partnerships.queries import shares
 
@@ -130,7 +132,19 @@ def prepare_pack(lead: User, sample: ModerationSample) -> PortfolioPack:
     if copy is None:
         raise ModerationError("A programme lead of the portfolio's council must approve an "
                               "anonymised copy of it first")
+    _refuse_unless_covers_decision(copy, item)
     return packs.request_pack(lead, item.snapshot, None, copy)
+
+
+def _refuse_unless_covers_decision(copy, item: AgendaItem) -> None:
+    """The moderators judge the panel's decision: a copy started before it (or before its
+    correction) leaves it out, so its pack is not the one to share."""
+    latest = db.session.scalar(select(func.max(PanelDecision.decided_at))
+                               .where(PanelDecision.agenda_item_id == item.id))
+    if latest is None or copy.created_at < latest:
+        raise ModerationError("The anonymised copy of this portfolio was started before the "
+                              "panel's decision, so it leaves the decision out; the "
+                              "moderators need it")
 
 
 def share_pack(lead: User, sample: ModerationSample, pack: PortfolioPack) -> None:
@@ -142,6 +156,7 @@ def share_pack(lead: User, sample: ModerationSample, pack: PortfolioPack) -> Non
     if (pack.state != PackState.READY or copy is None or pack.copy_id != copy.id
             or pack.requested_by_id != lead.id):
         raise ModerationError("The anonymised pack is not ready to share yet")
+    _refuse_unless_covers_decision(copy, sample.agenda_item)
     sample.pack_id, sample.shared_by_id, sample.shared_at = pack.id, lead.id, utcnow()
     db.session.flush()
     audit.record(lead, "moderation_sample.shared", sample,

@@ -55,7 +55,10 @@ def assessment_text(snapshot: PortfolioSnapshot, made_by: datetime) -> list[tupl
                   for index, rating in enumerate(report.ratings)]
         found += [(f"{base}.actions.{index}.description", action.description)
                   for index, action in enumerate(report.actions)]
-        found.append((f"{base}.candidate_response", report.candidate_response))
+        # The candidate may answer a report after it is signed off: the copy covers the
+        # answer only if it was there when the copy was started.
+        if report.responded_at is not None and report.responded_at <= made_by:
+            found.append((f"{base}.candidate_response", report.candidate_response))
     for number, decision in enumerate(panel_decisions(snapshot, None, made_by)):
         base = f"decisions.{number}"
         found += [(f"{base}.correction_reason", decision.correction_reason),

@@ -230,8 +230,9 @@ class PanelDecision(db.Model):
 
     agenda_item = relationship("AgendaItem")
     domains = relationship("DecisionDomain", cascade="all, delete-orphan")
+    # In a stable order (an anonymised copy names each action's text by its place).
     actions = relationship("DecisionAction", cascade="all, delete-orphan",
-                           order_by="DecisionAction.due_on")
+                           order_by="(DecisionAction.due_on, DecisionAction.id)")
     decided_by = relationship("User")
     corrects = relationship("PanelDecision", remote_side=[id])
 

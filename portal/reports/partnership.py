@@ -38,7 +38,7 @@ class PartnershipReport:
         table = ReportTable(f"Still in post {months} months after starting, by council",
                             headers, rows, counts=frozenset({1, 2}),
                             derived_from={3: (1, 2)}, units={3: "%"}, total_row=True)
-        return for_board(table, suppress_under)
+        return _hide_few_leavers(for_board(table, suppress_under), suppress_under)
 
     def table(self, suppress_under: int) -> ReportTable:
         headers = ["Council", "Portfolios decided", *(label for _, label in OUTCOMES)]
@@ -57,6 +57,25 @@ class PartnershipReport:
                             counts=frozenset(range(1, len(headers))),
                             derived_from={1: outcome_columns}, total_row=True)
         return for_board(table, suppress_under)
+
+
+def _hide_few_leavers(table: ReportTable, under: int) -> ReportTable:
+    """Reached minus in post is how many left: where that is a small number, the count in
+    post (and its rate) is not shown, and neither is the total's, which would give it back."""
+    body, total = table.rows[:-1], table.rows[-1]
+
+    def few_left(row) -> bool:
+        reached, stayed = row[1], row[2]
+        return (isinstance(reached, int) and isinstance(stayed, int)
+                and 0 < reached - stayed < under)
+
+    hidden = [row for row in body if few_left(row) or isinstance(row[2], str)]
+    for row in body:
+        if few_left(row):
+            row[2] = row[3] = "not shown"
+    if hidden or few_left(total):
+        total[2] = total[3] = "not shown"
+    return table
 
 
 def partnership_report(partnership, reader_council_id: int, sharing_ids: set[int],

@@ -14,8 +14,10 @@ from portal.moderation import operations, queries
 from portal.moderation.errors import ModerationError
 from portal.moderation.models import ModerationRound, ModerationSample
 from portal.packs.models import PackState
+from portal.panels import agenda, decisions
 from tests import factories
 from tests.moderation.conftest import approve_copy, decided_item, new_round
+from tests.panels.conftest import approval, everyone_present, new_panel, ready_for_panel
 from tests.races import postgres_only, run_at_once
 
 
@@ -195,3 +197,17 @@ def test_erasing_the_candidate_withdraws_their_shared_pack(council):
     db.session.expire_all()
     unshared = db.session.get(ModerationSample, sample.id)
     assert (unshared.pack_id, unshared.shared_at) == (None, None)
+
+
+def test_a_copy_started_before_the_decision_is_not_packed_for_moderators(council):
+    portfolio = ready_for_panel(council["org"], council["lead"], council["assessor"])
+    panel = new_panel(council, portfolio.programme_id)
+    item = agenda.place_on_agenda(council["lead"], panel, portfolio)
+    approve_copy(council["lead"], item)  # before the panel decides
+    everyone_present(panel)
+    decisions.record_decision(council["chair"], item, item.version, approval(item),
+                              today_in_england())
+    moderation_round = new_round(council, sample_percent=100)
+    operations.draw_sample(council["lead"], moderation_round)
+    with pytest.raises(ModerationError, match="started before the panel's decision"):
+        operations.prepare_pack(council["lead"], moderation_round.samples[0])

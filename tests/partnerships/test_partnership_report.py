@@ -121,7 +121,8 @@ def test_retention_is_added_up_by_council_with_small_counts_hidden(client, membe
     rows = {row.select_one("th").get_text(strip=True):
             [cell.get_text(strip=True) for cell in row.select("td")]
             for row in table.select("tbody tr")}
-    assert rows["Northshire Council"] == ["6", "5", "83.3%"]
+    # One of six left: the count in post would say so, so it is not shown.
+    assert rows["Northshire Council"] == ["6", "not shown", "not shown"]
     assert rows["Eastvale Council"] == ["fewer than 5", "fewer than 5", "fewer than 5"]
     assert rows["All these councils"] == ["not shown", "not shown", "not shown"]
     assert "Westmoor Council" not in rows
@@ -130,5 +131,21 @@ def test_retention_is_added_up_by_council_with_small_counts_hidden(client, membe
                      f"/partnerships/{partnership.id}/retention.csv"}
     download = client.get(f"/partnerships/{partnership.id}/retention.csv")
     assert download.status_code == 200
-    assert "Northshire Council,6,5,83.3" in download.get_data(as_text=True)
+    assert "Northshire Council,6,not shown,not shown" in download.get_data(as_text=True)
     assert "Westmoor" not in download.get_data(as_text=True)
+
+
+def test_in_post_is_shown_where_nobody_or_enough_people_left(client, members, partnership):
+    north = members["Northshire"]
+    two_years_ago = today_in_england() - timedelta(days=2 * 366)
+    _cohort, stayers = cohort_of(north.org, 12, two_years_ago, EntryRoute.UNIVERSITY)
+    for person in stayers[:5]:
+        left(person, two_years_ago + timedelta(days=100))
+    db.session.commit()
+    sign_in(client, north.lead)
+    table = page(client.get(f"/partnerships/{partnership.id}/report")).select("table")[1]
+    rows = {row.select_one("th").get_text(strip=True):
+            [cell.get_text(strip=True) for cell in row.select("td")]
+            for row in table.select("tbody tr")}
+    assert rows["Northshire Council"] == ["12", "7", "58.3%"]
+    assert rows["All these councils"] == ["12", "7", "58.3%"]

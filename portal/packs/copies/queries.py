@@ -61,11 +61,15 @@ def anonymised_fields(copy: AnonymisedCopy) -> list[tuple[str, str]]:
 def redactor(copy: AnonymisedCopy):
     """For the copy's pack: a field's text as the approved copy shows it. Text the copy
     does not cover goes through the engine with every proposal accepted, so nothing
-    unreviewed leaves unblanked."""
+    unreviewed leaves unblanked. So does a field in which the assistant proposed nothing:
+    the engine finds nothing in it either, unless it is text the reviewer never saw (a
+    record that reached the submission after the copy was started)."""
+    reviewed = {decision.field for decision in copy.decisions}
     shown: dict[str, str] = {}
-    for (_field, text), (_title, anonymised) in zip(
+    for (field, text), (_title, anonymised) in zip(
             copy_text(copy.snapshot, copy.created_at), anonymised_fields(copy), strict=True):
-        shown.setdefault(text, anonymised)
+        if field in reviewed:
+            shown.setdefault(text, anonymised)
     candidate = db.session.get(Portfolio, copy.snapshot.portfolio_id).candidate
     known, numbering = known_names(candidate), Numbering()
 

@@ -77,8 +77,9 @@ class ReviewReport(db.Model):
 
     ratings = relationship("DomainProgress", cascade="all, delete-orphan",
                            order_by="DomainProgress.id")
+    # In a stable order (an anonymised copy names each action's text by its place).
     actions = relationship("AgreedAction", cascade="all, delete-orphan",
-                           order_by="AgreedAction.due_on")
+                           order_by="(AgreedAction.due_on, AgreedAction.id)")
     assessor = relationship("User", foreign_keys=[assessor_id])
 
 

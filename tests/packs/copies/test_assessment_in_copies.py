@@ -2,12 +2,16 @@
 started: the assistant proposes replacements in them, the reviewer decides on each, and a
 report or decision made later is left out of the copy and of its pack."""
 
+from sqlalchemy import select
+
+from portal.assessment.reports import operations as reports
 from portal.core.dates import today_in_england
 from portal.core.db import db
 from portal.packs.assessment import assessment_text
 from portal.packs.contents import pack_context
 from portal.packs.copies import operations, queries
 from portal.panels import decisions
+from portal.portfolios.reviews.models import ReviewReport
 from tests.packs.conftest import submission  # noqa: F401 (fixture)
 from tests.panels.conftest import approval, council, everyone_present  # noqa: F401
 
@@ -38,3 +42,21 @@ def test_a_decision_made_after_the_copy_started_is_not_in_it(submission, council
     # The fields the copy covers did not move: its text still lines up with its decisions.
     assert [title for title, _ in queries.anonymised_fields(copy)]
     assert all("Aisha" not in text for _title, text in queries.anonymised_fields(copy))
+
+
+def test_an_answer_to_the_report_written_after_approval_is_blanked_in_the_pack(
+        submission, council):  # noqa: F811
+    lead = council["lead"]
+    copy = operations.start_copy(lead, submission.snapshot)
+    operations.decide(lead, copy, {d.id: ("accepted", None) for d in copy.decisions})
+    operations.approve(lead, copy)
+    db.session.commit()
+    answer = "Thanks Helen Shaw, Aisha Singh agrees."
+    report = db.session.scalar(select(ReviewReport).where(
+        ReviewReport.portfolio_id == submission.portfolio.id))
+    reports.respond(submission.candidate, report, answer)
+    db.session.commit()
+    assert not any(field.endswith("candidate_response")
+                   for field, _ in assessment_text(submission.snapshot, copy.created_at))
+    shown = queries.redactor(copy)(answer)
+    assert "Aisha" not in shown and "Helen Shaw" not in shown
