@@ -4,7 +4,7 @@ in every council's trail it concerns; flushed, never committed."""
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
@@ -18,6 +18,8 @@ from portal.partnerships.models import GrantState, Partnership, PartnershipGrant
 # A grant is for a stated period (a year's moderation, a programme year's panels): long
 # enough for that, short enough that nothing is shared for ever by default.
 LONGEST_GRANT_DAYS = 3 * 366
+# Any fixed number: it names the lock that lets one new partnership at a time through.
+NAME_LOCK = 230_023
 
 
 def _locked(row) -> None:
@@ -43,6 +45,10 @@ def create_partnership(actor: User | None, name: str, council_ids: list[int]) ->
     name = name.strip()
     if not name:
         raise PartnershipError("Enter the partnership's name", "name")
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Names are compared whatever their case, which the unique column cannot do: one
+        # new partnership at a time makes the check below race-free.
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": NAME_LOCK})
     if db.session.scalar(select(func.count(Partnership.id))
                          .where(func.lower(Partnership.name) == name.lower())):
         raise PartnershipError("A partnership with this name already exists", "name")
